@@ -63,7 +63,7 @@ export function serializePost(post: Post): string {
 /** Orders front matter keys: known keys in archive order first, then the rest as given. */
 export function orderFrontMatter(frontMatter: FrontMatter): FrontMatter {
   const ordered: FrontMatter = {};
-  for (const key of FRONT_MATTER_ORDER) if (frontMatter[key] !== undefined) ordered[key] = frontMatter[key];
+  for (const key of FRONT_MATTER_ORDER) if (frontMatter[key] !== undefined) (ordered as Record<string, unknown>)[key] = frontMatter[key];
   for (const [key, value] of Object.entries(frontMatter)) if (!(key in ordered) && value !== undefined) ordered[key] = value;
   return ordered;
 }

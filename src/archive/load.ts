@@ -1,0 +1,161 @@
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { parsePost, type Post } from './post.js';
+import { parseArchiveDate } from './date.js';
+import { dayOf, normalizeTitle, permalinkPath } from './slug.js';
+
+/** Files larger than this are reported, not read: no real post comes close. */
+export const MAX_POST_BYTES = 5 * 1024 * 1024;
+
+/** One well-formed archive file. */
+export interface ArchiveEntry {
+  /** Posix path relative to the archive root, e.g. `posts/2022/2022-11-03-x.md`. */
+  path: string;
+  post: Post;
+  title: string;
+  /** `YYYY-MM-DD` of the post's date. */
+  day: string;
+}
+
+/** A file that could not be loaded; it is reported and never written. */
+export interface Malformed {
+  path: string;
+  reason: string;
+}
+
+/** The archive as loaded in one pass, with the lookups dedupe needs. */
+export interface ArchiveIndex {
+  root: string;
+  entries: ArchiveEntry[];
+  malformed: Malformed[];
+  byPath: Map<string, ArchiveEntry>;
+  /** Every alias path and canonical permalink path (see {@link urlPathKey}) → the posts that claim it. */
+  byUrlPath: Map<string, ArchiveEntry[]>;
+  /** `YYYY-MM-DD|normalized title` → posts. */
+  byDateTitle: Map<string, ArchiveEntry[]>;
+}
+
+/** The lookup key of a URL or path: its path, lower-cased, with one leading and trailing slash and no `index.html`. */
+export function urlPathKey(urlOrPath: string): string {
+  let path = urlOrPath;
+  try {
+    path = new URL(urlOrPath, 'http://x').pathname;
+  } catch {
+    // Not a URL at all: use it as a path.
+  }
+  path = path.replace(/\/index\.html?$/i, '/').toLowerCase();
+  if (!path.startsWith('/')) path = `/${path}`;
+  if (!path.endsWith('/') && !/\.[a-z0-9]+$/.test(path)) path = `${path}/`;
+  return path.replace(/\/{2,}/g, '/');
+}
+
+/** `YYYY-MM-DD|normalized title`: the date-and-title identity of a post. */
+export function dateTitleKey(day: string, title: string): string {
+  return `${day}|${normalizeTitle(title)}`;
+}
+
+/** The URL paths a post answers to: its aliases and its own permalink. */
+export function urlPathsOf(entry: Pick<ArchiveEntry, 'post' | 'day' | 'title'>): string[] {
+  const aliases = Array.isArray(entry.post.frontMatter.aliases) ? entry.post.frontMatter.aliases : [];
+  const paths = aliases.filter((a): a is string => typeof a === 'string').map(urlPathKey);
+  paths.push(urlPathKey(permalinkPath(entry.day, entry.title)));
+  return [...new Set(paths)];
+}
+
+/** Checks one file's text; a reason when it cannot be a post. Pure. */
+export function checkPostText(path: string, bytes: Uint8Array): { ok: true; entry: ArchiveEntry } | { ok: false; reason: string } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return { ok: false, reason: 'not valid UTF-8' };
+  }
+  const parsed = parsePost(text);
+  if (!parsed.ok) return parsed;
+  const { title, date } = parsed.post.frontMatter;
+  if (typeof title !== 'string' || title.trim() === '') return { ok: false, reason: 'missing title' };
+  if (date === undefined || date === null) return { ok: false, reason: 'missing date' };
+  if (!parseArchiveDate(date)) return { ok: false, reason: `date does not parse: ${JSON.stringify(date)}` };
+  return { ok: true, entry: { path, post: parsed.post, title, day: dayOf(date as string)! } };
+}
+
+/** Builds the lookups over loaded entries. Pure. */
+export function buildIndex(root: string, entries: ArchiveEntry[], malformed: Malformed[] = []): ArchiveIndex {
+  const index: ArchiveIndex = { root, entries: [], malformed, byPath: new Map(), byUrlPath: new Map(), byDateTitle: new Map() };
+  for (const entry of entries) addToIndex(index, entry);
+  return index;
+}
+
+/** Adds or replaces an entry (same path) in the index, so a sync sees its own writes. */
+export function addToIndex(index: ArchiveIndex, entry: ArchiveEntry): void {
+  const previous = index.byPath.get(entry.path);
+  if (previous) removeFromIndex(index, previous);
+  index.entries.push(entry);
+  index.byPath.set(entry.path, entry);
+  for (const key of urlPathsOf(entry)) push(index.byUrlPath, key, entry);
+  push(index.byDateTitle, dateTitleKey(entry.day, entry.title), entry);
+}
+
+function removeFromIndex(index: ArchiveIndex, entry: ArchiveEntry): void {
+  index.entries.splice(index.entries.indexOf(entry), 1);
+  index.byPath.delete(entry.path);
+  for (const key of urlPathsOf(entry)) pull(index.byUrlPath, key, entry);
+  pull(index.byDateTitle, dateTitleKey(entry.day, entry.title), entry);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function pull<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)?.filter((v) => v !== value);
+  if (list && list.length > 0) map.set(key, list);
+  else map.delete(key);
+}
+
+/**
+ * Reads every `*.md` under `<root>/posts` in one pass. Malformed files are
+ * reported with their reason and never touched; symbolic links are not
+ * followed (they could point outside the archive).
+ */
+export async function loadArchive(root: string): Promise<ArchiveIndex> {
+  const entries: ArchiveEntry[] = [];
+  const malformed: Malformed[] = [];
+  for (const file of await listMarkdown(join(root, 'posts'), malformed, root)) {
+    const path = relative(root, file).split(sep).join('/');
+    const info = await lstat(file);
+    if (info.isSymbolicLink()) {
+      malformed.push({ path, reason: 'symbolic link (not followed)' });
+      continue;
+    }
+    if (info.size > MAX_POST_BYTES) {
+      malformed.push({ path, reason: `file too large (${info.size} bytes, limit ${MAX_POST_BYTES})` });
+      continue;
+    }
+    const checked = checkPostText(path, await readFile(file));
+    if (checked.ok) entries.push(checked.entry);
+    else malformed.push({ path, reason: checked.reason });
+  }
+  return buildIndex(root, entries, malformed);
+}
+
+async function listMarkdown(dir: string, malformed: Malformed[], root: string): Promise<string[]> {
+  let names;
+  try {
+    names = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const files: string[] = [];
+  for (const dirent of names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const full = join(dir, dirent.name);
+    if (dirent.isDirectory()) files.push(...(await listMarkdown(full, malformed, root)));
+    else if (dirent.isSymbolicLink() && dirent.name.endsWith('.md')) files.push(full);
+    else if (dirent.isSymbolicLink()) malformed.push({ path: relative(root, full).split(sep).join('/'), reason: 'symbolic link (not followed)' });
+    else if (dirent.isFile() && dirent.name.endsWith('.md')) files.push(full);
+  }
+  return files;
+}

@@ -1,0 +1,40 @@
+/** Longest slug we write; keeps file names well under common 255-byte limits. */
+export const MAX_SLUG_LENGTH = 100;
+
+/**
+ * The site's slug for a title: lower-case, accents folded, every run of
+ * non-alphanumerics collapsed to `-`. The result is always a safe single
+ * path segment (no `.`, `/`, `\` or NUL can survive), never empty.
+ */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_SLUG_LENGTH)
+    .replace(/-+$/, '');
+  return slug === '' ? 'post' : slug;
+}
+
+/** The day part (`YYYY-MM-DD`) of an archive date, or undefined when it has none. */
+export function dayOf(date: string | undefined): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(date ?? '');
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : undefined;
+}
+
+/** Where a post lives in the archive: `posts/YYYY/YYYY-MM-DD-<slug>.md` (posix, relative to the archive root). */
+export function postPath(day: string, title: string, suffix = ''): string {
+  return `posts/${day.slice(0, 4)}/${day}-${slugify(title)}${suffix}.md`;
+}
+
+/** The post's permalink path on the site: `/YYYY/MM/DD/<slug>/`. */
+export function permalinkPath(day: string, title: string): string {
+  return `/${day.replaceAll('-', '/')}/${slugify(title)}/`;
+}
+
+/** Titles compared for identity: case, punctuation, quotes and dashes do not count. */
+export function normalizeTitle(title: string): string {
+  return slugify(title.replace(/[‘’“”]/g, '')).replaceAll('-', ' ');
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Wiring only: each command lives in src/commands/ and calls library functions.
+import { Command, CommanderError } from 'commander';
+import { VERSION } from './version.js';
+import { ExitCode } from './commands/exit-codes.js';
+import { registerVerify } from './commands/verify.js';
+
+const program = new Command('cabsync')
+  .description('Keep a Markdown archive of cabforum.org posts in step with the live site')
+  .version(VERSION, '-V, --version')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+registerVerify(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; real usage errors get exit 2.
+    process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+  } else {
+    process.stderr.write(`cabsync: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = (error as { exitCode?: number }).exitCode ?? ExitCode.Usage;
+  }
+}

@@ -1,0 +1,24 @@
+import { mkdtemp, rm, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+
+const created: string[] = [];
+
+/** A fresh temp folder, removed after the test. */
+export async function tempDir(prefix = 'cabsync-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** A temp copy of the repository's seeded archive. */
+export async function seededArchive(): Promise<string> {
+  const dir = await tempDir('cabsync-archive-');
+  await cp(new URL('../../archive/posts', import.meta.url).pathname, join(dir, 'posts'), { recursive: true });
+  return dir;
+}
+
+afterEach(async () => {
+  while (created.length > 0) await rm(created.pop()!, { recursive: true, force: true });
+});
