@@ -4,6 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from './version.js';
 import { ExitCode } from './commands/exit-codes.js';
 import { registerVerify } from './commands/verify.js';
+import { registerSync } from './commands/sync.js';
+import { registerFetch } from './commands/fetch.js';
+import { registerDiff } from './commands/diff.js';
 
 const program = new Command('cabsync')
   .description('Keep a Markdown archive of cabforum.org posts in step with the live site')
@@ -11,6 +14,9 @@ const program = new Command('cabsync')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
+registerSync(program);
+registerFetch(program);
+registerDiff(program);
 registerVerify(program);
 
 try {

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { resolveSyncOptions, parseSite, type RawSyncFlags } from '../sync/options.js';
+import { fetchUrls } from '../sync/sync.js';
+import { UsageError } from '../errors.js';
+import { printReport } from './sync.js';
+
+/** `cabsync fetch URL...`: the sync pipeline for the named pages only. */
+export function registerFetch(program: Command): void {
+  program
+    .command('fetch')
+    .description('fetch, convert and merge the given pages (post URLs, old alias URLs) into the archive')
+    .argument('<url...>', 'pages of the site')
+    .option('--archive <dir>', 'archive folder', './archive')
+    .option('--stdout', 'print the resulting Markdown file(s); write nothing')
+    .option('--rate <ms>', 'minimum interval between requests to the host, in ms', '250')
+    .option('--json', 'print the JSON report on stdout')
+    .action(async (urls: string[], flags: RawSyncFlags & { stdout?: boolean; json?: boolean }) => {
+      const site = siteOf(urls);
+      const options = resolveSyncOptions({ ...flags, site: site.origin, dryRun: flags.stdout ?? false });
+      const report = await fetchUrls(urls, options, {
+        onText: flags.stdout ? (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) : undefined,
+      });
+      if (!flags.stdout) printReport(report, flags.json ?? false);
+      else {
+        for (const failure of report.failed) process.stderr.write(`cabsync: ${failure.url}: ${failure.error}\n`);
+        process.exitCode = report.failed.length > 0 ? 1 : 0;
+      }
+    });
+}
+
+function siteOf(urls: string[]): URL {
+  const sites = urls.map((url) => {
+    try {
+      return parseSite(new URL(url).origin);
+    } catch {
+      throw new UsageError(`not a URL: ${JSON.stringify(url)}`);
+    }
+  });
+  const first = sites[0]!;
+  const other = sites.find((site) => site.host !== first.host);
+  if (other) throw new UsageError(`all URLs must be on one site: ${first.host} and ${other.host}`);
+  return first;
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { resolveSyncOptions, type RawSyncFlags } from '../sync/options.js';
+import { sync } from '../sync/sync.js';
+import { formatSummary } from '../report/summary.js';
+import type { SyncReport } from '../report/report.js';
+import { ExitCode } from './exit-codes.js';
+import { progressPrinter } from './progress.js';
+
+/** `cabsync sync`: the scheduled job. */
+export function registerSync(program: Command): void {
+  program
+    .command('sync')
+    .description('discover, fetch, convert and merge every post of the site into the archive')
+    .option('--site <url>', 'site to crawl', 'https://cabforum.org')
+    .option('--archive <dir>', 'archive folder', './archive')
+    .option('--full', 'ignore sitemap lastmod and validators: fetch and re-convert every post')
+    .option('--dry-run', 'show what would change; write nothing')
+    .option('--since <date>', 'only posts dated on or after YYYY-MM-DD')
+    .option('--limit <n>', 'only the newest N posts')
+    .option('--concurrency <n>', 'requests in flight at once', '4')
+    .option('--rate <ms>', 'minimum interval between requests to the host, in ms (0 for none)', '250')
+    .option('--json', 'print the JSON report on stdout and nothing else there')
+    .option('-v, --verbose', 'log skipped URLs and why on stderr')
+    .action(async (flags: RawSyncFlags & { json?: boolean }) => {
+      const options = resolveSyncOptions(flags);
+      const progress = progressPrinter();
+      const log = flags.verbose ? (message: string) => process.stderr.write(`${message}\n`) : undefined;
+      const report = await sync(options, { progress: progress.update, log }).finally(progress.done);
+      printReport(report, flags.json ?? false);
+    });
+}
+
+/** Prints a report as the sync and fetch commands do, and sets the exit code. */
+export function printReport(report: SyncReport, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(formatSummary(report));
+  process.exitCode = report.failed.length > 0 ? ExitCode.Failed : ExitCode.Ok;
+}

@@ -1,0 +1,147 @@
+import * as cheerio from 'cheerio';
+import type { Element } from 'domhandler';
+import { isPostPath, normalizeUrl } from './normalize-url.js';
+
+/** What a listing entry says about one post; the only place the author appears. */
+export interface ListingEntry {
+  /** Normalized URL of the entry's title link (may be an alias page, not yet known). */
+  url: string;
+  title?: string;
+  author?: string;
+  /** `YYYY-MM-DD`, from `January 2, 2006 by …`. */
+  date?: string;
+  tags?: string[];
+  summary?: string;
+}
+
+/** Everything discovery needs from one listing page. */
+export interface ListingPage {
+  entries: ListingEntry[];
+  /** Every on-site link of the page that has a post permalink path (normalized). */
+  postLinks: string[];
+  /** Page numbers of the section's pagination links (`/posts/page/N/`). */
+  pageNumbers: number[];
+  /** RSS feeds the page announces with `<link rel="alternate" type="application/rss+xml">`. */
+  feeds: string[];
+}
+
+/** Where taxonomy links point; they are never an entry's title. */
+const TAXONOMY = /^\/(author|authors|tags|categories|series)\//;
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const LONG_DATE = /\b([A-Z][a-z]+)\s+(\d{1,2}),\s+(\d{4})\b/;
+
+/**
+ * Reads a Hugo listing page (`/posts/`, `/posts/page/N/`, a taxonomy page).
+ * Entries are found from their author link (`… by <a href="/author/…">`), not from
+ * theme class names, so a theme change does not silently lose the hints.
+ */
+export function parseListing(html: string, pageUrl: string, site: URL, section = '/posts/'): ListingPage {
+  const $ = cheerio.load(html);
+  const base = new URL(pageUrl);
+  const pathOf = (href: string | undefined): string | undefined => {
+    const url = href === undefined ? undefined : normalizeUrl(new URL(href, base).href, site);
+    return url === undefined ? undefined : new URL(url).pathname;
+  };
+
+  const postLinks = new Set<string>();
+  const pageNumbers = new Set<number>();
+  const pagePattern = new RegExp(`^${escapeRegExp(section)}page/(\\d+)/$`);
+  $('a[href]').each((_, a) => {
+    const path = pathOf($(a).attr('href'));
+    if (path === undefined) return;
+    if (isPostPath(path)) postLinks.add(new URL(path, site).href);
+    const page = pagePattern.exec(path);
+    if (page) pageNumbers.add(Number(page[1]));
+  });
+
+  const feeds = $('link[rel="alternate"][type="application/rss+xml"][href]')
+    .toArray()
+    .map((link) => normalizeUrl(new URL($(link).attr('href') ?? '', base).href, site))
+    .filter((url): url is string => url !== undefined);
+
+  const links = $('a[href]').toArray();
+  const isTitleLink = (a: Element): boolean => {
+    const path = pathOf($(a).attr('href'));
+    return path !== undefined && !TAXONOMY.test(path) && !pagePattern.test(path) && path !== section && path !== '/';
+  };
+  const entries: ListingEntry[] = [];
+  for (const author of $('a[href*="/author/"]').toArray()) {
+    const root = entryRoot($, author);
+    const titleLink = $(root).find('a[href]').toArray().find(isTitleLink) ?? precedingTitleLink(links, author, isTitleLink);
+    if (titleLink === undefined) continue;
+    const url = normalizeUrl(new URL($(titleLink).attr('href') ?? '', base).href, site);
+    if (url === undefined) continue;
+    entries.push(
+      compact({
+        url,
+        title: clean($(titleLink).text()),
+        author: clean($(author).text()),
+        date: longDate($(author).parent().text()),
+        tags: tagsOf($, root),
+        summary: summaryOf($, root, author, titleLink),
+      }),
+    );
+  }
+  return { entries, postLinks: [...postLinks], pageNumbers: [...pageNumbers].sort((a, b) => a - b), feeds: [...new Set(feeds)] };
+}
+
+/** The largest ancestor of the author link that holds no other entry's author link. */
+function entryRoot($: cheerio.CheerioAPI, author: Element): Element {
+  let root: Element = author;
+  for (let parent = author.parent; parent && parent.type === 'tag'; parent = parent.parent) {
+    if (['body', 'html', 'main'].includes(parent.name)) break;
+    if ($(parent).find('a[href*="/author/"]').length > 1) break;
+    root = parent;
+  }
+  return root;
+}
+
+/** In flat layouts the title link is the nearest link before the byline. */
+function precedingTitleLink(links: Element[], author: Element, isTitle: (a: Element) => boolean): Element | undefined {
+  const index = links.indexOf(author);
+  for (let i = index - 1; i >= 0; i--) {
+    const link = links[i];
+    if (link !== undefined && isTitle(link)) return link;
+  }
+  return undefined;
+}
+
+function tagsOf($: cheerio.CheerioAPI, root: Element): string[] | undefined {
+  const tags = $(root).find('a[href*="/tags/"]').toArray().map((a) => clean($(a).text())).filter((t): t is string => t !== undefined);
+  return tags.length > 0 ? [...new Set(tags)] : undefined;
+}
+
+/** The first paragraph of the entry that is neither the title, the byline nor the tag line. */
+function summaryOf($: cheerio.CheerioAPI, root: Element, author: Element, title: Element): string | undefined {
+  const candidates = $(root).find('p, div.summary, div.card-text').toArray();
+  for (const node of candidates) {
+    const $node = $(node);
+    if ($node.find(author).length > 0 || $node.find(title).length > 0 || $node.is(':has(a[href*="/tags/"])')) continue;
+    if ($node.closest('h1, h2, h3, h4, h5, h6').length > 0) continue;
+    const text = clean($node.text());
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** `January 2, 2006` → `2006-01-02`; computed by hand so the local time zone cannot shift the day. */
+export function longDate(text: string): string | undefined {
+  const match = LONG_DATE.exec(text);
+  if (!match) return undefined;
+  const month = MONTHS.indexOf((match[1] ?? '').toLowerCase()) + 1;
+  if (month === 0) return undefined;
+  return `${match[3]}-${String(month).padStart(2, '0')}-${(match[2] ?? '').padStart(2, '0')}`;
+}
+
+function clean(text: string): string | undefined {
+  const out = text.replace(/\s+/g, ' ').trim();
+  return out === '' ? undefined : out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,113 @@
+/**
+ * Chrome: everything on a cabforum.org page that is not the post. One table, grouped by where the
+ * chrome lives on the page (see ../shared/site-anatomy.md). The extractor only interprets it:
+ * for each rule, the elements matching `selector` (and, when given, whose trimmed text matches
+ * `text`) are removed, and the count is reported under the rule's `id`.
+ *
+ * Order matters within a group: specific rules come before the containers that hold them, so a
+ * page's counts say which pieces were seen.
+ */
+
+/** One piece of chrome. */
+export interface ChromeRule {
+  /** Stable id, used in `chromeRemoved` counts and the README. */
+  id: string;
+  /** CSS selector (cheerio) of the candidate elements. */
+  selector: string;
+  /** When set, a candidate is chrome only if its whitespace-collapsed text matches. */
+  text?: RegExp;
+  /** What the piece of chrome is. */
+  what: string;
+  /** Why it must not reach the archive. */
+  why: string;
+}
+
+/** Where a group of rules applies: page groups run on the whole document, `body` inside the chosen content. */
+export type ChromeRegion = 'header' | 'side' | 'footer' | 'body';
+
+// Texts that belong to chrome whatever the markup around them (older layouts, hand-made mirrors).
+const ABOUT_SENTENCE = /^The Certification Authority Browser Forum \(CA\/Browser Forum\) is a voluntary gathering/;
+
+/** The chrome table. */
+export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>> = {
+  header: [
+    { id: 'search-modal', selector: '#searchModal', what: 'Pagefind search dialog with its script', why: 'site search UI, not text' },
+    { id: 'navbar', selector: 'nav.navbar, body > header, #header, .navbar', what: 'top navigation menus', why: 'same on every page' },
+    {
+      id: 'logo',
+      selector: 'a:has(> img[alt="CA/Browser Forum"]), img[alt="CA/Browser Forum"]',
+      what: 'site logo link',
+      why: 'same on every page',
+    },
+    {
+      id: 'breadcrumbs',
+      selector: '.col-lg-9 > .fw-light:has(> small), .breadcrumb, nav[aria-label="breadcrumb"]',
+      what: 'breadcrumbs "Home » All CA/Browser Forum Posts » {Title}"',
+      why: 'navigation; the title goes to front matter',
+    },
+  ],
+  side: [
+    {
+      id: 'side-menu',
+      selector: 'main .col > .mb-4.mt-2',
+      what: 'section menu in the side column (non-post pages)',
+      why: 'navigation',
+    },
+    {
+      id: 'search-box',
+      selector: 'main .col > .mb-4:has(input[type="search"]), .input-group:has(input[type="search"])',
+      what: 'search box',
+      why: 'site search UI',
+    },
+    {
+      id: 'latest-releases',
+      selector: 'main .col > .mb-4, aside section, aside > div',
+      text: /^Latest releases\b/i,
+      what: '"Latest releases" box: the newest release of each requirements document',
+      why: 'changes with every release, so an unchanged post would look changed',
+    },
+    {
+      id: 'related-posts',
+      selector: 'main .col > .mb-4, aside section, aside > div',
+      text: /^Related posts\b/i,
+      what: '"Related posts" box: five links to other posts',
+      why: 'changes as posts are added',
+    },
+    {
+      id: 'tags-box',
+      selector: 'main .col > .mb-4, aside section, aside > div',
+      text: /^Tags\b/i,
+      what: '"Tags" box: tag links',
+      why: 'the tags go to front matter',
+    },
+    {
+      id: 'release-unavailable',
+      selector: 'main .col p, aside p',
+      text: /^Unable to retrieve latest release information/,
+      what: 'fallback text of the "Latest releases" box when GitHub was unreachable at build time',
+      why: 'build-time noise',
+    },
+    { id: 'side-column', selector: 'main > .row > .col:not(.col-12), aside', what: 'the side column itself', why: 'holds only the boxes above' },
+  ],
+  footer: [
+    { id: 'edit-page', selector: 'footer a, a.btn', text: /^Edit this page$/, what: '"Edit this page" link to the source on GitHub', why: 'site tooling' },
+    { id: 'back-to-top', selector: 'a[title="Back to top"]', what: 'back-to-top link', why: 'navigation' },
+    { id: 'about-sentence', selector: 'footer small, footer p, small', text: ABOUT_SENTENCE, what: 'the forum\'s one-sentence description', why: 'same on every page' },
+    { id: 'footer', selector: 'footer, #footer', what: 'page footer: social links, footer menu', why: 'same on every page' },
+  ],
+  body: [
+    { id: 'title-block', selector: '.border-bottom:has(> h1)', what: 'the `<h1>` title block at the top of `#content`', why: 'the title goes to front matter' },
+    {
+      id: 'heading-anchor',
+      selector: 'h1 > a[href^="#"], h2 > a[href^="#"], h3 > a[href^="#"], h4 > a[href^="#"], h5 > a[href^="#"], h6 > a[href^="#"]',
+      text: /^[#¶§🔗]?$/u,
+      what: 'goldmark heading anchor link ("#" after the heading text)',
+      why: 'a rendering aid; Markdown headings have none',
+    },
+    { id: 'scripts', selector: 'script, noscript, template', what: 'scripts', why: 'active content, never text' },
+    { id: 'styles', selector: 'style, link', what: 'style sheets', why: 'presentation, never text' },
+    { id: 'forms', selector: 'form, input, button, select, textarea', what: 'forms and controls', why: 'interactive UI, never text' },
+    { id: 'embeds', selector: 'iframe, object, embed, frame, frameset, applet', what: 'embedded documents and plugins', why: 'active content the archive cannot hold safely' },
+    { id: 'pagefind-ignore', selector: '[data-pagefind-ignore]', what: 'blocks the site marks as not part of the page text', why: 'the site itself says they are not content' },
+  ],
+};

@@ -1,0 +1,88 @@
+import { gunzipSync, brotliDecompressSync, inflateSync } from 'node:zlib';
+import { TextDecoder } from 'node:util';
+
+export type Decoded = { ok: true; text: string; contentType?: string } | { ok: false; error: string };
+
+// Content-Encoding decoders. Done here rather than with undici's decompress interceptor, which
+// prints an ExperimentalWarning on every run; the body is already whole and bounded, so this is small.
+const DECODERS: Record<string, ((input: Buffer, options: { maxOutputLength: number }) => Buffer) | undefined> = {
+  identity: (input) => input,
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  br: brotliDecompressSync,
+  deflate: inflateSync,
+};
+
+const XML_TYPES = ['application/xml', 'text/xml', 'application/rss+xml', 'application/atom+xml'];
+
+/** The content types each kind of URL may come back with; anything else is a wrong-type error for that URL. */
+const EXPECTED_TYPES: readonly { test: (path: string) => boolean; kind: string; types: readonly string[] }[] = [
+  { test: (path) => path === '/robots.txt', kind: 'robots.txt', types: ['text/plain'] },
+  { test: (path) => path.endsWith('.xml.gz'), kind: 'gzipped XML', types: ['application/gzip', 'application/x-gzip', 'application/octet-stream', ...XML_TYPES] },
+  { test: (path) => path.endsWith('.xml'), kind: 'XML', types: XML_TYPES },
+  { test: () => true, kind: 'HTML page', types: ['text/html', 'application/xhtml+xml'] },
+];
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/**
+ * Turns a whole response body into text: undoes Content-Encoding (and the gzip of a `.gz` file),
+ * checks the content type against what the URL should be, and decodes the charset named by the
+ * header, else by `<meta charset>` or the XML declaration, else UTF-8. Invalid bytes are an error,
+ * not replacement characters: the archive must not silently gain U+FFFD.
+ */
+export function decodeBody(raw: Buffer, headers: Record<string, string | string[] | undefined>, path: string, maxBytes: number): Decoded {
+  const encoding = header(headers['content-encoding'])?.trim().toLowerCase() || 'identity';
+  const decoder = DECODERS[encoding];
+  if (decoder === undefined) return { ok: false, error: `unsupported Content-Encoding ${encoding}` };
+  let body: Buffer;
+  try {
+    body = decoder(raw, { maxOutputLength: maxBytes });
+    if (path.endsWith('.gz') && GZIP_MAGIC.every((byte, i) => body[i] === byte)) body = gunzipSync(body, { maxOutputLength: maxBytes });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, error: `body larger than ${maxBytes} bytes once decompressed` };
+    return { ok: false, error: `cannot decompress ${encoding} body: ${(error as Error).message}` };
+  }
+
+  const contentType = header(headers['content-type']);
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  const expected = EXPECTED_TYPES.find((rule) => rule.test(path));
+  if (mediaType && expected && !expected.types.includes(mediaType)) {
+    return { ok: false, error: `wrong content type ${mediaType} for a ${expected.kind}` };
+  }
+
+  const charset = charsetOf(contentType) ?? sniffCharset(body) ?? 'utf-8';
+  let textDecoder: TextDecoder;
+  try {
+    textDecoder = new TextDecoder(charset, { fatal: true });
+  } catch {
+    return { ok: false, error: `unknown charset ${charset}` };
+  }
+  try {
+    const text = textDecoder.decode(body);
+    return contentType === undefined ? { ok: true, text } : { ok: true, text, contentType };
+  } catch {
+    return { ok: false, error: `invalid ${charset} bytes in body` };
+  }
+}
+
+/** The charset parameter of a Content-Type header. */
+export function charsetOf(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType ?? '');
+  return match?.[1]?.toLowerCase();
+}
+
+/** `<meta charset>`, `<meta http-equiv="content-type" content="…charset=…">` or `<?xml encoding>` in the first 1 KB. */
+export function sniffCharset(body: Buffer): string | undefined {
+  const head = body.subarray(0, 1024).toString('latin1');
+  const match =
+    /<meta\s+charset\s*=\s*["']?([\w.:-]+)/i.exec(head) ??
+    /<meta[^>]+content\s*=\s*["'][^"']*charset\s*=\s*([\w.:-]+)/i.exec(head) ??
+    /<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i.exec(head);
+  return match?.[1]?.toLowerCase();
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

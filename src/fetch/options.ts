@@ -1,0 +1,73 @@
+/** Everything that tunes the fetcher; resolved once, with defaults, by {@link resolveFetchOptions}. */
+export interface FetchOptions {
+  /** `cabsync/<version> (+https://github.com/cabsync/cabsync)`; robots.txt groups match its first word. */
+  userAgent: string;
+  /** Requests in flight at once (`--concurrency`). Default 4. */
+  concurrency: number;
+  /** Minimum interval between request starts to one host, ms (`--rate`; 0 for none). Default 250. A robots.txt Crawl-delay raises it. */
+  rateMs: number;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** Longest silence while a body streams. */
+  bodyTimeoutMs: number;
+  /** Largest body accepted, compressed or not; over it the URL fails and the stream is cut. Default 10 MB. */
+  maxBytes: number;
+  /** Redirects followed, same host only. Default 5. */
+  maxRedirects: number;
+  /** Retries after the first attempt on network errors, 429 and 5xx. Default 4. */
+  retries: number;
+  /** First backoff delay; doubles each retry, with jitter. Default 500 ms. */
+  retryBaseMs: number;
+  /** Cap on any single wait, whether backoff or a server's Retry-After. Default 60 s. */
+  maxRetryAfterMs: number;
+  respectRobots: boolean;
+  /** Where warnings go (validators ignored, robots.txt trouble). */
+  log?: (message: string) => void;
+}
+
+export const DEFAULT_FETCH_OPTIONS: Omit<FetchOptions, 'userAgent'> = {
+  concurrency: 4,
+  rateMs: 250,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxRedirects: 5,
+  retries: 4,
+  retryBaseMs: 500,
+  maxRetryAfterMs: 60_000,
+  respectRobots: true,
+};
+
+/** Thrown for an option out of range; names the option (and so the flag) and the value. */
+export class FetchOptionError extends Error {
+  override name = 'FetchOptionError';
+}
+
+// Each numeric option: the smallest value that makes sense and the flag a user would fix.
+const LIMITS: readonly { key: keyof FetchOptions; min: number; flag: string }[] = [
+  { key: 'concurrency', min: 1, flag: '--concurrency' },
+  { key: 'rateMs', min: 0, flag: '--rate' },
+  { key: 'connectTimeoutMs', min: 1, flag: 'connectTimeoutMs' },
+  { key: 'headersTimeoutMs', min: 1, flag: 'headersTimeoutMs' },
+  { key: 'bodyTimeoutMs', min: 1, flag: 'bodyTimeoutMs' },
+  { key: 'maxBytes', min: 1, flag: 'maxBytes' },
+  { key: 'maxRedirects', min: 0, flag: 'maxRedirects' },
+  { key: 'retries', min: 0, flag: 'retries' },
+  { key: 'retryBaseMs', min: 0, flag: 'retryBaseMs' },
+  { key: 'maxRetryAfterMs', min: 0, flag: 'maxRetryAfterMs' },
+];
+
+/** Fills defaults and checks every number once, so the fetcher never meets a bad value. */
+export function resolveFetchOptions(options: Partial<FetchOptions> & { userAgent: string }): FetchOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const resolved = { ...DEFAULT_FETCH_OPTIONS, ...defined } as FetchOptions;
+  for (const { key, min, flag } of LIMITS) {
+    const value = resolved[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      throw new FetchOptionError(`Expected ${flag} to be an integer from ${min} and up, got ${String(value)}`);
+    }
+  }
+  if (resolved.userAgent.trim() === '') throw new FetchOptionError('Expected a User-Agent naming the tool, got an empty string');
+  return resolved;
+}

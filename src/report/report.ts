@@ -1,0 +1,79 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../write/atomic.js';
+import type { Malformed } from '../archive/load.js';
+
+/** What happened to one archive file in a sync. */
+export type ChangeKind = 'added' | 'updated' | 'alias-added' | 'metadata-only' | 'missing-upstream' | 'removed';
+
+export interface FieldChange {
+  field: string;
+  old: unknown;
+  new: unknown;
+}
+
+export interface PostChange {
+  kind: ChangeKind;
+  path: string;
+  title: string;
+  url?: string;
+  fields: FieldChange[];
+  /** Unified diff of the file's body (old → new); empty when only front matter changed. */
+  patch: string;
+}
+
+/** The JSON written to `<archive>/.cabsync/reports/<id>.json` and printed by `--json`. */
+export interface SyncReport {
+  id: string;
+  site: string;
+  archive: string;
+  command: 'sync' | 'fetch' | 'reprocess';
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  discovered: number;
+  added: string[];
+  updated: string[];
+  unchanged: number;
+  /** Fetched pages judged the same as an archive file found by another URL, alias, title or content: URL → path. */
+  merged: Record<string, string>;
+  missingUpstream: string[];
+  failed: { url: string; error: string }[];
+  skipped: { url: string; reason: string }[];
+  malformed: Malformed[];
+  requests: { total: number; notModified: number; bytes: number; retries: number };
+  warnings: string[];
+  changes: PostChange[];
+}
+
+export function reportsDir(archiveDir: string): string {
+  return join(archiveDir, '.cabsync', 'reports');
+}
+
+/** A sortable, file-name-safe id: `20261122T165900Z-1a2b`. */
+export function newSyncId(now: Date, random: string): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${random}`;
+}
+
+export async function saveReport(archiveDir: string, report: SyncReport): Promise<string> {
+  const path = join(reportsDir(archiveDir), `${report.id}.json`);
+  await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}
+
+/** Reads a report by id, or the newest one when no id is given. */
+export async function readReport(archiveDir: string, id?: string): Promise<SyncReport> {
+  const dir = reportsDir(archiveDir);
+  let name = id ? `${id.replace(/\.json$/, '')}.json` : undefined;
+  if (!name) {
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+    name = names.at(-1);
+    if (!name) throw new Error(`no sync reports in ${dir}: run cabsync sync first`);
+  }
+  const path = join(dir, name);
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as SyncReport;
+  } catch (error) {
+    throw new Error(`cannot read sync report ${path}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,31 @@
+import type { SyncReport } from './report.js';
+
+/** The short Markdown-friendly summary a sync prints (and the scheduled workflow uses as its commit body). */
+export function formatSummary(report: SyncReport): string {
+  const titles = new Map(report.changes.map((c) => [c.path, c.title]));
+  const lines: string[] = [];
+  const verb = report.dryRun ? 'would be ' : '';
+  lines.push(
+    `cabsync ${report.command} ${report.id}${report.dryRun ? ' (dry run)' : ''}: ${report.discovered} discovered, ` +
+      `${report.added.length} ${verb}added, ${report.updated.length} ${verb}updated, ${report.unchanged} unchanged, ` +
+      `${report.missingUpstream.length} missing upstream, ${report.failed.length} failed ` +
+      `(${report.requests.total} requests, ${report.requests.notModified} not modified, ${formatBytes(report.requests.bytes)})`,
+  );
+  const section = (heading: string, items: string[]): void => {
+    if (items.length === 0) return;
+    lines.push('', `### ${heading}`, '', ...items.map((item) => `- ${item}`));
+  };
+  section('Added', report.added.map((p) => `${titles.get(p) ?? p} (${p})`));
+  section('Updated', report.updated.map((p) => `${titles.get(p) ?? p} (${p})`));
+  section('Missing upstream', report.missingUpstream);
+  section('Failed', report.failed.map((f) => `${f.url}: ${f.error}`));
+  section('Malformed archive files (left untouched)', report.malformed.map((m) => `${m.path}: ${m.reason}`));
+  section('Warnings', report.warnings);
+  return `${lines.join('\n')}\n`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,57 @@
+import { stat } from 'node:fs/promises';
+import type { ArchiveIndex, ArchiveEntry } from '../archive/load.js';
+import { serializePost, type Post } from '../archive/post.js';
+import { dayOf, postPath } from '../archive/slug.js';
+import { addToDedupeIndex, findSame, mergePost, nextFreePath, type DedupeIndex, type Incoming } from '../dedupe/index.js';
+import { describeChange } from '../report/changes.js';
+import type { PostChange } from '../report/report.js';
+import { resolveInArchive, writePost } from '../write/write-post.js';
+
+/** What applying one converted page to the archive did. */
+export type Applied =
+  | { kind: 'added' | 'updated'; path: string; change: PostChange; reason?: string; text: string }
+  | { kind: 'unchanged'; path: string; reason: string }
+  | { kind: 'refused'; path: string; error: string };
+
+export interface ApplyContext {
+  archive: string;
+  index: ArchiveIndex;
+  dedupe: DedupeIndex;
+  dryRun: boolean;
+}
+
+/**
+ * Dedupe → write for one page: finds the archive post it is (if any), merges
+ * or creates, and writes atomically. Callers serialize calls so two pages of
+ * one crawl never race for the same file.
+ */
+export async function applyPost(ctx: ApplyContext, incoming: Incoming): Promise<Applied> {
+  const match = findSame(ctx.dedupe, incoming);
+  if (match) {
+    const merged = mergePost(match.entry.post, incoming);
+    if (merged.kind === 'unchanged') return { kind: 'unchanged', path: match.entry.path, reason: match.reason };
+    const refusal = await refuseReadOnly(ctx.archive, match.entry.path);
+    if (refusal) return { kind: 'refused', path: match.entry.path, error: refusal };
+    return write(ctx, match.entry.path, match.entry.post, merged.post, incoming, match.reason);
+  }
+  const day = incoming.day ?? dayOf(String(incoming.post.frontMatter.date ?? ''));
+  if (!day) return { kind: 'refused', path: '', error: 'page has no date: cannot name its file' };
+  const path = nextFreePath(postPath(day, incoming.title), (p) => ctx.index.byPath.has(p));
+  return write(ctx, path, undefined, incoming.post, incoming);
+}
+
+async function write(ctx: ApplyContext, path: string, before: Post | undefined, after: Post, incoming: Incoming, reason?: string): Promise<Applied> {
+  const text = ctx.dryRun ? serializePost(after) : await writePost(ctx.archive, path, after);
+  const entry: ArchiveEntry = { path, post: after, title: String(after.frontMatter.title ?? incoming.title), day: dayOf(String(after.frontMatter.date ?? '')) ?? incoming.day ?? '' };
+  // The crawl's later pages must see this write, whether or not it reached the disk.
+  addToDedupeIndex(ctx.dedupe, entry);
+  const change = describeChange(path, before, after, incoming.canonicalUrl);
+  return { kind: before ? 'updated' : 'added', path, change, reason, text };
+}
+
+/** An archive file with no write permission for anyone is the user's way of saying "leave it". */
+async function refuseReadOnly(archive: string, path: string): Promise<string | undefined> {
+  const info = await stat(resolveInArchive(archive, path)).catch(() => undefined);
+  if (info && (info.mode & 0o222) === 0) return `${path} is read-only: left untouched`;
+  return undefined;
+}

@@ -1,0 +1,74 @@
+import { UsageError } from '../errors.js';
+
+/** Everything a sync or fetch run needs, resolved and validated once. */
+export interface SyncOptions {
+  site: URL;
+  archive: string;
+  full: boolean;
+  dryRun: boolean;
+  since?: string;
+  limit?: number;
+  concurrency: number;
+  rateMs: number;
+  verbose: boolean;
+  /** Lower-level fetch settings (timeouts, retries); tests shorten them. */
+  fetch?: Record<string, number | boolean>;
+}
+
+export const DEFAULT_SITE = 'https://cabforum.org';
+
+/** Raw flag values as commander hands them over. */
+export interface RawSyncFlags {
+  site?: string;
+  archive?: string;
+  full?: boolean;
+  dryRun?: boolean;
+  since?: string;
+  limit?: string | number;
+  concurrency?: string | number;
+  rate?: string | number;
+  verbose?: boolean;
+}
+
+/** Validates flags; every error names the flag and the bad value. */
+export function resolveSyncOptions(flags: RawSyncFlags): SyncOptions {
+  return {
+    site: parseSite(flags.site ?? DEFAULT_SITE),
+    archive: flags.archive ?? './archive',
+    full: flags.full ?? false,
+    dryRun: flags.dryRun ?? false,
+    since: flags.since === undefined ? undefined : parseDay('--since', flags.since),
+    limit: flags.limit === undefined ? undefined : parseInteger('--limit', flags.limit, 1),
+    concurrency: parseInteger('--concurrency', flags.concurrency ?? 4, 1, 64),
+    rateMs: parseInteger('--rate', flags.rate ?? 250, 0),
+    verbose: flags.verbose ?? false,
+  };
+}
+
+export function parseSite(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--site: not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--site: only http and https are supported: ${value}`);
+  return new URL(url.origin);
+}
+
+function parseDay(flag: string, value: string): string {
+  const match = /^\d{4}-\d{2}-\d{2}$/.exec(value);
+  if (!match || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`${flag}: expected a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function parseInteger(flag: string, value: string | number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const number = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(number) || number < min || number > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    throw new UsageError(`${flag}: expected a whole number ${range}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}

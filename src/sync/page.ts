@@ -1,0 +1,114 @@
+import { urlPathKey } from '../archive/load.js';
+import { dayOf } from '../archive/slug.js';
+import { serializePost } from '../archive/post.js';
+import { extractPage, type Extracted, type PageHints } from '../extract/extract.js';
+import { toPost } from '../convert/convert.js';
+import type { Incoming } from '../dedupe/index.js';
+import type { DiscoveredPost } from '../discover/discover.js';
+import { needsFetch } from '../fetch/state.js';
+import { WriteError } from '../errors.js';
+import { applyPost, type Applied } from './apply.js';
+import { bump, type Run } from './run.js';
+
+/** Metadata sources that are guesses, never allowed to overwrite what the archive already has. */
+const WEAK_SOURCES = new Set(['url', 'url-day', 'hint-day', 'listing-day']);
+
+/** One discovered page through fetch → extract → convert → dedupe → write. Failures become report entries. */
+export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: string[] = []): Promise<Applied | undefined> {
+  if (run.fatal) return undefined;
+  const { options, state, report } = run;
+  const known = run.index.byUrlPath.get(urlPathKey(page.url))?.[0];
+  if (known) run.present.add(known.path);
+  // Validators only for pages the archive still has: a deleted file must be fetched again in full.
+  if (known && !options.full && !needsFetch(state, page, false)) {
+    report.unchanged += 1;
+    return undefined;
+  }
+  const validators = known && !options.full ? state.urls[page.url] : undefined;
+  const fetched = await run.fetcher.get(page.url, validators);
+  if (run.fatal) return undefined;
+  if (!fetched.ok) return fail(run, page.url, fetched.error);
+  bump(run, 'fetched');
+  const record = { etag: fetched.etag, lastModified: fetched.lastModified, fetchedAt: new Date().toISOString(), lastmod: page.lastmod, status: fetched.status };
+  if (fetched.notModified) {
+    report.unchanged += 1;
+    state.urls[page.url] = { ...state.urls[page.url], ...record };
+    return undefined;
+  }
+  const extracted = extractPage(fetched.body ?? '', fetched.finalUrl, page.hints as PageHints);
+  if (extracted.kind === 'alias') return followAlias(run, page, extracted.target, extraAliases);
+  if (extracted.kind !== 'post') return fail(run, page.url, describeNonPost(extracted));
+
+  const incoming = toIncoming(run, page, extracted, extraAliases);
+  let applied: Applied;
+  try {
+    applied = await run.serial(() => applyPost({ archive: options.archive, index: run.index, dedupe: run.dedupe, dryRun: options.dryRun }, incoming));
+  } catch (error) {
+    // Disk full or permission denied: stop the whole run cleanly, nothing half-written.
+    if (error instanceof WriteError) run.fatal ??= error;
+    else return fail(run, page.url, error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
+  recordApplied(run, page.url, incoming, applied);
+  if (applied.kind !== 'refused') state.urls[page.url] = record;
+  return applied;
+}
+
+async function followAlias(run: Run, page: DiscoveredPost, target: string, extraAliases: string[]): Promise<Applied | undefined> {
+  if (extraAliases.length > 0) return fail(run, page.url, `alias chain: ${page.url} → ${target}`);
+  const alias = urlPathKey(page.url);
+  return syncPage(run, { url: target, hints: { ...page.hints, aliases: [...(page.hints.aliases ?? []), alias] } }, [alias]);
+}
+
+function toIncoming(run: Run, page: DiscoveredPost, extracted: Extract<Extracted, { kind: 'post' }>, extraAliases: string[]): Incoming {
+  const canonicalPath = urlPathKey(extracted.canonicalUrl);
+  const aliases = new Set<string>([...(extracted.meta.aliases ?? []), ...(page.hints.aliases ?? []), ...extraAliases].map(urlPathKey));
+  for (const [alias, target] of run.discoveryAliases ?? []) if (urlPathKey(target) === canonicalPath) aliases.add(urlPathKey(alias));
+  // A post reached under another URL than its canonical one keeps that URL as an alias.
+  if (urlPathKey(page.url) !== canonicalPath) aliases.add(urlPathKey(page.url));
+  aliases.delete(canonicalPath);
+  const meta = { ...extracted.meta, aliases: aliases.size > 0 ? [...aliases].sort() : undefined };
+  const post = toPost({ ...extracted, meta });
+  const weakFields = Object.entries(extracted.sources)
+    .filter(([, source]) => source !== undefined && WEAK_SOURCES.has(source))
+    .map(([field]) => field);
+  return { post, canonicalUrl: extracted.canonicalUrl, aliases: [...aliases], day: dayOf(meta.date), title: meta.title, weakFields };
+}
+
+function recordApplied(run: Run, url: string, incoming: Incoming, applied: Applied): void {
+  const { report } = run;
+  if (applied.kind === 'refused') {
+    fail(run, url, applied.error);
+    return;
+  }
+  run.present.add(applied.path);
+  const existing = run.index.byPath.get(applied.path);
+  if (run.hooks.onText) run.hooks.onText(applied.kind === 'unchanged' ? (existing ? serializePost(existing.post) : '') : applied.text);
+  if (applied.kind === 'unchanged') report.unchanged += 1;
+  else {
+    bump(run, 'written');
+    (applied.kind === 'added' ? report.added : report.updated).push(applied.path);
+    report.changes.push(applied.change);
+  }
+  const mergedElsewhere = applied.kind !== 'added' && (applied.reason !== 'url' || urlPathKey(url) !== urlPathKey(incoming.canonicalUrl));
+  if (mergedElsewhere) report.merged[url] = applied.path;
+}
+
+function describeNonPost(extracted: Exclude<Extracted, { kind: 'post' | 'alias' }>): string {
+  switch (extracted.kind) {
+    case 'listing':
+      return 'not a post page (a listing page)';
+    case 'other':
+      return `not a post page (${extracted.reason})`;
+    case 'failed':
+      return extracted.reason;
+  }
+}
+
+function fail(run: Run, url: string, error: string): undefined {
+  const known = run.index.byUrlPath.get(urlPathKey(url))?.[0];
+  if (known) run.present.add(known.path);
+  run.report.failed.push({ url, error });
+  bump(run, 'failed');
+  return undefined;
+}

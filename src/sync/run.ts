@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
+import { loadArchive, type ArchiveIndex } from '../archive/load.js';
+import { buildDedupeIndex, type DedupeIndex } from '../dedupe/index.js';
+import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
+import { loadState, saveState, type CrawlState } from '../fetch/state.js';
+import { newSyncId, saveReport, type SyncReport } from '../report/report.js';
+import { USER_AGENT } from '../version.js';
+import type { SyncOptions } from './options.js';
+
+/** Counts for a progress display. */
+export interface Progress {
+  discovered: number;
+  fetched: number;
+  written: number;
+  failed: number;
+}
+
+export interface RunHooks {
+  /** Called whenever a count changes (the CLI draws it on a TTY). */
+  progress?: (progress: Progress) => void;
+  /** Verbose messages (skipped URLs and why). */
+  log?: (message: string) => void;
+  /** Receives the text of each post as it is (or would be) written; `fetch --stdout` prints it. */
+  onText?: (text: string) => void;
+}
+
+/** The state one sync/fetch run carries from stage to stage. Built once, passed along; nothing global. */
+export interface Run {
+  options: SyncOptions;
+  hooks: RunHooks;
+  index: ArchiveIndex;
+  dedupe: DedupeIndex;
+  state: CrawlState;
+  fetcher: Fetcher;
+  report: SyncReport;
+  progress: Progress;
+  /** Archive paths seen upstream this run (fetched, matched, or known by URL). */
+  present: Set<string>;
+  /** Dedupe and write one page at a time, so two pages of one post never race. */
+  serial: ReturnType<typeof pLimit>;
+  /** Set by the first write error: the run stops taking new pages. */
+  fatal?: Error;
+  /** Alias path → post URL, from discovery. */
+  discoveryAliases?: Map<string, string>;
+  /** URL paths of every discovered post. */
+  discoveredPaths?: Set<string>;
+}
+
+/** Loads the archive, its dedupe index and crawl state, and opens the fetcher. */
+export async function openRun(options: SyncOptions, hooks: RunHooks, command: SyncReport['command']): Promise<Run> {
+  const index = await loadArchive(options.archive);
+  const state = await loadState(options.archive);
+  const fetcher = createFetcher(options.site, {
+    userAgent: USER_AGENT,
+    concurrency: options.concurrency,
+    rateMs: options.rateMs,
+    ...options.fetch,
+  });
+  const startedAt = new Date();
+  const report: SyncReport = {
+    id: newSyncId(startedAt, randomBytes(2).toString('hex')),
+    site: options.site.origin,
+    archive: options.archive,
+    command,
+    dryRun: options.dryRun,
+    startedAt: startedAt.toISOString(),
+    finishedAt: '',
+    discovered: 0,
+    added: [],
+    updated: [],
+    unchanged: 0,
+    merged: {},
+    missingUpstream: [],
+    failed: [],
+    skipped: [],
+    malformed: index.malformed,
+    requests: { total: 0, notModified: 0, bytes: 0, retries: 0 },
+    warnings: [],
+    changes: [],
+  };
+  return {
+    options,
+    hooks,
+    index,
+    dedupe: buildDedupeIndex(index),
+    state,
+    fetcher,
+    report,
+    progress: { discovered: 0, fetched: 0, written: 0, failed: 0 },
+    present: new Set(),
+    serial: pLimit(1),
+  };
+}
+
+/** Saves state and the report (not in a dry run) and closes the fetcher. */
+export async function closeRun(run: Run): Promise<SyncReport> {
+  const stats = run.fetcher.stats();
+  await run.fetcher.close();
+  const { report } = run;
+  report.requests = { total: stats.total, notModified: stats.notModified, bytes: stats.bytes, retries: stats.retries };
+  if (stats.validatorsIgnored) report.warnings.push('the server ignores ETag/Last-Modified validators: every page is downloaded in full');
+  report.finishedAt = new Date().toISOString();
+  report.added.sort();
+  report.updated.sort();
+  report.missingUpstream.sort();
+  if (!run.options.dryRun) {
+    await saveState(run.options.archive, run.state);
+    await saveReport(run.options.archive, report);
+  }
+  return report;
+}
+
+export function bump(run: Run, key: keyof Progress, by = 1): void {
+  run.progress[key] += by;
+  run.hooks.progress?.(run.progress);
+}

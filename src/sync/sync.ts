@@ -1,0 +1,68 @@
+import { urlPathKey, urlPathsOf } from '../archive/load.js';
+import { discover } from '../discover/discover.js';
+import { normalizeUrl } from '../discover/normalize-url.js';
+import { UsageError } from '../errors.js';
+import { acquireLock } from '../write/lock.js';
+import type { SyncReport } from '../report/report.js';
+import type { SyncOptions } from './options.js';
+import { bump, closeRun, openRun, type Run, type RunHooks } from './run.js';
+import { syncPage } from './page.js';
+
+/**
+ * A whole sync, as a recipe: discover → (per page) fetch → extract → convert →
+ * dedupe → write → report. Only this function knows the order.
+ */
+export async function sync(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncReport> {
+  // A dry run writes nothing, so it needs no lock.
+  const lock = options.dryRun ? undefined : await acquireLock(options.archive);
+  try {
+    const run = await openRun(options, hooks, 'sync');
+    const discovery = await discover(options.site, run.fetcher, { since: options.since, limit: options.limit, log: hooks.log });
+    run.discoveryAliases = discovery.aliases;
+    run.discoveredPaths = new Set(discovery.posts.map((page) => urlPathKey(page.url)));
+    run.report.discovered = discovery.posts.length;
+    run.report.skipped.push(...discovery.skipped);
+    run.report.failed.push(...discovery.failed);
+    bump(run, 'discovered', discovery.posts.length);
+    await Promise.all(discovery.posts.map((page) => syncPage(run, page)));
+    // Missing upstream only means something when discovery saw the whole site.
+    if (options.limit === undefined && discovery.failed.length === 0) markMissing(run);
+    return await finish(run);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** The sync pipeline for named pages only (a post URL, an old alias URL, any page of the site). */
+export async function fetchUrls(urls: string[], options: SyncOptions, hooks: RunHooks = {}): Promise<SyncReport> {
+  const pages = urls.map((url) => {
+    const normalized = normalizeUrl(url, options.site);
+    if (!normalized) throw new UsageError(`URL is not on ${options.site.origin}: ${url}`);
+    return { url: normalized, hints: {} };
+  });
+  const lock = options.dryRun ? undefined : await acquireLock(options.archive);
+  try {
+    const run = await openRun({ ...options, full: true }, hooks, 'fetch');
+    run.report.discovered = pages.length;
+    await Promise.all(pages.map((page) => syncPage(run, page)));
+    return await finish(run);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function finish(run: Run): Promise<SyncReport> {
+  const report = await closeRun(run);
+  if (run.fatal) throw run.fatal;
+  return report;
+}
+
+function markMissing(run: Run): void {
+  const since = run.options.since;
+  for (const entry of run.index.entries) {
+    if (run.present.has(entry.path) || (since !== undefined && entry.day < since)) continue;
+    // A file written this run is present by definition; so is one whose URL was discovered.
+    if (urlPathsOf(entry).some((path) => run.discoveredPaths?.has(path))) continue;
+    run.report.missingUpstream.push(entry.path);
+  }
+}
