@@ -7,6 +7,7 @@ import { registerVerify } from './commands/verify.js';
 import { registerSync } from './commands/sync.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerDiff } from './commands/diff.js';
+import { registerReport } from './commands/report.js';
 
 const program = new Command('cabsync')
   .description('Keep a Markdown archive of cabforum.org posts in step with the live site')
@@ -17,6 +18,7 @@ const program = new Command('cabsync')
 registerSync(program);
 registerFetch(program);
 registerDiff(program);
+registerReport(program);
 registerVerify(program);
 
 try {

@@ -14,6 +14,8 @@ export type MetaSource =
   | { id: string; from: 'text'; selector: string; strip?: RegExp; why: string }
   /** Trimmed texts of every element matching `selector`, in document order. */
   | { id: string; from: 'texts'; selector: string; why: string }
+  /** Text of `<title>` in `<head>` (`strip` removed). */
+  | { id: string; from: 'head-title'; strip: RegExp; why: string }
   /** `href` of `<link rel=…>` in `<head>`. */
   | { id: string; from: 'link'; rel: string; why: string }
   /** The caller's hint (feed item, listing entry). `dayOnly` takes a date hint without a time. */
@@ -37,7 +39,7 @@ export const METADATA_SOURCES: Readonly<Record<MetaField, FieldSources>> = {
     sources: [
       { id: 'h1', from: 'text', selector: '#content h1', why: 'the title as the page shows it' },
       { id: 'og:title', from: 'meta', name: 'og:title', why: 'same title, present on every Hugo page' },
-      { id: 'title', from: 'text', selector: 'title', strip: /\s*\|\s*CA\/Browser Forum\s*$/, why: 'older layouts: `{Title} | CA/Browser Forum`' },
+      { id: 'title', from: 'head-title', strip: /\s*\|\s*CA\/Browser Forum\s*$/, why: 'older layouts: `{Title} | CA/Browser Forum`' },
       { id: 'hint', from: 'hint', why: 'a listing entry or feed item title' },
     ],
   },

@@ -6,6 +6,7 @@ import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { loadState, saveState, type CrawlState } from '../fetch/state.js';
 import { newSyncId, saveReport, type SyncReport } from '../report/report.js';
 import { USER_AGENT } from '../version.js';
+import { removeTempFiles } from '../write/atomic.js';
 import type { SyncOptions } from './options.js';
 
 /** Counts for a progress display. */
@@ -49,6 +50,8 @@ export interface Run {
 
 /** Loads the archive, its dedupe index and crawl state, and opens the fetcher. */
 export async function openRun(options: SyncOptions, hooks: RunHooks, command: SyncReport['command']): Promise<Run> {
+  // A run killed mid-write leaves temp files; the lock we hold makes them ours to clear.
+  if (!options.dryRun) await removeTempFiles(options.archive);
   const index = await loadArchive(options.archive);
   const state = await loadState(options.archive);
   const fetcher = createFetcher(options.site, {

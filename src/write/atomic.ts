@@ -1,4 +1,4 @@
-import { open, rename, unlink, mkdir } from 'node:fs/promises';
+import { open, readdir, rename, unlink, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -41,4 +41,22 @@ async function syncDir(dir: string): Promise<void> {
 /** True for names writeFileAtomic leaves behind when a process dies mid-write. */
 export function isTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
+}
+
+/**
+ * Removes temp files a killed run left under `dir` (recursively). Only safe
+ * while holding the archive lock: no other writer can own them.
+ */
+export async function removeTempFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) removed.push(...(await removeTempFiles(full)));
+    else if (entry.isFile() && isTempName(entry.name)) {
+      await unlink(full);
+      removed.push(full);
+    }
+  }
+  return removed;
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The scheduled sync's own commands, kept out of the workflow file so a test can run them against the
+# fixture site: sync, commit the archive when it changed (summary as the commit body), then exit with the
+# sync's code, so URL failures fail the run only after everything else is committed.
+#
+# Environment: CABSYNC_SITE (default https://cabforum.org), CABSYNC_ARCHIVE (default archive),
+# CABSYNC_REPORT (where to copy the JSON report, default cabsync-report.json), CABSYNC_FLAGS (extra flags).
+set -uo pipefail
+cd "$(git rev-parse --show-toplevel)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cli="node $here/../dist/src/cli.js"
+site="${CABSYNC_SITE:-https://cabforum.org}"
+archive="${CABSYNC_ARCHIVE:-archive}"
+report="${CABSYNC_REPORT:-cabsync-report.json}"
+
+# shellcheck disable=SC2086
+$cli sync --site "$site" --archive "$archive" --json ${CABSYNC_FLAGS:-} > "$report"
+status=$?
+if [ "$status" -ge 2 ]; then
+  echo "cabsync sync failed with exit code $status" >&2
+  exit "$status"
+fi
+
+git add -- "$archive/posts"
+if git diff --cached --quiet -- "$archive/posts"; then
+  echo "archive unchanged: nothing to commit"
+else
+  id="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id)' "$report")"
+  summary="$($cli report "$id" --archive "$archive")"
+  git -c user.name="${GIT_AUTHOR_NAME:-cabsync}" -c user.email="${GIT_AUTHOR_EMAIL:-cabsync@users.noreply.github.com}" \
+    commit --quiet -m "Sync $site" -m "$summary"
+  echo "committed: $(git log -1 --format=%h)"
+fi
+exit "$status"

@@ -1,0 +1,196 @@
+import { diffArrays } from 'diff';
+import { parseArchiveDate } from '../archive/date.js';
+import { urlPathKey, urlPathsOf } from '../archive/load.js';
+import type { FrontMatter, Post } from '../archive/post.js';
+import { dayOf } from '../archive/slug.js';
+import type { Incoming } from './match.js';
+import { lineKeys, normalizeForCompare, normalizeText } from './normalize.js';
+
+/** What merging a page into its archive post gives. */
+export type MergeResult =
+  /** Same after normalization: write nothing, the file keeps its bytes. */
+  | { kind: 'unchanged' }
+  | { kind: 'updated'; post: Post; changedFields: { field: string; old: unknown; new: unknown }[]; bodyChanged: boolean; aliasesAdded: string[] };
+
+/** Archive key order; a key the old file lacks is inserted at its place in this order. */
+export const MERGE_KEY_ORDER = ['aliases', 'author', 'date', 'description', 'tags', 'title', 'type'] as const;
+
+interface FieldRule {
+  key: string;
+  same: (old: unknown, incoming: unknown) => boolean;
+  why: string;
+}
+
+// The fields a page can supply. A field is replaced only when the page has a value and it is really different.
+const FIELD_RULES: FieldRule[] = [
+  { key: 'author', same: sameText, why: 'not on the post page: replaced only when the sync found one elsewhere' },
+  { key: 'date', same: sameInstant, why: '2022-11-03 17:00:00 and 2022-11-03T17:00:00+00:00 are one instant' },
+  { key: 'description', same: sameText, why: 'typography and spacing are not a change' },
+  { key: 'tags', same: sameSet, why: 'tag order carries no meaning' },
+  { key: 'title', same: sameText, why: 'curly vs straight quotes, dashes and spacing are typography' },
+  { key: 'type', same: sameText, why: 'constant for posts' },
+];
+
+function sameText(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' ? normalizeText(a) === normalizeText(b) : JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sameInstant(a: unknown, b: unknown): boolean {
+  const [x, y] = [parseArchiveDate(a), parseArchiveDate(b)];
+  return x && y ? x.getTime() === y.getTime() : sameText(a, b);
+}
+
+function sameSet(a: unknown, b: unknown): boolean {
+  const asSet = (v: unknown) => new Set((Array.isArray(v) ? v : [v]).map((item) => normalizeText(String(item))));
+  const [x, y] = [asSet(a), asSet(b)];
+  return x.size === y.size && [...x].every((item) => y.has(item));
+}
+
+/** A value the page cannot be said to supply. */
+function isMissing(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+}
+
+/**
+ * Merges a page into the archive post it is the same as, changing only what
+ * changed (see the README's dedupe rules). Pure.
+ */
+export function mergePost(existing: Post, incoming: Incoming): MergeResult {
+  const { frontMatter, changedFields, aliasesAdded } = mergeFrontMatter(existing.frontMatter, incoming);
+  const sameBody = normalizeForCompare(existing.body) === normalizeForCompare(incoming.post.body);
+  const body = sameBody ? existing.body : mergeBody(existing.body, incoming.post.body);
+  const bodyChanged = body !== existing.body;
+  if (!bodyChanged && changedFields.length === 0 && aliasesAdded.length === 0) return { kind: 'unchanged' };
+  return { kind: 'updated', post: { frontMatter, body }, changedFields, bodyChanged, aliasesAdded };
+}
+
+/**
+ * Line-level merge: lines whose comparison keys match keep their old bytes,
+ * changed and added lines take the new text, removed lines go, except runs of
+ * blank lines (whitespace). The old body's final-newline state is kept.
+ */
+export function mergeBody(oldBody: string, newBody: string): string {
+  const oldLines = bodyLines(oldBody);
+  const newLines = bodyLines(newBody);
+  const parts = diffArrays(lineKeys(oldLines).map((l) => l.key), lineKeys(newLines).map((l) => l.key));
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  for (const part of parts) {
+    const n = part.value.length;
+    if (part.added) {
+      out.push(...newLines.slice(j, j + n));
+      j += n;
+      continue;
+    }
+    const oldPart = oldLines.slice(i, i + n);
+    i += n;
+    if (!part.removed) j += n;
+    // A removed run of blank lines is only whitespace: keep it.
+    if (!part.removed || part.value.every((key) => key === '')) out.push(...oldPart);
+  }
+  return out.join('\n') + (oldBody.endsWith('\n') ? '\n' : '');
+}
+
+function bodyLines(body: string): string[] {
+  return (body.endsWith('\n') ? body.slice(0, -1) : body).split('\n');
+}
+
+interface FrontMatterMerge {
+  frontMatter: FrontMatter;
+  changedFields: { field: string; old: unknown; new: unknown }[];
+  aliasesAdded: string[];
+}
+
+/** Old keys, order and values stay; the page's values replace or add only per {@link FIELD_RULES}. */
+export function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMatterMerge {
+  const weak = new Set(incoming.weakFields ?? []);
+  const updates: FrontMatter = {};
+  const changedFields: FrontMatterMerge['changedFields'] = [];
+  for (const { key, same } of FIELD_RULES) {
+    const value = incoming.post.frontMatter[key];
+    if (isMissing(value)) continue;
+    const oldValue = old[key];
+    if (!isMissing(oldValue) && (weak.has(key) || same(oldValue, value))) continue;
+    updates[key] = value;
+    changedFields.push({ field: key, old: oldValue, new: value });
+  }
+  // Keys no rule knows: the page can add them, never replace them.
+  for (const [key, value] of Object.entries(incoming.post.frontMatter)) {
+    if (key === 'aliases' || FIELD_RULES.some((rule) => rule.key === key) || isMissing(value) || !isMissing(old[key])) continue;
+    updates[key] = value;
+    changedFields.push({ field: key, old: old[key], new: value });
+  }
+  const merged = withUpdates(old, updates);
+  const aliasesAdded = newAliases(old, merged, incoming);
+  if (aliasesAdded.length > 0) {
+    const oldAliases = Array.isArray(old.aliases) ? old.aliases : [];
+    return { frontMatter: withUpdates(merged, { aliases: [...oldAliases, ...aliasesAdded] }), changedFields, aliasesAdded };
+  }
+  return { frontMatter: merged, changedFields, aliasesAdded };
+}
+
+/**
+ * Paths the page answers to that the post does not claim yet: not among its
+ * aliases, nor its permalink before or after the merge (so the canonical URL
+ * of an unchanged post adds nothing).
+ */
+function newAliases(old: FrontMatter, merged: FrontMatter, incoming: Incoming): string[] {
+  const claimed = new Set([...pathsClaimed(old), ...pathsClaimed(merged)]);
+  const fromPost = Array.isArray(incoming.post.frontMatter.aliases) ? incoming.post.frontMatter.aliases : [];
+  const added: string[] = [];
+  for (const candidate of [...fromPost, ...incoming.aliases, incoming.canonicalUrl]) {
+    if (typeof candidate !== 'string' || candidate.trim() === '') continue;
+    const key = urlPathKey(candidate);
+    if (claimed.has(key)) continue;
+    claimed.add(key);
+    added.push(pathOf(candidate));
+  }
+  return added;
+}
+
+function pathsClaimed(frontMatter: FrontMatter): string[] {
+  const day = typeof frontMatter.date === 'string' ? dayOf(frontMatter.date) : undefined;
+  const title = typeof frontMatter.title === 'string' ? frontMatter.title : undefined;
+  if (day && title) return urlPathsOf({ post: { frontMatter, body: '' }, day, title });
+  const aliases = Array.isArray(frontMatter.aliases) ? frontMatter.aliases : [];
+  return aliases.filter((a): a is string => typeof a === 'string').map(urlPathKey);
+}
+
+/** The path of a URL (aliases are stored as paths); a path is kept as given. */
+function pathOf(urlOrPath: string): string {
+  try {
+    return new URL(urlOrPath).pathname;
+  } catch {
+    return urlOrPath;
+  }
+}
+
+/**
+ * A copy of `frontMatter` with `updates` applied: existing keys keep their
+ * place; a new known key goes after the last existing key that precedes it in
+ * {@link MERGE_KEY_ORDER} (first if none); a new unknown key goes last.
+ */
+function withUpdates(frontMatter: FrontMatter, updates: FrontMatter): FrontMatter {
+  const keys = Object.keys(frontMatter);
+  for (const key of Object.keys(updates)) {
+    if (keys.includes(key)) continue;
+    const rank = rankOf(key);
+    if (rank === undefined) {
+      keys.push(key);
+      continue;
+    }
+    let at = 0;
+    keys.forEach((existing, index) => {
+      const existingRank = rankOf(existing);
+      if (existingRank !== undefined && existingRank < rank) at = index + 1;
+    });
+    keys.splice(at, 0, key);
+  }
+  return Object.fromEntries(keys.map((key) => [key, key in updates ? updates[key] : frontMatter[key]]));
+}
+
+function rankOf(key: string): number | undefined {
+  const rank = (MERGE_KEY_ORDER as readonly string[]).indexOf(key);
+  return rank === -1 ? undefined : rank;
+}

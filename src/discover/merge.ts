@@ -1,0 +1,146 @@
+import { isPostPath, normalizeUrl, postPathDate } from './normalize-url.js';
+
+/** Where a URL was seen. */
+export type Source = 'sitemap' | 'listing' | 'feed';
+
+/** Hints for the extractor about one post, gathered from listings and feeds. */
+export interface PostHints {
+  title?: string;
+  author?: string;
+  /** ISO 8601 (from the feed, full time) or `YYYY-MM-DD` (from the listing). */
+  date?: string;
+  tags?: string[];
+  description?: string;
+  aliases?: string[];
+}
+
+/** One sighting of a URL in one source, with what that source says about it. */
+export interface Sighting {
+  url: string;
+  source: Source;
+  hints?: PostHints;
+  lastmod?: string;
+  /** A listing entry's title link: worth resolving even when its path is not a permalink (it may be an alias page). */
+  entry?: boolean;
+}
+
+/** A URL seen in one or more sources, hints merged. */
+export interface Candidate {
+  url: string;
+  hints: PostHints;
+  lastmod?: string;
+  sources: Set<Source>;
+  entry: boolean;
+}
+
+/** Which source wins for each hint: the listing knows the author; the feed knows the full time. */
+const HINT_PRECEDENCE: { [K in keyof PostHints]-?: readonly Source[] } = {
+  title: ['listing', 'feed'],
+  author: ['listing'],
+  date: ['feed', 'listing'],
+  tags: ['listing', 'feed'],
+  description: ['listing', 'feed'],
+  aliases: ['listing', 'feed', 'sitemap'],
+};
+
+/** Why a URL seen during discovery is not a post; first match wins. */
+const SKIP_REASONS: readonly { test: (path: string) => boolean; reason: string }[] = [
+  { test: (path) => path === '/', reason: 'home page' },
+  { test: (path) => /^\/(tags|author|authors|series|categories)\//.test(path), reason: 'taxonomy page' },
+  { test: (path) => /^\/posts\/(page\/\d+\/)?$/.test(path), reason: 'post listing page' },
+  { test: (path) => /\.(xml|xml\.gz)$/.test(path), reason: 'feed or sitemap' },
+  { test: (path) => path.startsWith('/uploads/'), reason: 'upload (not mirrored)' },
+  { test: () => true, reason: 'not a post permalink (/YYYY/MM/DD/<slug>/)' },
+];
+
+/** The reason a normalized URL is not a post. */
+export function skipReason(url: string): string {
+  const path = new URL(url).pathname;
+  return SKIP_REASONS.find((rule) => rule.test(path))?.reason ?? 'not a post';
+}
+
+/**
+ * Unions sightings into one candidate per normalized URL. Post permalinks and listing entries
+ * become candidates; every other URL is skipped with a reason.
+ */
+export function unionSightings(sightings: Sighting[], site: URL): { candidates: Map<string, Candidate>; skipped: { url: string; reason: string }[] } {
+  const bySource = new Map<string, Map<Source, PostHints>>();
+  const candidates = new Map<string, Candidate>();
+  const skipped = new Map<string, string>();
+  for (const sighting of sightings) {
+    const url = normalizeUrl(sighting.url, site);
+    if (url === undefined) {
+      skipped.set(sighting.url, 'off the site or not an http(s) URL');
+      continue;
+    }
+    if (!isPostPath(new URL(url).pathname) && !sighting.entry) {
+      skipped.set(url, skipReason(url));
+      continue;
+    }
+    const candidate = candidates.get(url) ?? { url, hints: {}, sources: new Set<Source>(), entry: false };
+    candidate.sources.add(sighting.source);
+    candidate.entry ||= sighting.entry === true;
+    if (sighting.lastmod !== undefined && (candidate.lastmod === undefined || sighting.lastmod > candidate.lastmod)) candidate.lastmod = sighting.lastmod;
+    candidates.set(url, candidate);
+    const perSource = bySource.get(url) ?? new Map<Source, PostHints>();
+    perSource.set(sighting.source, { ...perSource.get(sighting.source), ...sighting.hints });
+    bySource.set(url, perSource);
+  }
+  for (const [url, perSource] of bySource) {
+    const candidate = candidates.get(url);
+    if (candidate) candidate.hints = mergeHints([...perSource.entries()]);
+  }
+  for (const url of candidates.keys()) skipped.delete(url);
+  return { candidates, skipped: [...skipped].map(([url, reason]) => ({ url, reason })) };
+}
+
+/** Picks each hint from the first source in its precedence list that has it; aliases are unioned. */
+export function mergeHints(bySource: [Source, PostHints][]): PostHints {
+  const merged: PostHints = {};
+  const lookup = new Map(bySource);
+  for (const key of Object.keys(HINT_PRECEDENCE) as (keyof PostHints)[]) {
+    if (key === 'aliases') continue;
+    for (const source of HINT_PRECEDENCE[key]) {
+      const value = lookup.get(source)?.[key];
+      if (value !== undefined) {
+        (merged as Record<string, unknown>)[key] = value;
+        break;
+      }
+    }
+  }
+  const aliases = [...new Set(bySource.flatMap(([, hints]) => hints.aliases ?? []))].sort();
+  if (aliases.length > 0) merged.aliases = aliases;
+  return merged;
+}
+
+/** The moment a post sorts by: its hinted date, else the day in its permalink. */
+export function postTime(url: string, hints: PostHints): string {
+  const date = hints.date ?? postPathDate(new URL(url).pathname) ?? '0000-00-00';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(date)) return `${date}T00:00:00.000Z`;
+  const time = Date.parse(date);
+  return Number.isNaN(time) ? `${date.slice(0, 10)}T00:00:00.000Z` : new Date(time).toISOString();
+}
+
+/** A `--since` or `--limit` value that cannot be used; names the flag. */
+export class SelectionError extends Error {
+  override name = 'SelectionError';
+}
+
+/**
+ * Newest first, then `--since` (posts on or after that day, by the permalink's day or the hinted
+ * date) and `--limit` (the newest N).
+ */
+export function selectPosts<T extends { url: string; hints: PostHints }>(posts: T[], options: { since?: string; limit?: number }): T[] {
+  if (options.since !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(options.since)) {
+    throw new SelectionError(`Expected --since to be a date like 2024-01-31, got ${JSON.stringify(options.since)}`);
+  }
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+    throw new SelectionError(`Expected --limit to be an integer from 1 and up, got ${String(options.limit)}`);
+  }
+  const since = options.since?.slice(0, 10);
+  const sorted = posts
+    .map((post) => ({ post, time: postTime(post.url, post.hints) }))
+    .sort((a, b) => (a.time === b.time ? (a.post.url < b.post.url ? -1 : 1) : a.time < b.time ? 1 : -1));
+  const recent = sorted.filter(({ post, time }) => since === undefined || time.slice(0, 10) >= since || (postPathDate(new URL(post.url).pathname) ?? '') >= since);
+  return recent.slice(0, options.limit ?? recent.length).map(({ post }) => post);
+}

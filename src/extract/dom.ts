@@ -1,0 +1,49 @@
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, ParentNode, Text } from 'domhandler';
+
+/**
+ * Deepest element nesting kept. Real posts nest a few dozen levels; anything deeper is flattened to
+ * its text so that recursive code downstream (serializer, turndown) cannot overflow the stack.
+ */
+export const MAX_DEPTH = 200;
+
+const hasChildren = (node: AnyNode): node is ParentNode & AnyNode => 'children' in node && Array.isArray(node.children);
+
+/** Text of a node and its descendants, without recursion (comments, scripts and styles skipped). */
+export function textOf(node: AnyNode): string {
+  const parts: string[] = [];
+  const stack: AnyNode[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (current.type === 'text') parts.push((current as Text).data);
+    else if ((current.type === 'tag' || current.type === 'root') && hasChildren(current)) {
+      for (let i = current.children.length - 1; i >= 0; i--) stack.push(current.children[i]!);
+    }
+  }
+  return parts.join('');
+}
+
+/** Collapses whitespace and trims: the form text patterns are matched against. */
+export function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Replaces the children of every element at `maxDepth` with one text node holding their text.
+ * One iterative walk; returns how many elements were flattened.
+ */
+export function limitDepth($: CheerioAPI, root: AnyNode, maxDepth = MAX_DEPTH): number {
+  let flattened = 0;
+  const stack: Array<[AnyNode, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (!hasChildren(node) || node.children.length === 0) continue;
+    if (depth >= maxDepth && node.type === 'tag') {
+      $(node).text(textOf(node));
+      flattened += 1;
+      continue;
+    }
+    for (const child of node.children) stack.push([child, depth + 1]);
+  }
+  return flattened;
+}

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../write/atomic.js';
+import type { DiscoveredPost } from '../discover/discover.js';
+import type { FetchResult } from './fetcher.js';
+
+/** What cabsync remembers about one URL between runs, to ask "changed since?" instead of downloading. */
+export interface UrlState {
+  etag?: string;
+  lastModified?: string;
+  /** When it was last fetched (ISO 8601). */
+  fetchedAt: string;
+  /** The sitemap lastmod seen at that fetch. */
+  lastmod?: string;
+  /** HTTP status of that fetch. */
+  status?: number;
+}
+
+export interface CrawlState {
+  version: 1;
+  urls: Record<string, UrlState>;
+}
+
+/** The state file could not be read as cabsync state; names the file and what is wrong. */
+export class StateFileError extends Error {
+  override name = 'StateFileError';
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason} (delete it to start over with a full crawl)`);
+  }
+}
+
+/** `<archive>/.cabsync/state.json` */
+export function stateFile(archiveDir: string): string {
+  return join(archiveDir, '.cabsync', 'state.json');
+}
+
+/** Reads the state file. A missing file is an empty state; a corrupt one is a {@link StateFileError}. */
+export async function loadState(archiveDir: string): Promise<CrawlState> {
+  const file = stateFile(archiveDir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, urls: {} };
+    throw new StateFileError(file, `cannot read: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new StateFileError(file, `not valid JSON: ${(error as Error).message}`);
+  }
+  const state = data as Partial<CrawlState> | null;
+  if (state === null || typeof state !== 'object' || state.version !== 1) throw new StateFileError(file, 'not a version 1 cabsync state');
+  if (state.urls === null || typeof state.urls !== 'object' || Array.isArray(state.urls)) throw new StateFileError(file, '"urls" is not an object');
+  for (const [url, entry] of Object.entries(state.urls)) {
+    if (entry === null || typeof entry !== 'object' || typeof entry.fetchedAt !== 'string') throw new StateFileError(file, `entry for ${url} has no fetchedAt`);
+  }
+  return { version: 1, urls: state.urls };
+}
+
+/** Writes the state atomically (temp file, fsync, rename), URLs sorted so the file diffs well. */
+export async function saveState(archiveDir: string, state: CrawlState): Promise<void> {
+  const urls = Object.fromEntries(Object.entries(state.urls).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  await writeFileAtomic(stateFile(archiveDir), `${JSON.stringify({ version: 1, urls }, null, 2)}\n`);
+}
+
+/**
+ * False when the post can be skipped without a request: not `--full`, the last fetch succeeded,
+ * and the sitemap lastmod is not newer than the one seen then (or, if none was seen, than the
+ * fetch time). Comparing with the lastmod seen, not only the clock, survives a deploy that lands
+ * after the commit date it reports.
+ */
+export function needsFetch(state: CrawlState, post: DiscoveredPost, full: boolean): boolean {
+  if (full) return true;
+  const entry = state.urls[post.url];
+  if (entry === undefined || post.lastmod === undefined) return true;
+  if (entry.status !== undefined && entry.status !== 200 && entry.status !== 304) return true;
+  const lastmod = Date.parse(post.lastmod);
+  if (Number.isNaN(lastmod)) return true;
+  const reference = Date.parse(entry.lastmod ?? entry.fetchedAt);
+  return Number.isNaN(reference) || lastmod > reference;
+}
+
+/** The state after fetching `url`: validators kept from a 304, replaced by a 200, untouched by a failure. */
+export function recordFetch(state: CrawlState, result: FetchResult, lastmod?: string, now = new Date()): CrawlState {
+  if (!result.ok) return state;
+  const previous = state.urls[result.url];
+  const etag = result.etag ?? (result.notModified ? previous?.etag : undefined);
+  const lastModified = result.lastModified ?? (result.notModified ? previous?.lastModified : undefined);
+  const entry: UrlState = { fetchedAt: now.toISOString(), status: result.status };
+  if (etag) entry.etag = etag;
+  if (lastModified) entry.lastModified = lastModified;
+  if (lastmod) entry.lastmod = lastmod;
+  return { version: 1, urls: { ...state.urls, [result.url]: entry } };
+}

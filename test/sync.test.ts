@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { readFile, writeFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, relative } from 'node:path';
+import { spawn } from 'node:child_process';
+import { sync, fetchUrls } from '../src/sync/sync.js';
+import { resolveSyncOptions, type SyncOptions } from '../src/sync/options.js';
+import { loadArchive } from '../src/archive/load.js';
+import { verifyArchive } from '../src/archive/verify.js';
+import { LockHeldError } from '../src/errors.js';
+import type { SitePost } from '../fixtures/site/server.js';
+import { defaultPosts } from '../fixtures/site/content.js';
+import { seededArchive, tempDir } from './helpers/tmp.js';
+import { fixtureSite, FAST_FETCH } from './helpers/site.js';
+import { CLI, runCli } from './helpers/cli.js';
+
+const SEED0_PATH = 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md';
+const SEED0 = readFileSync(new URL(`../archive/${SEED0_PATH}`, import.meta.url), 'utf8');
+const SEED4_PAGE = readFileSync(new URL('../fixtures/pages/2022-11-03-code-signing-minutes.html', import.meta.url), 'utf8');
+const SEED0_FIXED = SEED0.replace('PR ()', 'PR (https://github.com/cabforum/code-signing/pull/12)').replace(
+  'GitHub()',
+  'GitHub(https://github.com/cabforum/code-signing/tree/importTLSBRrefs)',
+);
+const SEED_POST_PATH = '/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
+const SEED_ALIAS = '/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
+
+/** The site post whose page is the seed-004 fixture page. */
+const seedPost: SitePost = {
+  title: '2022-11-03 Minutes of the Code Signing Certificate Working Group',
+  slug: '2022-11-03-minutes-of-the-code-signing-certificate-working-group',
+  date: '2022-11-03T17:00:00+00:00',
+  author: 'Corey Bonnell',
+  tags: ['Code Signing'],
+  bodyHtml: '<p>(served from the fixture page)</p>',
+  aliases: [SEED_ALIAS],
+};
+
+function options(site: string, archive: string, extra: Partial<SyncOptions> = {}): SyncOptions {
+  return { ...resolveSyncOptions({ site, archive, rate: 0 }), fetch: FAST_FETCH, ...extra };
+}
+
+async function seedSite(extraPosts: SitePost[] = []) {
+  return fixtureSite({ posts: [seedPost, ...extraPosts], rawPages: { [SEED_POST_PATH]: { body: SEED4_PAGE } } });
+}
+
+/** Every file under posts/, path → bytes. */
+async function snapshot(archive: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else out.set(relative(archive, full), await readFile(full, 'utf8'));
+    }
+  };
+  await walk(join(archive, 'posts'));
+  return out;
+}
+
+describe('sync against the seeded archive', () => {
+  it('restores the two lost URLs of seed 000 and changes nothing else', async () => {
+    const archive = await seededArchive();
+    const site = await seedSite();
+    const report = await sync(options(site.url, archive));
+    expect(report.failed).toEqual([]);
+    expect(report.added).toEqual([]);
+    expect(report.updated).toEqual([SEED0_PATH]);
+    expect(await readFile(join(archive, SEED0_PATH), 'utf8')).toBe(SEED0_FIXED);
+    expect((await snapshot(archive)).size).toBe(4);
+
+    const diff = await runCli(['diff', '--archive', archive]);
+    expect(diff.code).toBe(0);
+    const changed = diff.stdout.split('\n').filter((line) => /^[-+](?![-+]{2})/.test(line));
+    expect(changed).toEqual([
+      '-Bruce said he will circulate the current PR () for this ballot for review and call for endorsers.',
+      '+Bruce said he will circulate the current PR (https://github.com/cabforum/code-signing/pull/12) for this ballot for review and call for endorsers.',
+      expect.stringMatching(/^-Dimitris created a branch on GitHub\(\) to copy/),
+      expect.stringMatching(/^\+Dimitris created a branch on GitHub\(https:\/\/github.com\/cabforum\/code-signing\/tree\/importTLSBRrefs\) to copy/),
+    ]);
+    // The other seeds are not on this site: kept, and reported.
+    expect(report.missingUpstream).toHaveLength(3);
+    expect(verifyArchive(await loadArchive(archive))).toEqual([]);
+  });
+
+  it('fetch of an old alias URL updates the existing post instead of creating one', async () => {
+    const archive = await seededArchive();
+    const site = await seedSite();
+    const report = await fetchUrls([`${site.url}${SEED_ALIAS}`], options(site.url, archive));
+    expect(report.failed).toEqual([]);
+    expect(report.added).toEqual([]);
+    expect(report.updated).toEqual([SEED0_PATH]);
+    expect(report.merged).toEqual({ [`${site.url}${SEED_POST_PATH}`]: SEED0_PATH });
+    expect((await snapshot(archive)).size).toBe(4);
+  });
+
+  it('gives one file for an alias and its permalink fetched in one run', async () => {
+    const archive = await tempDir();
+    const site = await seedSite();
+    const report = await fetchUrls([`${site.url}${SEED_ALIAS}`, `${site.url}${SEED_POST_PATH}`, `${site.url}${SEED_POST_PATH}index.html`], options(site.url, archive));
+    expect(report.failed).toEqual([]);
+    expect(report.added).toHaveLength(1);
+    const files = await snapshot(archive);
+    expect([...files.keys()]).toEqual([SEED0_PATH]);
+    expect(files.get(SEED0_PATH)).toContain(`aliases:\n- ${SEED_ALIAS}\n`);
+  });
+});
+
+describe('sync into an empty archive', () => {
+  it('writes every post once; a second sync writes nothing and downloads no post body', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    const first = await sync(options(site.url, archive));
+    expect(first.failed).toEqual([]);
+    expect(first.added.length).toBe(site.posts.length);
+    const files = await snapshot(archive);
+    expect(files.size).toBe(site.posts.length);
+    expect(verifyArchive(await loadArchive(archive))).toEqual([]);
+    const mtimes = await Promise.all([...files.keys()].map(async (p) => (await stat(join(archive, p))).mtimeMs));
+
+    const before = site.log.length;
+    const second = await sync(options(site.url, archive));
+    expect(second).toMatchObject({ added: [], updated: [], failed: [] });
+    expect(second.unchanged).toBe(site.posts.length);
+    const postRequests = site.log.slice(before).filter((entry) => /^\/\d{4}\/\d{2}\/\d{2}\//.test(entry.path));
+    expect(postRequests.every((entry) => entry.status === 304 && entry.bytes === 0)).toBe(true);
+    expect(await snapshot(archive)).toEqual(files);
+    const mtimesAfter = await Promise.all([...files.keys()].map(async (p) => (await stat(join(archive, p))).mtimeMs));
+    expect(mtimesAfter).toEqual(mtimes);
+    const reports = await readdir(join(archive, '.cabsync', 'reports'));
+    expect(reports).toHaveLength(2);
+  });
+
+  it('writes nothing in a dry run', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    const report = await sync(options(site.url, archive, { dryRun: true }));
+    expect(report.added.length).toBe(site.posts.length);
+    expect(await readdir(archive)).toEqual([]);
+  });
+
+  it('keeps a post that disappeared upstream and reports it', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    await sync(options(site.url, archive));
+    const [gone, ...rest] = site.posts;
+    site.setPosts(rest);
+    const report = await sync(options(site.url, archive));
+    expect(report.missingUpstream).toHaveLength(1);
+    expect(report.missingUpstream[0]).toContain(gone!.slug);
+    expect((await snapshot(archive)).size).toBe(rest.length + 1);
+  });
+
+  it('suffixes a name clash with -2 and keeps files inside the archive for hostile titles', async () => {
+    const archive = await tempDir();
+    const long = 'Ballot SC-99 '.padEnd(120, 'x');
+    const base = defaultPosts()[0]!;
+    const hostile = ['../../../etc/passwd', 'a/b\\c\u0000d', 'Café “Iñigo” – 日本', `${long} first`, `${long} second`];
+    const posts = hostile.map((title, i) => ({
+      ...base,
+      title,
+      slug: `hostile-${i}`,
+      date: '2024-05-06T10:00:00+00:00',
+      aliases: [],
+      bodyHtml: `<p>Entirely different post number ${i}: ${'lorem ipsum '.repeat(i + 3)}</p><p>${title.length} ${i * 7919}</p>`,
+    }));
+    const site = await fixtureSite({ posts });
+    const report = await sync(options(site.url, archive));
+    expect(report.failed).toEqual([]);
+    expect(report.added).toHaveLength(5);
+    for (const path of report.added) expect(path).toMatch(/^posts\/2024\/2024-05-06-[a-z0-9-]+(-\d+)?\.md$/);
+    expect(report.added.filter((p) => p.endsWith('-2.md'))).toHaveLength(1);
+    expect(readdirSync(archive).sort()).toEqual(['.cabsync', 'posts']);
+  });
+});
+
+describe('failures and locking', () => {
+  it('reports a failing URL, writes every other post, and exits 1', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    const victim = site.posts[3]!;
+    const path = `/${victim.date.slice(0, 10).replaceAll('-', '/')}/${victim.slug}/`;
+    site.setFaults([{ path, kind: 'wrong-type' }]);
+    const result = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0', '--json']);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.failed).toEqual([{ url: `${site.url}${path}`, error: expect.any(String) }]);
+    expect(report.added).toHaveLength(site.posts.length - 1);
+  });
+
+  it('refuses a second sync while the lock is held (exit 3) and takes over a stale lock', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    await mkdir(join(archive, '.cabsync'), { recursive: true });
+    const lock = join(archive, '.cabsync', 'lock');
+    await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }));
+    const refused = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/another sync \(pid \d+.*holds the lock/);
+    await expect(sync(options(site.url, archive))).rejects.toBeInstanceOf(LockHeldError);
+
+    await writeFile(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }));
+    const taken = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
+    expect(taken.code).toBe(0);
+    await expect(stat(lock)).rejects.toThrow();
+  });
+
+  it('refuses a real concurrent sync with exit 3', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite({ latencyMs: 100 });
+    const slow = runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0', '--concurrency', '1']);
+    const lock = join(archive, '.cabsync', 'lock');
+    for (let i = 0; i < 200 && !(await stat(lock).catch(() => undefined)); i++) await new Promise((r) => setTimeout(r, 25));
+    const second = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
+    expect(second.code).toBe(3);
+    expect((await slow).code).toBe(0);
+  });
+
+  it('survives kill -9 at random points: files always parse, and a rerun ends byte-identical', async () => {
+    const site = await fixtureSite({ latencyMs: 10 });
+    const reference = await tempDir();
+    const ok = await runCli(['sync', '--site', site.url, '--archive', reference, '--rate', '0']);
+    expect(ok.code).toBe(0);
+    const expected = await snapshot(reference);
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 10; run++) {
+      const archive = await tempDir();
+      const child = spawn(process.execPath, [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0'], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await new Promise((r) => setTimeout(r, 150 + random() * 900));
+      child.kill('SIGKILL');
+      await exited;
+      const partial = await loadArchive(archive);
+      expect(partial.malformed).toEqual([]);
+      const rerun = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
+      expect(rerun.code).toBe(0);
+      expect(await snapshot(archive)).toEqual(expected);
+    }
+  }, 120_000);
+});
