@@ -23,7 +23,7 @@ export interface Post {
 }
 
 /** The order new files use; keys read from a file keep that file's order. */
-export const FRONT_MATTER_ORDER = ['aliases', 'author', 'date', 'tags', 'title', 'type'] as const;
+export const FRONT_MATTER_ORDER = ['aliases', 'author', 'date', 'description', 'tags', 'title', 'type'] as const;
 
 // The archive's style: `- item` at column 0, no folding, YAML 1.2 (so a date stays a plain string).
 const YAML_OPTIONS = { indentSeq: false, lineWidth: 0, minContentWidth: 0, version: '1.2' } as const;

@@ -13,14 +13,12 @@ export const FINGERPRINT = {
   minWords: 50,
 } as const;
 
-/** What dedupe remembers of a body: its normalized hash and its near-duplicate signature. */
+/** What dedupe remembers of every body: its normalized hash and length. */
 export interface Fingerprint {
   /** sha256 of {@link normalizeForCompare} of the body. */
   contentHash: string;
   /** Words in the normalized body. */
   words: number;
-  /** MinHash signature of the word shingles; undefined for bodies under `minWords`. */
-  signature: Uint32Array | undefined;
 }
 
 // murmur3's finalizer: a cheap bijective 32-bit mix, used to derive one hash function per slot.
@@ -39,9 +37,13 @@ function fnv1a(text: string): number {
 
 const SLOT_SEEDS = Uint32Array.from({ length: FINGERPRINT.signatureSize }, (_, i) => fmix32(Math.imul(i + 1, 0x9e3779b9)));
 
-/** Lower-case words of a normalized body: Markdown punctuation, quotes and link brackets drop out. */
+/**
+ * Lower-case words of a normalized body: Markdown punctuation, quotes and link
+ * brackets drop out, and so do URLs (an old converter lost many; they say little about which post it is).
+ */
 export function wordsOf(normalized: string): string[] {
-  return normalized.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const text = normalized.toLowerCase().replace(/\b(?:https?|ftp|mailto):[^\s)\]>]+|\bwww\.[^\s)\]>]+/g, ' ');
+  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 /** The distinct word shingles (n-grams) of a word list; one shingle when it is shorter than n. */
@@ -78,10 +80,15 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
 /** Fingerprints a Markdown body. Pure; cost is linear in the body's length. */
 export function fingerprint(body: string): Fingerprint {
   const normalized = normalizeForCompare(body);
-  const words = wordsOf(normalized);
-  return {
-    contentHash: createHash('sha256').update(normalized).digest('hex'),
-    words: words.length,
-    signature: words.length >= FINGERPRINT.minWords ? minHash(shingles(words)) : undefined,
-  };
+  return { contentHash: createHash('sha256').update(normalized).digest('hex'), words: wordsOf(normalized).length };
+}
+
+/**
+ * The near-duplicate signature of a body: MinHash of its word shingles, or
+ * undefined under `minWords` (too little text to tell posts apart). About twice
+ * the cost of {@link fingerprint}, so the index computes it only for posts a page is compared with.
+ */
+export function signatureOf(body: string): Uint32Array | undefined {
+  const words = wordsOf(normalizeForCompare(body));
+  return words.length >= FINGERPRINT.minWords ? minHash(shingles(words)) : undefined;
 }

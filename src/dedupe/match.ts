@@ -1,6 +1,6 @@
 import { addToIndex, dateTitleKey, urlPathKey, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
 import type { Post } from '../archive/post.js';
-import { FINGERPRINT, fingerprint, similarity, type Fingerprint } from './fingerprint.js';
+import { FINGERPRINT, fingerprint, signatureOf, similarity, type Fingerprint } from './fingerprint.js';
 
 /** A converted page, ready to be matched against the archive. */
 export interface Incoming {
@@ -18,6 +18,8 @@ export interface Incoming {
 interface Fingerprinted {
   entry: ArchiveEntry;
   fingerprint: Fingerprint;
+  /** Near-duplicate signature, computed on first comparison (null: body too short). */
+  signature?: Uint32Array | null;
 }
 
 /**
@@ -63,10 +65,11 @@ function addFingerprint(dindex: DedupeIndex, entry: ArchiveEntry): void {
   push(dindex.byDay, entry.day, item);
 }
 
-/** The incoming page with its fingerprint computed at most once. */
+/** The incoming page with its fingerprint and signature computed at most once. */
 interface Probe {
   incoming: Incoming;
   fingerprint: () => Fingerprint;
+  signature: () => Uint32Array | undefined;
 }
 
 interface Matcher {
@@ -86,8 +89,16 @@ const MATCHERS: Matcher[] = [
 
 /** Finds the archive post that is the same post as the page, and why; undefined for a new post. */
 export function findSame(dindex: DedupeIndex, incoming: Incoming): { entry: ArchiveEntry; reason: MatchReason } | undefined {
-  let memo: Fingerprint | undefined;
-  const probe: Probe = { incoming, fingerprint: () => (memo ??= fingerprint(incoming.post.body)) };
+  let print: Fingerprint | undefined;
+  let signature: Uint32Array | null | undefined;
+  const probe: Probe = {
+    incoming,
+    fingerprint: () => (print ??= fingerprint(incoming.post.body)),
+    signature: () => {
+      if (signature === undefined) signature = signatureOf(incoming.post.body) ?? null;
+      return signature ?? undefined;
+    },
+  };
   for (const matcher of MATCHERS) {
     const entry = matcher.find(dindex, probe);
     if (entry) return { entry, reason: matcher.reason };
@@ -99,7 +110,9 @@ export function findSame(dindex: DedupeIndex, incoming: Incoming): { entry: Arch
 export function incomingPathKeys(incoming: Incoming): string[] {
   const fromPost = incoming.post.frontMatter.aliases;
   const aliases = Array.isArray(fromPost) ? fromPost.filter((a): a is string => typeof a === 'string') : [];
-  return [...new Set([incoming.canonicalUrl, ...incoming.aliases, ...aliases].map(urlPathKey))];
+  const keys = [incoming.canonicalUrl, ...incoming.aliases, ...aliases].filter((u) => u.trim() !== '').map(urlPathKey);
+  // The site root is no post's path: a page without a known URL must not match on it.
+  return [...new Set(keys)].filter((key) => key !== '/');
 }
 
 function byUrl(dindex: DedupeIndex, { incoming }: Probe): ArchiveEntry | undefined {
@@ -123,13 +136,14 @@ function byContent(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined 
 
 function byNearDuplicate(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined {
   const { day } = probe.incoming;
-  const signature = probe.fingerprint().signature;
+  const signature = day ? probe.signature() : undefined;
   if (!day || !signature) return undefined;
   let best: { entry: ArchiveEntry; score: number } | undefined;
   for (const candidateDay of new Set([shiftDay(day, -1), day, shiftDay(day, 1)])) {
     for (const item of dindex.byDay.get(candidateDay) ?? []) {
-      if (!item.fingerprint.signature) continue;
-      const score = similarity(signature, item.fingerprint.signature);
+      item.signature ??= signatureOf(item.entry.post.body) ?? null;
+      if (!item.signature) continue;
+      const score = similarity(signature, item.signature);
       if (score >= FINGERPRINT.nearDuplicateThreshold && (!best || score > best.score)) best = { entry: item.entry, score };
     }
   }

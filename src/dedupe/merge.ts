@@ -111,7 +111,8 @@ export function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMat
     const value = incoming.post.frontMatter[key];
     if (isMissing(value)) continue;
     const oldValue = old[key];
-    if (!isMissing(oldValue) && (weak.has(key) || same(oldValue, value))) continue;
+    // A weak value (a guess, or a derived summary) never touches an existing file.
+    if (weak.has(key) || (!isMissing(oldValue) && same(oldValue, value))) continue;
     updates[key] = value;
     changedFields.push({ field: key, old: oldValue, new: value });
   }
@@ -142,7 +143,7 @@ function newAliases(old: FrontMatter, merged: FrontMatter, incoming: Incoming): 
   for (const candidate of [...fromPost, ...incoming.aliases, incoming.canonicalUrl]) {
     if (typeof candidate !== 'string' || candidate.trim() === '') continue;
     const key = urlPathKey(candidate);
-    if (claimed.has(key)) continue;
+    if (key === '/' || claimed.has(key)) continue;
     claimed.add(key);
     added.push(pathOf(candidate));
   }

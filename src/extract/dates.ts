@@ -14,7 +14,7 @@ export function toArchiveDate(value: string): string | undefined {
   const iso = ISO.exec(text);
   let ms: number;
   if (iso) {
-    const [, day, time = '00:00:00', zone = 'Z'] = iso;
+    const [, day = '', time = '00:00:00', zone = 'Z'] = iso;
     ms = Date.parse(`${day}T${time.length === 5 ? `${time}:00` : time}${zone.length === 5 && zone !== 'Z' ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
     if (!dayExists(day)) return undefined;
   } else if (RFC_2822.test(text)) {

@@ -25,7 +25,8 @@ export const RETRYABLE_STATUSES: readonly { status: number; why: string; pausesH
 
 export interface BackoffSettings {
   retries: number;
-  retryBaseMs: number;
+  baseRetryDelayMs: number;
+  maxRetryDelayMs: number;
   maxRetryAfterMs: number;
 }
 
@@ -57,8 +58,8 @@ export function retryVerdict(failure: Failure, attempt: number, settings: Backof
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so parallel retries spread out. */
-export function backoffDelay(attempt: number, settings: Pick<BackoffSettings, 'retryBaseMs' | 'maxRetryAfterMs'>, random = Math.random): number {
-  const ceiling = Math.min(settings.retryBaseMs * 2 ** Math.max(0, attempt - 1), settings.maxRetryAfterMs);
+export function backoffDelay(attempt: number, settings: Pick<BackoffSettings, 'baseRetryDelayMs' | 'maxRetryDelayMs'>, random = Math.random): number {
+  const ceiling = Math.min(settings.baseRetryDelayMs * 2 ** Math.max(0, attempt - 1), settings.maxRetryDelayMs);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 

@@ -86,6 +86,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       pace.nextAt = slot + intervalMs();
       return slot - now;
     },
+    pausedFor: (host) => Math.max(0, paceOf(host).pausedUntil - Date.now()),
     onSend: () => {
       counters.requests += 1;
     },

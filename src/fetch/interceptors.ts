@@ -16,6 +16,8 @@ export interface Gate {
   refuse(url: URL): string | undefined;
   /** Milliseconds to wait before this request may start; reserves the slot. */
   reserve(host: string): number;
+  /** Milliseconds left of a host-wide pause (429/503 with Retry-After), 0 when none. */
+  pausedFor(host: string): number;
   /** Called when a request actually goes on the wire. */
   onSend?(url: URL): void;
 }
@@ -44,10 +46,15 @@ export function politeness(gate: Gate): Interceptor {
         return true;
       }
       const send = (): void => {
-        // A pause may have begun while this request waited for its slot: wait again.
         const wait = gate.reserve(url.host);
-        if (wait > 0) {
-          setTimeout(send, wait);
+        if (wait > 0) setTimeout(sendWhenUnpaused, wait);
+        else sendWhenUnpaused();
+      };
+      const sendWhenUnpaused = (): void => {
+        // A host pause may have begun while this request waited for its slot: queue again after it.
+        const paused = gate.pausedFor(url.host);
+        if (paused > 0) {
+          setTimeout(send, paused);
           return;
         }
         gate.onSend?.(url);

@@ -17,8 +17,10 @@ export interface FetchOptions {
   /** Retries after the first attempt on network errors, 429 and 5xx. Default 4. */
   retries: number;
   /** First backoff delay; doubles each retry, with jitter. Default 500 ms. */
-  retryBaseMs: number;
-  /** Cap on any single wait, whether backoff or a server's Retry-After. Default 60 s. */
+  baseRetryDelayMs: number;
+  /** Cap on one backoff delay. Default 30 s. */
+  maxRetryDelayMs: number;
+  /** Cap on a server's Retry-After; a longer one is waited only this long. Default 60 s. */
   maxRetryAfterMs: number;
   respectRobots: boolean;
   /** Where warnings go (validators ignored, robots.txt trouble). */
@@ -34,7 +36,8 @@ export const DEFAULT_FETCH_OPTIONS: Omit<FetchOptions, 'userAgent'> = {
   maxBytes: 10 * 1024 * 1024,
   maxRedirects: 5,
   retries: 4,
-  retryBaseMs: 500,
+  baseRetryDelayMs: 500,
+  maxRetryDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
   respectRobots: true,
 };
@@ -54,7 +57,8 @@ const LIMITS: readonly { key: keyof FetchOptions; min: number; flag: string }[] 
   { key: 'maxBytes', min: 1, flag: 'maxBytes' },
   { key: 'maxRedirects', min: 0, flag: 'maxRedirects' },
   { key: 'retries', min: 0, flag: 'retries' },
-  { key: 'retryBaseMs', min: 0, flag: 'retryBaseMs' },
+  { key: 'baseRetryDelayMs', min: 0, flag: 'baseRetryDelayMs' },
+  { key: 'maxRetryDelayMs', min: 0, flag: 'maxRetryDelayMs' },
   { key: 'maxRetryAfterMs', min: 0, flag: 'maxRetryAfterMs' },
 ];
 

@@ -72,6 +72,8 @@ function toIncoming(run: Run, page: DiscoveredPost, extracted: Extract<Extracted
   const weakFields = Object.entries(extracted.sources)
     .filter(([, source]) => source !== undefined && WEAK_SOURCES.has(source))
     .map(([field]) => field);
+  // Hugo writes a description for every page; adding it to old files would rewrite the whole archive.
+  weakFields.push('description');
   return { post, canonicalUrl: extracted.canonicalUrl, aliases: [...aliases], day: dayOf(meta.date), title: meta.title, weakFields };
 }
 

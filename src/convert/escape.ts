@@ -1,0 +1,104 @@
+// Escaping for text and link destinations: only where a character would otherwise change the
+// rendering, so the archive reads like the site's own Markdown sources.
+
+/** One escape: `pattern` (global) is replaced, `why` says what the character would do unescaped. */
+export interface TextEscape {
+  pattern: RegExp;
+  replace: (match: string, ...rest: Array<string | number>) => string;
+  why: string;
+}
+
+const ALNUM = /[\p{L}\p{N}]/u;
+const SPACE = /\s/;
+const at = (text: string, index: number): string => text.charAt(index);
+
+/**
+ * Escapes applied to every text node (code excepted), in order. `^` means the start of a text node,
+ * which is where a line starts when the node opens a block.
+ */
+export const TEXT_ESCAPES: readonly TextEscape[] = [
+  { pattern: /\\(?=[!-/:-@[-`{-~]|$)/g, replace: () => '\\\\', why: 'a backslash before punctuation or at a line end is itself an escape' },
+  { pattern: /`/g, replace: () => '\\`', why: 'starts a code span' },
+  {
+    pattern: /\*/g,
+    replace: (...args) => escapeUnlessSpaced('*', args),
+    why: 'emphasis, unless it stands between spaces (`2 * 3`)',
+  },
+  {
+    pattern: /_/g,
+    replace: (...args) => escapeUnlessWordOrSpaced('_', args),
+    why: 'emphasis, unless inside a word (`snake_case`) or between spaces',
+  },
+  { pattern: /~(?=[^]*~)|(?<=~[^]*)~/g, replace: () => '\\~', why: 'two tildes make strikethrough' },
+  { pattern: /\[(?=\^|[^\]]*\](?:[([:]|$))/g, replace: () => '\\[', why: 'a link, reference or footnote when the `]` is followed by `(`, `[` or `:`' },
+  { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
+  { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
+  { pattern: /^(#{1,6})(?=\s|$)/g, replace: (hashes) => `\\${hashes}`, why: 'an ATX heading' },
+  { pattern: /^>/g, replace: () => '\\>', why: 'a blockquote' },
+  { pattern: /^[-+](?=\s|$)/g, replace: (marker) => `\\${marker}`, why: 'a bullet list item' },
+  { pattern: /^(\d{1,9})([.)])(?=\s|$)/g, replace: (_match, digits, dot) => `${digits}\\${dot}`, why: 'an ordered list item' },
+  { pattern: /^[=-](?=[=-]*\s*$)/g, replace: (mark) => `\\${mark}`, why: 'a setext underline or thematic break' },
+];
+
+// The last two replacer arguments are the match offset and the whole text.
+function escapeUnlessSpaced(char: string, args: Array<string | number>): string {
+  const [offset, text] = args.slice(-2) as [number, string];
+  return SPACE.test(at(text, offset - 1)) && SPACE.test(at(text, offset + 1)) ? char : `\\${char}`;
+}
+
+function escapeUnlessWordOrSpaced(char: string, args: Array<string | number>): string {
+  const [offset, text] = args.slice(-2) as [number, string];
+  const before = at(text, offset - 1);
+  const after = at(text, offset + 1);
+  if (ALNUM.test(before) && ALNUM.test(after)) return char;
+  return SPACE.test(before) && SPACE.test(after) ? char : `\\${char}`;
+}
+
+/** Escapes a text node's content with {@link TEXT_ESCAPES}. */
+export function escapeText(text: string): string {
+  let result = text;
+  for (const { pattern, replace } of TEXT_ESCAPES) result = result.replace(pattern, replace);
+  return result;
+}
+
+const UNSAFE_SCHEME = /^(?:javascript|vbscript|data):/;
+
+/** True for `javascript:`, `vbscript:` and `data:` URLs (browsers ignore spaces and controls in the scheme). */
+export function isUnsafeUrl(href: string): boolean {
+  return UNSAFE_SCHEME.test(href.replace(/[\u0000-\u0020]+/g, '').toLowerCase());
+}
+
+/**
+ * Makes `href` absolute against `base`. Absolute URLs are kept as written (a link keeps its URL);
+ * a fragment-only link stays relative, since it points into the same post.
+ */
+export function absoluteUrl(href: string, base: string): string {
+  const trimmed = href.trim();
+  if (trimmed === '' || trimmed.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(trimmed)) return trimmed;
+  try {
+    return new URL(trimmed, base).href;
+  } catch {
+    return trimmed;
+  }
+}
+
+/** A link destination: spaces encoded, parentheses escaped only when unbalanced. */
+export function formatDestination(url: string): string {
+  const encoded = url.replace(/ /g, '%20').replace(/</g, '%3C').replace(/>/g, '%3E');
+  return balancedParens(encoded) ? encoded : encoded.replace(/[()]/g, '\\$&');
+}
+
+function balancedParens(text: string): boolean {
+  let depth = 0;
+  for (const char of text) {
+    if (char === '(') depth += 1;
+    if (char === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** A link title in double quotes. */
+export function formatTitle(title: string | null): string {
+  const clean = (title ?? '').replace(/\s+/g, ' ').trim();
+  return clean ? ` "${clean.replace(/["\\]/g, '\\$&')}"` : '';
+}

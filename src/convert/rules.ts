@@ -1,0 +1,266 @@
+import type TurndownService from 'turndown';
+import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl } from './escape.js';
+
+/** The slice of a DOM element (domino, inside turndown) the rules use. */
+export interface DomElement {
+  nodeName: string;
+  nodeType: number;
+  textContent: string | null;
+  parentNode: DomElement | null;
+  nextSibling: DomElement | null;
+  previousSibling: DomElement | null;
+  childNodes: ArrayLike<DomElement>;
+  children: ArrayLike<DomElement>;
+  outerHTML: string;
+  attributes: ArrayLike<{ name: string; value: string }>;
+  getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  cloneNode(deep: boolean): DomElement;
+  remove(): void;
+}
+
+/** Per-conversion facts the rules need. */
+export interface RuleContext {
+  /** Page URL that relative links and images resolve against. */
+  baseUrl: string;
+}
+
+/** One custom rule: which elements, what Markdown, and why it differs from turndown's default. */
+export interface SiteRule {
+  key: string;
+  filter: (node: DomElement) => boolean;
+  replacement: (content: string, node: DomElement, context: RuleContext) => string;
+  why: string;
+}
+
+const is = (...names: string[]) => (node: DomElement): boolean => names.includes(node.nodeName);
+const hasClass = (node: DomElement | null, name: string): boolean => (node?.getAttribute('class') ?? '').split(/\s+/).includes(name);
+const footnoteLabel = (href: string | null, prefix: string): string => (href ?? '').replace(prefix, '');
+const indent = (text: string, width: number): string => text.replace(/\n(?=[^\n])/g, `\n${' '.repeat(width)}`);
+
+/** Elements dropped with their content: active or interactive content, never text. */
+export const REMOVED_ELEMENTS = ['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'applet', 'form', 'input', 'button', 'select', 'textarea', 'svg', 'canvas'] as const;
+
+/**
+ * The site's conversion rules, as data. Turndown tries the most recently added rule first, so these
+ * win over its defaults and the GFM plugin's, and later entries here win over earlier ones.
+ */
+export const SITE_RULES: readonly SiteRule[] = [
+  {
+    key: 'heading',
+    filter: is('H1', 'H2', 'H3', 'H4', 'H5', 'H6'),
+    replacement: (content, node) => {
+      const text = content.replace(/\s*\\?\n\s*/g, ' ').trim();
+      return text ? `\n\n${'#'.repeat(Number(node.nodeName.charAt(1)))} ${text}\n\n` : '';
+    },
+    why: 'ATX on one line; a heading with nothing left (anchor removed) disappears',
+  },
+  {
+    key: 'listItem',
+    filter: (node) => node.nodeName === 'LI' && !(node.getAttribute('id') ?? '').startsWith('fn:'),
+    replacement: (content, node) => {
+      const parent = node.parentNode;
+      const start = Number(parent?.getAttribute('start') ?? '1');
+      const position = Array.prototype.indexOf.call(parent?.children ?? [], node);
+      const prefix = parent?.nodeName === 'OL' ? `${(Number.isFinite(start) ? start : 1) + position}. ` : '- ';
+      const loose = /\n$/.test(content);
+      const body = content.replace(/^\n+/, '').replace(/\n+$/, '') + (loose ? '\n' : '');
+      return prefix + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
+    },
+    why: '`- ` and `1. ` markers (turndown pads to four columns); nesting indented by the marker width',
+  },
+  {
+    key: 'lineBreak',
+    filter: is('BR'),
+    replacement: (_content, node) => (hasTextAfter(node) ? '\\\n' : ''),
+    why: 'a backslash hard break leaves no trailing spaces; a break ending a block is dropped',
+  },
+  {
+    key: 'blockquote',
+    filter: is('BLOCKQUOTE'),
+    replacement: (content) => {
+      const text = content.replace(/^\n+|\n+$/g, '');
+      return text ? `\n\n${text.replace(/^/gm, '> ').replace(/^> $/gm, '>')}\n\n` : '';
+    },
+    why: 'no trailing space on the blank lines of a quote',
+  },
+  {
+    key: 'codeBlock',
+    filter: is('PRE'),
+    replacement: (_content, node) => {
+      const code = (node.textContent ?? '').replace(/\n$/, '');
+      const language = /(?:^|\s)language-(\S+)/.exec(node.querySelector('code')?.getAttribute('class') ?? '')?.[1] ?? '';
+      const longest = Math.max(2, ...(code.match(/`{3,}/g) ?? []).map((run) => run.length));
+      const fence = '`'.repeat(longest + 1);
+      return `\n\n${fence}${language}\n${code}\n${fence}\n\n`;
+    },
+    why: 'fenced, with or without an inner <code> (Hugo highlighting adds spans), fence longer than any run inside',
+  },
+  {
+    key: 'link',
+    filter: (node) => node.nodeName === 'A' && node.getAttribute('href') !== null,
+    replacement: (content, node, context) => formatLink(content, node, context),
+    why: 'absolute URLs; a link whose text is its own URL is written bare, as the site sources do',
+  },
+  {
+    key: 'image',
+    filter: is('IMG'),
+    replacement: (_content, node, context) => {
+      const alt = escapeText((node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim()).replace(/[[\]]/g, '\\$&');
+      const src = node.getAttribute('src') ?? '';
+      if (!src.trim() || isUnsafeUrl(src)) return alt;
+      return `![${alt}](${formatDestination(absoluteUrl(src, context.baseUrl))}${formatTitle(node.getAttribute('title'))})`;
+    },
+    why: 'absolute src; an unsafe or missing src leaves the alt text',
+  },
+  {
+    key: 'headingAnchor',
+    filter: (node) =>
+      node.nodeName === 'A' && /^H[1-6]$/.test(node.parentNode?.nodeName ?? '') && (node.getAttribute('href') ?? '').startsWith('#') && /^[#¶§🔗]?$/u.test((node.textContent ?? '').trim()),
+    replacement: () => '',
+    why: 'goldmark heading anchors ("#") are a rendering aid, not heading text',
+  },
+  {
+    key: 'footnoteReference',
+    filter: (node) => node.nodeName === 'SUP' && hasClass(node.querySelector('a'), 'footnote-ref'),
+    replacement: (_content, node) => `[^${footnoteLabel(node.querySelector('a')?.getAttribute('href') ?? null, '#fn:')}]`,
+    why: 'goldmark footnote reference back to `[^n]`',
+  },
+  {
+    key: 'footnoteBackReference',
+    filter: (node) => node.nodeName === 'A' && (hasClass(node, 'footnote-backref') || node.getAttribute('role') === 'doc-backlink'),
+    replacement: () => '',
+    why: 'the ↩ link is rendering, not text',
+  },
+  {
+    key: 'footnoteSeparator',
+    filter: (node) => node.nodeName === 'HR' && hasClass(node.parentNode, 'footnotes'),
+    replacement: () => '',
+    why: 'goldmark draws a rule above the footnotes',
+  },
+  {
+    key: 'footnoteDefinition',
+    filter: (node) => node.nodeName === 'LI' && (node.getAttribute('id') ?? '').startsWith('fn:'),
+    replacement: (content, node) => {
+      const text = content.replace(/^\n+/, '').replace(/[\s\u00a0]+$/, '');
+      return `\n\n[^${footnoteLabel(node.getAttribute('id'), 'fn:')}]: ${indent(text, 4)}\n\n`;
+    },
+    why: 'goldmark footnote list back to `[^n]: text` definitions',
+  },
+  {
+    key: 'htmlTable',
+    filter: (node) => node.nodeName === 'TABLE' && !canBePipeTable(node),
+    replacement: (_content, node, context) => `\n\n${cleanTableHtml(node, context)}\n\n`,
+    why: 'a table with block content or spans cannot be a pipe table: kept as clean HTML rather than mangled',
+  },
+  {
+    key: 'tableCell',
+    filter: (node) => (node.nodeName === 'TH' || node.nodeName === 'TD') && !isLoneCell(node),
+    replacement: (content, node) => {
+      const index = Array.prototype.indexOf.call(node.parentNode?.children ?? [], node);
+      const text = content.trim().replace(/[ \t]*\\?\n[ \t]*/g, '<br>').replace(/\|/g, '\\|');
+      return `${index === 0 ? '| ' : ' '}${text} |`;
+    },
+    why: 'every `|` escaped (the plugin collapses `||` to one) and line breaks as <br> without trailing spaces',
+  },
+];
+
+// Turndown leaves text nodes to its `escape` method; the site plugin replaces it.
+/** Applies the site rules to a turndown service, once. */
+export function sitePlugin(context: RuleContext): TurndownService.Plugin {
+  return (service) => {
+    service.remove([...REMOVED_ELEMENTS] as never);
+    for (const rule of SITE_RULES) {
+      service.addRule(rule.key, {
+        filter: rule.filter as unknown as TurndownService.FilterFunction,
+        replacement: (content, node) => rule.replacement(content, node as unknown as DomElement, context),
+      });
+    }
+    service.escape = escapeText;
+  };
+}
+
+function formatLink(content: string, node: DomElement, context: RuleContext): string {
+  const rawHref = (node.getAttribute('href') ?? '').trim();
+  if (isUnsafeUrl(rawHref)) return content;
+  const href = absoluteUrl(rawHref, context.baseUrl);
+  const text = (node.textContent ?? '').trim();
+  const bare = bareForm(text, rawHref, href);
+  if (bare !== undefined) return linkifies(node, bare) ? bare : `<${href}>`;
+  const label = balancedBrackets(content) ? content : content.replace(/(?<!\\)[[\]]/g, '\\$&');
+  if (label.trim() === '') return href.startsWith('#') || href === '' ? '' : `<${formatDestination(href)}>`;
+  return `[${label}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
+}
+
+// The text goldmark's linkify turns back into this very link, if there is one.
+function bareForm(text: string, rawHref: string, href: string): string | undefined {
+  if (/^(?:https?|ftp):\/\/[^\s<>]+$/i.test(text) && (text === rawHref || text === href)) return text;
+  if (/^www\.[^\s<>]+$/i.test(text) && [`http://${text}`, `https://${text}`].includes(href)) return text;
+  if (/^[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}$/.test(text) && href === `mailto:${text}`) return text;
+  return undefined;
+}
+
+// Linkify stops before trailing punctuation and needs a word boundary on both sides.
+function linkifies(node: DomElement, url: string): boolean {
+  if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url)) return false;
+  const before = (node.previousSibling?.textContent ?? '').slice(-1);
+  const after = (node.nextSibling?.textContent ?? '').charAt(0);
+  return !/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}_/#=&%~*+@-]/u.test(after);
+}
+
+function balancedBrackets(text: string): boolean {
+  let depth = 0;
+  for (const match of text.matchAll(/(?<!\\)[[\]]/g)) {
+    depth += match[0] === '[' ? 1 : -1;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+function hasTextAfter(node: DomElement): boolean {
+  for (let next = node.nextSibling; next; next = next.nextSibling) {
+    if (next.nodeName === 'BR' || (next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG') return true;
+  }
+  return false;
+}
+
+function isLoneCell(cell: DomElement): boolean {
+  const table = closestTable(cell);
+  return !table || table.querySelectorAll('td, th').length <= 1;
+}
+
+function closestTable(node: DomElement): DomElement | null {
+  let current = node.parentNode;
+  while (current && current.nodeName !== 'TABLE') current = current.parentNode;
+  return current;
+}
+
+const BLOCKS_IN_CELLS = 'ul, ol, h1, h2, h3, h4, h5, h6, hr, blockquote, pre, table, dl';
+
+function canBePipeTable(table: DomElement): boolean {
+  if (table.querySelector(BLOCKS_IN_CELLS)) return false;
+  return Array.from(table.querySelectorAll('[rowspan], [colspan]')).every(
+    (cell) => Number(cell.getAttribute('rowspan') ?? '1') <= 1 && Number(cell.getAttribute('colspan') ?? '1') <= 1,
+  );
+}
+
+const KEPT_ATTRIBUTES = new Set(['href', 'src', 'alt', 'title', 'colspan', 'rowspan', 'align', 'scope']);
+
+// An HTML table goes into the archive verbatim: keep only harmless attributes, absolute URLs, no blank lines.
+function cleanTableHtml(table: DomElement, context: RuleContext): string {
+  const copy = table.cloneNode(true);
+  for (const element of [copy, ...Array.from(copy.querySelectorAll('*'))]) {
+    if (REMOVED_ELEMENTS.includes(element.nodeName.toLowerCase() as never)) {
+      element.remove();
+      continue;
+    }
+    for (const { name, value } of Array.from(element.attributes)) {
+      if (!KEPT_ATTRIBUTES.has(name) || ((name === 'href' || name === 'src') && isUnsafeUrl(value))) element.removeAttribute(name);
+      else if (name === 'href' || name === 'src') element.setAttribute(name, absoluteUrl(value, context.baseUrl));
+    }
+  }
+  return copy.outerHTML.replace(/\n[ \t]*(?=\n)/g, '').replace(/\n{2,}/g, '\n');
+}

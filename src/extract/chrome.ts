@@ -1,0 +1,29 @@
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import type { ChromeRule } from './chrome-rules.js';
+import { squash, textOf } from './dom.js';
+
+/**
+ * Removes the chrome matched by `rules`, within `scope` (or the whole document), adding to
+ * `counts` how many elements each rule removed. Mutates the document: the one place that does.
+ */
+export function removeChrome($: CheerioAPI, rules: readonly ChromeRule[], counts: Record<string, number>, scope?: Cheerio<AnyNode>): void {
+  for (const rule of rules) {
+    const candidates = (scope ? scope.find(rule.selector) : $(rule.selector)).toArray() as Element[];
+    let removed = 0;
+    for (const element of candidates) {
+      // A candidate inside chrome removed a moment ago is gone already: do not count it twice.
+      if (!isAttached(element)) continue;
+      if (rule.text && !rule.text.test(squash(textOf(element)))) continue;
+      $(element).remove();
+      removed += 1;
+    }
+    counts[rule.id] = (counts[rule.id] ?? 0) + removed;
+  }
+}
+
+function isAttached(node: AnyNode): boolean {
+  let current: AnyNode | null = node;
+  while (current.parent) current = current.parent;
+  return current.type === 'root';
+}

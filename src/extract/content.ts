@@ -1,0 +1,54 @@
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { squash, textOf } from './dom.js';
+
+/** Where the body of a post is looked for, in order; the first credible one wins. */
+export const CONTENT_SOURCES: readonly { id: string; selector: string; why: string }[] = [
+  { id: '#content', selector: '#content', why: 'the site layout: title block and post body' },
+  { id: 'main', selector: 'main', why: 'older layouts and mirrors: the main landmark (chrome already removed)' },
+  { id: 'article', selector: 'article', why: 'older layouts and mirrors: one article per post' },
+];
+
+/** A block found by the text-density fallback needs at least this much paragraph text to count. */
+export const MIN_FALLBACK_TEXT = 140;
+
+/** The chosen content root and how it was found. */
+export interface ContentRoot {
+  root: Cheerio<Element>;
+  /** A CONTENT_SOURCES id, or `text-block` for the fallback heuristic. */
+  via: string;
+}
+
+/** Finds the post body; undefined when nothing credible is on the page. Run after page chrome is removed. */
+export function findContent($: CheerioAPI): ContentRoot | undefined {
+  for (const source of CONTENT_SOURCES) {
+    const root = $(source.selector).first() as Cheerio<Element>;
+    if (root.length > 0 && hasContent($, root)) return { root, via: source.id };
+  }
+  const block = largestTextBlock($);
+  return block ? { root: $(block), via: 'text-block' } : undefined;
+}
+
+/** True when an element holds text, an image or a table: something worth archiving. */
+export function hasContent($: CheerioAPI, root: Cheerio<AnyNode>): boolean {
+  const element = root[0];
+  if (element === undefined) return false;
+  return squash(textOf(element)) !== '' || $(root).find('img, table').length > 0;
+}
+
+// The element whose direct paragraphs hold the most text (a small Readability-like score).
+function largestTextBlock($: CheerioAPI): Element | undefined {
+  const scores = new Map<Element, number>();
+  for (const paragraph of $('p, pre, li').toArray() as Element[]) {
+    const parent = paragraph.parent as Element | null;
+    if (!parent || parent.type !== 'tag') continue;
+    const holder = paragraph.name === 'li' ? ((parent.parent as Element | null) ?? parent) : parent;
+    scores.set(holder, (scores.get(holder) ?? 0) + squash(textOf(paragraph)).length);
+  }
+  let best: Element | undefined;
+  let bestScore = MIN_FALLBACK_TEXT - 1;
+  for (const [element, score] of scores) {
+    if (score > bestScore) [best, bestScore] = [element, score];
+  }
+  return best;
+}

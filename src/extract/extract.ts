@@ -1,0 +1,135 @@
+import * as cheerio from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
+import { CHROME_RULES, type ChromeRegion } from './chrome-rules.js';
+import { removeChrome } from './chrome.js';
+import { classifyPage, isPostPath } from './classify.js';
+import { findContent, hasContent } from './content.js';
+import { limitDepth, squash, textOf } from './dom.js';
+import { readHead, type HeadFacts } from './head.js';
+import { readDomSources, resolveMeta, resolveUrl } from './metadata.js';
+
+/** What the caller already knows about a page (feed item, listing entry, alias pages). */
+export interface PageHints {
+  title?: string;
+  author?: string;
+  /** ISO 8601, e.g. a feed `pubDate` or a listing entry's day (`2022-11-03`). */
+  date?: string;
+  tags?: string[];
+  description?: string;
+  aliases?: string[];
+}
+
+/** Front matter fields extracted from a post page. */
+export interface PostMeta {
+  title: string;
+  /** `YYYY-MM-DD HH:MM:SS`, UTC. */
+  date?: string;
+  tags?: string[];
+  author?: string;
+  description?: string;
+  aliases?: string[];
+}
+
+/** The outcome of extracting one page. Never thrown: a page that cannot be used is `failed`. */
+export type Extracted =
+  | {
+      kind: 'post';
+      url: string;
+      canonicalUrl: string;
+      meta: PostMeta;
+      contentHtml: string;
+      /** field -> id of the metadata source it came from, e.g. `{ title: 'h1', date: 'article:published_time' }` */
+      sources: Partial<Record<keyof PostMeta, string>>;
+      /** chrome rule id -> number of elements it removed on this page */
+      chromeRemoved: Record<string, number>;
+    }
+  | { kind: 'alias'; url: string; /** absolute URL */ target: string }
+  | { kind: 'listing'; url: string }
+  | { kind: 'other'; url: string; reason: string }
+  | { kind: 'failed'; url: string; reason: string };
+
+/** The post variant of {@link Extracted}. */
+export type ExtractedPost = Extract<Extracted, { kind: 'post' }>;
+
+// Page chrome is removed from the whole document before the body is looked for; body chrome after.
+const PAGE_REGIONS: readonly ChromeRegion[] = ['header', 'side', 'footer'];
+
+/**
+ * Extracts one fetched page: a post (metadata, body HTML without chrome), an alias, a listing,
+ * another kind of page, or a failure naming the URL. One cheerio parse; deterministic.
+ *
+ * @example
+ * const page = extractPage(html, 'https://cabforum.org/2022/11/03/…/', { author: 'Corey Bonnell' });
+ * if (page.kind === 'post') console.log(page.meta.title, page.sources.title);
+ */
+export function extractPage(html: string, url: string, hints: PageHints = {}): Extracted {
+  let pageUrl: URL;
+  try {
+    pageUrl = new URL(url);
+  } catch {
+    return { kind: 'failed', url, reason: `not an absolute URL: ${url}` };
+  }
+  if (html.trim() === '') return { kind: 'failed', url, reason: 'empty page' };
+  const truncated = truncation(html);
+  if (truncated) return { kind: 'failed', url, reason: truncated };
+
+  const $ = cheerio.load(html);
+  limitDepth($, $.root()[0]!);
+  const head = readHead($);
+  const kind = classifyPage({ url: pageUrl, head, listingEntries: () => $('small a[href*="/author/"]').length });
+  switch (kind) {
+    case 'alias': {
+      const target = resolveUrl(head.links.get('canonical') ?? head.refreshUrl ?? '', pageUrl);
+      return target ? { kind: 'alias', url, target } : { kind: 'failed', url, reason: 'alias page without a usable target URL' };
+    }
+    case 'listing':
+      return { kind: 'listing', url };
+    case 'other':
+      return { kind: 'other', url, reason: describeOther(head, pageUrl) };
+    case 'post':
+      return extractPost($, head, pageUrl, url, hints);
+  }
+}
+
+function extractPost($: CheerioAPI, head: HeadFacts, pageUrl: URL, url: string, hints: PageHints): Extracted {
+  const dom = readDomSources($); // before chrome removal: the h1 and the Tags box are sources
+  const chromeRemoved: Record<string, number> = {};
+  for (const region of PAGE_REGIONS) removeChrome($, CHROME_RULES[region], chromeRemoved);
+  const content = findContent($);
+  if (!content) return { kind: 'failed', url, reason: 'no credible content: no #content, main, article or block of text' };
+  removeChrome($, CHROME_RULES.body, chromeRemoved, content.root);
+
+  const bodyText = (): string => textOf(content.root[0]!);
+  const { meta, sources, canonicalUrl } = resolveMeta({ head, dom, hints, url: pageUrl, bodyText });
+  if (meta.title === undefined) return { kind: 'failed', url, reason: 'no title: no <h1>, og:title or <title>' };
+  if (content.via !== '#content') removeTitleHeading($, content.root, meta.title, chromeRemoved);
+  if (!hasContent($, content.root)) return { kind: 'failed', url, reason: `no credible content: ${content.via} is empty once chrome is removed` };
+
+  return { kind: 'post', url, canonicalUrl, meta: meta as PostMeta, contentHtml: content.root.html() ?? '', sources, chromeRemoved };
+}
+
+// Outside the site layout the title is a plain first <h1>; it goes to front matter, not the body.
+function removeTitleHeading($: CheerioAPI, root: cheerio.Cheerio<AnyNode>, title: string, counts: Record<string, number>): void {
+  const heading = $(root).find('h1').first();
+  if (heading.length === 0 || squash(textOf(heading[0]!)) !== title) return;
+  heading.remove();
+  counts['title-block'] = (counts['title-block'] ?? 0) + 1;
+}
+
+/**
+ * Detects a page cut off in transfer: it ends inside a tag, or it has the site layout but not the
+ * footer every site page ends with. Cheap string checks, before parsing.
+ */
+function truncation(html: string): string | undefined {
+  const end = html.trimEnd();
+  if (end.lastIndexOf('<') > end.lastIndexOf('>')) return 'truncated page: it ends inside a tag';
+  if (/\bid=["']?content\b/.test(html) && !/<footer[\s>]/i.test(html)) return 'truncated page: it has the site layout but no footer';
+  return undefined;
+}
+
+function describeOther(head: HeadFacts, pageUrl: URL): string {
+  const type = head.metas.get('og:type')?.[0];
+  const path = isPostPath(pageUrl.pathname) ? pageUrl.pathname : `${pageUrl.pathname} (not /YYYY/MM/DD/<slug>/)`;
+  return `not a post: no article:published_time, og:type ${type === undefined ? 'missing' : `"${type}"`}, path ${path}`;
+}

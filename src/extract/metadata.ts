@@ -1,0 +1,125 @@
+import type { CheerioAPI } from 'cheerio';
+import { dayFromPath, isDayOnly, toArchiveDate } from './dates.js';
+import { squash, textOf } from './dom.js';
+import type { HeadFacts } from './head.js';
+import { METADATA_SOURCES, type MetaField, type MetaSource } from './metadata-sources.js';
+import type { PageHints, PostMeta } from './extract.js';
+
+/** Values of the DOM sources (`text`, `texts`), read before chrome removal takes them away. */
+export type DomValues = ReadonlyMap<string, readonly string[]>;
+
+/** Everything a source can read from, besides the DOM values. */
+export interface MetaContext {
+  head: HeadFacts;
+  dom: DomValues;
+  hints: PageHints;
+  url: URL;
+  /** Text of the extracted body (lazy: only the summary check needs it). */
+  bodyText: () => string;
+}
+
+/** Resolved metadata and which source gave each field. */
+export interface ResolvedMeta {
+  meta: Partial<PostMeta>;
+  sources: Partial<Record<keyof PostMeta, string>>;
+  canonicalUrl: string;
+}
+
+const domKey = (field: MetaField, source: MetaSource): string => `${field}\u0000${source.id}`;
+
+/** Reads every `text`/`texts` source of the table: a handful of selector queries. */
+export function readDomSources($: CheerioAPI): DomValues {
+  const values = new Map<string, string[]>();
+  for (const [field, { sources }] of Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>) {
+    for (const source of sources) {
+      if (source.from === 'text') values.set(domKey(field, source), $(source.selector).first().toArray().map((el) => squash(textOf(el))));
+      if (source.from === 'texts') values.set(domKey(field, source), $(source.selector).toArray().map((el) => squash(textOf(el))));
+    }
+  }
+  return values;
+}
+
+/** Applies the metadata-source table: per field, its sources in order, `first` or `union`. */
+export function resolveMeta(context: MetaContext): ResolvedMeta {
+  const found = new Map<MetaField, { value: string | string[]; source: string }>();
+  for (const [field, { pick, sources }] of Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>) {
+    const ids: string[] = [];
+    const values: string[] = [];
+    for (const source of sources) {
+      const fresh = rawValues(field, source, context)
+        .map((raw) => normalize(field, raw))
+        .filter((value): value is string => value !== undefined && value !== '' && !values.includes(value));
+      if (fresh.length === 0) continue;
+      ids.push(source.id);
+      values.push(...(pick === 'first' ? fresh.slice(0, 1) : fresh));
+      if (pick === 'first') break;
+    }
+    if (values.length > 0) found.set(field, { value: pick === 'union' ? values : values[0]!, source: ids.join('+') });
+  }
+  const meta: Partial<PostMeta> = {};
+  const sources: Partial<Record<keyof PostMeta, string>> = {};
+  for (const [field, { value, source }] of found) {
+    if (field === 'canonicalUrl') continue;
+    (meta as Record<string, unknown>)[field] = value;
+    sources[field] = source;
+  }
+  return { meta, sources, canonicalUrl: (found.get('canonicalUrl')?.value as string | undefined) ?? context.url.href };
+}
+
+function rawValues(field: MetaField, source: MetaSource, context: MetaContext): readonly string[] {
+  switch (source.from) {
+    case 'meta': {
+      const values = context.head.metas.get(source.name) ?? [];
+      return source.unlessSummary ? values.filter((value) => !isSummaryOf(value, context.bodyText())) : values;
+    }
+    case 'text':
+    case 'texts':
+      return context.dom.get(domKey(field, source)) ?? [];
+    case 'head-title':
+      return context.head.title === undefined ? [] : [context.head.title.replace(source.strip, '')];
+    case 'link': {
+      const href = context.head.links.get(source.rel);
+      return href === undefined ? [] : [resolveUrl(href, context.url)].filter((url): url is string => url !== undefined);
+    }
+    case 'hint':
+      return hintValues(field, source.dayOnly === true, context.hints);
+    case 'url-day': {
+      const day = dayFromPath(context.url.pathname);
+      return day === undefined ? [] : [day];
+    }
+    case 'page-url':
+      return [context.url.href];
+  }
+}
+
+function hintValues(field: MetaField, dayOnly: boolean, hints: PageHints): readonly string[] {
+  if (field === 'canonicalUrl') return [];
+  const hint = hints[field];
+  if (hint === undefined) return [];
+  const values = Array.isArray(hint) ? hint : [hint];
+  // A day-only date hint is weaker than the URL's day; it gets its own, later source.
+  return field === 'date' ? values.filter((value) => isDayOnly(value) === dayOnly) : values;
+}
+
+function normalize(field: MetaField, raw: string): string | undefined {
+  if (field === 'date') return toArchiveDate(raw);
+  if (field === 'aliases' || field === 'canonicalUrl') return raw.trim();
+  return squash(raw);
+}
+
+/** Resolves `href` against `base`; undefined when it is not a URL. */
+export function resolveUrl(href: string, base: URL | string): string | undefined {
+  try {
+    return new URL(href.trim(), base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+// Hugo's automatic summary is the start of the body's plain text, maybe cut with an ellipsis.
+// Compared on letters and digits only: markup and spacing differ between the two.
+function isSummaryOf(description: string, bodyText: string): boolean {
+  const letters = (text: string): string => text.replace(/[^\p{L}\p{N}]+/gu, '');
+  const wanted = letters(description.replace(/(?:…|\.\.\.)\s*$/, ''));
+  return wanted.length > 0 && letters(bodyText).startsWith(wanted);
+}

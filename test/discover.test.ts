@@ -1,0 +1,266 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { normalizeUrl, isPostPath, postPathDate } from '../src/discover/normalize-url.js';
+import { parseSitemap } from '../src/discover/sitemap.js';
+import { parseFeed } from '../src/discover/feed.js';
+import { parseListing, longDate } from '../src/discover/listing.js';
+import { aliasTarget } from '../src/discover/alias.js';
+import { mergeHints, selectPosts, SelectionError, unionSightings } from '../src/discover/merge.js';
+import { discover } from '../src/discover/discover.js';
+import { createFetcher, type Fetcher } from '../src/fetch/fetcher.js';
+import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
+import { postPath } from '../fixtures/site/util.js';
+
+const SITE = new URL('https://cabforum.org');
+const UA = 'cabsync/0.0.0-test (+https://github.com/cabsync/cabsync)';
+
+describe('normalizeUrl', () => {
+  const cases: [string, string | undefined, string][] = [
+    ['https://cabforum.org/2022/11/03/a/', 'https://cabforum.org/2022/11/03/a/', 'already normal'],
+    ['HTTP://WWW.CabForum.org/2022/11/03/a', 'https://cabforum.org/2022/11/03/a/', 'scheme, host case, www., trailing slash'],
+    ['/2022/11/03/a/index.html#minutes', 'https://cabforum.org/2022/11/03/a/', 'relative, index.html, fragment'],
+    ['https://cabforum.org/2022/11/03/a/?utm_source=x&fbclid=1&gclid=2&ref=tw', 'https://cabforum.org/2022/11/03/a/', 'tracking query'],
+    ['https://cabforum.org/posts/?page=2&utm_medium=mail', 'https://cabforum.org/posts/?page=2', 'real query kept'],
+    ['https://cabforum.org//2022//11/03/a/', 'https://cabforum.org/2022/11/03/a/', 'doubled slashes'],
+    ['https://cabforum.org/posts/index.xml', 'https://cabforum.org/posts/index.xml', 'a file keeps its name'],
+    ['https://github.com/cabforum/servercert', undefined, 'off-site'],
+    ['https://lists.cabforum.org/pipermail/', undefined, 'subdomain is another site'],
+    ['https://cabforum.org:8443/x/', undefined, 'another port'],
+    ['mailto:questions@cabforum.org', undefined, 'not http'],
+    ['http://[::1', undefined, 'unparsable'],
+  ];
+  it.each(cases)('%s → %s (%s)', (input, expected) => {
+    expect(normalizeUrl(input, SITE)).toBe(expected);
+  });
+
+  it('keeps www. when the site itself has it', () => {
+    expect(normalizeUrl('https://example.org/a/', new URL('https://www.example.org'))).toBe('https://www.example.org/a/');
+  });
+
+  it('is idempotent', () => {
+    for (const [input] of cases) {
+      const once = normalizeUrl(input, SITE);
+      if (once !== undefined) expect(normalizeUrl(once, SITE)).toBe(once);
+    }
+  });
+
+  it('recognizes post permalinks', () => {
+    expect(isPostPath('/2022/11/03/2022-11-03-minutes/')).toBe(true);
+    expect(postPathDate('/2022/11/03/x/')).toBe('2022-11-03');
+    for (const path of ['/2022/11/03/', '/2022/11/03/x', '/posts/', '/2022-11-03-x/', '/tags/smime/', '/2022/11/03/x/y/']) {
+      expect(isPostPath(path), path).toBe(false);
+    }
+  });
+});
+
+describe('parsers', () => {
+  it('reads a sitemap and a sitemap index', () => {
+    const urlset = `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>https://cabforum.org/2022/11/03/a/</loc><lastmod>2022-11-03T17:00:00+00:00</lastmod></url>
+      <url><loc> https://cabforum.org/about/ </loc></url></urlset>`;
+    expect(parseSitemap(urlset)).toEqual({
+      ok: true,
+      pages: [{ loc: 'https://cabforum.org/2022/11/03/a/', lastmod: '2022-11-03T17:00:00+00:00' }, { loc: 'https://cabforum.org/about/' }],
+      sitemaps: [],
+    });
+    const index = `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://cabforum.org/s.xml.gz</loc></sitemap></sitemapindex>`;
+    expect(parseSitemap(index)).toEqual({ ok: true, pages: [], sitemaps: ['https://cabforum.org/s.xml.gz'] });
+    expect(parseSitemap('<urlset><url><loc>x</loc></urlset>')).toMatchObject({ ok: false, reason: expect.stringContaining('invalid XML') });
+    expect(parseSitemap('<html></html>')).toMatchObject({ ok: false, reason: expect.stringContaining('not a sitemap') });
+  });
+
+  it('reads an RSS feed with the full publication time', () => {
+    const rss = `<rss version="2.0"><channel><title>t</title>
+      <item><title>A &amp; B</title><link>https://cabforum.org/2022/11/03/a/</link><pubDate>Thu, 03 Nov 2022 17:00:00 +0000</pubDate>
+        <category>Minutes</category><description>Sum</description></item></channel></rss>`;
+    expect(parseFeed(rss)).toEqual({
+      ok: true,
+      items: [{ link: 'https://cabforum.org/2022/11/03/a/', title: 'A & B', date: '2022-11-03T17:00:00.000Z', tags: ['Minutes'], description: 'Sum' }],
+    });
+    expect(parseFeed('<rss><channel></channel></rss>')).toEqual({ ok: true, items: [] });
+    expect(parseFeed('<nope/>')).toMatchObject({ ok: false });
+  });
+
+  it('reads listing entries, pagination and the feed link', () => {
+    const html = `<html><head><link rel="alternate" type="application/rss+xml" href="/posts/index.xml"></head><body><main>
+      <article><h2><a href="https://cabforum.org/2022/11/03/a/">Title A</a></h2>
+        <p>November 3, 2022 by <a href="/author/corey-bonnell/">Corey Bonnell</a></p>
+        <p><a href="/tags/code-signing/">Code Signing</a> <a href="/tags/minutes/">Minutes</a></p>
+        <div class="summary">The summary.</div></article>
+      <article><h2><a href="/old-alias/">Title B</a></h2><p>January 2, 2006 by <a href="/author/ben-wilson/">Ben Wilson</a></p></article>
+      <ul class="pagination"><li><a href="/posts/page/2/">2</a></li><li><a href="/posts/page/7/">Last</a></li></ul>
+    </main></body></html>`;
+    const page = parseListing(html, 'https://cabforum.org/posts/', SITE);
+    expect(page.entries).toEqual([
+      { url: 'https://cabforum.org/2022/11/03/a/', title: 'Title A', author: 'Corey Bonnell', date: '2022-11-03', tags: ['Code Signing', 'Minutes'], summary: 'The summary.' },
+      { url: 'https://cabforum.org/old-alias/', title: 'Title B', author: 'Ben Wilson', date: '2006-01-02' },
+    ]);
+    expect(page.pageNumbers).toEqual([2, 7]);
+    expect(page.feeds).toEqual(['https://cabforum.org/posts/index.xml']);
+    expect(page.postLinks).toEqual(['https://cabforum.org/2022/11/03/a/']);
+  });
+
+  it('finds the title of entries in a flat layout (no wrapper per entry)', () => {
+    const html = `<main><h2><a href="/2022/11/03/a/">A</a></h2><p>November 3, 2022 by <a href="/author/x/">X</a></p>
+      <h2><a href="/2022/11/04/b/">B</a></h2><p>November 4, 2022 by <a href="/author/y/">Y</a></p></main>`;
+    const entries = parseListing(html, 'https://cabforum.org/posts/', SITE).entries;
+    expect(entries.map((e) => [e.url, e.author, e.date])).toEqual([
+      ['https://cabforum.org/2022/11/03/a/', 'X', '2022-11-03'],
+      ['https://cabforum.org/2022/11/04/b/', 'Y', '2022-11-04'],
+    ]);
+  });
+
+  it('reads long dates without time-zone drift', () => {
+    expect(longDate('December 31, 2023 by')).toBe('2023-12-31');
+    expect(longDate('Smarch 3, 2022')).toBeUndefined();
+  });
+
+  it('recognizes a Hugo alias page', () => {
+    const alias = `<!DOCTYPE html><html><head><title>x</title><link rel="canonical" href="https://cabforum.org/2022/11/03/a/"><meta http-equiv="refresh" content="0; url=https://cabforum.org/2022/11/03/a/"></head></html>`;
+    expect(aliasTarget(alias, 'https://cabforum.org/old/')).toBe('https://cabforum.org/2022/11/03/a/');
+    expect(aliasTarget('<html><head><link rel="canonical" href="/x/"></head><body>post</body></html>', 'https://cabforum.org/x/')).toBeUndefined();
+  });
+});
+
+describe('merging and selection', () => {
+  it('takes the author from the listing and the full time from the feed', () => {
+    expect(
+      mergeHints([
+        ['feed', { title: 'Feed title', date: '2022-11-03T17:00:00.000Z', description: 'feed' }],
+        ['listing', { title: 'Listing title', author: 'Corey Bonnell', date: '2022-11-03', tags: ['Minutes'], description: 'listing' }],
+      ]),
+    ).toEqual({ title: 'Listing title', author: 'Corey Bonnell', date: '2022-11-03T17:00:00.000Z', tags: ['Minutes'], description: 'listing' });
+  });
+
+  it('unions spellings of one post and skips non-posts with a reason', () => {
+    const { candidates, skipped } = unionSightings(
+      [
+        { url: 'https://cabforum.org/2022/11/03/a/', source: 'sitemap', lastmod: '2022-11-04' },
+        { url: 'http://www.cabforum.org/2022/11/03/a/index.html?utm_source=rss', source: 'feed' },
+        { url: 'https://cabforum.org/tags/minutes/', source: 'sitemap' },
+        { url: 'https://cabforum.org/about/', source: 'sitemap' },
+        { url: 'https://github.com/cabforum/x', source: 'listing' },
+      ],
+      SITE,
+    );
+    expect([...candidates.keys()]).toEqual(['https://cabforum.org/2022/11/03/a/']);
+    expect(candidates.get('https://cabforum.org/2022/11/03/a/')?.lastmod).toBe('2022-11-04');
+    expect(skipped).toEqual([
+      { url: 'https://cabforum.org/tags/minutes/', reason: 'taxonomy page' },
+      { url: 'https://cabforum.org/about/', reason: 'not a post permalink (/YYYY/MM/DD/<slug>/)' },
+      { url: 'https://github.com/cabforum/x', reason: 'off the site or not an http(s) URL' },
+    ]);
+  });
+
+  const posts = [
+    { url: 'https://cabforum.org/2021/01/01/old/', hints: {} },
+    { url: 'https://cabforum.org/2023/05/01/mid/', hints: { date: '2023-05-01T09:00:00.000Z' } },
+    { url: 'https://cabforum.org/2023/05/01/later/', hints: { date: '2023-05-01T18:00:00.000Z' } },
+    { url: 'https://cabforum.org/2024/02/02/new/', hints: { date: '2024-02-02' } },
+  ];
+  it('sorts newest first and applies --since and --limit', () => {
+    expect(selectPosts(posts, {}).map((p) => p.url.split('/')[6])).toEqual(['new', 'later', 'mid', 'old']);
+    expect(selectPosts(posts, { since: '2023-05-01' }).map((p) => p.url.split('/')[6])).toEqual(['new', 'later', 'mid']);
+    expect(selectPosts(posts, { limit: 2 }).map((p) => p.url.split('/')[6])).toEqual(['new', 'later']);
+    expect(selectPosts(posts, { since: '2023-01-01', limit: 1 }).map((p) => p.url.split('/')[6])).toEqual(['new']);
+  });
+
+  it('rejects bad --since and --limit values, naming the flag', () => {
+    expect(() => selectPosts(posts, { since: 'yesterday' })).toThrow(SelectionError);
+    expect(() => selectPosts(posts, { since: 'yesterday' })).toThrow(/--since/);
+    expect(() => selectPosts(posts, { limit: 0 })).toThrow(/--limit/);
+  });
+});
+
+describe('discover against the fixture site', () => {
+  let site: FixtureSite | undefined;
+  let fetcher: Fetcher | undefined;
+  afterEach(async () => {
+    await fetcher?.close();
+    await site?.close();
+    site = undefined;
+    fetcher = undefined;
+  });
+  async function start(options: FixtureSiteOptions = {}): Promise<{ site: FixtureSite; fetcher: Fetcher; url: URL }> {
+    site = await startFixtureSite({ idleTimeoutMs: 20_000, ...options });
+    fetcher = createFetcher(new URL(site.url), { userAgent: UA, rateMs: 0, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 50, retries: 2 });
+    return { site, fetcher, url: new URL(site.url) };
+  }
+  const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + postPath(post)).sort();
+
+  it('finds every post exactly once, with listing hints and feed times', async () => {
+    const { site, fetcher, url } = await start({ pageSize: 10 });
+    const messages: string[] = [];
+    const found = await discover(url, fetcher, { log: (m) => messages.push(m) });
+    expect(site.posts.length).toBeGreaterThanOrEqual(25);
+    const urls = found.posts.map((p) => p.url);
+    expect(new Set(urls).size).toBe(urls.length);
+    expect([...urls].sort()).toEqual(permalinks(site));
+    expect(found.failed).toEqual([]);
+
+    const feedPaths = new Set(site.posts.slice().sort((a, b) => Date.parse(b.date) - Date.parse(a.date)).slice(0, 30).map(postPath));
+    for (const post of site.posts) {
+      const hints = found.posts.find((p) => p.url === site.url + postPath(post))?.hints;
+      expect(hints?.author, post.slug).toBe(post.author);
+      expect(hints?.title).toBe(post.title);
+      if (post.tags.length > 0) expect(hints?.tags).toEqual(post.tags);
+      if (post.summary) expect(hints?.description).toBe(post.summary);
+      // The feed (newest 30) gives the full time; older posts keep the listing's day.
+      if (feedPaths.has(postPath(post))) expect(Date.parse(hints?.date ?? '')).toBe(Date.parse(post.date));
+      else expect(hints?.date).toBe(post.date.slice(0, 10));
+    }
+    expect(found.posts[0]?.lastmod).toBeDefined();
+    const dates = found.posts.map((p) => Date.parse(p.hints.date ?? ''));
+    expect(dates).toEqual([...dates].sort((a, b) => b - a));
+    expect(found.skipped).toContainEqual({ url: `${site.url}/about/`, reason: 'not a post permalink (/YYYY/MM/DD/<slug>/)' });
+    expect(messages.some((m) => m.includes('skipped') && m.includes('/about/'))).toBe(true);
+    // Every listing page was read, the feed once, and nothing off the site or under /uploads/.
+    const paths = site.log.map((e) => e.path);
+    expect(paths.filter((p) => p.startsWith('/posts/page/')).length).toBe(Math.ceil(site.posts.length / 10) - 1);
+    expect(paths.filter((p) => p === '/posts/index.xml')).toHaveLength(1);
+    expect(paths.some((p) => p.startsWith('/uploads/'))).toBe(false);
+  });
+
+  it('reads a sitemap index with a gzipped child', async () => {
+    const { site, fetcher, url } = await start({ gzipSitemap: true });
+    const found = await discover(url, fetcher, {});
+    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(site.log.map((e) => e.path)).toContain('/sitemap-posts.xml.gz');
+    expect(found.posts.every((p) => p.lastmod !== undefined)).toBe(true);
+  });
+
+  it('maps an alias page met in the sitemap to its post', async () => {
+    const { site, fetcher, url } = await start();
+    const post = site.posts.find((p) => p.aliases.length > 0);
+    if (!post) throw new Error('fixture has no post with an alias');
+    // An old-scheme permalink that is only an alias page, listed by the sitemap.
+    const oldPath = '/2019/01/01/an-old-permalink/';
+    site.setPosts(site.posts.map((p) => (p === post ? { ...p, aliases: [...p.aliases, oldPath] } : p)));
+    const sitemap = await (await fetch(`${site.url}/sitemap.xml`, { headers: { 'accept-encoding': 'identity' } })).text();
+    site.setRawPage('/sitemap.xml', {
+      body: sitemap.replace('</urlset>', `<url><loc>${site.url}${oldPath}</loc></url>\n</urlset>`),
+      headers: { 'content-type': 'application/xml; charset=utf-8' },
+    });
+    const found = await discover(url, fetcher, {});
+    const target = site.url + postPath(post);
+    expect(found.aliases.get(oldPath)).toBe(target);
+    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(found.posts.find((p) => p.url === target)?.hints.aliases).toEqual([oldPath]);
+  });
+
+  it('applies --since and --limit', async () => {
+    const { site, fetcher, url } = await start();
+    const newest = [...site.posts].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
+    const limited = await discover(url, fetcher, { limit: 3 });
+    expect(limited.posts.map((p) => p.url)).toEqual(newest.slice(0, 3).map((p) => site.url + postPath(p)));
+    const since = newest[5]!.date.slice(0, 10);
+    const recent = await discover(url, fetcher, { since });
+    expect(recent.posts.map((p) => p.url).sort()).toEqual(newest.filter((p) => p.date.slice(0, 10) >= since).map((p) => site.url + postPath(p)).sort());
+  });
+
+  it('still finds every post when a listing page keeps failing, and reports it', async () => {
+    const { site, fetcher, url } = await start({ faults: [{ path: '/posts/page/2/', kind: '503' }] });
+    const found = await discover(url, fetcher, {});
+    expect(found.failed).toEqual([{ url: `${site.url}/posts/page/2/`, error: 'HTTP 503 after 2 retries' }]);
+    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+  });
+});
