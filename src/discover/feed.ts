@@ -16,8 +16,12 @@ export type FeedResult = { ok: true; items: FeedItem[] } | { ok: false; reason: 
 export function parseFeed(xml: string): FeedResult {
   const read = readXml(xml);
   if (!read.ok) return read;
-  const channel = (read.doc['rss'] as Record<string, unknown> | undefined)?.['channel'] as Record<string, unknown> | undefined;
-  if (channel) return { ok: true, items: listOf(channel['item']).map((item) => rssItem(item as Record<string, unknown>)).filter(hasLink) };
+  const rss = read.doc['rss'] as Record<string, unknown> | undefined;
+  if (rss !== undefined && typeof rss === 'object' && 'channel' in rss) {
+    // An empty <channel/> parses to '', not an object.
+    const channel = (typeof rss['channel'] === 'object' ? rss['channel'] : {}) as Record<string, unknown>;
+    return { ok: true, items: listOf(channel['item']).map((item) => rssItem(item as Record<string, unknown>)).filter(hasLink) };
+  }
   const atom = read.doc['feed'] as Record<string, unknown> | undefined;
   if (atom) return { ok: true, items: listOf(atom['entry']).map((entry) => atomEntry(entry as Record<string, unknown>)).filter(hasLink) };
   return { ok: false, reason: 'not a feed: no <rss><channel> or <feed> root' };

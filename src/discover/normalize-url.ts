@@ -36,7 +36,8 @@ export function normalizeUrl(url: string, site: URL): string | undefined {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
   if (bareHost(parsed.hostname) !== bareHost(site.hostname)) return undefined;
-  if (portOf(parsed) !== portOf(site)) return undefined;
+  // Explicit ports only: an http link to an https site is the same page on the default port.
+  if (parsed.port !== site.port) return undefined;
 
   // The site's own spelling wins for scheme and host: http/https and www. are the same page.
   const out = new URL(site.origin);
@@ -45,10 +46,6 @@ export function normalizeUrl(url: string, site: URL): string | undefined {
     if (!TRACKING_PARAMS.some((rule) => rule.test(name.toLowerCase()))) out.searchParams.append(name, value);
   }
   return out.href;
-}
-
-function portOf(url: URL): string {
-  return url.port || (url.protocol === 'https:' ? '443' : '80');
 }
 
 function normalizePath(pathname: string): string {

@@ -26,6 +26,8 @@ export interface ChromeRule {
 export type ChromeRegion = 'header' | 'side' | 'footer' | 'body';
 
 // Texts that belong to chrome whatever the markup around them (older layouts, hand-made mirrors).
+// Boxes of the side column: `.mb-4` blocks on the live site, cards on some builds, `aside` blocks elsewhere.
+const SIDE_BOXES = 'main .col > div, aside > div, aside > section';
 const ABOUT_SENTENCE = /^The Certification Authority Browser Forum \(CA\/Browser Forum\) is a voluntary gathering/;
 
 /** The chrome table. */
@@ -41,7 +43,7 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
     },
     {
       id: 'breadcrumbs',
-      selector: '.col-lg-9 > .fw-light:has(> small), .breadcrumb, nav[aria-label="breadcrumb"]',
+      selector: '.col-lg-9 > .fw-light:has(> small), .col-lg-9 > small, .breadcrumb, nav[aria-label="breadcrumb"]',
       what: 'breadcrumbs "Home » All CA/Browser Forum Posts » {Title}"',
       why: 'navigation; the title goes to front matter',
     },
@@ -49,33 +51,33 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
   side: [
     {
       id: 'side-menu',
-      selector: 'main .col > .mb-4.mt-2',
+      selector: 'main .col > .mb-4.mt-2:has(.menu, ul)',
       what: 'section menu in the side column (non-post pages)',
       why: 'navigation',
     },
     {
       id: 'search-box',
-      selector: 'main .col > .mb-4:has(input[type="search"]), .input-group:has(input[type="search"])',
+      selector: 'main .col > div:has(input[type="search"], #search), .input-group:has(input[type="search"])',
       what: 'search box',
       why: 'site search UI',
     },
     {
       id: 'latest-releases',
-      selector: 'main .col > .mb-4, aside section, aside > div',
+      selector: SIDE_BOXES,
       text: /^Latest releases\b/i,
       what: '"Latest releases" box: the newest release of each requirements document',
       why: 'changes with every release, so an unchanged post would look changed',
     },
     {
       id: 'related-posts',
-      selector: 'main .col > .mb-4, aside section, aside > div',
+      selector: SIDE_BOXES,
       text: /^Related posts\b/i,
       what: '"Related posts" box: five links to other posts',
       why: 'changes as posts are added',
     },
     {
       id: 'tags-box',
-      selector: 'main .col > .mb-4, aside section, aside > div',
+      selector: SIDE_BOXES,
       text: /^Tags\b/i,
       what: '"Tags" box: tag links',
       why: 'the tags go to front matter',
@@ -87,11 +89,11 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
       what: 'fallback text of the "Latest releases" box when GitHub was unreachable at build time',
       why: 'build-time noise',
     },
-    { id: 'side-column', selector: 'main > .row > .col:not(.col-12), aside', what: 'the side column itself', why: 'holds only the boxes above' },
+    { id: 'side-column', selector: 'main > .col, main > .row > .col, aside', what: 'the side column itself', why: 'holds only the boxes above' },
   ],
   footer: [
     { id: 'edit-page', selector: 'footer a, a.btn', text: /^Edit this page$/, what: '"Edit this page" link to the source on GitHub', why: 'site tooling' },
-    { id: 'back-to-top', selector: 'a[title="Back to top"]', what: 'back-to-top link', why: 'navigation' },
+    { id: 'back-to-top', selector: 'a[title="Back to top"], a.back-to-top', what: 'back-to-top link', why: 'navigation' },
     { id: 'about-sentence', selector: 'footer small, footer p, small', text: ABOUT_SENTENCE, what: 'the forum\'s one-sentence description', why: 'same on every page' },
     { id: 'footer', selector: 'footer, #footer', what: 'page footer: social links, footer menu', why: 'same on every page' },
   ],

@@ -13,7 +13,7 @@ export function removeChrome($: CheerioAPI, rules: readonly ChromeRule[], counts
     let removed = 0;
     for (const element of candidates) {
       // A candidate inside chrome removed a moment ago is gone already: do not count it twice.
-      if (!isAttached(element)) continue;
+      if (!isAttached(element, scope?.[0])) continue;
       if (rule.text && !rule.text.test(squash(textOf(element)))) continue;
       $(element).remove();
       removed += 1;
@@ -22,8 +22,9 @@ export function removeChrome($: CheerioAPI, rules: readonly ChromeRule[], counts
   }
 }
 
-function isAttached(node: AnyNode): boolean {
-  let current: AnyNode | null = node;
-  while (current.parent) current = current.parent;
-  return current.type === 'root';
+// Attached: still reaches the document root, or the scope (which may itself be set aside).
+function isAttached(node: AnyNode, scope: AnyNode | undefined): boolean {
+  let current: AnyNode = node;
+  while (current.parent && current !== scope) current = current.parent;
+  return current === scope || current.type === 'root';
 }

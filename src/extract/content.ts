@@ -2,9 +2,11 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { squash, textOf } from './dom.js';
 
-/** Where the body of a post is looked for, in order; the first credible one wins. */
+/**
+ * Where the body of a post is looked for when the page lacks the site layout's `#content`
+ * (the extractor takes that one directly), in order; the first credible one wins.
+ */
 export const CONTENT_SOURCES: readonly { id: string; selector: string; why: string }[] = [
-  { id: '#content', selector: '#content', why: 'the site layout: title block and post body' },
   { id: 'main', selector: 'main', why: 'older layouts and mirrors: the main landmark (chrome already removed)' },
   { id: 'article', selector: 'article', why: 'older layouts and mirrors: one article per post' },
 ];
@@ -15,7 +17,7 @@ export const MIN_FALLBACK_TEXT = 140;
 /** The chosen content root and how it was found. */
 export interface ContentRoot {
   root: Cheerio<Element>;
-  /** A CONTENT_SOURCES id, or `text-block` for the fallback heuristic. */
+  /** `#content`, a CONTENT_SOURCES id, or `text-block` for the fallback heuristic. */
   via: string;
 }
 

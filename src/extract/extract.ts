@@ -94,9 +94,12 @@ export function extractPage(html: string, url: string, hints: PageHints = {}): E
 
 function extractPost($: CheerioAPI, head: HeadFacts, pageUrl: URL, url: string, hints: PageHints): Extracted {
   const dom = readDomSources($); // before chrome removal: the h1 and the Tags box are sources
+  // The site layout's body is set aside first, so page chrome rules scan only the chrome around it.
+  const layout = $('#content').first();
+  if (layout.length > 0) layout.remove();
   const chromeRemoved: Record<string, number> = {};
   for (const region of PAGE_REGIONS) removeChrome($, CHROME_RULES[region], chromeRemoved);
-  const content = findContent($);
+  const content = layout.length > 0 && hasContent($, layout) ? { root: layout, via: '#content' } : findContent($);
   if (!content) return { kind: 'failed', url, reason: 'no credible content: no #content, main, article or block of text' };
   removeChrome($, CHROME_RULES.body, chromeRemoved, content.root);
 

@@ -49,7 +49,8 @@ export interface Fetcher {
 }
 
 interface HostPace {
-  nextAt: number;
+  /** When the last request to the host was allowed to start. */
+  lastAt: number;
   pausedUntil: number;
 }
 
@@ -72,7 +73,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
 
   const intervalMs = (): number => Math.max(opts.rateMs, robots.crawlDelayMs ?? 0);
   const paceOf = (host: string): HostPace => {
-    const pace = paces.get(host) ?? { nextAt: 0, pausedUntil: 0 };
+    const pace = paces.get(host) ?? { lastAt: -Infinity, pausedUntil: 0 };
     paces.set(host, pace);
     return pace;
   };
@@ -82,8 +83,10 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       const pace = paceOf(host);
       const now = Date.now();
       if (pace.pausedUntil > now) return pace.pausedUntil - now;
-      const slot = Math.max(now, pace.nextAt);
-      pace.nextAt = slot + intervalMs();
+      // The interval is read now, not when the previous slot was taken, so a Crawl-delay
+      // learned from robots.txt already spaces the first page from robots.txt itself.
+      const slot = Math.max(now, pace.lastAt + intervalMs());
+      pace.lastAt = slot;
       return slot - now;
     },
     pausedFor: (host) => Math.max(0, paceOf(host).pausedUntil - Date.now()),

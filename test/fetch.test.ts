@@ -1,0 +1,324 @@
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync, brotliCompressSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backoffDelay, parseRetryAfter, retryVerdict } from '../src/fetch/backoff.js';
+import { decodeBody } from '../src/fetch/decode.js';
+import { refusalReason } from '../src/fetch/policy.js';
+import { resolveFetchOptions, FetchOptionError } from '../src/fetch/options.js';
+import { loadState, needsFetch, recordFetch, saveState, stateFile, StateFileError, type CrawlState } from '../src/fetch/state.js';
+import { createFetcher, type Fetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
+import { discover } from '../src/discover/discover.js';
+import { startFixtureSite, type FaultKind, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
+import { postPath } from '../fixtures/site/util.js';
+
+const UA = 'cabsync/0.0.0-test (+https://github.com/cabsync/cabsync)';
+const SITE = new URL('https://cabforum.org');
+// Timers may fire a millisecond early, and a request on a fresh socket reaches the server a little
+// later than one on a warm socket; spacing is therefore checked over the whole run, with this slack.
+const TIMER_SLACK_MS = 10;
+
+describe('backoff', () => {
+  const settings = { retries: 3, baseRetryDelayMs: 100, maxRetryDelayMs: 1_000, maxRetryAfterMs: 5_000 };
+  it('retries network errors, 429 and 5xx, not other 4xx or unknown errors', () => {
+    expect(retryVerdict({ code: 'ECONNRESET' }, 1, settings, 0, () => 0)).toEqual({ retry: true, delayMs: 50, pauseHost: false });
+    expect(retryVerdict({ statusCode: 502 }, 2, settings, 0, () => 1)).toEqual({ retry: true, delayMs: 200, pauseHost: false });
+    expect(retryVerdict({ statusCode: 404 }, 1, settings)).toEqual({ retry: false });
+    expect(retryVerdict({ statusCode: 403 }, 1, settings)).toEqual({ retry: false });
+    expect(retryVerdict({ code: 'CABSYNC_REFUSED' }, 1, settings)).toEqual({ retry: false });
+    expect(retryVerdict({ code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' }, 1, settings)).toEqual({ retry: false });
+    expect(retryVerdict({ code: 'ECONNRESET' }, 4, settings)).toEqual({ retry: false });
+  });
+  it('honours Retry-After up to the cap; a 429/503 with it pauses the host', () => {
+    expect(retryVerdict({ statusCode: 429, headers: { 'retry-after': '2' } }, 1, settings)).toEqual({ retry: true, delayMs: 2_000, pauseHost: true });
+    expect(retryVerdict({ statusCode: 503, headers: { 'retry-after': '3600' } }, 1, settings)).toEqual({ retry: true, delayMs: 5_000, pauseHost: true });
+    expect(retryVerdict({ statusCode: 500, headers: { 'retry-after': '1' } }, 1, settings)).toEqual({ retry: true, delayMs: 1_000, pauseHost: false });
+  });
+  it('parses Retry-After seconds and dates', () => {
+    const now = Date.parse('2024-01-01T00:00:00Z');
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter('Mon, 01 Jan 2024 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Sun, 31 Dec 2023 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+  it('grows exponentially with jitter, within the cap', () => {
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      const ceiling = Math.min(100 * 2 ** (attempt - 1), 1_000);
+      expect(backoffDelay(attempt, settings, () => 0)).toBe(ceiling / 2);
+      expect(backoffDelay(attempt, settings, () => 1)).toBe(ceiling);
+    }
+  });
+});
+
+describe('decodeBody', () => {
+  const html = '<html><head><meta charset="windows-1252"></head><body>caf\xe9</body></html>';
+  it('takes the charset from the header, else from <meta charset>', () => {
+    expect(decodeBody(Buffer.from('<p>café</p>'), { 'content-type': 'text/html; charset=UTF-8' }, '/x/', 1e6)).toMatchObject({ ok: true, text: '<p>café</p>' });
+    expect(decodeBody(Buffer.from(html, 'latin1'), { 'content-type': 'text/html' }, '/x/', 1e6)).toMatchObject({ ok: true, text: expect.stringContaining('café') });
+  });
+  it('undoes gzip and brotli, and gunzips a .xml.gz file', () => {
+    expect(decodeBody(gzipSync('<p>hi</p>'), { 'content-encoding': 'gzip', 'content-type': 'text/html' }, '/x/', 1e6)).toMatchObject({ text: '<p>hi</p>' });
+    expect(decodeBody(brotliCompressSync('<p>hi</p>'), { 'content-encoding': 'br', 'content-type': 'text/html' }, '/x/', 1e6)).toMatchObject({ text: '<p>hi</p>' });
+    expect(decodeBody(gzipSync('<urlset/>'), { 'content-type': 'application/gzip' }, '/s.xml.gz', 1e6)).toMatchObject({ ok: true, text: '<urlset/>' });
+  });
+  it('names the cause of a body it refuses', () => {
+    expect(decodeBody(Buffer.from([0x3c, 0xff, 0xfe]), { 'content-type': 'text/html; charset=utf-8' }, '/x/', 1e6)).toEqual({ ok: false, error: 'invalid utf-8 bytes in body' });
+    expect(decodeBody(Buffer.alloc(8), { 'content-type': 'image/png' }, '/x/', 1e6)).toEqual({ ok: false, error: 'wrong content type image/png for a HTML page' });
+    expect(decodeBody(Buffer.from('x'), { 'content-type': 'text/html', 'content-encoding': 'zstd-ish' }, '/x/', 1e6)).toMatchObject({ ok: false, error: 'unsupported Content-Encoding zstd-ish' });
+    expect(decodeBody(gzipSync(Buffer.alloc(5000)), { 'content-encoding': 'gzip', 'content-type': 'text/html' }, '/x/', 1000)).toMatchObject({ ok: false, error: 'body larger than 1000 bytes once decompressed' });
+  });
+});
+
+describe('policy and options', () => {
+  it('refuses off-host URLs, uploads and non-HTML files', () => {
+    expect(refusalReason(new URL('https://cabforum.org/2022/11/03/a/'), SITE)).toBeUndefined();
+    expect(refusalReason(new URL('https://cabforum.org/sitemap.xml'), SITE)).toBeUndefined();
+    expect(refusalReason(new URL('https://github.com/cabforum/servercert'), SITE)).toBe('off the configured host');
+    expect(refusalReason(new URL('https://cabforum.org/uploads/BR-v2.pdf'), SITE)).toMatch(/upload/);
+    expect(refusalReason(new URL('https://cabforum.org/files/x.pdf'), SITE)).toMatch(/not an HTML/);
+  });
+  it('validates options once, naming the flag', () => {
+    expect(resolveFetchOptions({ userAgent: UA })).toMatchObject({ concurrency: 4, rateMs: 250, maxBytes: 10 * 1024 * 1024, maxRedirects: 5 });
+    expect(() => resolveFetchOptions({ userAgent: UA, concurrency: 0 })).toThrow(FetchOptionError);
+    expect(() => resolveFetchOptions({ userAgent: UA, concurrency: 0 })).toThrow(/--concurrency/);
+    expect(() => resolveFetchOptions({ userAgent: UA, rateMs: -1 })).toThrow(/--rate/);
+  });
+});
+
+describe('state file', () => {
+  let dir: string;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  it('is empty when missing, round-trips, and names the file when corrupt', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cabsync-state-'));
+    expect(await loadState(dir)).toEqual({ version: 1, urls: {} });
+    const state: CrawlState = { version: 1, urls: { 'https://cabforum.org/b/': { fetchedAt: '2024-01-01T00:00:00.000Z', etag: '"x"' }, 'https://cabforum.org/a/': { fetchedAt: '2024-01-02T00:00:00.000Z' } } };
+    await saveState(dir, state);
+    expect(await loadState(dir)).toEqual(state);
+    expect(Object.keys(JSON.parse(await readFile(stateFile(dir), 'utf8')).urls)).toEqual(['https://cabforum.org/a/', 'https://cabforum.org/b/']);
+    await writeFile(stateFile(dir), '{"version":1,"urls":');
+    await expect(loadState(dir)).rejects.toThrow(StateFileError);
+    await expect(loadState(dir)).rejects.toThrow(stateFile(dir));
+    await writeFile(stateFile(dir), '{"version":2,"urls":{}}');
+    await expect(loadState(dir)).rejects.toThrow(/version 1/);
+  });
+  it('skips a post whose sitemap lastmod is not newer than at its last fetch', () => {
+    const url = 'https://cabforum.org/2022/11/03/a/';
+    const state: CrawlState = { version: 1, urls: { [url]: { fetchedAt: '2024-01-01T00:00:00.000Z', lastmod: '2023-06-01T00:00:00Z', status: 200 } } };
+    expect(needsFetch(state, { url, hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(false);
+    expect(needsFetch(state, { url, hints: {}, lastmod: '2023-06-01T00:00:00Z' }, true)).toBe(true);
+    expect(needsFetch(state, { url, hints: {}, lastmod: '2023-06-02T00:00:00Z' }, false)).toBe(true);
+    expect(needsFetch(state, { url, hints: {} }, false)).toBe(true);
+    expect(needsFetch(state, { url: 'https://cabforum.org/new/', hints: {}, lastmod: '2020-01-01' }, false)).toBe(true);
+    const failed: CrawlState = { version: 1, urls: { [url]: { fetchedAt: '2024-01-01T00:00:00.000Z', lastmod: '2023-06-01T00:00:00Z', status: 500 } } };
+    expect(needsFetch(failed, { url, hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(true);
+  });
+  it('records validators, keeps them across a 304, ignores failures', () => {
+    const url = 'https://cabforum.org/a/';
+    const ok: FetchResult = { ok: true, url, finalUrl: url, status: 200, notModified: false, body: 'x', etag: '"1"', lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT', bytes: 1 };
+    const first = recordFetch({ version: 1, urls: {} }, ok, '2023-01-01', new Date('2024-01-01T00:00:00Z'));
+    expect(first.urls[url]).toEqual({ fetchedAt: '2024-01-01T00:00:00.000Z', status: 200, etag: '"1"', lastModified: 'Mon, 01 Jan 2024 00:00:00 GMT', lastmod: '2023-01-01' });
+    const second = recordFetch(first, { ok: true, url, finalUrl: url, status: 304, notModified: true, bytes: 0 }, '2023-01-01', new Date('2024-02-01T00:00:00Z'));
+    expect(second.urls[url]).toMatchObject({ etag: '"1"', status: 304, fetchedAt: '2024-02-01T00:00:00.000Z' });
+    expect(recordFetch(second, { ok: false, url, error: 'HTTP 500', retryable: true })).toBe(second);
+  });
+});
+
+describe('fetcher against the fixture site', () => {
+  let site: FixtureSite | undefined;
+  let fetcher: Fetcher | undefined;
+  afterEach(async () => {
+    await fetcher?.close();
+    await site?.close();
+    site = undefined;
+    fetcher = undefined;
+  });
+  const FAST: Partial<FetchOptions> = { rateMs: 0, retries: 2, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 100, bodyTimeoutMs: 500 };
+  async function start(siteOptions: FixtureSiteOptions = {}, fetchOptions: Partial<FetchOptions> = {}): Promise<{ site: FixtureSite; fetcher: Fetcher }> {
+    site = await startFixtureSite({ idleTimeoutMs: 20_000, ...siteOptions });
+    fetcher = createFetcher(new URL(site.url), { userAgent: UA, ...FAST, ...fetchOptions });
+    return { site, fetcher };
+  }
+  const urlsOf = (s: FixtureSite): string[] => s.posts.map((p) => s.url + postPath(p));
+  const postRequests = (s: FixtureSite) => s.log.filter((e) => /^\/\d{4}\/\d\d\/\d\d\//.test(e.path));
+  /** Request starts, in server-log order, are at least `interval` apart on average and never bunched. */
+  const expectSpacing = (times: number[], interval: number): void => {
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((times.length - 1) * interval - TIMER_SLACK_MS);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(interval / 2);
+  };
+
+  it('reads robots.txt first, sends its User-Agent, and decodes compressed pages', async () => {
+    const { site, fetcher } = await start();
+    const result = await fetcher.get(urlsOf(site)[0]!);
+    expect(result).toMatchObject({ ok: true, status: 200, notModified: false, body: expect.stringContaining('<h1>') });
+    expect(site.log.map((e) => e.path)[0]).toBe('/robots.txt');
+    expect(site.log.every((e) => e.userAgent === UA && e.acceptEncoding === 'gzip, br')).toBe(true);
+  });
+
+  it('honours robots.txt Disallow and Crawl-delay', async () => {
+    const { site, fetcher } = await start({ robotsTxt: 'User-agent: *\nDisallow: /2025/\nCrawl-delay: 0.04\n' });
+    const urls = urlsOf(site);
+    const results = await Promise.all(urls.slice(0, 12).map((url) => fetcher.get(url)));
+    const refused = results.filter((r) => !r.ok);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(r).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('disallowed by robots.txt') });
+    expect(site.log.some((e) => e.path.startsWith('/2025/'))).toBe(false);
+    expectSpacing(site.log.map((e) => e.time), 40);
+  });
+
+  it('keeps the per-host interval between request starts', async () => {
+    const { site, fetcher } = await start({}, { rateMs: 25, concurrency: 4 });
+    await Promise.all(urlsOf(site).slice(0, 8).map((url) => fetcher.get(url)));
+    expect(site.log).toHaveLength(9);
+    expectSpacing(site.log.map((e) => e.time), 25);
+  });
+
+  it('never exceeds the concurrency bound', async () => {
+    const { site, fetcher } = await start({ latencyMs: 30 }, { concurrency: 3 });
+    const results = await Promise.all(urlsOf(site).map((url) => fetcher.get(url)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(site.maxInFlight()).toBeLessThanOrEqual(3);
+    expect(site.maxInFlight()).toBeGreaterThan(1);
+  });
+
+  const TRANSIENT: FaultKind[] = ['latency', '429', '503', 'reset', 'stall', 'truncate'];
+  const PERMANENT: [FaultKind, RegExp][] = [
+    ['redirect-loop', /redirect loop/],
+    ['oversize', /larger than 1000000 bytes/],
+    ['wrong-type', /wrong content type image\/png/],
+    ['bad-utf8', /invalid utf-8/],
+  ];
+
+  it('retries each transient fault to success and reports each permanent one, while the other URLs complete', async () => {
+    const { site, fetcher } = await start({}, { maxBytes: 1_000_000 });
+    const urls = urlsOf(site);
+    const paths = urls.map((url) => new URL(url).pathname);
+    const kinds = [...TRANSIENT, ...PERMANENT.map(([kind]) => kind)];
+    site.setFaults(kinds.map((kind, i) => ({ path: paths[i]!, kind, times: kind === 'latency' ? 1 : 2, ms: kind === 'stall' ? 5_000 : 20, retryAfter: 1, bytes: 3_000_000 })));
+    const results = await Promise.all(urls.map((url) => fetcher.get(url)));
+    kinds.forEach((kind, i) => {
+      const permanent = PERMANENT.find(([k]) => k === kind);
+      if (permanent) expect(results[i], kind).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(permanent[1]) });
+      else expect(results[i], kind).toMatchObject({ ok: true, status: 200, body: expect.stringContaining('</html>') });
+    });
+    expect(results.slice(kinds.length).every((r) => r.ok)).toBe(true);
+    expect(fetcher.stats().retries).toBeGreaterThanOrEqual(2 * 5);
+  });
+
+  it('reports a fault that outlasts the retries, naming its cause', async () => {
+    const { site, fetcher } = await start();
+    const [a, b, c] = urlsOf(site).map((url) => new URL(url).pathname);
+    site.setFaults([
+      { path: a!, kind: '503' },
+      { path: b!, kind: 'reset' },
+      { path: c!, kind: 'truncate' },
+    ]);
+    const [r503, reset, truncated] = await Promise.all([a, b, c].map((path) => fetcher.get(site.url + path)));
+    expect(r503).toEqual({ ok: false, url: site.url + a, status: 503, error: 'HTTP 503 after 2 retries', retryable: true });
+    expect(reset).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining('ECONNRESET') });
+    expect(truncated).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining('body cut short') });
+    expect(site.log.filter((e) => e.path === a)).toHaveLength(3);
+  });
+
+  it('pauses the whole host after a 429 with Retry-After', async () => {
+    const { site, fetcher } = await start({}, { maxRetryAfterMs: 150 });
+    const urls = urlsOf(site);
+    site.setFaults([{ path: new URL(urls[0]!).pathname, kind: '429', times: 1, retryAfter: 5 }]);
+    const first = fetcher.get(urls[0]!);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const rest = await Promise.all(urls.slice(1, 6).map((url) => fetcher.get(url)));
+    expect(await first).toMatchObject({ ok: true });
+    expect(rest.every((r) => r.ok)).toBe(true);
+    const limited = site.log.find((e) => e.status === 429)!;
+    const after = site.log.filter((e) => e.time > limited.time);
+    expect(after.length).toBe(6);
+    for (const entry of after) expect(entry.time - limited.end).toBeGreaterThanOrEqual(150 - TIMER_SLACK_MS);
+  });
+
+  it('does not retry a 404', async () => {
+    const { site, fetcher } = await start();
+    expect(await fetcher.get(`${site.url}/2020/01/01/no-such-post/`)).toEqual({ ok: false, url: `${site.url}/2020/01/01/no-such-post/`, status: 404, error: 'HTTP 404', retryable: false });
+    expect(site.log.filter((e) => e.status === 404)).toHaveLength(1);
+  });
+
+  it('never requests off-host URLs or PDFs, not even through a redirect', async () => {
+    const { site, fetcher } = await start({ rawPages: { '/elsewhere/': { status: 302, body: '', headers: { location: 'https://example.com/' } } } });
+    expect(await fetcher.get('https://github.com/cabforum/servercert')).toMatchObject({ ok: false, retryable: false, error: 'refused: off the configured host' });
+    expect(await fetcher.get(`${site.url}/uploads/CA-Browser-Forum-BR-v2.0.0.pdf`)).toMatchObject({ ok: false, error: expect.stringContaining('upload') });
+    expect(await fetcher.get(`${site.url}/elsewhere/`)).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('off the configured host') });
+    expect(site.log.some((e) => e.path.startsWith('/uploads/'))).toBe(false);
+  });
+
+  it('follows a same-host redirect and reports the final URL', async () => {
+    const { site, fetcher } = await start();
+    const url = urlsOf(site)[0]!;
+    const result = await fetcher.get(url.slice(0, -1));
+    expect(result).toMatchObject({ ok: true, status: 200, finalUrl: url });
+  });
+
+  it('sends validators and takes a 304 as unchanged, with no body', async () => {
+    const { site, fetcher } = await start();
+    const url = urlsOf(site)[0]!;
+    const first = await fetcher.get(url);
+    if (!first.ok) throw new Error(first.error);
+    const second = await fetcher.get(url, { etag: first.etag, lastModified: first.lastModified });
+    expect(second).toMatchObject({ ok: true, status: 304, notModified: true, etag: first.etag });
+    expect(second.ok && second.body).toBeUndefined();
+    expect(site.log.at(-1)).toMatchObject({ status: 304, bytes: 0, ifNoneMatch: first.etag, ifModifiedSince: first.lastModified });
+    expect(fetcher.stats()).toMatchObject({ notModified: 1, validatorsIgnored: false });
+  });
+
+  it('warns once when the server ignores validators', async () => {
+    const warnings: string[] = [];
+    const { site, fetcher } = await start({ ignoreValidators: true }, { log: (m) => warnings.push(m) });
+    for (const url of urlsOf(site).slice(0, 3)) {
+      const first = await fetcher.get(url);
+      if (!first.ok) throw new Error(first.error);
+      expect(await fetcher.get(url, { etag: first.etag })).toMatchObject({ ok: true, status: 200, notModified: false });
+    }
+    expect(fetcher.stats().validatorsIgnored).toBe(true);
+    expect(warnings.filter((w) => w.includes('ignores conditional requests'))).toHaveLength(1);
+  });
+
+  it('fetches nothing when robots.txt answers 5xx, as RFC 9309 says', async () => {
+    const { site, fetcher } = await start({ faults: [{ path: '/robots.txt', kind: '503' }] });
+    expect(await fetcher.get(urlsOf(site)[0]!)).toMatchObject({ ok: false, error: expect.stringContaining('robots.txt unavailable') });
+    expect(site.log.every((e) => e.path === '/robots.txt')).toBe(true);
+  });
+
+  it('makes a second run conditional, or skips it by lastmod, and downloads no post body', async () => {
+    const archive = await mkdtemp(join(tmpdir(), 'cabsync-crawl-'));
+    try {
+      const { site } = await start();
+      const crawl = async (full: boolean): Promise<void> => {
+        const run = createFetcher(new URL(site.url), { userAgent: UA, ...FAST });
+        let state = await loadState(archive);
+        const found = await discover(new URL(site.url), run, {});
+        for (const post of found.posts) {
+          if (!needsFetch(state, post, full)) continue;
+          const previous = state.urls[post.url];
+          const result = await run.get(post.url, previous && { etag: previous.etag, lastModified: previous.lastModified });
+          state = recordFetch(state, result, post.lastmod);
+        }
+        await saveState(archive, state);
+        await run.close();
+      };
+      await crawl(false);
+      expect(postRequests(site).filter((e) => e.status === 200)).toHaveLength(site.posts.length);
+
+      let mark = site.log.length;
+      await crawl(false);
+      expect(postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite)).toEqual([]);
+
+      mark = site.log.length;
+      await crawl(true);
+      const conditional = postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite);
+      expect(conditional).toHaveLength(site.posts.length);
+      for (const entry of conditional) expect(entry).toMatchObject({ status: 304, bytes: 0, ifNoneMatch: expect.any(String) });
+    } finally {
+      await rm(archive, { recursive: true, force: true });
+    }
+  });
+});
