@@ -8,10 +8,12 @@ import { squash, textOf } from './dom.js';
  * `counts` how many elements each rule removed. Mutates the document: the one place that does.
  */
 export function removeChrome($: CheerioAPI, rules: readonly ChromeRule[], counts: Record<string, number>, scope?: Cheerio<AnyNode>): void {
+  // One traversal finds every candidate of the group; each rule then filters that short list.
+  const selector = rules.map((rule) => rule.selector).join(', ');
+  const candidates = scope ? scope.find(selector) : $(selector);
   for (const rule of rules) {
-    const candidates = (scope ? scope.find(rule.selector) : $(rule.selector)).toArray() as Element[];
     let removed = 0;
-    for (const element of candidates) {
+    for (const element of candidates.filter(rule.selector).toArray() as Element[]) {
       // A candidate inside chrome removed a moment ago is gone already: do not count it twice.
       if (!isAttached(element, scope?.[0])) continue;
       if (rule.text && !rule.text.test(squash(textOf(element)))) continue;

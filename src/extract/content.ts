@@ -1,6 +1,6 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { squash, textOf } from './dom.js';
+import { hasText, squash, textOf } from './dom.js';
 
 /**
  * Where the body of a post is looked for when the page lacks the site layout's `#content`
@@ -35,7 +35,7 @@ export function findContent($: CheerioAPI): ContentRoot | undefined {
 export function hasContent($: CheerioAPI, root: Cheerio<AnyNode>): boolean {
   const element = root[0];
   if (element === undefined) return false;
-  return squash(textOf(element)) !== '' || $(root).find('img, table').length > 0;
+  return hasText(element) || $(root).find('img, table').length > 0;
 }
 
 // The element whose direct paragraphs hold the most text (a small Readability-like score).

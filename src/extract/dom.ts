@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode, ParentNode, Text } from 'domhandler';
+import type { AnyNode, Element, ParentNode, Text } from 'domhandler';
 
 /**
  * Deepest element nesting kept. Real posts nest a few dozen levels; anything deeper is flattened to
@@ -28,22 +28,36 @@ export function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** True when a node or its descendants hold any non-whitespace text (stops at the first). */
+export function hasText(node: AnyNode): boolean {
+  const stack: AnyNode[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (current.type === 'text' && /\S/.test((current as Text).data)) return true;
+    if ((current.type === 'tag' || current.type === 'root') && hasChildren(current)) for (const child of current.children) stack.push(child);
+  }
+  return false;
+}
+
 /**
- * Replaces the children of every element at `maxDepth` with one text node holding their text.
+ * Replaces the children of every element at `maxDepth` with one text node holding their text, and
+ * shows every element to `visit` (so the extractor finds landmarks in this same walk).
  * One iterative walk; returns how many elements were flattened.
  */
-export function limitDepth($: CheerioAPI, root: AnyNode, maxDepth = MAX_DEPTH): number {
+export function limitDepth($: CheerioAPI, root: AnyNode, maxDepth = MAX_DEPTH, visit?: (element: Element) => void): number {
   let flattened = 0;
   const stack: Array<[AnyNode, number]> = [[root, 0]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
+    if (visit && node.type === 'tag') visit(node as Element);
     if (!hasChildren(node) || node.children.length === 0) continue;
     if (depth >= maxDepth && node.type === 'tag') {
       $(node).text(textOf(node));
       flattened += 1;
       continue;
     }
-    for (const child of node.children) stack.push([child, depth + 1]);
+    // Pushed in reverse so elements are visited in document order.
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i]!, depth + 1]);
   }
   return flattened;
 }

@@ -1,11 +1,11 @@
 import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode } from 'domhandler';
+import type { AnyNode, Element } from 'domhandler';
 import { CHROME_RULES, type ChromeRegion } from './chrome-rules.js';
 import { removeChrome } from './chrome.js';
 import { classifyPage, isPostPath } from './classify.js';
 import { findContent, hasContent } from './content.js';
-import { limitDepth, squash, textOf } from './dom.js';
+import { limitDepth, MAX_DEPTH, squash, textOf } from './dom.js';
 import { readHead, type HeadFacts } from './head.js';
 import { readDomSources, resolveMeta, resolveUrl } from './metadata.js';
 
@@ -75,8 +75,8 @@ export function extractPage(html: string, url: string, hints: PageHints = {}): E
   if (truncated) return { kind: 'failed', url, reason: truncated };
 
   const $ = cheerio.load(html);
-  limitDepth($, $.root()[0]!);
-  const head = readHead($);
+  const landmarks = walkPage($);
+  const head = readHead(landmarks.head);
   const kind = classifyPage({ url: pageUrl, head, listingEntries: () => $('small a[href*="/author/"]').length });
   switch (kind) {
     case 'alias': {
@@ -88,22 +88,32 @@ export function extractPage(html: string, url: string, hints: PageHints = {}): E
     case 'other':
       return { kind: 'other', url, reason: describeOther(head, pageUrl) };
     case 'post':
-      return extractPost($, head, pageUrl, url, hints);
+      return extractPost($, { head, pageUrl, url, hints, layout: landmarks.content });
   }
 }
 
-function extractPost($: CheerioAPI, head: HeadFacts, pageUrl: URL, url: string, hints: PageHints): Extracted {
+interface PostInput {
+  head: HeadFacts;
+  pageUrl: URL;
+  url: string;
+  hints: PageHints;
+  /** The site layout's `#content`, if the page has one. */
+  layout: Element | undefined;
+}
+
+function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutElement }: PostInput): Extracted {
   const dom = readDomSources($); // before chrome removal: the h1 and the Tags box are sources
   // The site layout's body is set aside first, so page chrome rules scan only the chrome around it.
-  const layout = $('#content').first();
-  if (layout.length > 0) layout.remove();
+  const layout = $(layoutElement ? [layoutElement] : ([] as Element[]));
+  layout.remove();
   const chromeRemoved: Record<string, number> = {};
   for (const region of PAGE_REGIONS) removeChrome($, CHROME_RULES[region], chromeRemoved);
   const content = layout.length > 0 && hasContent($, layout) ? { root: layout, via: '#content' } : findContent($);
   if (!content) return { kind: 'failed', url, reason: 'no credible content: no #content, main, article or block of text' };
   removeChrome($, CHROME_RULES.body, chromeRemoved, content.root);
 
-  const bodyText = (): string => textOf(content.root[0]!);
+  let text: string | undefined;
+  const bodyText = (): string => (text ??= textOf(content.root[0]!));
   const { meta, sources, canonicalUrl } = resolveMeta({ head, dom, hints, url: pageUrl, bodyText });
   if (meta.title === undefined) return { kind: 'failed', url, reason: 'no title: no <h1>, og:title or <title>' };
   if (content.via !== '#content') removeTitleHeading($, content.root, meta.title, chromeRemoved);
@@ -118,6 +128,16 @@ function removeTitleHeading($: CheerioAPI, root: cheerio.Cheerio<AnyNode>, title
   if (heading.length === 0 || squash(textOf(heading[0]!)) !== title) return;
   heading.remove();
   counts['title-block'] = (counts['title-block'] ?? 0) + 1;
+}
+
+// One walk over the document: depth limited (see MAX_DEPTH), `<head>` and `#content` noted on the way.
+function walkPage($: CheerioAPI): { head?: Element; content?: Element } {
+  const found: { head?: Element; content?: Element } = {};
+  limitDepth($, $.root()[0]!, MAX_DEPTH, (element) => {
+    if (element.name === 'head') found.head ??= element;
+    else if (element.attribs.id === 'content') found.content ??= element;
+  });
+  return found;
 }
 
 /**

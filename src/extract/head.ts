@@ -1,4 +1,3 @@
-import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import { textOf } from './dom.js';
 
@@ -16,13 +15,15 @@ export interface HeadFacts {
 
 const REFRESH_URL = /^\s*\d*\s*[;,]?\s*url\s*=\s*['"]?([^'"]*)['"]?\s*$/i;
 
-/** Reads the head: metas, links, title, refresh. Only `<head>` is walked, not the document. */
-export function readHead($: CheerioAPI): HeadFacts {
+/** Reads the head: metas, links, title, refresh. Only `<head>`'s children are looked at. */
+export function readHead(head: Element | undefined): HeadFacts {
   const metas = new Map<string, string[]>();
   const links = new Map<string, string>();
   let title: string | undefined;
   let refreshUrl: string | undefined;
-  for (const element of $('head').children().toArray() as Element[]) {
+  for (const child of head?.children ?? []) {
+    if (child.type !== 'tag') continue;
+    const element = child as Element;
     const attribs = element.attribs;
     if (element.name === 'meta') {
       const key = (attribs.property ?? attribs.name ?? '').toLowerCase();

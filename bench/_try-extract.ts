@@ -1,0 +1,24 @@
+import { extractPage } from '../src/extract/extract.js';
+import { toPost, htmlToMarkdown } from '../src/convert/convert.js';
+import { serializePost } from '../src/archive/post.js';
+import { renderPostPage } from '../fixtures/site/render.js';
+import { syntheticPosts } from '../fixtures/site/synthetic.js';
+import * as cheerio from 'cheerio';
+const posts = syntheticPosts(300);
+const pages = posts.map((p, i) => ({ html: renderPostPage(p, 'http://127.0.0.1:8080', posts.slice(i + 1, i + 6)), url: `http://127.0.0.1:8080/x/${p.slug}/` }));
+let t = performance.now();
+for (const p of pages) cheerio.load(p.html);
+console.log('cheerio', (performance.now() - t) / pages.length);
+t = performance.now();
+let e: any;
+for (const p of pages) e = extractPage(p.html, p.url);
+console.log('extract', (performance.now() - t) / pages.length);
+t = performance.now();
+for (const p of pages) { const x = extractPage(p.html, p.url); if (x.kind === 'post') toPost(x); }
+console.log('extract+convert', (performance.now() - t) / pages.length);
+t = performance.now();
+for (const p of posts) htmlToMarkdown(p.bodyHtml, 'http://127.0.0.1:8080/');
+console.log('htmlToMarkdown body', (performance.now() - t) / pages.length);
+const x = extractPage(pages[0]!.html, pages[0]!.url);
+if (x.kind === 'post') console.log(serializePost(toPost(x)).slice(0, 1500));
+console.log(pages.reduce((a, p) => a + p.html.length, 0) / pages.length);

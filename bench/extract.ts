@@ -1,0 +1,89 @@
+// Extract + convert throughput on post pages, against two references: `cheerio.load` alone (the
+// parse every pipeline pays, the floor) and Readability + turndown (the usual alternative).
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Readability } from '@mozilla/readability';
+import * as cheerio from 'cheerio';
+import { parseHTML } from 'linkedom';
+import TurndownService from 'turndown';
+import { TURNDOWN_OPTIONS, toPost } from '../src/convert/convert.js';
+import { extractPage } from '../src/extract/extract.js';
+import { renderPostPage } from '../fixtures/site/render.js';
+import { syntheticPosts } from '../fixtures/site/synthetic.js';
+import { postPath } from '../fixtures/site/util.js';
+
+const { gfm } = createRequire(import.meta.url)('@joplin/turndown-plugin-gfm') as { gfm: TurndownService.Plugin };
+
+export interface PageInput {
+  html: string;
+  url: string;
+}
+
+/** Pages pages/s of each pipeline; the best of `rounds` rounds, rounds interleaved so load drifts hit all alike. */
+export interface Throughput {
+  pages: number;
+  bytes: number;
+  floor: number;
+  cabsync: number;
+  readability: number;
+  /** Pages cabsync did not take for a post (should be 0). */
+  notPosts: number;
+}
+
+const PAGES_DIR = new URL('../fixtures/pages/', import.meta.url);
+const SITE = 'https://cabforum.org';
+
+/** `fixtures/pages/*.html` plus `synthetic` rendered synthetic post pages. */
+export function benchPages(synthetic: number): PageInput[] {
+  const files = readdirSync(PAGES_DIR).filter((name) => name.endsWith('.html'));
+  const fromFiles = files.map((name) => {
+    const html = readFileSync(new URL(name, PAGES_DIR), 'utf8');
+    const canonical = /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1];
+    return { html, url: canonical ?? `${SITE}/posts/` };
+  });
+  const posts = syntheticPosts(synthetic + 5, 7);
+  const rendered = posts.slice(0, synthetic).map((post, i) => ({
+    html: renderPostPage(post, SITE, posts.slice(i + 1, i + 6)),
+    url: SITE + postPath(post),
+  }));
+  return [...fromFiles, ...rendered];
+}
+
+type Pipeline = (page: PageInput) => unknown;
+
+const PIPELINES: Record<'floor' | 'cabsync' | 'readability', Pipeline> = {
+  floor: (page) => cheerio.load(page.html),
+  cabsync: (page) => {
+    const extracted = extractPage(page.html, page.url);
+    return extracted.kind === 'post' ? toPost(extracted) : undefined;
+  },
+  readability: (page) => {
+    const { document } = parseHTML(page.html);
+    const article = new Readability(document as unknown as Document).parse();
+    // Same Markdown style as cabsync, without its site rules.
+    return new TurndownService(TURNDOWN_OPTIONS).use(gfm).turndown(article?.content ?? '');
+  },
+};
+
+/** Measures the three pipelines on `pages`: one warm-up pass each, then `rounds` timed passes. */
+export function measureThroughput(pages: PageInput[], rounds = 3): Throughput {
+  const notPosts = pages.filter((page) => PIPELINES.cabsync(page) === undefined).length;
+  for (const run of Object.values(PIPELINES)) pages.forEach(run);
+  const best = { floor: Infinity, cabsync: Infinity, readability: Infinity };
+  for (let round = 0; round < rounds; round += 1) {
+    for (const name of Object.keys(PIPELINES) as (keyof typeof PIPELINES)[]) {
+      const started = performance.now();
+      pages.forEach(PIPELINES[name]);
+      best[name] = Math.min(best[name], performance.now() - started);
+    }
+  }
+  const rate = (ms: number): number => (pages.length / ms) * 1000;
+  return {
+    pages: pages.length,
+    bytes: pages.reduce((sum, page) => sum + Buffer.byteLength(page.html), 0),
+    floor: rate(best.floor),
+    cabsync: rate(best.cabsync),
+    readability: rate(best.readability),
+    notPosts,
+  };
+}
