@@ -59,7 +59,7 @@ const PIPELINES: Record<'floor' | 'cabsync' | 'readability', Pipeline> = {
   },
   readability: (page) => {
     const { document } = parseHTML(page.html);
-    const article = new Readability(document as unknown as Document).parse();
+    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
     // Same Markdown style as cabsync, without its site rules.
     return new TurndownService(TURNDOWN_OPTIONS).use(gfm).turndown(article?.content ?? '');
   },

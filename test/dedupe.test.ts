@@ -107,10 +107,18 @@ describe('findSame', () => {
     expect(findSame(dindex(), page)).toMatchObject({ entry: seed, reason: 'date-title' });
   });
 
-  it('matches by normalized content, whatever the day and title', () => {
+  it('matches by normalized content within a day, whatever the title', () => {
     const body = parsed(seedText()).body.replace(/^## (.*?) $/gm, '$1\n---').replaceAll(' - ', ' – ');
-    const page = incoming(body, { canonicalUrl: 'https://cabforum.org/p/2/', title: 'Renamed', day: '2024-01-01' });
+    const page = incoming(body, { canonicalUrl: 'https://cabforum.org/p/2/', title: 'Renamed', day: '2022-11-04' });
     expect(findSame(dindex(), page)).toMatchObject({ entry: seed, reason: 'content' });
+  });
+
+  it('matches identical content under the same title on another day, but not a recurring text with another title', () => {
+    const body = parsed(seedText()).body;
+    const moved = incoming(body, { canonicalUrl: 'https://cabforum.org/p/5/', title: seed.title, day: '2023-01-01' });
+    expect(findSame(dindex(), moved)).toMatchObject({ entry: seed, reason: 'content' });
+    const recurring = incoming(body, { canonicalUrl: 'https://cabforum.org/p/6/', title: '2022-12-01 Minutes', day: '2022-12-01' });
+    expect(findSame(dindex(), recurring)).toBeUndefined();
   });
 
   it('matches a near-duplicate in another format on the next day', () => {

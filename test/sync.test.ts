@@ -90,7 +90,7 @@ describe('sync against the seeded archive', () => {
     expect(report.failed).toEqual([]);
     expect(report.added).toEqual([]);
     expect(report.updated).toEqual([SEED0_PATH]);
-    expect(report.merged).toEqual({ [`${site.url}${SEED_POST_PATH}`]: SEED0_PATH });
+    expect(report.merged).toEqual({ [`${site.url}${SEED_ALIAS}`]: SEED0_PATH });
     expect((await snapshot(archive)).size).toBe(4);
   });
 

@@ -7,15 +7,18 @@ export const MAX_SLUG_LENGTH = 100;
  * path segment (no `.`, `/`, `\` or NUL can survive), never empty.
  */
 export function slugify(title: string): string {
-  const slug = title
+  const slug = foldTitle(title).slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '');
+  return slug === '' ? 'post' : slug;
+}
+
+/** Lower-case, accents folded, runs of anything but `a-z0-9` as one `-`; untruncated. */
+function foldTitle(title: string): string {
+  return title
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, MAX_SLUG_LENGTH)
-    .replace(/-+$/, '');
-  return slug === '' ? 'post' : slug;
+    .replace(/^-+|-+$/g, '');
 }
 
 /** The day part (`YYYY-MM-DD`) of an archive date, or undefined when it has none. */
@@ -36,5 +39,5 @@ export function permalinkPath(day: string, title: string): string {
 
 /** Titles compared for identity: case, punctuation, quotes and dashes do not count. */
 export function normalizeTitle(title: string): string {
-  return slugify(title.replace(/[‘’“”]/g, '')).replaceAll('-', ' ');
+  return foldTitle(title.replace(/[‘’“”]/g, '')).replaceAll('-', ' ');
 }

@@ -1,5 +1,6 @@
 import { addToIndex, dateTitleKey, urlPathKey, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
 import type { Post } from '../archive/post.js';
+import { normalizeTitle } from '../archive/slug.js';
 import { FINGERPRINT, fingerprint, signatureOf, similarity, type Fingerprint } from './fingerprint.js';
 
 /** A converted page, ready to be matched against the archive. */
@@ -131,7 +132,12 @@ function byDateTitle(dindex: DedupeIndex, { incoming }: Probe): ArchiveEntry | u
 function byContent(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined {
   const print = probe.fingerprint();
   if (print.words < FINGERPRINT.minWords) return undefined;
-  return dindex.byContentHash.get(print.contentHash)?.[0]?.entry;
+  // Identical text alone is not enough: a recurring post (a cancelled meeting's notice, a template) repeats
+  // word for word. It must also be near in date or carry the same title.
+  const { day, title } = probe.incoming;
+  const near = day ? new Set([shiftDay(day, -1), day, shiftDay(day, 1)]) : new Set<string>();
+  const titleKey = normalizeTitle(title);
+  return dindex.byContentHash.get(print.contentHash)?.find((item) => near.has(item.entry.day) || normalizeTitle(item.entry.title) === titleKey)?.entry;
 }
 
 function byNearDuplicate(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined {

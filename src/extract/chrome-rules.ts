@@ -30,6 +30,18 @@ export type ChromeRegion = 'header' | 'side' | 'footer' | 'body';
 const SIDE_BOXES = 'main .col > div, aside > div, aside > section';
 const ABOUT_SENTENCE = /^The Certification Authority Browser Forum \(CA\/Browser Forum\) is a voluntary gathering/;
 
+/**
+ * On a page with the site layout the post is `#content` and nothing else, so everything around it
+ * (header, breadcrumbs, side column, footer) goes in one step and is counted once under this id.
+ * The header, side and footer rules below serve pages without that layout (older layouts, mirrors).
+ */
+export const OUTSIDE_CONTENT: ChromeRule = {
+  id: 'outside-content',
+  selector: '#content',
+  what: 'everything outside the site layout\'s `#content`: header, breadcrumbs, side column, footer',
+  why: 'the layout puts the post, and only the post, in #content',
+};
+
 /** The chrome table. */
 export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>> = {
   header: [

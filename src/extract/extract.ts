@@ -1,10 +1,10 @@
 import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { CHROME_RULES, type ChromeRegion } from './chrome-rules.js';
+import { CHROME_RULES, OUTSIDE_CONTENT, type ChromeRegion } from './chrome-rules.js';
 import { removeChrome } from './chrome.js';
 import { classifyPage, isPostPath } from './classify.js';
-import { findContent, hasContent } from './content.js';
+import { findContent, hasContent, type ContentRoot } from './content.js';
 import { limitDepth, MAX_DEPTH, squash, textOf } from './dom.js';
 import { readHead, type HeadFacts } from './head.js';
 import { readDomSources, resolveMeta, resolveUrl } from './metadata.js';
@@ -52,7 +52,7 @@ export type Extracted =
 /** The post variant of {@link Extracted}. */
 export type ExtractedPost = Extract<Extracted, { kind: 'post' }>;
 
-// Page chrome is removed from the whole document before the body is looked for; body chrome after.
+// Without the site layout, page chrome is removed before the body is looked for; body chrome always after.
 const PAGE_REGIONS: readonly ChromeRegion[] = ['header', 'side', 'footer'];
 
 /**
@@ -103,12 +103,8 @@ interface PostInput {
 
 function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutElement }: PostInput): Extracted {
   const dom = readDomSources($); // before chrome removal: the h1 and the Tags box are sources
-  // The site layout's body is set aside first, so page chrome rules scan only the chrome around it.
-  const layout = $(layoutElement ? [layoutElement] : ([] as Element[]));
-  layout.remove();
   const chromeRemoved: Record<string, number> = {};
-  for (const region of PAGE_REGIONS) removeChrome($, CHROME_RULES[region], chromeRemoved);
-  const content = layout.length > 0 && hasContent($, layout) ? { root: layout, via: '#content' } : findContent($);
+  const content = layoutContent($, layoutElement, chromeRemoved) ?? fallbackContent($, chromeRemoved);
   if (!content) return { kind: 'failed', url, reason: 'no credible content: no #content, main, article or block of text' };
   removeChrome($, CHROME_RULES.body, chromeRemoved, content.root);
 
@@ -120,6 +116,21 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
   if (!hasContent($, content.root)) return { kind: 'failed', url, reason: `no credible content: ${content.via} is empty once chrome is removed` };
 
   return { kind: 'post', url, canonicalUrl, meta: meta as PostMeta, contentHtml: content.root.html() ?? '', sources, chromeRemoved };
+}
+
+// The site layout's #content holds the post and nothing else: what is around it goes in one step.
+function layoutContent($: CheerioAPI, layoutElement: Element | undefined, counts: Record<string, number>): ContentRoot | undefined {
+  if (!layoutElement) return undefined;
+  const root = $(layoutElement);
+  if (!hasContent($, root)) return undefined;
+  counts[OUTSIDE_CONTENT.id] = 1;
+  return { root, via: '#content' };
+}
+
+// Without the layout, page chrome is removed first so the content heuristic cannot pick it.
+function fallbackContent($: CheerioAPI, counts: Record<string, number>): ContentRoot | undefined {
+  for (const region of PAGE_REGIONS) removeChrome($, CHROME_RULES[region], counts);
+  return findContent($);
 }
 
 // Outside the site layout the title is a plain first <h1>; it goes to front matter, not the body.
@@ -147,7 +158,7 @@ function walkPage($: CheerioAPI): { head?: Element; content?: Element } {
 function truncation(html: string): string | undefined {
   const end = html.trimEnd();
   if (end.lastIndexOf('<') > end.lastIndexOf('>')) return 'truncated page: it ends inside a tag';
-  if (/\bid=["']?content\b/.test(html) && !/<footer[\s>]/i.test(html)) return 'truncated page: it has the site layout but no footer';
+  if (/\bid=["']?content["'\s>]/.test(html) && !/<footer[\s>]/i.test(html)) return 'truncated page: it has the site layout but no footer';
   return undefined;
 }
 

@@ -57,7 +57,9 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
 async function followAlias(run: Run, page: DiscoveredPost, target: string, extraAliases: string[]): Promise<Applied | undefined> {
   if (extraAliases.length > 0) return fail(run, page.url, `alias chain: ${page.url} → ${target}`);
   const alias = urlPathKey(page.url);
-  return syncPage(run, { url: target, hints: { ...page.hints, aliases: [...(page.hints.aliases ?? []), alias] } }, [alias]);
+  const applied = await syncPage(run, { url: target, hints: { ...page.hints, aliases: [...(page.hints.aliases ?? []), alias] } }, [alias]);
+  if (applied && applied.kind !== 'added' && applied.kind !== 'refused') run.report.merged[page.url] = applied.path;
+  return applied;
 }
 
 function toIncoming(run: Run, page: DiscoveredPost, extracted: Extract<Extracted, { kind: 'post' }>, extraAliases: string[]): Incoming {

@@ -1,0 +1,116 @@
+// Sync figures: the CLI runs in a child process against the fixture site served from this process,
+// so the two never share CPU time or memory figures. Requests are counted in the server's log.
+import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SyncReport } from '../src/report/report.js';
+import { startFixtureSite } from '../fixtures/site/server.js';
+import type { RequestLogEntry, SitePost } from '../fixtures/site/types.js';
+import { writeArchive } from './archive.js';
+import { runCli, type ChildRun } from './child.js';
+
+/** One `cabsync sync` as seen from both ends. */
+export interface SyncRun extends ChildRun {
+  report: SyncReport;
+  requests: RequestLogEntry[];
+  /** 200 responses with a body on post permalinks. */
+  postBodies: number;
+}
+
+const POST_PATH = /^\/\d{4}\/\d\d\/\d\d\/[^/]+\/$/;
+
+/** A temp dir for one archive; the OS cleans tmp, and keeping it lets a miss be looked into. */
+export function tempArchive(name: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `cabsync-bench-${name}-`));
+}
+
+async function syncOnce(siteUrl: string, log: RequestLogEntry[], archive: string, concurrency: number): Promise<SyncRun> {
+  const from = log.length;
+  const run = await runCli(['sync', '--site', siteUrl, '--archive', archive, '--rate', '0', '--concurrency', String(concurrency), '--json']);
+  if (run.code !== 0 && run.code !== 1) throw new Error(`cabsync sync exited ${run.code}:\n${run.stderr.slice(-2000)}`);
+  const report = JSON.parse(run.stdout) as SyncReport;
+  const requests = log.slice(from);
+  const postBodies = requests.filter((r) => r.status === 200 && r.bytes > 0 && POST_PATH.test(r.path.split('?')[0]!)).length;
+  return { ...run, report, requests, postBodies };
+}
+
+/** mtime of every file under `dir` (the state and report folder left out). */
+async function mtimes(dir: string): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.md')) continue;
+    const path = join(entry.parentPath, entry.name);
+    result.set(path, (await stat(path)).mtimeMs);
+  }
+  return result;
+}
+
+export interface ColdAndResync {
+  cold: SyncRun;
+  /** requests × latency / concurrency */
+  idealMs: number;
+  resync: SyncRun;
+  /** .md files whose mtime changed, or that appeared, in the re-sync. */
+  filesWritten: number;
+}
+
+/** A cold sync of `posts` into an empty archive, then a re-sync with nothing changed. */
+export async function coldAndResync(posts: SitePost[], latencyMs: number, concurrency: number): Promise<ColdAndResync> {
+  const site = await startFixtureSite({ posts, latencyMs, idleTimeoutMs: 600_000 });
+  try {
+    const archive = await tempArchive(`cold-${posts.length}`);
+    const cold = await syncOnce(site.url, site.log, archive, concurrency);
+    const before = await mtimes(archive);
+    const resync = await syncOnce(site.url, site.log, archive, concurrency);
+    const after = await mtimes(archive);
+    const filesWritten = [...after].filter(([path, mtime]) => before.get(path) !== mtime).length;
+    return { cold, idealMs: (cold.requests.length * latencyMs) / concurrency, resync, filesWritten };
+  } finally {
+    await site.close();
+  }
+}
+
+export interface ArchiveSizeRun {
+  archivePosts: number;
+  archiveBytes: number;
+  /** The sync that fetches the new and edited posts. */
+  changed: SyncRun;
+  /** The sync right after, with nothing left to fetch: the fixed cost of a run at this archive size. */
+  idle: SyncRun;
+  /** Post pages fetched and converted by `changed`. */
+  pages: number;
+}
+
+export interface SiteChanges {
+  /** Newest posts the archive does not have yet. */
+  added: number;
+  /** Archive posts whose body and lastmod change upstream, spread over the newest 1,000. */
+  edited: number;
+}
+
+/**
+ * `all` newest first: the site serves the newest `size + added`, the archive already holds the
+ * `size` after the first `added`; `edited` of those change upstream. The same pages are new or
+ * edited whatever `size` is, so per-page figures compare like with like.
+ */
+export async function syncIntoArchive(all: SitePost[], size: number, changes: SiteChanges, latencyMs: number, concurrency: number): Promise<ArchiveSizeRun> {
+  const served = all.slice(0, size + changes.added);
+  const step = Math.floor(Math.min(size, 1000) / changes.edited);
+  const editedAt = new Set(Array.from({ length: changes.edited }, (_, i) => changes.added + i * step));
+  const upstream = served.map((post, i) => (editedAt.has(i) ? edit(post) : post));
+  const site = await startFixtureSite({ posts: upstream, latencyMs, idleTimeoutMs: 600_000 });
+  try {
+    const archive = await tempArchive(`size-${size}`);
+    const written = await writeArchive(archive, served.slice(changes.added), site.url);
+    const changed = await syncOnce(site.url, site.log, archive, concurrency);
+    const idle = await syncOnce(site.url, site.log, archive, concurrency);
+    return { archivePosts: written.files, archiveBytes: written.bytes, changed, idle, pages: changed.postBodies };
+  } finally {
+    await site.close();
+  }
+}
+
+function edit(post: SitePost): SitePost {
+  const lastmod = new Date(Date.parse(post.date) + 86_400_000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  return { ...post, lastmod, bodyHtml: `${post.bodyHtml}<p>Corrected after the meeting: the action items were assigned.</p>\n` };
+}

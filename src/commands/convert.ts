@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { serializePost } from '../archive/post.js';
+import { toPost } from '../convert/convert.js';
+import { UsageError } from '../errors.js';
+import { extractPage, type Extracted, type PageHints } from '../extract/extract.js';
+import { ExitCode } from './exit-codes.js';
+
+/** What `cabsync convert` prints for a page: the archive file of a post, or one line saying what the page is. */
+export function renderPage(page: Extracted): { post: boolean; text: string } {
+  switch (page.kind) {
+    case 'post':
+      return { post: true, text: serializePost(toPost(page)) };
+    case 'alias':
+      return { post: false, text: `alias of ${page.target}\n` };
+    case 'listing':
+      return { post: false, text: `listing page: ${page.url}\n` };
+    case 'other':
+      return { post: false, text: `other page: ${page.url}: ${page.reason}\n` };
+    case 'failed':
+      return { post: false, text: `failed: ${page.url}: ${page.reason}\n` };
+  }
+}
+
+/** `cabsync convert <file.html|-> --url URL [--author NAME]`: the archive file of a saved page. */
+export function registerConvert(program: Command): void {
+  program
+    .command('convert')
+    .description('print the archive file (front matter and Markdown) of a saved post page')
+    .argument('<file>', 'saved HTML page, or - to read standard input')
+    .requiredOption('--url <url>', 'URL the page was fetched from (resolves relative links, gives the day)')
+    .option('--author <name>', 'author of the post (post pages do not show it)')
+    .action(async (file: string, options: { url: string; author?: string }) => {
+      checkUrl(options.url);
+      const html = await readPage(file);
+      const hints: PageHints = options.author === undefined ? {} : { author: options.author };
+      const page = extractPage(html, options.url, hints);
+      const { post, text } = renderPage(page);
+      process.stdout.write(text);
+      if (page.kind === 'failed') process.stderr.write(`cabsync convert: ${file}: ${page.reason}\n`);
+      process.exitCode = post ? ExitCode.Ok : ExitCode.Failed;
+    });
+}
+
+function checkUrl(url: string): void {
+  try {
+    new URL(url);
+  } catch {
+    throw new UsageError(`--url: not an absolute URL: ${url}`);
+  }
+}
+
+async function readPage(file: string): Promise<string> {
+  try {
+    return file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file === '-' ? 'standard input' : file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
