@@ -8,6 +8,8 @@ import { registerSync } from './commands/sync.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerDiff } from './commands/diff.js';
 import { registerReport } from './commands/report.js';
+import { registerReprocess } from './commands/reprocess.js';
+import { registerExportWarc } from './commands/export-warc.js';
 
 const program = new Command('cabsync')
   .description('Keep a Markdown archive of cabforum.org posts in step with the live site')
@@ -19,6 +21,8 @@ registerSync(program);
 registerFetch(program);
 registerDiff(program);
 registerReport(program);
+registerReprocess(program);
+registerExportWarc(program);
 registerVerify(program);
 
 try {

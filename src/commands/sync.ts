@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolveSyncOptions, type RawSyncFlags } from '../sync/options.js';
 import { sync } from '../sync/sync.js';
 import { formatSummary } from '../report/summary.js';
-import type { SyncReport } from '../report/report.js';
+import { reportExitCode, type SyncReport } from '../report/report.js';
 import { ExitCode } from './exit-codes.js';
 import { progressPrinter } from './progress.js';
 
@@ -20,6 +20,9 @@ export function registerSync(program: Command): void {
     .option('--concurrency <n>', 'requests in flight at once', '4')
     .option('--rate <ms>', 'minimum interval between requests to the host, in ms (0 for none)', '250')
     .option('--json', 'print the JSON report on stdout and nothing else there')
+    .option('--keep-raw', 'store every fetched post page (compressed, content-addressed) for reprocess and export-warc')
+    .option('--raw-dir <dir>', 'raw store folder (default <archive>/.cabsync/raw)')
+    .option('--strict-health', 'do not write pages with layout-health issues; exit 1 on site-wide health warnings')
     .option('-v, --verbose', 'log skipped URLs and why on stderr')
     .action(async (flags: RawSyncFlags & { json?: boolean }) => {
       const options = resolveSyncOptions(flags);
@@ -34,5 +37,5 @@ export function registerSync(program: Command): void {
 export function printReport(report: SyncReport, json: boolean): void {
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(formatSummary(report));
-  process.exitCode = report.failed.length > 0 ? ExitCode.Failed : ExitCode.Ok;
+  process.exitCode = reportExitCode(report) === 0 ? ExitCode.Ok : ExitCode.Failed;
 }

@@ -27,7 +27,7 @@ export type ChromeRegion = 'header' | 'side' | 'footer' | 'body';
 
 // Texts that belong to chrome whatever the markup around them (older layouts, hand-made mirrors).
 // Boxes of the side column: `.mb-4` blocks on the live site, cards on some builds, `aside` blocks elsewhere.
-const SIDE_BOXES = 'main .col > div, aside > div, aside > section';
+const SIDE_BOXES = 'main .col > div, aside > div, aside > section, aside.widget';
 const ABOUT_SENTENCE = /^The Certification Authority Browser Forum \(CA\/Browser Forum\) is a voluntary gathering/;
 
 /**
@@ -46,7 +46,7 @@ export const OUTSIDE_CONTENT: ChromeRule = {
 export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>> = {
   header: [
     { id: 'search-modal', selector: '#searchModal', what: 'Pagefind search dialog with its script', why: 'site search UI, not text' },
-    { id: 'navbar', selector: 'nav.navbar, body > header, #header, .navbar', what: 'top navigation menus', why: 'same on every page' },
+    { id: 'navbar', selector: 'nav, body > header, #header, #masthead, .navbar', what: 'top navigation menus', why: 'same on every page' },
     {
       id: 'logo',
       selector: 'a:has(> img[alt="CA/Browser Forum"]), img[alt="CA/Browser Forum"]',
@@ -69,28 +69,28 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
     },
     {
       id: 'search-box',
-      selector: 'main .col > div:has(input[type="search"], #search), .input-group:has(input[type="search"])',
+      selector: 'main .col > div:has(input[type="search"], #search), .input-group:has(input[type="search"]), aside:has(input[type="search"])',
       what: 'search box',
       why: 'site search UI',
     },
     {
       id: 'latest-releases',
       selector: SIDE_BOXES,
-      text: /^Latest releases\b/i,
+      text: /^Latest releases/i,
       what: '"Latest releases" box: the newest release of each requirements document',
       why: 'changes with every release, so an unchanged post would look changed',
     },
     {
       id: 'related-posts',
       selector: SIDE_BOXES,
-      text: /^Related posts\b/i,
+      text: /^Related posts/i,
       what: '"Related posts" box: five links to other posts',
       why: 'changes as posts are added',
     },
     {
       id: 'tags-box',
       selector: SIDE_BOXES,
-      text: /^Tags\b/i,
+      text: /^Tags/i,
       what: '"Tags" box: tag links',
       why: 'the tags go to front matter',
     },
@@ -101,13 +101,13 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
       what: 'fallback text of the "Latest releases" box when GitHub was unreachable at build time',
       why: 'build-time noise',
     },
-    { id: 'side-column', selector: 'main > .col, main > .row > .col, aside', what: 'the side column itself', why: 'holds only the boxes above' },
+    { id: 'side-column', selector: 'main > .col, main > .row > .col, aside, #secondary, #sidebar, .widget-area', what: 'the side column itself', why: 'holds only the boxes above' },
   ],
   footer: [
     { id: 'edit-page', selector: 'footer a, a.btn', text: /^Edit this page$/, what: '"Edit this page" link to the source on GitHub', why: 'site tooling' },
     { id: 'back-to-top', selector: 'a[title="Back to top"], a.back-to-top', what: 'back-to-top link', why: 'navigation' },
     { id: 'about-sentence', selector: 'footer small, footer p, small', text: ABOUT_SENTENCE, what: 'the forum\'s one-sentence description', why: 'same on every page' },
-    { id: 'footer', selector: 'footer, #footer', what: 'page footer: social links, footer menu', why: 'same on every page' },
+    { id: 'footer', selector: 'footer, #footer', what: 'page footer (social links, footer menu); in older layouts also the post footer (categories, edit link)', why: 'same on every page' },
   ],
   body: [
     { id: 'title-block', selector: '.border-bottom:has(> h1)', what: 'the `<h1>` title block at the top of `#content`', why: 'the title goes to front matter' },
@@ -117,6 +117,12 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
       text: /^[#¶§🔗]?$/u,
       what: 'goldmark heading anchor link ("#" after the heading text)',
       why: 'a rendering aid; Markdown headings have none',
+    },
+    {
+      id: 'entry-meta',
+      selector: '.entry-meta, .post-meta, .byline',
+      what: '"Posted on … by …" line of older layouts',
+      why: 'the date and author go to front matter',
     },
     { id: 'scripts', selector: 'script, noscript, template', what: 'scripts', why: 'active content, never text' },
     { id: 'styles', selector: 'style, link', what: 'style sheets', why: 'presentation, never text' },

@@ -48,7 +48,7 @@ export function resolveMeta(context: MetaContext): ResolvedMeta {
     for (const source of sources) {
       const fresh = rawValues(field, source, context)
         .map((raw) => normalize(field, raw))
-        .filter((value): value is string => value !== undefined && value !== '' && !values.includes(value));
+        .filter((value, index, all): value is string => value !== undefined && value !== '' && !values.includes(value) && all.indexOf(value) === index);
       if (fresh.length === 0) continue;
       ids.push(source.id);
       values.push(...(pick === 'first' ? fresh.slice(0, 1) : fresh));

@@ -168,7 +168,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       counters.notModified += 1;
       return { ok: true, url, finalUrl, status, notModified: true, bytes: raw.length, ...validatorFields };
     }
-    if (status >= 300 && status < 400) return { ok: false, url, status, error: `more than ${opts.maxRedirects} redirects (last: HTTP ${status})`, retryable: false };
+    if (status >= 300 && status < 400) return { ok: false, url, status, error: `redirect not followed (HTTP ${status}): more than ${opts.maxRedirects} redirects, or no Location`, retryable: false };
     if (status >= 400) return { ok: false, url, status, error: `HTTP ${status}`, retryable: status === 429 || status >= 500 };
     if (status === 200 && validators && ((validators.etag && validators.etag === etag) || (validators.lastModified && validators.lastModified === lastModified))) {
       if (!counters.validatorsIgnored) log(`warning: ${target.host} answered 200 with the validators we sent (${url}): it ignores conditional requests, so every run downloads every page`);

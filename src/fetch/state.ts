@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../write/atomic.js';
-import type { DiscoveredPost } from '../discover/discover.js';
+import type { DiscoveredPost, PostHints } from '../discover/discover.js';
 import type { FetchResult } from './fetcher.js';
 
 /** What cabsync remembers about one URL between runs, to ask "changed since?" instead of downloading. */
@@ -14,6 +14,8 @@ export interface UrlState {
   lastmod?: string;
   /** HTTP status of that fetch. */
   status?: number;
+  /** The listing/feed hints the page was converted with (author, tags…), so `reprocess` can use them offline. */
+  hints?: PostHints;
 }
 
 export interface CrawlState {

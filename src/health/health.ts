@@ -132,3 +132,15 @@ export function formatHealth(report: HealthReport): string[] {
     ...report.pages.flatMap(({ url, issues }) => issues.map((issue) => `health: ${url}: ${issue.message}`)),
   ];
 }
+
+/**
+ * Required chrome rules (not declared optional) that removed nothing on this one page. Under
+ * `--strict-health` such a page is held back: chrome the extractor no longer recognizes would
+ * otherwise be written into the archive as content.
+ */
+export function chromeMisses(page: PageRecord): string[] {
+  const optional = new Set(OPTIONAL_CHROME.map((entry) => entry.rule));
+  return Object.values(CHROME_RULES)
+    .flatMap((rules) => rules.map((rule) => rule.id))
+    .filter((id) => !optional.has(id) && (page.chromeRemoved[id] ?? 0) === 0);
+}

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../write/atomic.js';
 import type { Malformed } from '../archive/load.js';
+import type { HealthReport } from '../health/health.js';
 
 /** What happened to one archive file in a sync. */
 export type ChangeKind = 'added' | 'updated' | 'alias-added' | 'metadata-only' | 'missing-upstream' | 'removed';
@@ -43,7 +44,18 @@ export interface SyncReport {
   malformed: Malformed[];
   requests: { total: number; notModified: number; bytes: number; retries: number };
   warnings: string[];
+  /** Whether --strict-health was on: then site-wide health warnings fail the run. */
+  strictHealth: boolean;
+  /** Layout health: site-wide warnings and pages with issues. */
+  health: HealthReport;
   changes: PostChange[];
+}
+
+/** Exit code of a finished sync: 1 when a URL failed, or a health warning under --strict-health. */
+export function reportExitCode(report: SyncReport): 0 | 1 {
+  if (report.failed.length > 0) return 1;
+  if (report.strictHealth && report.health.warnings.length > 0) return 1;
+  return 0;
 }
 
 export function reportsDir(archiveDir: string): string {

@@ -1,4 +1,5 @@
 import type { SyncReport } from './report.js';
+import { formatHealth } from '../health/health.js';
 
 /** The short Markdown-friendly summary a sync prints (and the scheduled workflow uses as its commit body). */
 export function formatSummary(report: SyncReport): string {
@@ -20,7 +21,7 @@ export function formatSummary(report: SyncReport): string {
   section('Missing upstream', report.missingUpstream);
   section('Failed', report.failed.map((f) => `${f.url}: ${f.error}`));
   section('Malformed archive files (left untouched)', report.malformed.map((m) => `${m.path}: ${m.reason}`));
-  section('Warnings', report.warnings);
+  section('Warnings', [...report.warnings, ...formatHealth(report.health)]);
   return `${lines.join('\n')}\n`;
 }
 

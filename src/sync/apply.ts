@@ -13,6 +13,9 @@ export type Applied =
   | { kind: 'unchanged'; path: string; reason: string }
   | { kind: 'refused'; path: string; error: string };
 
+/** Looks at the page against the archived post (if any); a reason to hold the page back, or undefined. */
+export type Gate = (archived: Post | undefined) => string | undefined;
+
 export interface ApplyContext {
   archive: string;
   index: ArchiveIndex;
@@ -25,8 +28,10 @@ export interface ApplyContext {
  * or creates, and writes atomically. Callers serialize calls so two pages of
  * one crawl never race for the same file.
  */
-export async function applyPost(ctx: ApplyContext, incoming: Incoming): Promise<Applied> {
+export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Gate): Promise<Applied> {
   const match = findSame(ctx.dedupe, incoming);
+  const held = gate?.(match?.entry.post);
+  if (held) return { kind: 'refused', path: match?.entry.path ?? '', error: held };
   if (match) {
     const merged = mergePost(match.entry.post, incoming);
     if (merged.kind === 'unchanged') return { kind: 'unchanged', path: match.entry.path, reason: match.reason };

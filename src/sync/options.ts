@@ -11,6 +11,12 @@ export interface SyncOptions {
   concurrency: number;
   rateMs: number;
   verbose: boolean;
+  /** Store every fetched post page in the raw store. */
+  keepRaw: boolean;
+  /** The raw store's folder (default `<archive>/.cabsync/raw`). */
+  rawDir?: string;
+  /** Hold back pages with layout-health issues and exit 1 on site-wide health warnings. */
+  strictHealth: boolean;
   /** Lower-level fetch settings (timeouts, retries); tests shorten them. */
   fetch?: Record<string, number | boolean>;
 }
@@ -28,6 +34,9 @@ export interface RawSyncFlags {
   concurrency?: string | number;
   rate?: string | number;
   verbose?: boolean;
+  keepRaw?: boolean;
+  rawDir?: string;
+  strictHealth?: boolean;
 }
 
 /** Validates flags; every error names the flag and the bad value. */
@@ -42,6 +51,9 @@ export function resolveSyncOptions(flags: RawSyncFlags): SyncOptions {
     concurrency: parseInteger('--concurrency', flags.concurrency ?? 4, 1, 64),
     rateMs: parseInteger('--rate', flags.rate ?? 250, 0),
     verbose: flags.verbose ?? false,
+    keepRaw: flags.keepRaw ?? false,
+    rawDir: flags.rawDir,
+    strictHealth: flags.strictHealth ?? false,
   };
 }
 

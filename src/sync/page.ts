@@ -6,12 +6,15 @@ import { toPost } from '../convert/convert.js';
 import type { Incoming } from '../dedupe/index.js';
 import type { DiscoveredPost } from '../discover/discover.js';
 import { needsFetch } from '../fetch/state.js';
+import { chromeMisses, pageHealth } from '../health/health.js';
 import { WriteError } from '../errors.js';
-import { applyPost, type Applied } from './apply.js';
+import { applyPost, type Applied, type Gate } from './apply.js';
 import { bump, type Run } from './run.js';
 
 /** Metadata sources that are guesses, never allowed to overwrite what the archive already has. */
 const WEAK_SOURCES = new Set(['url', 'url-day', 'hint-day', 'listing-day']);
+
+type PostPage = Extract<Extracted, { kind: 'post' }>;
 
 /** One discovered page through fetch → extract → convert → dedupe → write. Failures become report entries. */
 export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: string[] = []): Promise<Applied | undefined> {
@@ -19,30 +22,54 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
   const { options, state, report } = run;
   const known = run.index.byUrlPath.get(urlPathKey(page.url))?.[0];
   if (known) run.present.add(known.path);
-  // Validators only for pages the archive still has: a deleted file must be fetched again in full.
-  if (known && !options.full && !needsFetch(state, page, false)) {
+  // Validators only for pages the archive (and, with --keep-raw, the raw store) still has:
+  // a deleted file must be fetched again in full.
+  const haveAll = known !== undefined && !options.full && (!run.raw || run.raw.entry(page.url) !== undefined);
+  if (haveAll && !needsFetch(state, page, false)) {
     report.unchanged += 1;
     return undefined;
   }
-  const validators = known && !options.full ? state.urls[page.url] : undefined;
-  const fetched = await run.fetcher.get(page.url, validators);
+  const fetched = await run.fetcher.get(page.url, haveAll ? state.urls[page.url] : undefined);
   if (run.fatal) return undefined;
   if (!fetched.ok) return fail(run, page.url, fetched.error);
   bump(run, 'fetched');
-  const record = { etag: fetched.etag, lastModified: fetched.lastModified, fetchedAt: new Date().toISOString(), lastmod: page.lastmod, status: fetched.status };
+  const fetchedAt = new Date().toISOString();
+  const record = { etag: fetched.etag, lastModified: fetched.lastModified, fetchedAt, lastmod: page.lastmod, status: fetched.status, hints: page.hints };
   if (fetched.notModified) {
     report.unchanged += 1;
     state.urls[page.url] = { ...state.urls[page.url], ...record };
+    run.raw?.touch(page.url, { fetchedAt, etag: fetched.etag, lastModified: fetched.lastModified });
     return undefined;
   }
-  const extracted = extractPage(fetched.body ?? '', fetched.finalUrl, page.hints as PageHints);
+  const body = fetched.body ?? '';
+  if (run.raw) {
+    await run.raw.put(page.url, body, {
+      status: fetched.status,
+      finalUrl: fetched.finalUrl,
+      fetchedAt,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+      contentType: fetched.contentType,
+    });
+  }
+  const applied = await processBody(run, page, body, fetched.finalUrl, extraAliases);
+  if (applied && applied.kind !== 'refused') state.urls[page.url] = record;
+  return applied;
+}
+
+/**
+ * Extract → convert → dedupe → write for a page body already in hand: a fresh fetch, or a stored
+ * page when reprocessing.
+ */
+export async function processBody(run: Run, page: DiscoveredPost, body: string, finalUrl: string, extraAliases: string[] = []): Promise<Applied | undefined> {
+  const extracted = extractPage(body, finalUrl, page.hints as PageHints);
   if (extracted.kind === 'alias') return followAlias(run, page, extracted.target, extraAliases);
   if (extracted.kind !== 'post') return fail(run, page.url, describeNonPost(extracted));
-
   const incoming = toIncoming(run, page, extracted, extraAliases);
   let applied: Applied;
   try {
-    applied = await run.serial(() => applyPost({ archive: options.archive, index: run.index, dedupe: run.dedupe, dryRun: options.dryRun }, incoming));
+    const ctx = { archive: run.options.archive, index: run.index, dedupe: run.dedupe, dryRun: run.options.dryRun };
+    applied = await run.serial(() => applyPost(ctx, incoming, healthGate(run, page.url, extracted, incoming)));
   } catch (error) {
     // Disk full or permission denied: stop the whole run cleanly, nothing half-written.
     if (error instanceof WriteError) run.fatal ??= error;
@@ -50,19 +77,34 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
     return undefined;
   }
   recordApplied(run, page.url, incoming, applied);
-  if (applied.kind !== 'refused') state.urls[page.url] = record;
   return applied;
+}
+
+/** Records the page's layout health; under --strict-health a page with issues is held back. */
+function healthGate(run: Run, url: string, extracted: PostPage, incoming: Incoming): Gate {
+  return (archived) => {
+    const record = { url, sources: extracted.sources as Record<string, string>, chromeRemoved: extracted.chromeRemoved };
+    const issues = pageHealth({ ...record, markdown: incoming.post.body, archivedMarkdown: archived?.body });
+    run.healthPages.push({ ...record, issues });
+    if (!run.options.strictHealth) return undefined;
+    const reasons = issues.map((issue) => issue.message);
+    const missed = chromeMisses(record);
+    if (missed.length > 0) reasons.push(`chrome rules matched nothing: ${missed.join(', ')}`);
+    return reasons.length > 0 ? `held back by --strict-health: ${reasons.join('; ')}` : undefined;
+  };
 }
 
 async function followAlias(run: Run, page: DiscoveredPost, target: string, extraAliases: string[]): Promise<Applied | undefined> {
   if (extraAliases.length > 0) return fail(run, page.url, `alias chain: ${page.url} → ${target}`);
+  // Reprocessing has no network: the target is reprocessed from its own stored page.
+  if (run.offline) return undefined;
   const alias = urlPathKey(page.url);
   const applied = await syncPage(run, { url: target, hints: { ...page.hints, aliases: [...(page.hints.aliases ?? []), alias] } }, [alias]);
   if (applied && applied.kind !== 'added' && applied.kind !== 'refused') run.report.merged[page.url] = applied.path;
   return applied;
 }
 
-function toIncoming(run: Run, page: DiscoveredPost, extracted: Extract<Extracted, { kind: 'post' }>, extraAliases: string[]): Incoming {
+function toIncoming(run: Run, page: DiscoveredPost, extracted: PostPage, extraAliases: string[]): Incoming {
   const canonicalPath = urlPathKey(extracted.canonicalUrl);
   const aliases = new Set<string>([...(extracted.meta.aliases ?? []), ...(page.hints.aliases ?? []), ...extraAliases].map(urlPathKey));
   for (const [alias, target] of run.discoveryAliases ?? []) if (urlPathKey(target) === canonicalPath) aliases.add(urlPathKey(alias));

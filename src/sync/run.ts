@@ -7,6 +7,8 @@ import { loadState, saveState, type CrawlState } from '../fetch/state.js';
 import { newSyncId, saveReport, type SyncReport } from '../report/report.js';
 import { USER_AGENT } from '../version.js';
 import { removeTempFiles } from '../write/atomic.js';
+import { openRawStore, rawDir, type RawStore } from '../raw/store.js';
+import { healthReport, type PageHealthIssue, type PageRecord } from '../health/health.js';
 import type { SyncOptions } from './options.js';
 
 /** Counts for a progress display. */
@@ -40,6 +42,12 @@ export interface Run {
   present: Set<string>;
   /** Dedupe and write one page at a time, so two pages of one post never race. */
   serial: ReturnType<typeof pLimit>;
+  /** The raw page store, with --keep-raw or when reprocessing. */
+  raw?: RawStore;
+  /** True when reprocessing stored pages: nothing may touch the network. */
+  offline: boolean;
+  /** Layout health of every post page seen. */
+  healthPages: (PageRecord & { issues: PageHealthIssue[] })[];
   /** Set by the first write error: the run stops taking new pages. */
   fatal?: Error;
   /** Alias path → post URL, from discovery. */
@@ -49,10 +57,11 @@ export interface Run {
 }
 
 /** Loads the archive, its dedupe index and crawl state, and opens the fetcher. */
-export async function openRun(options: SyncOptions, hooks: RunHooks, command: SyncReport['command']): Promise<Run> {
+export async function openRun(options: SyncOptions, hooks: RunHooks, command: SyncReport['command'], offline = false): Promise<Run> {
   // A run killed mid-write leaves temp files; the lock we hold makes them ours to clear.
   if (!options.dryRun) await removeTempFiles(options.archive);
   const index = await loadArchive(options.archive);
+  const raw = options.keepRaw || offline ? await openRawStore(rawDir(options.archive, options.rawDir)) : undefined;
   const state = await loadState(options.archive);
   const fetcher = createFetcher(options.site, {
     userAgent: USER_AGENT,
@@ -80,6 +89,8 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     malformed: index.malformed,
     requests: { total: 0, notModified: 0, bytes: 0, retries: 0 },
     warnings: [],
+    strictHealth: options.strictHealth,
+    health: { warnings: [], pages: [] },
     changes: [],
   };
   return {
@@ -93,6 +104,9 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     progress: { discovered: 0, fetched: 0, written: 0, failed: 0 },
     present: new Set(),
     serial: pLimit(1),
+    raw,
+    offline,
+    healthPages: [],
   };
 }
 
@@ -103,12 +117,14 @@ export async function closeRun(run: Run): Promise<SyncReport> {
   const { report } = run;
   report.requests = { total: stats.total, notModified: stats.notModified, bytes: stats.bytes, retries: stats.retries };
   if (stats.validatorsIgnored) report.warnings.push('the server ignores ETag/Last-Modified validators: every page is downloaded in full');
+  report.health = healthReport(run.healthPages);
   report.finishedAt = new Date().toISOString();
   report.added.sort();
   report.updated.sort();
   report.missingUpstream.sort();
   if (!run.options.dryRun) {
-    await saveState(run.options.archive, run.state);
+    if (!run.offline) await saveState(run.options.archive, run.state);
+    await run.raw?.save();
     await saveReport(run.options.archive, report);
   }
   return report;

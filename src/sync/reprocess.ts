@@ -1,0 +1,29 @@
+import { storedPages } from '../raw/reprocess.js';
+import { acquireLock } from '../write/lock.js';
+import type { SyncReport } from '../report/report.js';
+import type { SyncOptions } from './options.js';
+import { closeRun, openRun, type RunHooks } from './run.js';
+import { processBody } from './page.js';
+
+/**
+ * Re-derives the archive from the raw store with the current extractor and converter: the same
+ * extract → convert → dedupe → write as a sync, with the same merge rules and report, and no network.
+ */
+export async function reprocess(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncReport> {
+  const lock = options.dryRun ? undefined : await acquireLock(options.archive);
+  try {
+    const run = await openRun(options, hooks, 'reprocess', true);
+    const pages = storedPages(run.raw!);
+    run.report.discovered = pages.length;
+    // One page at a time: bodies are read lazily, so memory stays flat however large the store.
+    for (const page of pages) {
+      if (run.fatal) break;
+      await processBody(run, { url: page.url, hints: run.state.urls[page.url]?.hints ?? {} }, await page.read(), page.finalUrl);
+    }
+    const report = await closeRun(run);
+    if (run.fatal) throw run.fatal;
+    return report;
+  } finally {
+    await lock?.release();
+  }
+}
