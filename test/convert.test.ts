@@ -219,7 +219,8 @@ function runConvert(args: string[], input = ''): Promise<Run> {
 }
 
 describe('cabsync convert', () => {
-  it('prints the expected file of every fixture; exit 0 for posts, 1 otherwise', async () => {
+  // Spawning tsx is slow on a busy machine: these tests get a longer timeout than the default.
+  it('prints the expected file of every fixture; exit 0 for posts, 1 otherwise', { timeout: 90_000 }, async () => {
     const runs = await Promise.all(CASES.map((name) => runConvert(['convert', join(PAGES, `${name}.html`), '--url', readCase(name).url])));
     CASES.forEach((name, i) => {
       expect(runs[i]!.stdout, name).toBe(readFileSync(join(EXPECTED, `${name}.md`), 'utf8'));
@@ -227,14 +228,14 @@ describe('cabsync convert', () => {
     });
   });
 
-  it('reads standard input and takes --author', async () => {
+  it('reads standard input and takes --author', { timeout: 60_000 }, async () => {
     const { html, url } = readCase('2022-11-03-code-signing-minutes');
     const run = await runConvert(['convert', '-', '--url', url, '--author', 'Corey Bonnell'], html);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^---\nauthor: Corey Bonnell\ndate: 2022-11-03 17:00:00\n/);
   });
 
-  it('exits 2 naming the flag or the file on usage errors', async () => {
+  it('exits 2 naming the flag or the file on usage errors', { timeout: 60_000 }, async () => {
     const missingUrl = await runConvert(['convert', join(PAGES, 'alias-redirect.html')]);
     expect(missingUrl.code).toBe(2);
     expect(missingUrl.stderr).toContain('--url');
@@ -247,7 +248,7 @@ describe('cabsync convert', () => {
     expect(unreadable.stderr).toContain(`cannot read ${missing}`);
   });
 
-  it('names the URL when a page fails', async () => {
+  it('names the URL when a page fails', { timeout: 60_000 }, async () => {
     const run = await runConvert(['convert', join(PAGES, 'truncated-mid-tag.html'), '--url', 'https://cabforum.org/2022/11/03/x/']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('failed: https://cabforum.org/2022/11/03/x/: truncated page: it ends inside a tag\n');

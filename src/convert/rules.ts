@@ -1,5 +1,6 @@
 import type TurndownService from 'turndown';
 import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl } from './escape.js';
+import { canBePipeTable, cleanTableHtml, isLoneCell } from './tables.js';
 
 /** The slice of a DOM element (domino, inside turndown) the rules use. */
 export interface DomElement {
@@ -153,7 +154,7 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'htmlTable',
     filter: (node) => node.nodeName === 'TABLE' && !canBePipeTable(node),
-    replacement: (_content, node, context) => `\n\n${cleanTableHtml(node, context)}\n\n`,
+    replacement: (_content, node, context) => `\n\n${cleanTableHtml(node, context.baseUrl, REMOVED_ELEMENTS)}\n\n`,
     why: 'a table with block content or spans cannot be a pipe table: kept as clean HTML rather than mangled',
   },
   {
@@ -168,8 +169,7 @@ export const SITE_RULES: readonly SiteRule[] = [
   },
 ];
 
-// Turndown leaves text nodes to its `escape` method; the site plugin replaces it.
-/** Applies the site rules to a turndown service, once. */
+/** Applies the site rules to a turndown service, once: removals, rules, and the text escaping. */
 export function sitePlugin(context: RuleContext): TurndownService.Plugin {
   return (service) => {
     service.remove([...REMOVED_ELEMENTS] as never);
@@ -179,13 +179,13 @@ export function sitePlugin(context: RuleContext): TurndownService.Plugin {
         replacement: (content, node) => rule.replacement(content, node as unknown as DomElement, context),
       });
     }
-    service.escape = escapeText;
+    service.escape = escapeText; // turndown escapes every text node through this method
   };
 }
 
 function formatLink(content: string, node: DomElement, context: RuleContext): string {
   const rawHref = (node.getAttribute('href') ?? '').trim();
-  if (isUnsafeUrl(rawHref)) return content;
+  if (rawHref === '' || isUnsafeUrl(rawHref)) return content;
   const href = absoluteUrl(rawHref, context.baseUrl);
   const text = (node.textContent ?? '').trim();
   const bare = bareForm(text, rawHref, href);
@@ -225,42 +225,4 @@ function hasTextAfter(node: DomElement): boolean {
     if (next.nodeName === 'BR' || (next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG') return true;
   }
   return false;
-}
-
-function isLoneCell(cell: DomElement): boolean {
-  const table = closestTable(cell);
-  return !table || table.querySelectorAll('td, th').length <= 1;
-}
-
-function closestTable(node: DomElement): DomElement | null {
-  let current = node.parentNode;
-  while (current && current.nodeName !== 'TABLE') current = current.parentNode;
-  return current;
-}
-
-const BLOCKS_IN_CELLS = 'ul, ol, h1, h2, h3, h4, h5, h6, hr, blockquote, pre, table, dl';
-
-function canBePipeTable(table: DomElement): boolean {
-  if (table.querySelector(BLOCKS_IN_CELLS)) return false;
-  return Array.from(table.querySelectorAll('[rowspan], [colspan]')).every(
-    (cell) => Number(cell.getAttribute('rowspan') ?? '1') <= 1 && Number(cell.getAttribute('colspan') ?? '1') <= 1,
-  );
-}
-
-const KEPT_ATTRIBUTES = new Set(['href', 'src', 'alt', 'title', 'colspan', 'rowspan', 'align', 'scope']);
-
-// An HTML table goes into the archive verbatim: keep only harmless attributes, absolute URLs, no blank lines.
-function cleanTableHtml(table: DomElement, context: RuleContext): string {
-  const copy = table.cloneNode(true);
-  for (const element of [copy, ...Array.from(copy.querySelectorAll('*'))]) {
-    if (REMOVED_ELEMENTS.includes(element.nodeName.toLowerCase() as never)) {
-      element.remove();
-      continue;
-    }
-    for (const { name, value } of Array.from(element.attributes)) {
-      if (!KEPT_ATTRIBUTES.has(name) || ((name === 'href' || name === 'src') && isUnsafeUrl(value))) element.removeAttribute(name);
-      else if (name === 'href' || name === 'src') element.setAttribute(name, absoluteUrl(value, context.baseUrl));
-    }
-  }
-  return copy.outerHTML.replace(/\n[ \t]*(?=\n)/g, '').replace(/\n{2,}/g, '\n');
 }

@@ -1,0 +1,13 @@
+import { loadArchive } from '../src/archive/load.js';
+import { buildDedupeIndex } from '../src/dedupe/index.js';
+import { loadState } from '../src/fetch/state.js';
+const g = globalThis as unknown as { gc: () => void };
+const used = () => { g.gc(); return Math.round(process.memoryUsage().heapUsed / 1048576); };
+console.log('start', used());
+const index = await loadArchive('/tmp/bt/a10k-pristine');
+console.log('after loadArchive', used(), index.entries.length);
+const d = buildDedupeIndex(index);
+console.log('after dedupe index', used());
+const s = await loadState('/tmp/bt/a10k-pristine');
+console.log('after state', used(), Object.keys(s.urls).length, d.byPath.size);
+const e = index.entries[0]!; console.log(Object.keys(e), JSON.stringify(e).length);
