@@ -23,7 +23,7 @@ const SETUP = {
 const TARGETS = { coldRatio: 1.3, resyncFraction: 0.1, floorRatio: 2.5, rssMb: 300, cpuGrowth: 1.2 };
 
 const started = performance.now();
-const say = (text: string): void => void process.stderr.write(`bench: ${text}\n`);
+const say = (text: string): void => void process.stderr.write(`bench [${((performance.now() - started) / 1000).toFixed(0)} s]: ${text}\n`);
 const int = (n: number): string => n.toLocaleString('en-US');
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 const rows: Row[] = [];

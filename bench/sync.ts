@@ -1,6 +1,6 @@
 // Sync figures: the CLI runs in a child process against the fixture site served from this process,
 // so the two never share CPU time or memory figures. Requests are counted in the server's log.
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SyncReport } from '../src/report/report.js';
@@ -19,9 +19,15 @@ export interface SyncRun extends ChildRun {
 
 const POST_PATH = /^\/\d{4}\/\d\d\/\d\d\/[^/]+\/$/;
 
-/** A temp dir for one archive; the OS cleans tmp, and keeping it lets a miss be looked into. */
-export function tempArchive(name: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `cabsync-bench-${name}-`));
+/** A temp dir for one archive, removed afterwards unless BENCH_KEEP=1 (to look into a miss). */
+async function withArchive<T>(name: string, use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), `cabsync-bench-${name}-`));
+  try {
+    return await use(dir);
+  } finally {
+    if (process.env.BENCH_KEEP === '1') process.stderr.write(`bench: kept ${dir}\n`);
+    else await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function syncOnce(siteUrl: string, log: RequestLogEntry[], archive: string, concurrency: number): Promise<SyncRun> {
@@ -58,13 +64,14 @@ export interface ColdAndResync {
 export async function coldAndResync(posts: SitePost[], latencyMs: number, concurrency: number): Promise<ColdAndResync> {
   const site = await startFixtureSite({ posts, latencyMs, idleTimeoutMs: 600_000 });
   try {
-    const archive = await tempArchive(`cold-${posts.length}`);
-    const cold = await syncOnce(site.url, site.log, archive, concurrency);
-    const before = await mtimes(archive);
-    const resync = await syncOnce(site.url, site.log, archive, concurrency);
-    const after = await mtimes(archive);
-    const filesWritten = [...after].filter(([path, mtime]) => before.get(path) !== mtime).length;
-    return { cold, idealMs: (cold.requests.length * latencyMs) / concurrency, resync, filesWritten };
+    return await withArchive(`cold-${posts.length}`, async (archive) => {
+      const cold = await syncOnce(site.url, site.log, archive, concurrency);
+      const before = await mtimes(archive);
+      const resync = await syncOnce(site.url, site.log, archive, concurrency);
+      const after = await mtimes(archive);
+      const filesWritten = [...after].filter(([path, mtime]) => before.get(path) !== mtime).length;
+      return { cold, idealMs: (cold.requests.length * latencyMs) / concurrency, resync, filesWritten };
+    });
   } finally {
     await site.close();
   }
@@ -100,11 +107,12 @@ export async function syncIntoArchive(all: SitePost[], size: number, changes: Si
   const upstream = served.map((post, i) => (editedAt.has(i) ? edit(post) : post));
   const site = await startFixtureSite({ posts: upstream, latencyMs, idleTimeoutMs: 600_000 });
   try {
-    const archive = await tempArchive(`size-${size}`);
-    const written = await writeArchive(archive, served.slice(changes.added), site.url);
-    const changed = await syncOnce(site.url, site.log, archive, concurrency);
-    const idle = await syncOnce(site.url, site.log, archive, concurrency);
-    return { archivePosts: written.files, archiveBytes: written.bytes, changed, idle, pages: changed.postBodies };
+    return await withArchive(`size-${size}`, async (archive) => {
+      const written = await writeArchive(archive, served.slice(changes.added), site.url);
+      const changed = await syncOnce(site.url, site.log, archive, concurrency);
+      const idle = await syncOnce(site.url, site.log, archive, concurrency);
+      return { archivePosts: written.files, archiveBytes: written.bytes, changed, idle, pages: changed.postBodies };
+    });
   } finally {
     await site.close();
   }

@@ -19,7 +19,6 @@ export interface DomElement {
   removeAttribute(name: string): void;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
-  cloneNode(deep: boolean): DomElement;
   remove(): void;
 }
 

@@ -26,10 +26,12 @@ export function canBePipeTable(table: DomElement): boolean {
 
 const KEPT_ATTRIBUTES = new Set(['href', 'src', 'alt', 'title', 'colspan', 'rowspan', 'align', 'scope']);
 
-/** An HTML table goes into the archive verbatim: only harmless attributes, absolute URLs, no blank lines. */
+/**
+ * An HTML table goes into the archive verbatim: only harmless attributes, absolute URLs, no blank
+ * lines. Cleans the node in place (turndown is done with it; cloning throws on odd tag names).
+ */
 export function cleanTableHtml(table: DomElement, baseUrl: string, removed: readonly string[]): string {
-  const copy = table.cloneNode(true);
-  for (const element of [copy, ...Array.from(copy.querySelectorAll('*'))]) {
+  for (const element of [table, ...Array.from(table.querySelectorAll('*'))]) {
     if (removed.includes(element.nodeName.toLowerCase())) {
       element.remove();
       continue;
@@ -39,5 +41,5 @@ export function cleanTableHtml(table: DomElement, baseUrl: string, removed: read
       else if (name === 'href' || name === 'src') element.setAttribute(name, absoluteUrl(value, baseUrl));
     }
   }
-  return copy.outerHTML.replace(/\n[ \t]*(?=\n)/g, '').replace(/\n{2,}/g, '\n');
+  return table.outerHTML.replace(/\n[ \t]*(?=\n)/g, '').replace(/\n{2,}/g, '\n');
 }
