@@ -26,8 +26,10 @@ export interface Throughput {
   floor: number;
   cabsync: number;
   readability: number;
-  /** Pages cabsync did not take for a post (should be 0). */
+  /** Fixture pages left out because cabsync does not take them for posts (alias, listing, empty, truncated pages). */
   notPosts: number;
+  /** Post pages where Readability threw or found no article. */
+  readabilityFailures: number;
 }
 
 const PAGES_DIR = new URL('../fixtures/pages/', import.meta.url);
@@ -58,16 +60,25 @@ const PIPELINES: Record<'floor' | 'cabsync' | 'readability', Pipeline> = {
     return extracted.kind === 'post' ? toPost(extracted) : undefined;
   },
   readability: (page) => {
-    const { document } = parseHTML(page.html);
-    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
+    const article = readabilityArticle(page.html);
     // Same Markdown style as cabsync, without its site rules.
-    return new TurndownService(TURNDOWN_OPTIONS).use(gfm).turndown(article?.content ?? '');
+    return article === undefined ? undefined : new TurndownService(TURNDOWN_OPTIONS).use(gfm).turndown(article);
   },
 };
 
-/** Measures the three pipelines on `pages`: one warm-up pass each, then `rounds` timed passes. */
-export function measureThroughput(pages: PageInput[], rounds = 3): Throughput {
-  const notPosts = pages.filter((page) => PIPELINES.cabsync(page) === undefined).length;
+function readabilityArticle(html: string): string | undefined {
+  try {
+    const { document } = parseHTML(html);
+    return new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse()?.content ?? undefined;
+  } catch {
+    return undefined; // counted as a failure by measureThroughput, timed like any page
+  }
+}
+
+/** Measures the three pipelines on the post pages of `input`: one warm-up pass each, then `rounds` timed passes. */
+export function measureThroughput(input: PageInput[], rounds = 3): Throughput {
+  const pages = input.filter((page) => PIPELINES.cabsync(page) !== undefined);
+  const readabilityFailures = pages.filter((page) => PIPELINES.readability(page) === undefined).length;
   for (const run of Object.values(PIPELINES)) pages.forEach(run);
   const best = { floor: Infinity, cabsync: Infinity, readability: Infinity };
   for (let round = 0; round < rounds; round += 1) {
@@ -84,6 +95,7 @@ export function measureThroughput(pages: PageInput[], rounds = 3): Throughput {
     floor: rate(best.floor),
     cabsync: rate(best.cabsync),
     readability: rate(best.readability),
-    notPosts,
+    notPosts: input.length - pages.length,
+    readabilityFailures,
   };
 }

@@ -163,6 +163,14 @@ describe('the chrome table', () => {
     for (const rule of rules) expect(rule.what && rule.why).toBeTruthy();
   });
 
+  it('removes chrome that broken markup pulled into the body', () => {
+    for (const broken of ['<table><A</table>', '<p><p><table><!</table></p></p>']) {
+      const page = post(extractPage(seedWith(['<p>Meeting adjourned.</p>', `<p>Meeting adjourned.</p>${broken}`]), SEED_URL));
+      for (const chrome of ['Latest releases', 'Related posts', 'Edit this page', 'voluntary gathering']) expect(page.contentHtml).not.toContain(chrome);
+      expect(page.chromeRemoved['latest-releases']).toBe(1);
+    }
+  });
+
   it('flattens a pathologically deep page instead of overflowing the stack', () => {
     const deep = `${'<div>'.repeat(10_000)}deep${'</div>'.repeat(10_000)}`;
     const page = post(extractPage(seedWith(['<p>Meeting adjourned.</p>', `<p>Meeting adjourned.</p>${deep}`]), SEED_URL));

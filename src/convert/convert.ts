@@ -68,8 +68,9 @@ export function normalizeMarkdown(markdown: string): string {
   for (const line of markdown.replace(/\r\n?/g, '\n').split('\n')) {
     const marker = FENCE.exec(line)?.[1];
     if (fence !== undefined) {
-      lines.push(line);
-      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
+      const closes = marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
+      lines.push(closes ? line.trimEnd() : line);
+      if (closes) fence = undefined;
       continue;
     }
     if (marker) fence = marker;

@@ -76,7 +76,7 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'lineBreak',
     filter: is('BR'),
     replacement: (_content, node) => (hasTextAfter(node) ? '\\\n' : ''),
-    why: 'a backslash hard break leaves no trailing spaces; a break ending a block is dropped',
+    why: 'a backslash hard break leaves no trailing spaces; breaks with no text after them are dropped',
   },
   {
     key: 'blockquote',
@@ -221,7 +221,7 @@ function balancedBrackets(text: string): boolean {
 
 function hasTextAfter(node: DomElement): boolean {
   for (let next = node.nextSibling; next; next = next.nextSibling) {
-    if (next.nodeName === 'BR' || (next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG') return true;
+    if ((next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG') return true;
   }
   return false;
 }

@@ -22,18 +22,24 @@ export interface ChromeRule {
   why: string;
 }
 
-/** Where a group of rules applies: page groups run on the whole document, `body` inside the chosen content. */
+/**
+ * Where chrome lives. `body` rules always run inside the chosen body; the others run on the whole
+ * document of a page without the site layout, and inside the body when chrome was pulled into it.
+ */
 export type ChromeRegion = 'header' | 'side' | 'footer' | 'body';
 
-// Texts that belong to chrome whatever the markup around them (older layouts, hand-made mirrors).
 // Boxes of the side column: `.mb-4` blocks on the live site, cards on some builds, `aside` blocks elsewhere.
-const SIDE_BOXES = 'main .col > div, aside > div, aside > section, aside.widget';
+// Selectors do not start from `main`: inside the body (where broken markup can pull chrome) a scoped
+// query only sees descendants of the body.
+const SIDE_BOXES = '.col > div, aside > div, aside > section, aside.widget';
+// Text that belongs to chrome whatever the markup around it (older layouts, hand-made mirrors).
 const ABOUT_SENTENCE = /^The Certification Authority Browser Forum \(CA\/Browser Forum\) is a voluntary gathering/;
 
 /**
  * On a page with the site layout the post is `#content` and nothing else, so everything around it
  * (header, breadcrumbs, side column, footer) goes in one step and is counted once under this id.
- * The header, side and footer rules below serve pages without that layout (older layouts, mirrors).
+ * The header, side and footer rules below serve pages without that layout (older layouts, mirrors)
+ * and bodies that broken markup filled with chrome (see PULLED_IN_CHROME).
  */
 export const OUTSIDE_CONTENT: ChromeRule = {
   id: 'outside-content',
@@ -41,6 +47,13 @@ export const OUTSIDE_CONTENT: ChromeRule = {
   what: 'everything outside the site layout\'s `#content`: header, breadcrumbs, side column, footer',
   why: 'the layout puts the post, and only the post, in #content',
 };
+
+/**
+ * Chrome containers that can only be inside the body when broken markup (an unclosed table, a tag
+ * cut in half) pulled the rest of the page into it. When the body holds one, the header, side and
+ * footer rules run inside the body too; otherwise that costly pass is skipped.
+ */
+export const PULLED_IN_CHROME = '.col, footer, aside, nav, #searchModal';
 
 /** The chrome table. */
 export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>> = {
@@ -63,13 +76,13 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
   side: [
     {
       id: 'side-menu',
-      selector: 'main .col > .mb-4.mt-2:has(.menu, ul)',
+      selector: '.col > .mb-4.mt-2:has(.menu, ul)',
       what: 'section menu in the side column (non-post pages)',
       why: 'navigation',
     },
     {
       id: 'search-box',
-      selector: 'main .col > div:has(input[type="search"], #search), .input-group:has(input[type="search"]), aside:has(input[type="search"])',
+      selector: '.col > div:has(input[type="search"], #search), .input-group:has(input[type="search"]), aside:has(input[type="search"])',
       what: 'search box',
       why: 'site search UI',
     },
@@ -96,12 +109,12 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
     },
     {
       id: 'release-unavailable',
-      selector: 'main .col p, aside p',
+      selector: '.col p, aside p',
       text: /^Unable to retrieve latest release information/,
       what: 'fallback text of the "Latest releases" box when GitHub was unreachable at build time',
       why: 'build-time noise',
     },
-    { id: 'side-column', selector: 'main > .col, main > .row > .col, aside, #secondary, #sidebar, .widget-area', what: 'the side column itself', why: 'holds only the boxes above' },
+    { id: 'side-column', selector: 'main > .col, .row > .col, aside, #secondary, #sidebar, .widget-area', what: 'the side column itself', why: 'holds only the boxes above' },
   ],
   footer: [
     { id: 'edit-page', selector: 'footer a, a.btn', text: /^Edit this page$/, what: '"Edit this page" link to the source on GitHub', why: 'site tooling' },
@@ -113,9 +126,9 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
     { id: 'title-block', selector: '.border-bottom:has(> h1)', what: 'the `<h1>` title block at the top of `#content`', why: 'the title goes to front matter' },
     {
       id: 'heading-anchor',
-      selector: 'h1 > a[href^="#"], h2 > a[href^="#"], h3 > a[href^="#"], h4 > a[href^="#"], h5 > a[href^="#"], h6 > a[href^="#"]',
+      selector: 'a[href^="#"]',
       text: /^[#¶§🔗]?$/u,
-      what: 'goldmark heading anchor link ("#" after the heading text)',
+      what: 'goldmark heading anchor link ("#" after the heading text), or any in-page link with no other text',
       why: 'a rendering aid; Markdown headings have none',
     },
     {

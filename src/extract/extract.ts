@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { CHROME_RULES, OUTSIDE_CONTENT, type ChromeRegion } from './chrome-rules.js';
+import { CHROME_RULES, OUTSIDE_CONTENT, PULLED_IN_CHROME, type ChromeRegion } from './chrome-rules.js';
 import { removeChrome } from './chrome.js';
 import { classifyPage, isPostPath } from './classify.js';
 import { findContent, hasContent, type ContentRoot } from './content.js';
@@ -54,6 +54,7 @@ export type ExtractedPost = Extract<Extracted, { kind: 'post' }>;
 
 // Without the site layout, page chrome is removed before the body is looked for; body chrome always after.
 const PAGE_REGIONS: readonly ChromeRegion[] = ['header', 'side', 'footer'];
+const ALL_RULES = [...PAGE_REGIONS, 'body' as const].flatMap((region) => CHROME_RULES[region]);
 
 /**
  * Extracts one fetched page: a post (metadata, body HTML without chrome), an alias, a listing,
@@ -106,7 +107,9 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
   const chromeRemoved: Record<string, number> = {};
   const content = layoutContent($, layoutElement, chromeRemoved) ?? fallbackContent($, chromeRemoved);
   if (!content) return { kind: 'failed', url, reason: 'no credible content: no #content, main, article or block of text' };
-  removeChrome($, CHROME_RULES.body, chromeRemoved, content.root);
+  // Broken markup can pull the side column or footer into the body: then every rule runs there.
+  const pulledIn = content.via === '#content' && content.root.find(PULLED_IN_CHROME).length > 0;
+  removeChrome($, pulledIn ? ALL_RULES : CHROME_RULES.body, chromeRemoved, content.root);
 
   let text: string | undefined;
   const bodyText = (): string => (text ??= textOf(content.root[0]!));

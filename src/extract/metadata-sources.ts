@@ -55,7 +55,7 @@ export const METADATA_SOURCES: Readonly<Record<MetaField, FieldSources>> = {
   tags: {
     pick: 'union',
     sources: [
-      { id: 'tags-box', from: 'texts', selector: 'main .col a[href*="/tags/"], aside a[href*="/tags/"]', why: 'the Tags box is on every post page' },
+      { id: 'tags-box', from: 'texts', selector: '.col a[href*="/tags/"], aside a[href*="/tags/"]', why: 'the Tags box is on every post page' },
       { id: 'article:tag', from: 'meta', name: 'article:tag', why: 'newer builds only, first six tags' },
       { id: 'hint', from: 'hint', why: 'tags of a listing entry' },
     ],

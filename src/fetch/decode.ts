@@ -60,11 +60,24 @@ export function decodeBody(raw: Buffer, headers: Record<string, string | string[
     return { ok: false, error: `unknown charset ${charset}` };
   }
   try {
-    const text = textDecoder.decode(body);
+    const decoded = textDecoder.decode(body);
+    const text = textDecoder.encoding === 'windows-1252' ? fixWindows1252(decoded) : decoded;
     return contentType === undefined ? { ok: true, text } : { ok: true, text, contentType };
   } catch {
     return { ok: false, error: `invalid ${charset} bytes in body` };
   }
+}
+
+// Bytes 0x80–0x9F of windows-1252 (which the labels latin1 and iso-8859-1 also name), per the WHATWG
+// index; the five bytes it leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) stay as they are.
+const WINDOWS_1252_C1 = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8DŽ\x8F\x90‘’“”•–—˜™š›œ\x9DžŸ';
+
+/**
+ * Node 20.18.3+ decodes windows-1252 as Latin-1, so 0x93 comes out as the control U+0093 instead
+ * of “ (nodejs/node#60888). Maps the C1 range to what the bytes mean; a no-op on a correct decoder.
+ */
+export function fixWindows1252(text: string): string {
+  return text.replace(/[\x80-\x9f]/g, (char) => WINDOWS_1252_C1[char.charCodeAt(0) - 0x80]!);
 }
 
 /** The charset parameter of a Content-Type header. */

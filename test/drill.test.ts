@@ -1,0 +1,338 @@
+// The fault and hostile-input drill (issue 6, section 3): the real pipeline against the fixture site
+// with every fault kind on, hostile pages, a hostile archive, and a disk that refuses writes.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmod, chown, lstat, mkdir, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { sync } from '../src/sync/sync.js';
+import { resolveSyncOptions, type SyncOptions } from '../src/sync/options.js';
+import { loadArchive, urlPathKey } from '../src/archive/load.js';
+import { parsePost } from '../src/archive/post.js';
+import { WriteError } from '../src/errors.js';
+import type { FaultSpec, SitePost } from '../fixtures/site/server.js';
+import { defaultPosts } from '../fixtures/site/content.js';
+import { renderPostPage } from '../fixtures/site/render.js';
+import { postPath } from '../fixtures/site/util.js';
+import { seededArchive, tempDir } from './helpers/tmp.js';
+import { fixtureSite, FAST_FETCH } from './helpers/site.js';
+import { CLI, type CliResult } from './helpers/cli.js';
+
+const SEEDS = {
+  fixed: 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md',
+  faulty: 'posts/2021/2021-10-07-2021-10-07-minutes-of-the-code-signing-certificate-working-group.md',
+  third: 'posts/2023/2023-11-02-2023-11-02-minutes-of-the-code-signing-certificate-working-group.md',
+  fourth: 'posts/2022/2022-09-22-2022-09-22-minutes-of-the-code-signing-certificate-working-group.md',
+};
+/** A file's text with links reduced to their text: an update that only restores lost links leaves it equal. */
+const withoutLinks = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s*\([^)]*\)/g, '');
+
+function options(site: string, archive: string, extra: Partial<SyncOptions> = {}): SyncOptions {
+  return { ...resolveSyncOptions({ site, archive, rate: 0 }), fetch: FAST_FETCH, ...extra };
+}
+
+/** Every entry under `dir` (symbolic links not followed): relative path → bytes, or `-> target` for a link. */
+async function tree(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at, { withFileTypes: true }).catch(() => [])) {
+      const full = join(at, entry.name);
+      if (entry.isSymbolicLink()) out.set(relative(dir, full), `-> ${await readlink(full)}`);
+      else if (entry.isDirectory()) await walk(full);
+      else out.set(relative(dir, full), (await readFile(full)).toString('latin1'));
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** Every Markdown file of the archive parses, and no temp file is left. */
+async function expectWhole(archive: string): Promise<void> {
+  const files = [...(await tree(archive)).entries()];
+  expect(files.filter(([path]) => path.endsWith('.tmp'))).toEqual([]);
+  for (const [path, bytes] of files.filter(([p]) => p.endsWith('.md'))) {
+    expect({ path, ok: parsePost(Buffer.from(bytes, 'latin1').toString('utf8')).ok }).toEqual({ path, ok: true });
+  }
+}
+
+const urlOf = (site: { url: string }, post: Pick<SitePost, 'date' | 'slug'>) => `${site.url}${postPath(post)}`;
+
+describe('every fault of the fixture site in one sync', () => {
+  it('writes every healthy post, retries or reports every faulty URL, and loses nothing', async () => {
+    const archive = await seededArchive();
+    const before = await tree(archive);
+    const posts = defaultPosts();
+    const [, faultySeed] = posts;
+    const [slow, limited, busy, resetting, stalled, cut, looping, oversize, image, down, unreachable] = posts.slice(4);
+    const at = (post: SitePost | undefined) => postPath(post!);
+    const transient: FaultSpec[] = [
+      { path: at(slow), kind: 'latency', ms: 300 },
+      { path: at(limited), kind: '429', retryAfter: 1, times: 1 },
+      { path: at(busy), kind: '503', times: 2 },
+      { path: at(resetting), kind: 'reset', times: 2 },
+      { path: at(stalled), kind: 'stall', ms: 4_000, times: 1 },
+      { path: at(cut), kind: 'truncate', times: 1 },
+      // Discovery sources meet faults too, and must come through.
+      { path: '/sitemap.xml', kind: 'reset', times: 1 },
+      { path: '/posts/page/2/', kind: '503', times: 1 },
+      { path: '/posts/index.xml', kind: 'truncate', times: 1 },
+    ];
+    const permanent: [SitePost | undefined, FaultSpec['kind'], RegExp][] = [
+      [looping, 'redirect-loop', /redirect/i],
+      [oversize, 'oversize', /larger than 1048576 bytes/],
+      [image, 'wrong-type', /wrong content type image\/png/],
+      [faultySeed, 'bad-utf8', /invalid utf-8 bytes/],
+      [down, '503', /HTTP 503/],
+      [unreachable, 'reset', /ECONNRESET|reset/i],
+    ];
+    const faults = [...transient, ...permanent.map(([post, kind]): FaultSpec => ({ path: at(post), kind, bytes: 3 * 1024 * 1024 }))];
+    const site = await fixtureSite({ posts, faults });
+
+    const report = await sync(options(site.url, archive, { fetch: { ...FAST_FETCH, maxBytes: 1024 * 1024 } }));
+    const failed = new Map(report.failed.map((f) => [f.url, f.error]));
+    expect([...failed.keys()].sort()).toEqual(permanent.map(([post]) => urlOf(site, post!)).sort());
+    for (const [post, , cause] of permanent) expect(failed.get(urlOf(site, post!))).toMatch(cause);
+    expect(report.missingUpstream).toEqual([]);
+
+    const index = await loadArchive(archive);
+    expect(index.malformed).toEqual([]);
+    const healthy = posts.filter((post) => !permanent.some(([p]) => p === post));
+    for (const post of healthy) expect(index.byUrlPath.has(urlPathKey(postPath(post))), postPath(post)).toBe(true);
+    const after = await tree(archive);
+    for (const [path, bytes] of before) {
+      if (!report.updated.includes(path)) expect(after.get(path), path).toBe(bytes);
+      else expect(withoutLinks(after.get(path)!), path).toBe(withoutLinks(bytes));
+    }
+    expect(report.updated).toEqual([SEEDS.fixed]);
+    await expectWhole(archive);
+
+    // The site heals: the next sync writes what was missing and nothing fails.
+    site.setFaults([]);
+    const healed = await sync(options(site.url, archive));
+    expect(healed.failed).toEqual([]);
+    expect(healed.added).toHaveLength(permanent.length - 1);
+    expect((await tree(archive)).get(SEEDS.faulty)).toBe(before.get(SEEDS.faulty));
+  }, 60_000);
+});
+
+// Characters of windows-1252 above 0x7F that are not Latin-1: the ones a real page uses.
+const CP1252: Record<string, number> = { '€': 0x80, '…': 0x85, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '–': 0x96, '—': 0x97 };
+
+/** Encodes HTML as windows-1252; anything it cannot hold becomes a character reference. */
+function encodeCp1252(html: string): Buffer {
+  const bytes: number[] = [];
+  for (const char of html) {
+    const code = char.codePointAt(0)!;
+    if (CP1252[char] !== undefined) bytes.push(CP1252[char]!);
+    else if (code < 0x80 || (code >= 0xa0 && code <= 0xff)) bytes.push(code);
+    else bytes.push(...Buffer.from(`&#${code};`, 'latin1'));
+  }
+  return Buffer.from(bytes);
+}
+
+const HOSTILE_TITLE = `- "Ballot": 'SC-1' #not-a-comment & *alias !tag %x @y \`code\` | > {a: b} [c] ---\n... *em* _u_ [link](javascript:x) <b>`;
+const ACCENTS = 'Café résumé naïve — “quoted” ’tis';
+
+const HOSTILE_BODY = `<p>Before the hostile bits.</p>
+<script>alert("script")</script>
+<iframe src="https://evil.example/frame"></iframe>
+<style>body { display: none }</style>
+<p onclick="alert('click')">Clickable paragraph</p>
+<img src="/uploads/pic.png" onerror="alert('error')" alt="a picture">
+<p><a href="javascript:alert('js')">javascript link</a>, <a href=" JaVaScRiPt:alert('mixed')">mixed case</a>,
+<a href="jav&#x09;ascript:alert('tab')">tab inside</a>, <a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data link</a>,
+<img src="data:image/svg+xml,&lt;svg onload=alert(1)&gt;" alt="data image"> and <a href="https://example.org/ok">a good link</a>.</p>
+<svg><script>alert("svg")</script></svg>
+<p>A text mention: &lt;script&gt;alert("text")&lt;/script&gt; and &lt;img src=x onerror=alert(1)&gt;</p>
+<form action="javascript:alert('form')"><input value="x"></form>
+<p>After the hostile bits.</p>`;
+
+describe('hostile pages', () => {
+  it('converts each safely or reports it; nothing lands outside the archive; nothing hangs', async () => {
+    const root = await tempDir();
+    const archive = join(root, 'a', 'b', 'c', 'archive');
+    const base = { author: 'Mallory', tags: ['Ballots'], aliases: [], date: '2024-05-06T10:00:00+00:00' };
+    const post = (slug: string, title: string, bodyHtml: string): SitePost => ({ ...base, slug, title, bodyHtml });
+    const posts = {
+      scripts: post('scripts', 'Scripts and handlers', HOSTILE_BODY),
+      title: post('metacharacters', HOSTILE_TITLE, '<p>The title is the attack.</p>'),
+      slug: post('..%2F..%2F..%2Fescape', '../../../../escape/../x', '<p>The slug climbs out.</p>'),
+      huge: post('fifty-megabytes', 'Fifty megabytes', '<p>Never seen whole.</p>'),
+      deep: post('deep', 'Deep divs', `${'<div>'.repeat(10_000)}<p>deep text</p>${'</div>'.repeat(10_000)}`),
+      quotes: post('deep-quotes', 'Deep quotes', `${'<blockquote>'.repeat(10_000)}quoted text${'</blockquote>'.repeat(10_000)}`),
+      header: post('windows-1252', 'Charset in the header', `<p>${ACCENTS}</p>`),
+      meta: post('latin-1', 'Charset in a meta tag', `<p>${ACCENTS}</p>`),
+    };
+    const site = await fixtureSite({
+      posts: Object.values(posts),
+      faults: [{ path: postPath(posts.huge), kind: 'oversize', bytes: 50 * 1024 * 1024 }],
+    });
+    const page = (p: SitePost) => renderPostPage(p, site.url, []);
+    // The server decodes %2F before routing: serve the page where the request lands.
+    site.setRawPage(decodeURIComponent(postPath(posts.slug)), { body: page(posts.slug) });
+    site.setRawPage(postPath(posts.header), {
+      body: encodeCp1252(page(posts.header).replace('<meta charset="utf-8">', '')),
+      headers: { 'content-type': 'text/html; charset=windows-1252' },
+    });
+    site.setRawPage(postPath(posts.meta), {
+      body: encodeCp1252(page(posts.meta).replace('<meta charset="utf-8">', '<meta charset="iso-8859-1">')),
+      headers: { 'content-type': 'text/html' },
+    });
+
+    const report = await sync(options(site.url, archive, { fetch: { ...FAST_FETCH, bodyTimeoutMs: 10_000 } }));
+    const index = await loadArchive(archive);
+    // The report's changes carry each written file's URL; the slug need not match the title.
+    const fileOf = (p: SitePost) => index.byPath.get(report.changes.find((c) => c.url === urlOf(site, p))?.path ?? '');
+    const failed = new Map(report.failed.map((f) => [f.url, f.error]));
+    expect(failed.get(urlOf(site, posts.huge))).toMatch(/larger than 10485760 bytes/);
+    // Memory stays bounded: the client stopped reading long before 50 MB.
+    const hugeBytes = site.log.filter((e) => e.path === postPath(posts.huge)).reduce((sum, e) => sum + e.bytes, 0);
+    expect(hugeBytes).toBeLessThan(20 * 1024 * 1024);
+    // 10,000 levels deep: converted (text kept) or reported, never a stack overflow or a hang.
+    for (const [p, text] of [[posts.deep, 'deep text'], [posts.quotes, 'quoted text']] as const) {
+      if (failed.has(urlOf(site, p))) continue;
+      expect(fileOf(p)?.post.body, p.slug).toContain(text);
+    }
+    for (const p of [posts.scripts, posts.title, posts.slug, posts.header, posts.meta]) expect(fileOf(p), p.slug).toBeDefined();
+
+    expect(fileOf(posts.title)!.post.frontMatter.title).toBe(HOSTILE_TITLE.replace(/\s+/g, ' '));
+    for (const p of [posts.header, posts.meta]) expect(fileOf(p)!.post.body).toContain('Café résumé naïve — “quoted” ’tis');
+    const scripts = fileOf(posts.scripts)!.post.body;
+    expect(scripts).toContain('Before the hostile bits.');
+    expect(scripts).toContain('After the hostile bits.');
+    expect(scripts).toContain('[a good link](https://example.org/ok)');
+    // A mention of a tag in the text must stay text: escaped, so no Markdown renderer runs it.
+    expect(scripts).toContain('alert("text")');
+    // The Markdown bodies (the hostile title is data in the YAML, checked above), escaped text aside.
+    for (const { path, post } of index.entries) {
+      const live = post.body.replace(/\\<[^>\n]*>?/g, '');
+      expect(live, path).not.toMatch(/<script|<iframe|<style|<svg|<form|onclick|onerror|onload|javascript:|\]\(\s*data:/i);
+    }
+    expect(index.malformed).toEqual([]);
+    // Nothing outside the archive: the only files under the test's folder are the archive's.
+    for (const path of (await tree(root)).keys()) expect(path.startsWith('a/b/c/archive/'), path).toBe(true);
+    await expectWhole(archive);
+  }, 60_000);
+});
+
+describe('hostile archive', () => {
+  it('reports a broken, linked, read-only or huge file, leaves it byte-identical, and goes on', async () => {
+    const archive = await seededArchive();
+    const outside = await tempDir('cabsync-outside-');
+    const outsideFile = join(outside, 'target.md');
+    await writeFile(outsideFile, '---\ntitle: outside\ndate: 2024-01-15\n---\nnot the archive\n');
+    const hostile = {
+      broken: SEEDS.third,
+      readOnly: SEEDS.fixed,
+      // Where the sync would write two of the site's new posts, and a year folder it would write into.
+      linked: 'posts/2024/2024-01-15-welcome-to-the-new-ca-browser-forum-website.md',
+      huge: 'posts/2025/2025-08-26-ballot-sc-089-mass-revocation-planning.md',
+      linkedDir: 'posts/2019',
+    };
+    await writeFile(join(archive, hostile.broken), '---\ntitle: [unclosed\ndate: : :\n---\nbody\n');
+    await chmod(join(archive, hostile.readOnly), 0o444);
+    await mkdir(join(archive, 'posts/2024'));
+    await symlink(outsideFile, join(archive, hostile.linked));
+    await mkdir(join(archive, 'posts/2025'));
+    await writeFile(join(archive, hostile.huge), `---\ntitle: Huge\ndate: 2025-08-26\n---\n${'x'.repeat(6 * 1024 * 1024)}\n`);
+    await symlink(outside, join(archive, hostile.linkedDir));
+    const before = await tree(archive);
+    const outsideBefore = await tree(outside);
+
+    const site = await fixtureSite();
+    const report = await sync(options(site.url, archive));
+    const malformed = new Map(report.malformed.map((m) => [m.path, m.reason]));
+    expect(malformed.get(hostile.broken)).toMatch(/invalid YAML/);
+    expect(malformed.get(hostile.linked)).toMatch(/symbolic link/);
+    expect(malformed.get(hostile.linkedDir)).toMatch(/symbolic link/);
+    expect(malformed.get(hostile.huge)).toMatch(/too large/);
+    expect(report.failed).toContainEqual({ url: expect.stringContaining('/2022/11/03/'), error: `${hostile.readOnly} is read-only: left untouched` });
+
+    const after = await tree(archive);
+    for (const path of Object.values(hostile)) expect(after.get(path), path).toBe(before.get(path));
+    expect((await lstat(join(archive, hostile.readOnly))).mode & 0o777).toBe(0o444);
+    expect(await tree(outside)).toEqual(outsideBefore);
+    // The site's posts that belong where a hostile file sits are reported, or written elsewhere in the archive.
+    const failed = new Set(report.failed.map((f) => f.url));
+    const blocked = site.posts.filter((p) => /^(2023-11-02|2024-01-15|2025-08-26|2019-)/.test(p.date));
+    expect(blocked).toHaveLength(5);
+    for (const post of blocked) {
+      const written = report.changes.find((c) => c.url === urlOf(site, post))?.path;
+      expect(failed.has(urlOf(site, post)) || (written !== undefined && !Object.values(hostile).some((h) => written.startsWith(h))), post.slug).toBe(true);
+    }
+    // The sync went on: every other post of the site is in the archive.
+    const index = await loadArchive(archive);
+    for (const post of site.posts.filter((p) => !blocked.includes(p))) expect(index.byUrlPath.has(urlPathKey(postPath(post))), post.slug).toBe(true);
+    await expectWhole(archive);
+  }, 60_000);
+});
+
+/** Runs the built CLI under a command prefix (another user, a mount namespace…). */
+function runWrapped(prefix: string[], args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const [command, ...rest] = [...prefix, process.execPath, CLI, ...args];
+    const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const IS_ROOT = process.getuid?.() === 0;
+/** A tiny tmpfs needs a private mount namespace: root in a sandbox that allows `unshare -m`. */
+const CAN_MOUNT = IS_ROOT && spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=4k tmpfs /mnt'], { stdio: 'ignore' }).status === 0;
+
+describe('a disk that refuses writes', () => {
+  it('stops with a WriteError naming the file when a folder is a file (ENOTDIR), nothing half-written', async () => {
+    const archive = await tempDir();
+    await mkdir(join(archive, 'posts'));
+    await writeFile(join(archive, 'posts', '2024'), 'a file where a folder must be\n');
+    const site = await fixtureSite();
+    const error = await sync(options(site.url, archive)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WriteError);
+    expect((error as WriteError).message).toMatch(/cannot write \S*posts\/2024\/2024-\S+\.md: .*(ENOTDIR|EEXIST)/);
+    await expectWhole(archive);
+    expect((await tree(archive)).has('.cabsync/lock')).toBe(false);
+  }, 60_000);
+
+  it('exits 1 naming the file on permission denied (EACCES), nothing half-written', async () => {
+    const archive = await tempDir();
+    await mkdir(join(archive, 'posts', '2024'), { recursive: true });
+    const site = await fixtureSite();
+    let prefix: string[] = [];
+    if (IS_ROOT) {
+      // Root writes through any mode bits: run the CLI as nobody, who owns all but posts/2024.
+      await chmod(archive, 0o755);
+      for (const dir of [archive, join(archive, 'posts')]) await chown(dir, 65534, 65534);
+      prefix = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+    } else {
+      await chmod(join(archive, 'posts', '2024'), 0o555);
+    }
+    const result = await runWrapped(prefix, ['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot write \S*posts\/2024\/2024-\S+\.md: .*(EACCES|permission denied)/i);
+    await chmod(join(archive, 'posts', '2024'), 0o755);
+    await expectWhole(archive);
+  }, 60_000);
+
+  it.skipIf(!CAN_MOUNT)('exits 1 naming the file on a full disk (ENOSPC, a 64 KB tmpfs), nothing half-written', async () => {
+    const work = await tempDir();
+    const archive = join(work, 'archive');
+    const copy = join(work, 'copy');
+    await mkdir(archive);
+    const site = await fixtureSite();
+    // The tmpfs lives only as long as the namespace: copy what the sync left before it goes.
+    const script = `mount -t tmpfs -o size=64k tmpfs "$1" && "$2" "$3" sync --site "$4" --archive "$1" --rate 0 2>"$5/stderr"; echo $? >"$5/code"; cp -a "$1" "$5/archive"`;
+    await mkdir(copy);
+    const result = await runWrapped([], []).catch(() => undefined);
+    void result;
+    const run = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', archive, process.execPath, CLI, site.url, copy], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(copy, 'code'), 'utf8').trim()).toBe('1');
+    expect(readFileSync(join(copy, 'stderr'), 'utf8')).toMatch(/cannot write \S*posts\/\d{4}\/\S+\.md: .*(ENOSPC|no space left)/i);
+    await expectWhole(join(copy, 'archive'));
+  }, 60_000);
+});
