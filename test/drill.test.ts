@@ -2,13 +2,11 @@
 // with every fault kind on, hostile pages, a hostile archive, and a disk that refuses writes.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { spawn, spawnSync } from 'node:child_process';
-import { chmod, chown, lstat, mkdir, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { chmod, chown, lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { sync } from '../src/sync/sync.js';
 import { resolveSyncOptions, type SyncOptions } from '../src/sync/options.js';
 import { loadArchive, urlPathKey } from '../src/archive/load.js';
-import { parsePost } from '../src/archive/post.js';
 import { WriteError } from '../src/errors.js';
 import type { FaultSpec, SitePost } from '../fixtures/site/server.js';
 import { defaultPosts } from '../fixtures/site/content.js';
@@ -16,43 +14,19 @@ import { renderPostPage } from '../fixtures/site/render.js';
 import { postPath } from '../fixtures/site/util.js';
 import { seededArchive, tempDir } from './helpers/tmp.js';
 import { fixtureSite, FAST_FETCH } from './helpers/site.js';
-import { CLI, type CliResult } from './helpers/cli.js';
+import { CLI } from './helpers/cli.js';
+import { CAN_MOUNT, encodeCp1252, expectWhole, IS_ROOT, run, tree } from './helpers/drill.js';
 
 const SEEDS = {
   fixed: 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md',
   faulty: 'posts/2021/2021-10-07-2021-10-07-minutes-of-the-code-signing-certificate-working-group.md',
   third: 'posts/2023/2023-11-02-2023-11-02-minutes-of-the-code-signing-certificate-working-group.md',
-  fourth: 'posts/2022/2022-09-22-2022-09-22-minutes-of-the-code-signing-certificate-working-group.md',
 };
 /** A file's text with links reduced to their text: an update that only restores lost links leaves it equal. */
 const withoutLinks = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s*\([^)]*\)/g, '');
 
 function options(site: string, archive: string, extra: Partial<SyncOptions> = {}): SyncOptions {
   return { ...resolveSyncOptions({ site, archive, rate: 0 }), fetch: FAST_FETCH, ...extra };
-}
-
-/** Every entry under `dir` (symbolic links not followed): relative path → bytes, or `-> target` for a link. */
-async function tree(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (at: string): Promise<void> => {
-    for (const entry of await readdir(at, { withFileTypes: true }).catch(() => [])) {
-      const full = join(at, entry.name);
-      if (entry.isSymbolicLink()) out.set(relative(dir, full), `-> ${await readlink(full)}`);
-      else if (entry.isDirectory()) await walk(full);
-      else out.set(relative(dir, full), (await readFile(full)).toString('latin1'));
-    }
-  };
-  await walk(dir);
-  return out;
-}
-
-/** Every Markdown file of the archive parses, and no temp file is left. */
-async function expectWhole(archive: string): Promise<void> {
-  const files = [...(await tree(archive)).entries()];
-  expect(files.filter(([path]) => path.endsWith('.tmp'))).toEqual([]);
-  for (const [path, bytes] of files.filter(([p]) => p.endsWith('.md'))) {
-    expect({ path, ok: parsePost(Buffer.from(bytes, 'latin1').toString('utf8')).ok }).toEqual({ path, ok: true });
-  }
 }
 
 const urlOf = (site: { url: string }, post: Pick<SitePost, 'date' | 'slug'>) => `${site.url}${postPath(post)}`;
@@ -93,6 +67,12 @@ describe('every fault of the fixture site in one sync', () => {
     expect([...failed.keys()].sort()).toEqual(permanent.map(([post]) => urlOf(site, post!)).sort());
     for (const [post, , cause] of permanent) expect(failed.get(urlOf(site, post!))).toMatch(cause);
     expect(report.missingUpstream).toEqual([]);
+    // Each transient fault was met, then retried to a healthy answer.
+    for (const spec of transient.filter((f) => f.times !== undefined)) {
+      const hits = site.log.filter((entry) => entry.path === spec.path);
+      expect(hits.length, spec.path).toBeGreaterThan(spec.times!);
+      expect(hits.at(-1)?.status, spec.path).toBe(200);
+    }
 
     const index = await loadArchive(archive);
     expect(index.malformed).toEqual([]);
@@ -114,21 +94,6 @@ describe('every fault of the fixture site in one sync', () => {
     expect((await tree(archive)).get(SEEDS.faulty)).toBe(before.get(SEEDS.faulty));
   }, 60_000);
 });
-
-// Characters of windows-1252 above 0x7F that are not Latin-1: the ones a real page uses.
-const CP1252: Record<string, number> = { '€': 0x80, '…': 0x85, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '–': 0x96, '—': 0x97 };
-
-/** Encodes HTML as windows-1252; anything it cannot hold becomes a character reference. */
-function encodeCp1252(html: string): Buffer {
-  const bytes: number[] = [];
-  for (const char of html) {
-    const code = char.codePointAt(0)!;
-    if (CP1252[char] !== undefined) bytes.push(CP1252[char]!);
-    else if (code < 0x80 || (code >= 0xa0 && code <= 0xff)) bytes.push(code);
-    else bytes.push(...Buffer.from(`&#${code};`, 'latin1'));
-  }
-  return Buffer.from(bytes);
-}
 
 const HOSTILE_TITLE = `- "Ballot": 'SC-1' #not-a-comment & *alias !tag %x @y \`code\` | > {a: b} [c] ---\n... *em* _u_ [link](javascript:x) <b>`;
 const ACCENTS = 'Café résumé naïve — “quoted” ’tis';
@@ -205,6 +170,7 @@ describe('hostile pages', () => {
     expect(scripts).toContain('alert("text")');
     // The Markdown bodies (the hostile title is data in the YAML, checked above), escaped text aside.
     for (const { path, post } of index.entries) {
+      expect(path).toMatch(/^posts\/2024\/2024-05-06-[a-z0-9-]+\.md$/);
       const live = post.body.replace(/\\<[^>\n]*>?/g, '');
       expect(live, path).not.toMatch(/<script|<iframe|<style|<svg|<form|onclick|onerror|onload|javascript:|\]\(\s*data:/i);
     }
@@ -263,27 +229,9 @@ describe('hostile archive', () => {
     // The sync went on: every other post of the site is in the archive.
     const index = await loadArchive(archive);
     for (const post of site.posts.filter((p) => !blocked.includes(p))) expect(index.byUrlPath.has(urlPathKey(postPath(post))), post.slug).toBe(true);
-    await expectWhole(archive);
+    await expectWhole(archive, Object.values(hostile));
   }, 60_000);
 });
-
-/** Runs the built CLI under a command prefix (another user, a mount namespace…). */
-function runWrapped(prefix: string[], args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const [command, ...rest] = [...prefix, process.execPath, CLI, ...args];
-    const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const IS_ROOT = process.getuid?.() === 0;
-/** A tiny tmpfs needs a private mount namespace: root in a sandbox that allows `unshare -m`. */
-const CAN_MOUNT = IS_ROOT && spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=4k tmpfs /mnt'], { stdio: 'ignore' }).status === 0;
 
 describe('a disk that refuses writes', () => {
   it('stops with a WriteError naming the file when a folder is a file (ENOTDIR), nothing half-written', async () => {
@@ -311,7 +259,7 @@ describe('a disk that refuses writes', () => {
     } else {
       await chmod(join(archive, 'posts', '2024'), 0o555);
     }
-    const result = await runWrapped(prefix, ['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
+    const result = await run([...prefix, process.execPath, CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot write \S*posts\/2024\/2024-\S+\.md: .*(EACCES|permission denied)/i);
     await chmod(join(archive, 'posts', '2024'), 0o755);
@@ -327,10 +275,8 @@ describe('a disk that refuses writes', () => {
     // The tmpfs lives only as long as the namespace: copy what the sync left before it goes.
     const script = `mount -t tmpfs -o size=64k tmpfs "$1" && "$2" "$3" sync --site "$4" --archive "$1" --rate 0 2>"$5/stderr"; echo $? >"$5/code"; cp -a "$1" "$5/archive"`;
     await mkdir(copy);
-    const result = await runWrapped([], []).catch(() => undefined);
-    void result;
-    const run = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', archive, process.execPath, CLI, site.url, copy], { encoding: 'utf8' });
-    expect(run.status).toBe(0);
+    const result = await run(['unshare', '-m', 'sh', '-c', script, 'sh', archive, process.execPath, CLI, site.url, copy]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(readFileSync(join(copy, 'code'), 'utf8').trim()).toBe('1');
     expect(readFileSync(join(copy, 'stderr'), 'utf8')).toMatch(/cannot write \S*posts\/\d{4}\/\S+\.md: .*(ENOSPC|no space left)/i);
     await expectWhole(join(copy, 'archive'));

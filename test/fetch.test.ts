@@ -58,6 +58,12 @@ describe('decodeBody', () => {
     expect(decodeBody(Buffer.from('<p>café</p>'), { 'content-type': 'text/html; charset=UTF-8' }, '/x/', 1e6)).toMatchObject({ ok: true, text: '<p>café</p>' });
     expect(decodeBody(Buffer.from(html, 'latin1'), { 'content-type': 'text/html' }, '/x/', 1e6)).toMatchObject({ ok: true, text: expect.stringContaining('café') });
   });
+  it('decodes bytes 0x80–0x9F of windows-1252 (and its alias iso-8859-1) as the WHATWG index says', () => {
+    const bytes = Buffer.from([0x93, 0x80, 0x20, 0x96, 0x20, 0x85, 0x94, 0x9f, 0x81]);
+    for (const charset of ['windows-1252', 'iso-8859-1', 'latin1']) {
+      expect(decodeBody(bytes, { 'content-type': `text/html; charset=${charset}` }, '/x/', 1e6)).toMatchObject({ ok: true, text: '“€ – …”Ÿ\x81' });
+    }
+  });
   it('undoes gzip and brotli, and gunzips a .xml.gz file', () => {
     expect(decodeBody(gzipSync('<p>hi</p>'), { 'content-encoding': 'gzip', 'content-type': 'text/html' }, '/x/', 1e6)).toMatchObject({ text: '<p>hi</p>' });
     expect(decodeBody(brotliCompressSync('<p>hi</p>'), { 'content-encoding': 'br', 'content-type': 'text/html' }, '/x/', 1e6)).toMatchObject({ text: '<p>hi</p>' });

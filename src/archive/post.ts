@@ -44,7 +44,8 @@ export function parsePost(text: string): ParseResult {
   if (rest[afterClose] === '\n') afterClose += 1;
   let data: unknown;
   try {
-    data = parse(yamlText, { version: '1.2', uniqueKeys: true, prettyErrors: false });
+    // A copy, so the parsed values do not keep the whole file's text alive (V8 sliced strings).
+    data = parse(Buffer.from(yamlText).toString(), { version: '1.2', uniqueKeys: true, prettyErrors: false });
   } catch (error) {
     const message = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
     return { ok: false, reason: `invalid YAML in front matter: ${message}` };

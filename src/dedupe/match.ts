@@ -18,30 +18,32 @@ export interface Incoming {
 
 interface Fingerprinted {
   entry: ArchiveEntry;
-  fingerprint: Fingerprint;
+  /** Computed on first comparison: most archive posts are never compared in a run. */
+  fingerprint?: Fingerprint;
   /** Near-duplicate signature, computed on first comparison (null: body too short). */
   signature?: Uint32Array | null;
 }
 
 /**
- * The archive index plus content lookups: normalized-content hash → posts and
- * day → posts with near-duplicate signatures. Wraps (does not copy) the
- * {@link ArchiveIndex}: {@link addToDedupeIndex} updates both.
+ * The archive index plus buckets for content comparison: posts by day and by normalized title.
+ * Fingerprints are computed lazily, only for the posts a page is compared with, so building the
+ * index costs no body processing and a run's fixed cost does not grow with the archive's text.
+ * Wraps (does not copy) the {@link ArchiveIndex}: {@link addToDedupeIndex} updates both.
  */
 export interface DedupeIndex {
   archive: ArchiveIndex;
-  byContentHash: Map<string, Fingerprinted[]>;
   byDay: Map<string, Fingerprinted[]>;
+  byTitle: Map<string, Fingerprinted[]>;
   byPath: Map<string, Fingerprinted>;
 }
 
 /** Why a page was found to be an archive post. */
 export type MatchReason = 'url' | 'date-title' | 'content' | 'near-duplicate';
 
-/** Builds the dedupe lookups over a loaded archive: one fingerprint per post, once. */
+/** Builds the dedupe lookups over a loaded archive: map insertions only, no body is read. */
 export function buildDedupeIndex(index: ArchiveIndex): DedupeIndex {
-  const dindex: DedupeIndex = { archive: index, byContentHash: new Map(), byDay: new Map(), byPath: new Map() };
-  for (const entry of index.entries) addFingerprint(dindex, entry);
+  const dindex: DedupeIndex = { archive: index, byDay: new Map(), byTitle: new Map(), byPath: new Map() };
+  for (const entry of index.entries) addBuckets(dindex, entry);
   return dindex;
 }
 
@@ -51,19 +53,23 @@ export function buildDedupeIndex(index: ArchiveIndex): DedupeIndex {
  */
 export function addToDedupeIndex(dindex: DedupeIndex, entry: ArchiveEntry): void {
   addToIndex(dindex.archive, entry);
-  addFingerprint(dindex, entry);
+  addBuckets(dindex, entry);
 }
 
-function addFingerprint(dindex: DedupeIndex, entry: ArchiveEntry): void {
+function addBuckets(dindex: DedupeIndex, entry: ArchiveEntry): void {
   const previous = dindex.byPath.get(entry.path);
   if (previous) {
-    pull(dindex.byContentHash, previous.fingerprint.contentHash, previous);
     pull(dindex.byDay, previous.entry.day, previous);
+    pull(dindex.byTitle, normalizeTitle(previous.entry.title), previous);
   }
-  const item = { entry, fingerprint: fingerprint(entry.post.body) };
+  const item: Fingerprinted = { entry };
   dindex.byPath.set(entry.path, item);
-  push(dindex.byContentHash, item.fingerprint.contentHash, item);
   push(dindex.byDay, entry.day, item);
+  push(dindex.byTitle, normalizeTitle(entry.title), item);
+}
+
+function fingerprintOf(item: Fingerprinted): Fingerprint {
+  return (item.fingerprint ??= fingerprint(item.entry.post.body));
 }
 
 /** The incoming page with its fingerprint and signature computed at most once. */
@@ -135,9 +141,13 @@ function byContent(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined 
   // Identical text alone is not enough: a recurring post (a cancelled meeting's notice, a template) repeats
   // word for word. It must also be near in date or carry the same title.
   const { day, title } = probe.incoming;
-  const near = day ? new Set([shiftDay(day, -1), day, shiftDay(day, 1)]) : new Set<string>();
-  const titleKey = normalizeTitle(title);
-  return dindex.byContentHash.get(print.contentHash)?.find((item) => near.has(item.entry.day) || normalizeTitle(item.entry.title) === titleKey)?.entry;
+  const candidates = [...(day ? daysAround(day).flatMap((d) => dindex.byDay.get(d) ?? []) : []), ...(dindex.byTitle.get(normalizeTitle(title)) ?? [])];
+  return candidates.find((item) => fingerprintOf(item).contentHash === print.contentHash)?.entry;
+}
+
+/** The day before, the day and the day after. */
+function daysAround(day: string): string[] {
+  return [...new Set([shiftDay(day, -1), day, shiftDay(day, 1)])];
 }
 
 function byNearDuplicate(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined {
@@ -145,7 +155,7 @@ function byNearDuplicate(dindex: DedupeIndex, probe: Probe): ArchiveEntry | unde
   const signature = day ? probe.signature() : undefined;
   if (!day || !signature) return undefined;
   let best: { entry: ArchiveEntry; score: number } | undefined;
-  for (const candidateDay of new Set([shiftDay(day, -1), day, shiftDay(day, 1)])) {
+  for (const candidateDay of daysAround(day)) {
     for (const item of dindex.byDay.get(candidateDay) ?? []) {
       item.signature ??= signatureOf(item.entry.post.body) ?? null;
       if (!item.signature) continue;

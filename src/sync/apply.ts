@@ -45,7 +45,9 @@ export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Ga
   return write(ctx, path, undefined, incoming.post, incoming);
 }
 
-async function write(ctx: ApplyContext, path: string, before: Post | undefined, after: Post, incoming: Incoming, reason?: string): Promise<Applied> {
+async function write(ctx: ApplyContext, path: string, archived: Post | undefined, after: Post, incoming: Incoming, reason?: string): Promise<Applied> {
+  // Archive bodies are read from disk on demand: take the old one before the file is replaced.
+  const before = archived && { frontMatter: archived.frontMatter, body: archived.body };
   const text = ctx.dryRun ? serializePost(after) : await writePost(ctx.archive, path, after);
   const entry: ArchiveEntry = { path, post: after, title: String(after.frontMatter.title ?? incoming.title), day: dayOf(String(after.frontMatter.date ?? '')) ?? incoming.day ?? '' };
   // The crawl's later pages must see this write, whether or not it reached the disk.
