@@ -29,7 +29,7 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
     replace: (...args) => escapeUnlessWordOrSpaced('_', args),
     why: 'emphasis, unless inside a word (`snake_case`) or between spaces',
   },
-  { pattern: /~(?=[^]*~)|(?<=~[^]*)~/g, replace: () => '\\~', why: 'two tildes make strikethrough' },
+  { pattern: /~/g, replace: (...args) => escapeIfRepeated('~', args), why: 'two tildes make strikethrough' },
   { pattern: /\[(?=\^|[^\]]*\](?:[([:]|$))/g, replace: () => '\\[', why: 'a link, reference or footnote when the `]` is followed by `(`, `[` or `:`' },
   { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
   { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
@@ -46,6 +46,11 @@ function escapeUnlessSpaced(char: string, args: Array<string | number>): string 
   return SPACE.test(at(text, offset - 1)) && SPACE.test(at(text, offset + 1)) ? char : `\\${char}`;
 }
 
+function escapeIfRepeated(char: string, args: Array<string | number>): string {
+  const text = String(args[args.length - 1]);
+  return text.indexOf(char) === text.lastIndexOf(char) ? char : `\\${char}`;
+}
+
 function escapeUnlessWordOrSpaced(char: string, args: Array<string | number>): string {
   const [offset, text] = args.slice(-2) as [number, string];
   const before = at(text, offset - 1);
@@ -54,8 +59,12 @@ function escapeUnlessWordOrSpaced(char: string, args: Array<string | number>): s
   return SPACE.test(before) && SPACE.test(after) ? char : `\\${char}`;
 }
 
+// Text without any character an escape looks at (most text) is returned as it is.
+const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=-]|^\d/;
+
 /** Escapes a text node's content with {@link TEXT_ESCAPES}. */
 export function escapeText(text: string): string {
+  if (!MAY_NEED_ESCAPE.test(text)) return text;
   let result = text;
   for (const { pattern, replace } of TEXT_ESCAPES) result = result.replace(pattern, replace);
   return result;

@@ -1,6 +1,6 @@
 import type TurndownService from 'turndown';
 import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl } from './escape.js';
-import { canBePipeTable, cleanTableHtml, isLoneCell } from './tables.js';
+import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, isHeadingRow, isLoneCell } from './tables.js';
 
 /** The slice of a DOM element (domino, inside turndown) the rules use. */
 export interface DomElement {
@@ -12,12 +12,15 @@ export interface DomElement {
   previousSibling: DomElement | null;
   childNodes: ArrayLike<DomElement>;
   children: ArrayLike<DomElement>;
+  /** Rows of a TABLE. */
+  rows?: ArrayLike<DomElement>;
   outerHTML: string;
   attributes: ArrayLike<{ name: string; value: string }>;
   getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): void;
   removeAttribute(name: string): void;
-  querySelector(selector: string): DomElement | null;
+  /** domino answers `undefined`, not `null`, when nothing matches. */
+  querySelector(selector: string): DomElement | null | undefined;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
   remove(): void;
 }
@@ -37,7 +40,7 @@ export interface SiteRule {
 }
 
 const is = (...names: string[]) => (node: DomElement): boolean => names.includes(node.nodeName);
-const hasClass = (node: DomElement | null, name: string): boolean => (node?.getAttribute('class') ?? '').split(/\s+/).includes(name);
+const hasClass = (node: DomElement | null | undefined, name: string): boolean => (node?.getAttribute('class') ?? '').split(/\s+/).includes(name);
 const footnoteLabel = (href: string | null, prefix: string): string => (href ?? '').replace(prefix, '');
 const indent = (text: string, width: number): string => text.replace(/\n(?=[^\n])/g, `\n${' '.repeat(width)}`);
 
@@ -149,6 +152,26 @@ export const SITE_RULES: readonly SiteRule[] = [
       return `\n\n[^${footnoteLabel(node.getAttribute('id'), 'fn:')}]: ${indent(text, 4)}\n\n`;
     },
     why: 'goldmark footnote list back to `[^n]: text` definitions',
+  },
+  {
+    key: 'pipeTable',
+    filter: (node) => {
+      const cell = node.nodeName === 'TABLE' ? node.querySelector('td, th') : undefined;
+      return cell !== null && cell !== undefined && !isLoneCell(cell);
+    },
+    replacement: (content, node) => {
+      const rows = content.replace(/\n+/g, '\n').trim();
+      const caption = node.querySelector('caption')?.textContent?.trim();
+      const heading = /^\|[^\n]*\n\| :?---/.test(rows) ? '' : `${emptyHeading(node)}\n`;
+      return `\n\n${caption ? `${caption}\n\n` : ''}${heading}${rows}\n\n`;
+    },
+    why: 'the GFM plugin\'s table rule, in one pass over the rows',
+  },
+  {
+    key: 'tableRow',
+    filter: (node) => node.nodeName === 'TR' && !isLoneCell(node.children[0] ?? node),
+    replacement: (content, node) => `\n${content}${isHeadingRow(node) ? `\n${delimiterRow(node)}` : ''}`,
+    why: 'the GFM plugin\'s row rule, without rescanning every row for every column',
   },
   {
     key: 'htmlTable',

@@ -1,11 +1,14 @@
-// Tables: which can be GFM pipe tables, and the clean HTML of those that cannot.
+// Tables: GFM pipe tables in one pass over the rows (the plugin's row and table rules rescan every
+// row for every column, quadratic on the forum's long vote tables), and clean HTML for the rest.
 import { absoluteUrl, isUnsafeUrl } from './escape.js';
 import type { DomElement } from './rules.js';
 
 /** True for the only cell of a table (the GFM plugin renders such a table as plain content). */
 export function isLoneCell(cell: DomElement): boolean {
-  const table = closestTable(cell);
-  return !table || table.querySelectorAll('td, th').length <= 1;
+  const row = cell.parentNode;
+  if (!row || row.children.length > 1) return false;
+  const table = closestTable(row);
+  return !table || (table.rows?.length ?? 0) <= 1;
 }
 
 function closestTable(node: DomElement): DomElement | null {
@@ -42,4 +45,38 @@ export function cleanTableHtml(table: DomElement, baseUrl: string, removed: read
     }
   }
   return table.outerHTML.replace(/\n[ \t]*(?=\n)/g, '').replace(/\n{2,}/g, '\n');
+}
+
+const ALIGN_BORDER: Record<string, string> = { left: ':---', center: ':---:', right: '---:' };
+
+/** True for a pipe table's heading row: in THEAD, or a first row of TH cells. */
+export function isHeadingRow(row: DomElement): boolean {
+  const section = row.parentNode;
+  if (section?.nodeName === 'THEAD') return true;
+  const first = section?.nodeName === 'TABLE' || (section?.nodeName === 'TBODY' && !section.previousSibling?.textContent?.trim());
+  return first && section?.children[0] === row && Array.from(row.children).every((cell) => cell.nodeName === 'TH');
+}
+
+/** The delimiter row under a heading row, aligned as its cells (goldmark sets `text-align` on every cell). */
+export function delimiterRow(row: DomElement): string {
+  const table = closestTable(row);
+  const cells = Array.from(row.children);
+  const columns = Math.max(cells.length, table ? columnCount(table) : 0);
+  const borders = Array.from({ length: columns }, (_, i) => ALIGN_BORDER[alignment(cells[i])] ?? '---');
+  return `| ${borders.join(' | ')} |`;
+}
+
+/** A pipe table without a heading row gets an empty one: GFM needs it. */
+export function emptyHeading(table: DomElement): string {
+  const columns = columnCount(table);
+  return `|${'  |'.repeat(columns)}\n| ${Array.from({ length: columns }, () => '---').join(' | ')} |`;
+}
+
+function columnCount(table: DomElement): number {
+  return Math.max(0, ...Array.from(table.querySelectorAll('tr'), (row) => row.children.length));
+}
+
+function alignment(cell: DomElement | undefined): string {
+  const style = /text-align:\s*(left|center|right)/i.exec(cell?.getAttribute('style') ?? '')?.[1];
+  return (style ?? cell?.getAttribute('align') ?? '').toLowerCase();
 }

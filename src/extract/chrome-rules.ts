@@ -59,7 +59,7 @@ export const PULLED_IN_CHROME = '.col, footer, aside, nav, #searchModal';
 export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>> = {
   header: [
     { id: 'search-modal', selector: '#searchModal', what: 'Pagefind search dialog with its script', why: 'site search UI, not text' },
-    { id: 'navbar', selector: 'nav, body > header, #header, #masthead, .navbar', what: 'top navigation menus', why: 'same on every page' },
+    { id: 'navbar', selector: 'nav, body > header, #masthead', what: 'top navigation menus', why: 'same on every page' },
     {
       id: 'logo',
       selector: 'a:has(> img[alt="CA/Browser Forum"]), img[alt="CA/Browser Forum"]',
@@ -68,7 +68,7 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
     },
     {
       id: 'breadcrumbs',
-      selector: '.col-lg-9 > .fw-light:has(> small), .col-lg-9 > small, .breadcrumb, nav[aria-label="breadcrumb"]',
+      selector: '.col-lg-9 > .fw-light, .col-lg-9 > small, .breadcrumb',
       what: 'breadcrumbs "Home » All CA/Browser Forum Posts » {Title}"',
       why: 'navigation; the title goes to front matter',
     },
@@ -76,13 +76,13 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
   side: [
     {
       id: 'side-menu',
-      selector: '.col > .mb-4.mt-2:has(.menu, ul)',
+      selector: '.col > .mb-4.mt-2',
       what: 'section menu in the side column (non-post pages)',
       why: 'navigation',
     },
     {
       id: 'search-box',
-      selector: '.col > div:has(input[type="search"], #search), .input-group:has(input[type="search"]), aside:has(input[type="search"])',
+      selector: '.input-group, #search, .widget_search',
       what: 'search box',
       why: 'site search UI',
     },

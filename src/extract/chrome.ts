@@ -8,15 +8,24 @@ import { squash, textOf } from './dom.js';
  * `counts` how many elements each rule removed. Mutates the document: the one place that does.
  */
 export function removeChrome($: CheerioAPI, rules: readonly ChromeRule[], counts: Record<string, number>, scope?: Cheerio<AnyNode>): void {
-  // One traversal finds every candidate of the group; each rule then filters that short list.
-  const selector = rules.map((rule) => rule.selector).join(', ');
-  const candidates = scope ? scope.find(selector) : $(selector);
+  // Rules that share a selector (the side boxes) share one query, and an element's text is read once.
+  const queries = new Map<string, Element[]>();
+  const texts = new Map<Element, string>();
   for (const rule of rules) {
+    let candidates = queries.get(rule.selector);
+    if (!candidates) {
+      candidates = (scope ? scope.find(rule.selector) : $(rule.selector)).toArray() as Element[];
+      queries.set(rule.selector, candidates);
+    }
     let removed = 0;
-    for (const element of candidates.filter(rule.selector).toArray() as Element[]) {
+    for (const element of candidates) {
       // A candidate inside chrome removed a moment ago is gone already: do not count it twice.
       if (!isAttached(element, scope?.[0])) continue;
-      if (rule.text && !rule.text.test(squash(textOf(element)))) continue;
+      if (rule.text) {
+        let text = texts.get(element);
+        if (text === undefined) texts.set(element, (text = squash(textOf(element))));
+        if (!rule.text.test(text)) continue;
+      }
       $(element).remove();
       removed += 1;
     }

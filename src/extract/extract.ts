@@ -121,11 +121,14 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
   return { kind: 'post', url, canonicalUrl, meta: meta as PostMeta, contentHtml: content.root.html() ?? '', sources, chromeRemoved };
 }
 
-// The site layout's #content holds the post and nothing else: what is around it goes in one step.
+// The site layout's #content holds the post and nothing else: it is set aside, and what is around it
+// goes. The page rules still run on the rest, for their counts: layout health watches them.
 function layoutContent($: CheerioAPI, layoutElement: Element | undefined, counts: Record<string, number>): ContentRoot | undefined {
   if (!layoutElement) return undefined;
   const root = $(layoutElement);
   if (!hasContent($, root)) return undefined;
+  root.remove();
+  for (const region of PAGE_REGIONS) removeChrome($, CHROME_RULES[region], counts);
   counts[OUTSIDE_CONTENT.id] = 1;
   return { root, via: '#content' };
 }

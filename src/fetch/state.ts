@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../write/atomic.js';
+import { WriteError } from '../errors.js';
 import type { DiscoveredPost, PostHints } from '../discover/discover.js';
 import type { FetchResult } from './fetcher.js';
 
@@ -64,10 +65,18 @@ export async function loadState(archiveDir: string): Promise<CrawlState> {
   return { version: 1, urls: state.urls };
 }
 
-/** Writes the state atomically (temp file, fsync, rename), URLs sorted so the file diffs well. */
+/**
+ * Writes the state atomically (temp file, fsync, rename), URLs sorted so the file diffs well.
+ * A failure (disk full, permission denied) is a {@link WriteError} naming the file.
+ */
 export async function saveState(archiveDir: string, state: CrawlState): Promise<void> {
   const urls = Object.fromEntries(Object.entries(state.urls).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  await writeFileAtomic(stateFile(archiveDir), `${JSON.stringify({ version: 1, urls }, null, 2)}\n`);
+  const file = stateFile(archiveDir);
+  try {
+    await writeFileAtomic(file, `${JSON.stringify({ version: 1, urls }, null, 2)}\n`);
+  } catch (error) {
+    throw new WriteError(file, error);
+  }
 }
 
 /**

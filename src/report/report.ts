@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../write/atomic.js';
+import { WriteError } from '../errors.js';
 import type { Malformed } from '../archive/load.js';
 import type { HealthReport } from '../health/health.js';
 
@@ -69,7 +70,9 @@ export function newSyncId(now: Date, random: string): string {
 
 export async function saveReport(archiveDir: string, report: SyncReport): Promise<string> {
   const path = join(reportsDir(archiveDir), `${report.id}.json`);
-  await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`).catch((error: unknown) => {
+    throw new WriteError(path, error);
+  });
   return path;
 }
 

@@ -42,6 +42,9 @@ export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Ga
   const day = incoming.day ?? dayOf(String(incoming.post.frontMatter.date ?? ''));
   if (!day) return { kind: 'refused', path: '', error: 'page has no date: cannot name its file' };
   const path = nextFreePath(postPath(day, incoming.title), (p) => ctx.index.byPath.has(p));
+  // A file (or folder) the loader could not read is never written over or through.
+  const blocked = ctx.index.malformed.find((m) => path === m.path || path.startsWith(`${m.path}/`));
+  if (blocked) return { kind: 'refused', path, error: `${blocked.path} cannot be read (${blocked.reason}): left untouched` };
   return write(ctx, path, undefined, incoming.post, incoming);
 }
 

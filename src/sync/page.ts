@@ -1,5 +1,5 @@
 import { urlPathKey } from '../archive/load.js';
-import { dayOf } from '../archive/slug.js';
+import { dayOf, permalinkPath } from '../archive/slug.js';
 import { serializePost } from '../archive/post.js';
 import { extractPage, type Extracted, type PageHints } from '../extract/extract.js';
 import { toPost } from '../convert/convert.js';
@@ -110,7 +110,10 @@ function toIncoming(run: Run, page: DiscoveredPost, extracted: PostPage, extraAl
   for (const [alias, target] of run.discoveryAliases ?? []) if (urlPathKey(target) === canonicalPath) aliases.add(urlPathKey(alias));
   // A post reached under another URL than its canonical one keeps that URL as an alias.
   if (urlPathKey(page.url) !== canonicalPath) aliases.add(urlPathKey(page.url));
-  aliases.delete(canonicalPath);
+  // The canonical path is the post's own unless its slug is not the title's (a retitled post keeps its old URL).
+  const day = dayOf(extracted.meta.date);
+  if (!day || canonicalPath === urlPathKey(permalinkPath(day, extracted.meta.title))) aliases.delete(canonicalPath);
+  else aliases.add(canonicalPath);
   const meta = { ...extracted.meta, aliases: aliases.size > 0 ? [...aliases].sort() : undefined };
   const post = toPost({ ...extracted, meta });
   const weakFields = Object.entries(extracted.sources)

@@ -20,7 +20,9 @@ export async function reprocess(options: SyncOptions, hooks: RunHooks = {}): Pro
       if (run.fatal) break;
       await processBody(run, { url: page.url, hints: run.state.urls[page.url]?.hints ?? {} }, await page.read(), page.finalUrl);
     }
-    const report = await closeRun(run);
+    const report = await closeRun(run).catch((error: unknown) => {
+      throw run.fatal ?? error;
+    });
     if (run.fatal) throw run.fatal;
     return report;
   } finally {

@@ -52,7 +52,10 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
 }
 
 async function finish(run: Run): Promise<SyncReport> {
-  const report = await closeRun(run);
+  // The first write error is the one to report: saving state on a full disk fails too.
+  const report = await closeRun(run).catch((error: unknown) => {
+    throw run.fatal ?? error;
+  });
   if (run.fatal) throw run.fatal;
   return report;
 }

@@ -1,4 +1,5 @@
-import { resolve, sep } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
 import { serializePost, type Post } from '../archive/post.js';
 import { WriteError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
@@ -18,10 +19,19 @@ export function resolveInArchive(archiveDir: string, relPath: string): string {
 export async function writePost(archiveDir: string, relPath: string, post: Post): Promise<string> {
   const text = serializePost(post);
   const full = resolveInArchive(archiveDir, relPath);
+  await refuseSymlinks(resolve(archiveDir), full);
   try {
     await writeFileAtomic(full, text);
   } catch (error) {
     throw new WriteError(full, error);
   }
   return text;
+}
+
+/** A symbolic link anywhere between the archive root and the file could lead the write outside. */
+async function refuseSymlinks(root: string, full: string): Promise<void> {
+  for (let at = full; at.length > root.length; at = dirname(at)) {
+    const info = await lstat(at).catch(() => undefined);
+    if (info?.isSymbolicLink()) throw new WriteError(full, new Error(`${at} is a symbolic link: not followed`));
+  }
 }
