@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from './version.js';
 import { ExitCode } from './commands/exit-codes.js';
 import { registerVerify } from './commands/verify.js';
+import { registerConvert } from './commands/convert.js';
 import { registerSync } from './commands/sync.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerDiff } from './commands/diff.js';
@@ -23,6 +24,7 @@ registerDiff(program);
 registerReport(program);
 registerReprocess(program);
 registerExportWarc(program);
+registerConvert(program);
 registerVerify(program);
 
 try {

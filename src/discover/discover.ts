@@ -1,10 +1,11 @@
 import type { Fetcher } from '../fetch/fetcher.js';
-import { isPostPath, normalizeUrl } from './normalize-url.js';
+import { isPostPath, normalizeUrl, postPathDate } from './normalize-url.js';
 import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
-import { parseListing, type ListingPage } from './listing.js';
-import { aliasTarget } from './alias.js';
-import { selectPosts, unionSightings, type Candidate, type PostHints, type Sighting } from './merge.js';
+import type { ListingPage } from './listing.js';
+import { selectPosts, unionSightings, type PostHints, type Sighting } from './merge.js';
+import { isWhole, listedUrls, oldestDay, pageOn, readListing, stopBefore, stopWhenAllKnown, type GetText, type ListingRead } from './paging.js';
+import { resolveSuspects } from './suspects.js';
 
 export type { PostHints } from './merge.js';
 
@@ -33,20 +34,30 @@ export interface DiscoverOptions {
   since?: string;
   /** The newest N posts. */
   limit?: number;
+  /**
+   * Post URLs (normalized) the archive already has and the state has fetched. Given, paging the
+   * listing stops at the first page whose posts are all known. Absent (a first crawl): every page is read.
+   */
+  known?: (url: string) => boolean;
+  /** Read every listing page even when `known` is given (`--full`). */
+  full?: boolean;
   log?: (message: string) => void;
 }
 
-const SECTION = '/posts/';
 const SITEMAP = '/sitemap.xml';
 const FALLBACK_FEED = '/posts/index.xml';
 const MAX_SITEMAPS = 100;
-const MAX_LISTING_PAGES = 5000;
 
 /**
  * Finds every post of `site` from three sources and unions them: the sitemap (with indexes and
- * gzipped children), the `/posts/` listing through all its pages (author, day, tags, summary)
- * and the section's RSS feed (full publication time). URLs whose nature the sources disagree on
- * are fetched once to tell posts from alias redirect pages.
+ * gzipped children), the `/posts/` listing (author, day, tags, summary) and the section's RSS feed
+ * (full publication time). URLs whose nature the sources disagree on are fetched once to tell posts
+ * from alias redirect pages.
+ *
+ * The listing is read through all its pages unless `options.known` is given (and not `full`): then
+ * paging stops at the first page whose posts are all known, or, when the sitemap lists unknown
+ * posts older than that, once the listing reaches back before their day. The sitemap and the feed
+ * are always read.
  */
 export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOptions = {}): Promise<Discovery> {
   const log = options.log ?? (() => undefined);
@@ -61,7 +72,11 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   };
 
   // Sitemap and listing are independent; the feed is found from the listing's <head>.
-  const [sitemap, listing] = await Promise.all([readSitemaps(site, getText), readListing(site, getText)]);
+  const known = options.full ? undefined : options.known;
+  const [sitemap, head] = await Promise.all([readSitemaps(site, getText), readListing(site, getText, known && stopWhenAllKnown(known))]);
+  const listing = known ? await coverUnknown(site, getText, head, sitemap.pages, known, log) : head;
+  const whole = isWhole(listing);
+  if (!whole) log(`discover: listing read to page ${listing.next - 1} of ${listing.last}; older posts are all known`);
   const feedUrls = feedsToRead(site, listing.pages, sitemap.pages);
   const feedItems = (await Promise.all(feedUrls.map((url) => readFeed(url, getText)))).flat();
 
@@ -75,8 +90,8 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   ];
   const { candidates, skipped } = unionSightings(sightings, site);
   const aliases = new Map<string, string>();
-  const complete = { sitemap: sitemap.ok, listing: listing.ok };
-  await resolveSuspects(site, candidates, complete, fetcher, { aliases, skipped, failed, log });
+  const coverage = { sitemap: sitemap.ok, listing: listing.ok, ...(whole ? {} : { listingFrom: oldestDay(listing.pages) ?? '9999-99-99' }) };
+  await resolveSuspects(site, candidates, coverage, fetcher, { aliases, skipped, failed, log });
 
   for (const entry of skipped) log(`discover: skipped ${entry.url}: ${entry.reason}`);
   const posts = selectPosts(
@@ -86,8 +101,6 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   log(`discover: ${candidates.size} posts found, ${posts.length} selected, ${aliases.size} aliases, ${skipped.length} skipped, ${failed.length} failed`);
   return { posts, aliases, skipped, failed };
 }
-
-type GetText = (url: string) => Promise<{ body: string; finalUrl: string } | undefined>;
 
 /** Reads `/sitemap.xml` and, breadth first, every child sitemap of an index. */
 async function readSitemaps(site: URL, getText: GetText): Promise<{ ok: boolean; pages: SitemapPage[] }> {
@@ -114,24 +127,24 @@ async function readSitemaps(site: URL, getText: GetText): Promise<{ ok: boolean;
   return { ok: ok && pages.length > 0, pages };
 }
 
-/** Reads `/posts/` and every `/posts/page/N/` its pagination links reach. */
-async function readListing(site: URL, getText: GetText): Promise<{ ok: boolean; pages: ListingPage[] }> {
-  const first = await getText(new URL(SECTION, site).href);
-  if (first === undefined) return { ok: false, pages: [] };
-  const pages = [parseListing(first.body, first.finalUrl, site, SECTION)];
-  const done = new Set([1]);
-  let ok = true;
-  for (;;) {
-    const todo = [...new Set(pages.flatMap((page) => page.pageNumbers))].filter((n) => !done.has(n) && n <= MAX_LISTING_PAGES);
-    if (todo.length === 0) break;
-    todo.forEach((n) => done.add(n));
-    const texts = await Promise.all(todo.map((n) => getText(new URL(`${SECTION}page/${n}/`, site).href)));
-    for (const text of texts) {
-      if (text === undefined) ok = false;
-      else pages.push(parseListing(text.body, text.finalUrl, site, SECTION));
-    }
-  }
-  return { ok, pages };
+/**
+ * Paging stopped at a page of known posts, but the sitemap may list a post the archive lacks that is
+ * older than the pages read (a post added late, or one whose fetch failed last time). Its author is
+ * only on the listing, so paging goes on until the listing reaches back before its day.
+ */
+async function coverUnknown(site: URL, getText: GetText, read: ListingRead, sitemap: SitemapPage[], known: (url: string) => boolean, log: (message: string) => void): Promise<ListingRead> {
+  if (isWhole(read)) return read;
+  const listed = listedUrls(read.pages);
+  const from = oldestDay(read.pages) ?? '9999-99-99';
+  const days = sitemap
+    .map((page) => normalizeUrl(page.loc, site))
+    .filter((url): url is string => url !== undefined && !listed.has(url) && !known(url))
+    .map((url) => postPathDate(new URL(url).pathname))
+    .filter((day): day is string => day !== undefined && day <= from);
+  if (days.length === 0) return read;
+  const day = days.reduce((a, b) => (b < a ? b : a));
+  log(`discover: ${days.length} unknown posts older than the listing pages read (oldest ${day}); reading on`);
+  return pageOn(site, getText, read, stopBefore(day));
 }
 
 /** Feeds announced by the listing, else feed-like URLs from the sitemap, else Hugo's section feed. */
@@ -156,67 +169,6 @@ async function readFeed(url: string, getText: GetText): Promise<Sighting[]> {
 
 function listingHints(entry: ListingPage['entries'][number]): PostHints {
   return compact({ title: entry.title, author: entry.author, date: entry.date, tags: entry.tags, description: entry.summary });
-}
-
-interface Outcome {
-  aliases: Map<string, string>;
-  skipped: Discovery['skipped'];
-  failed: Discovery['failed'];
-  log: (message: string) => void;
-}
-
-/**
- * A candidate is suspect when it may be an alias page: a listing entry whose link is not a
- * permalink, or a permalink that only one of the two complete sources (sitemap, listing) knows
- * (the feed holds only the newest 30, so its silence proves nothing). Each suspect is fetched once.
- */
-async function resolveSuspects(site: URL, candidates: Map<string, Candidate>, complete: { sitemap: boolean; listing: boolean }, fetcher: Fetcher, out: Outcome): Promise<void> {
-  const bothComplete = complete.sitemap && complete.listing;
-  const suspects = [...candidates.values()].filter((candidate) => {
-    if (!isPostPath(new URL(candidate.url).pathname)) return true;
-    const fullSources = ['sitemap', 'listing'].filter((source) => candidate.sources.has(source as 'sitemap' | 'listing')).length;
-    return bothComplete ? fullSources < 2 : fullSources === 0 && (complete.sitemap || complete.listing);
-  });
-  await Promise.all(suspects.map((suspect) => resolveSuspect(site, suspect, candidates, fetcher, out)));
-}
-
-async function resolveSuspect(site: URL, suspect: Candidate, candidates: Map<string, Candidate>, fetcher: Fetcher, out: Outcome): Promise<void> {
-  const isPost = isPostPath(new URL(suspect.url).pathname);
-  const result = await fetcher.get(suspect.url);
-  if (!result.ok) {
-    out.failed.push({ url: suspect.url, error: result.error });
-    if (!isPost) drop(candidates, suspect, `could not check whether it is an alias: ${result.error}`, out);
-    return;
-  }
-  const redirected = normalizeUrl(result.finalUrl, site);
-  const target = redirected !== suspect.url ? redirected : normalizeTarget(result.body, result.finalUrl, site);
-  if (target === undefined || target === suspect.url) {
-    if (!isPost) drop(candidates, suspect, 'not a post permalink and not an alias page', out);
-    return;
-  }
-  if (!isPostPath(new URL(target).pathname)) {
-    drop(candidates, suspect, `alias of ${target}, which is not a post`, out);
-    return;
-  }
-  const aliasPath = new URL(suspect.url).pathname;
-  out.aliases.set(aliasPath, target);
-  out.log(`discover: alias ${aliasPath} → ${target}`);
-  candidates.delete(suspect.url);
-  const post = candidates.get(target) ?? { url: target, hints: {}, sources: new Set(), entry: false };
-  // The alias's hints (say, a listing entry linking the old path) describe the same post.
-  post.hints = { ...suspect.hints, ...post.hints, aliases: [...new Set([...(post.hints.aliases ?? []), aliasPath])].sort() };
-  for (const source of suspect.sources) post.sources.add(source);
-  candidates.set(target, post);
-}
-
-function normalizeTarget(body: string | undefined, pageUrl: string, site: URL): string | undefined {
-  const target = body === undefined ? undefined : aliasTarget(body, pageUrl);
-  return target === undefined ? undefined : normalizeUrl(target, site);
-}
-
-function drop(candidates: Map<string, Candidate>, candidate: Candidate, reason: string, out: Outcome): void {
-  candidates.delete(candidate.url);
-  out.skipped.push({ url: candidate.url, reason });
 }
 
 function compact<T extends object>(value: T): T {

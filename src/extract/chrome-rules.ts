@@ -23,8 +23,9 @@ export interface ChromeRule {
 }
 
 /**
- * Where chrome lives. `body` rules always run inside the chosen body; the others run on the whole
- * document of a page without the site layout, and inside the body when chrome was pulled into it.
+ * Where chrome lives. The header, side and footer rules run on the page around the body (with the
+ * site layout's `#content` set aside first), and inside the body when chrome was pulled into it;
+ * `body` rules run inside the chosen body.
  */
 export type ChromeRegion = 'header' | 'side' | 'footer' | 'body';
 
@@ -36,10 +37,9 @@ const SIDE_BOXES = '.col > div, aside > div, aside > section, aside.widget';
 const ABOUT_SENTENCE = /^The Certification Authority Browser Forum \(CA\/Browser Forum\) is a voluntary gathering/;
 
 /**
- * On a page with the site layout the post is `#content` and nothing else, so everything around it
- * (header, breadcrumbs, side column, footer) goes in one step and is counted once under this id.
- * The header, side and footer rules below serve pages without that layout (older layouts, mirrors)
- * and bodies that broken markup filled with chrome (see PULLED_IN_CHROME).
+ * On a page with the site layout the post is `#content` and nothing else, so it is set aside and
+ * everything around it is dropped; this id counts that (once). The header, side and footer rules
+ * still run on what is around it: their counts are how layout health sees a template change.
  */
 export const OUTSIDE_CONTENT: ChromeRule = {
   id: 'outside-content',
@@ -123,19 +123,18 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
     { id: 'footer', selector: 'footer, #footer', what: 'page footer (social links, footer menu); in older layouts also the post footer (categories, edit link)', why: 'same on every page' },
   ],
   body: [
-    { id: 'title-block', selector: '.border-bottom:has(> h1)', what: 'the `<h1>` title block at the top of `#content`', why: 'the title goes to front matter' },
+    {
+      id: 'title-block',
+      selector: '.border-bottom:has(> h1), .entry-meta, .post-meta, .byline',
+      what: 'the post header: the `<h1>` title block of `#content`; the "Posted on … by …" line of older layouts',
+      why: 'title, date and author go to front matter',
+    },
     {
       id: 'heading-anchor',
       selector: 'a[href^="#"]',
       text: /^[#¶§🔗]?$/u,
       what: 'goldmark heading anchor link ("#" after the heading text), or any in-page link with no other text',
       why: 'a rendering aid; Markdown headings have none',
-    },
-    {
-      id: 'entry-meta',
-      selector: '.entry-meta, .post-meta, .byline',
-      what: '"Posted on … by …" line of older layouts',
-      why: 'the date and author go to front matter',
     },
     { id: 'scripts', selector: 'script, noscript, template', what: 'scripts', why: 'active content, never text' },
     { id: 'styles', selector: 'style, link', what: 'style sheets', why: 'presentation, never text' },

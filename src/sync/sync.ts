@@ -17,7 +17,13 @@ export async function sync(options: SyncOptions, hooks: RunHooks = {}): Promise<
   const lock = options.dryRun ? undefined : await acquireLock(options.archive);
   try {
     const run = await openRun(options, hooks, 'sync');
-    const discovery = await discover(options.site, run.fetcher, { since: options.since, limit: options.limit, log: hooks.log });
+    const discovery = await discover(options.site, run.fetcher, {
+      since: options.since,
+      limit: options.limit,
+      known: (url) => run.index.byUrlPath.has(urlPathKey(url)) && run.state.urls[url] !== undefined,
+      full: options.full,
+      log: hooks.log,
+    });
     run.discoveryAliases = discovery.aliases;
     run.discoveredPaths = new Set(discovery.posts.map((page) => urlPathKey(page.url)));
     run.report.discovered = discovery.posts.length;

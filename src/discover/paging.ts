@@ -1,0 +1,100 @@
+import { isPostPath, postPathDate } from './normalize-url.js';
+import { parseListing, type ListingPage } from './listing.js';
+
+/** Fetches one URL's text; `undefined` when it could not be read (the caller records why). */
+export type GetText = (url: string) => Promise<{ body: string; finalUrl: string } | undefined>;
+
+/** Says, after a listing page is read, that paging may stop there. */
+export type PageStop = (page: ListingPage) => boolean;
+
+/** How far paging through `/posts/`, `/posts/page/2/`, … got. Pages 1 … `next - 1` were requested. */
+export interface ListingRead {
+  /** The pages read, in page order. */
+  pages: ListingPage[];
+  /** Every page requested could be read. */
+  ok: boolean;
+  /** The first page number not requested. */
+  next: number;
+  /** The highest page number any page read links to. */
+  last: number;
+}
+
+const SECTION = '/posts/';
+const MAX_LISTING_PAGES = 5000;
+
+/** Every page of the listing was requested. */
+export function isWhole(read: ListingRead): boolean {
+  return read.next > read.last;
+}
+
+/**
+ * Reads `/posts/` and then its further pages until `stop` says so or the pagination ends.
+ * Without `stop`, every page is read (as fast as the fetcher allows).
+ */
+export async function readListing(site: URL, getText: GetText, stop?: PageStop): Promise<ListingRead> {
+  const first = await getText(new URL(SECTION, site).href);
+  if (first === undefined) return { pages: [], ok: false, next: 2, last: 1 };
+  const page = parseListing(first.body, first.finalUrl, site, SECTION);
+  const read = { pages: [page], ok: true, next: 2, last: lastLinked(page, 1) };
+  return stop?.(page) ? read : pageOn(site, getText, read, stop);
+}
+
+/**
+ * Reads the pages after `read` until a page satisfies `stop` or there are no more. Without `stop`
+ * all known pages go at once; with it, in batches of 1, 2, 4, … pages: an unchanged site costs one
+ * more page at most, a long read only about log2(pages) round trips.
+ */
+export async function pageOn(site: URL, getText: GetText, read: ListingRead, stop?: PageStop): Promise<ListingRead> {
+  const pages = [...read.pages];
+  let { ok, next, last } = read;
+  for (let batch = 1; next <= last; batch *= 2) {
+    const to = stop === undefined ? last : Math.min(last, next + batch - 1);
+    const numbers = Array.from({ length: to - next + 1 }, (_, i) => next + i);
+    next = to + 1;
+    const texts = await Promise.all(numbers.map((n) => getText(new URL(`${SECTION}page/${n}/`, site).href)));
+    let stopped = false;
+    for (const text of texts) {
+      if (text === undefined) {
+        ok = false;
+        continue;
+      }
+      const page = parseListing(text.body, text.finalUrl, site, SECTION);
+      pages.push(page);
+      last = lastLinked(page, last);
+      stopped ||= stop?.(page) ?? false;
+    }
+    if (stopped) break;
+  }
+  return { pages, ok, next, last };
+}
+
+/**
+ * Stop at a page whose post entries are all already known: the listing is newest first, so every
+ * later page is older still. A page without post entries (a theme change, say) never stops paging.
+ */
+export function stopWhenAllKnown(known: (url: string) => boolean): PageStop {
+  return (page) => {
+    const posts = page.entries.map((entry) => entry.url).filter((url) => isPostPath(new URL(url).pathname));
+    return posts.length > 0 && posts.every(known);
+  };
+}
+
+/** Stop once a page reaches back before `day` (`YYYY-MM-DD`): every post of that day has been listed. */
+export function stopBefore(day: string): PageStop {
+  return (page) => (oldestDay([page]) ?? '9999-99-99') < day;
+}
+
+/** The oldest day any entry of `pages` carries (its listing date, else its permalink's day). */
+export function oldestDay(pages: ListingPage[]): string | undefined {
+  const days = pages.flatMap((page) => page.entries.map((entry) => entry.date ?? postPathDate(new URL(entry.url).pathname))).filter((day): day is string => day !== undefined);
+  return days.length === 0 ? undefined : days.reduce((a, b) => (b < a ? b : a));
+}
+
+/** Every URL the pages list: entry links and other permalink links. */
+export function listedUrls(pages: ListingPage[]): Set<string> {
+  return new Set(pages.flatMap((page) => [...page.entries.map((entry) => entry.url), ...page.postLinks]));
+}
+
+function lastLinked(page: ListingPage, last: number): number {
+  return Math.min(MAX_LISTING_PAGES, Math.max(last, ...page.pageNumbers));
+}
