@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -8,6 +7,7 @@ import { renderPage } from '../src/commands/convert.js';
 import { htmlToMarkdown, toPost } from '../src/convert/convert.js';
 import { extractPage, type ExtractedPost } from '../src/extract/extract.js';
 import { tempDir } from './helpers/tmp.js';
+import { runCli, type CliResult } from './helpers/cli.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const PAGES = join(ROOT, 'fixtures/pages');
@@ -186,36 +186,8 @@ describe('property: random bodies in the site chrome', () => {
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-// `cabsync convert` as the CLI wires it (src/cli.ts: CommanderError → 2, CabsyncError → its code).
-// With `-e`, process.argv is [node, ...args].
-const RUNNER = `
-import { Command, CommanderError } from 'commander';
-const { registerConvert } = await import('./src/commands/convert.js');
-const program = new Command('cabsync').exitOverride();
-registerConvert(program);
-try { await program.parseAsync(process.argv.slice(1), { from: 'user' }); }
-catch (error) {
-  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
-  else { process.stderr.write('cabsync: ' + error.message + '\\n'); process.exitCode = error.exitCode ?? 2; }
-}`;
-
-function runConvert(args: string[], input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', RUNNER, '--', ...args], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function runConvert(args: string[], input = ''): Promise<CliResult> {
+  return runCli(args, { input });
 }
 
 describe('cabsync convert', () => {

@@ -7,8 +7,8 @@ import { aliasTarget } from '../src/discover/alias.js';
 import { mergeHints, selectPosts, SelectionError, unionSightings } from '../src/discover/merge.js';
 import { discover } from '../src/discover/discover.js';
 import { createFetcher, type Fetcher } from '../src/fetch/fetcher.js';
-import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
-import { postPath } from '../fixtures/site/util.js';
+import { startFixtureSite, type FixtureSite, type FixtureSiteOptions, type SitePost } from '../fixtures/site/server.js';
+import { postPath, urlize } from '../fixtures/site/util.js';
 
 const SITE = new URL('https://cabforum.org');
 const UA = 'cabsync/0.0.0-test (+https://github.com/cabsync/cabsync)';
@@ -261,6 +261,94 @@ describe('discover against the fixture site', () => {
     const { site, fetcher, url } = await start({ faults: [{ path: '/posts/page/2/', kind: '503' }] });
     const found = await discover(url, fetcher, {});
     expect(found.failed).toEqual([{ url: `${site.url}/posts/page/2/`, error: 'HTTP 503 after 2 retries' }]);
+    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+  });
+});
+
+describe('discover with known posts (incremental paging)', () => {
+  let site: FixtureSite | undefined;
+  let fetcher: Fetcher | undefined;
+  afterEach(async () => {
+    await fetcher?.close();
+    await site?.close();
+    site = undefined;
+    fetcher = undefined;
+  });
+  async function start(): Promise<{ site: FixtureSite; fetcher: Fetcher; url: URL }> {
+    site = await startFixtureSite({ idleTimeoutMs: 20_000, pageSize: 10 });
+    fetcher = createFetcher(new URL(site.url), { userAgent: UA, rateMs: 0, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 50, retries: 2 });
+    return { site, fetcher, url: new URL(site.url) };
+  }
+  const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + postPath(post)).sort();
+  const newestFirst = (s: FixtureSite): SitePost[] => [...s.posts].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
+  const knownOf = (urls: string[]): ((url: string) => boolean) => {
+    const set = new Set(urls);
+    return (url) => set.has(url);
+  };
+  const listingPaths = (s: FixtureSite): string[] => s.log.map((e) => e.path).filter((p) => /^\/posts\/(page\/\d+\/)?$/.test(p));
+  const postRequests = (s: FixtureSite): string[] => s.log.map((e) => e.path).filter((p) => /^\/\d{4}\/\d\d\/\d\d\/[^/]+\/$/.test(p));
+
+  it('reads only the first listing page when every post is known, and still every post from the sitemap', async () => {
+    const { site, fetcher, url } = await start();
+    expect(site.posts.length).toBeGreaterThan(20);
+    const found = await discover(url, fetcher, { known: knownOf(permalinks(site)) });
+    expect(listingPaths(site)).toEqual(['/posts/']);
+    expect(site.log.map((e) => e.path)).toEqual(expect.arrayContaining(['/sitemap.xml', '/posts/index.xml']));
+    // Posts beyond the pages read are normal sitemap-only posts, not alias suspects to fetch.
+    expect(postRequests(site)).toEqual([]);
+    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(found.failed).toEqual([]);
+    expect(found.posts[0]?.hints.author).toBe(newestFirst(site)[0]?.author);
+  });
+
+  it('finds a new post at the top with its listing hints, reading on to the first page of known posts', async () => {
+    const { site, fetcher, url } = await start();
+    const known = knownOf(permalinks(site));
+    const title = 'Ballot SC-999: A Brand New Ballot';
+    const fresh: SitePost = { ...newestFirst(site)[0]!, title, slug: urlize(title), date: '2099-01-02T10:00:00+00:00', lastmod: undefined, author: 'Fresh Author', tags: ['Ballots'], summary: 'Brand new.', aliases: [] };
+    site.setPosts([fresh, ...site.posts]);
+    const found = await discover(url, fetcher, { known });
+    // Page 1 holds the new post, so page 2 (all known) is where paging stops.
+    expect(listingPaths(site)).toEqual(['/posts/', '/posts/page/2/']);
+    expect(found.posts[0]).toMatchObject({ url: site.url + postPath(fresh), hints: { title, author: 'Fresh Author', tags: ['Ballots'], description: 'Brand new.' } });
+    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(postRequests(site)).toEqual([]);
+  });
+
+  it('reads every listing page with full, whatever is known', async () => {
+    const { site, fetcher, url } = await start();
+    await discover(url, fetcher, { known: knownOf(permalinks(site)), full: true });
+    const pages = Math.ceil(site.posts.length / 10);
+    expect(listingPaths(site).sort()).toEqual(['/posts/', ...Array.from({ length: pages - 1 }, (_, i) => `/posts/page/${i + 2}/`)].sort());
+  });
+
+  it('reads on until an older post the archive lacks is listed, for its author', async () => {
+    const { site, fetcher, url } = await start();
+    const missing = newestFirst(site)[25]!; // on page 3
+    const found = await discover(url, fetcher, { known: knownOf(permalinks(site).filter((u) => u !== site.url + postPath(missing))) });
+    expect(listingPaths(site).slice(0, 3)).toEqual(['/posts/', '/posts/page/2/', '/posts/page/3/']);
+    expect(found.posts.find((p) => p.url === site.url + postPath(missing))?.hints.author).toBe(missing.author);
+    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(postRequests(site)).toEqual([]);
+  });
+
+  it('still resolves alias pages in the sitemap when paging stops early', async () => {
+    const { site, fetcher, url } = await start();
+    const post = newestFirst(site)[15]!;
+    const known = knownOf(permalinks(site));
+    // One alias dated inside the first listing page's days, one older than every post.
+    const recent = `/${newestFirst(site)[0]!.date.slice(0, 10).replaceAll('-', '/')}/a-renamed-permalink/`;
+    const ancient = '/2001/01/01/an-old-permalink/';
+    site.setPosts(site.posts.map((p) => (p === post ? { ...p, aliases: [...p.aliases, recent, ancient] } : p)));
+    const sitemap = await (await fetch(`${site.url}/sitemap.xml`, { headers: { 'accept-encoding': 'identity' } })).text();
+    site.setRawPage('/sitemap.xml', {
+      body: sitemap.replace('</urlset>', `<url><loc>${site.url}${recent}</loc></url><url><loc>${site.url}${ancient}</loc></url>\n</urlset>`),
+      headers: { 'content-type': 'application/xml; charset=utf-8' },
+    });
+    const found = await discover(url, fetcher, { known });
+    const target = site.url + postPath(post);
+    expect(found.aliases.get(recent)).toBe(target);
+    expect(found.aliases.get(ancient)).toBe(target);
     expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createReadStream } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { WARCParser } from 'warcio';
 import { sync } from '../src/sync/sync.js';
 import { reprocess } from '../src/sync/reprocess.js';
@@ -9,25 +9,12 @@ import { resolveSyncOptions, type SyncOptions } from '../src/sync/options.js';
 import { renderPostPage } from '../fixtures/site/render.js';
 import { postPath as sitePostPath } from '../fixtures/site/util.js';
 import type { FixtureSite } from '../fixtures/site/server.js';
-import { tempDir } from './helpers/tmp.js';
+import { snapshot, tempDir } from './helpers/tmp.js';
 import { fixtureSite, FAST_FETCH } from './helpers/site.js';
 import { runCli } from './helpers/cli.js';
 
 function options(site: string, archive: string, extra: Partial<SyncOptions> = {}): SyncOptions {
   return { ...resolveSyncOptions({ site, archive, rate: 0 }), fetch: FAST_FETCH, ...extra };
-}
-
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (d: string): Promise<void> => {
-    for (const entry of await readdir(d, { withFileTypes: true }).catch(() => [])) {
-      const full = join(d, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else out.set(relative(dir, full), await readFile(full, 'utf8'));
-    }
-  };
-  await walk(dir);
-  return out;
 }
 
 async function countBlobs(rawDir: string): Promise<number> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { readFile, writeFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { sync, fetchUrls } from '../src/sync/sync.js';
 import { resolveSyncOptions, type SyncOptions } from '../src/sync/options.js';
@@ -11,7 +11,7 @@ import { verifyArchive } from '../src/archive/verify.js';
 import { LockHeldError } from '../src/errors.js';
 import type { SitePost } from '../fixtures/site/server.js';
 import { defaultPosts } from '../fixtures/site/content.js';
-import { seededArchive, tempDir } from './helpers/tmp.js';
+import { seededArchive, snapshot, tempDir } from './helpers/tmp.js';
 import { fixtureSite, FAST_FETCH } from './helpers/site.js';
 import { CLI, runCli } from './helpers/cli.js';
 
@@ -44,18 +44,9 @@ async function seedSite(extraPosts: SitePost[] = []) {
   return fixtureSite({ posts: [seedPost, ...extraPosts], rawPages: { [SEED_POST_PATH]: { body: SEED4_PAGE } } });
 }
 
-/** Every file under posts/, path → bytes. */
-async function snapshot(archive: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else out.set(relative(archive, full), await readFile(full, 'utf8'));
-    }
-  };
-  await walk(join(archive, 'posts'));
-  return out;
+/** Every file under posts/, path (from the archive root) → text. */
+async function postsOf(archive: string): Promise<Map<string, string>> {
+  return new Map([...(await snapshot(join(archive, 'posts')))].map(([path, text]) => [`posts/${path}`, text]));
 }
 
 describe('sync against the seeded archive', () => {
@@ -67,7 +58,7 @@ describe('sync against the seeded archive', () => {
     expect(report.added).toEqual([]);
     expect(report.updated).toEqual([SEED0_PATH]);
     expect(await readFile(join(archive, SEED0_PATH), 'utf8')).toBe(SEED0_FIXED);
-    expect((await snapshot(archive)).size).toBe(4);
+    expect((await postsOf(archive)).size).toBe(4);
 
     const diff = await runCli(['diff', '--archive', archive]);
     expect(diff.code).toBe(0);
@@ -91,7 +82,7 @@ describe('sync against the seeded archive', () => {
     expect(report.added).toEqual([]);
     expect(report.updated).toEqual([SEED0_PATH]);
     expect(report.merged).toEqual({ [`${site.url}${SEED_ALIAS}`]: SEED0_PATH });
-    expect((await snapshot(archive)).size).toBe(4);
+    expect((await postsOf(archive)).size).toBe(4);
   });
 
   it('gives one file for an alias and its permalink fetched in one run', async () => {
@@ -100,7 +91,7 @@ describe('sync against the seeded archive', () => {
     const report = await fetchUrls([`${site.url}${SEED_ALIAS}`, `${site.url}${SEED_POST_PATH}`, `${site.url}${SEED_POST_PATH}index.html`], options(site.url, archive));
     expect(report.failed).toEqual([]);
     expect(report.added).toHaveLength(1);
-    const files = await snapshot(archive);
+    const files = await postsOf(archive);
     expect([...files.keys()]).toEqual([SEED0_PATH]);
     expect(files.get(SEED0_PATH)).toContain(`aliases:\n- ${SEED_ALIAS}\n`);
   });
@@ -113,7 +104,7 @@ describe('sync into an empty archive', () => {
     const first = await sync(options(site.url, archive));
     expect(first.failed).toEqual([]);
     expect(first.added.length).toBe(site.posts.length);
-    const files = await snapshot(archive);
+    const files = await postsOf(archive);
     expect(files.size).toBe(site.posts.length);
     expect(verifyArchive(await loadArchive(archive))).toEqual([]);
     const mtimes = await Promise.all([...files.keys()].map(async (p) => (await stat(join(archive, p))).mtimeMs));
@@ -124,7 +115,7 @@ describe('sync into an empty archive', () => {
     expect(second.unchanged).toBe(site.posts.length);
     const postRequests = site.log.slice(before).filter((entry) => /^\/\d{4}\/\d{2}\/\d{2}\//.test(entry.path));
     expect(postRequests.every((entry) => entry.status === 304 && entry.bytes === 0)).toBe(true);
-    expect(await snapshot(archive)).toEqual(files);
+    expect(await postsOf(archive)).toEqual(files);
     const mtimesAfter = await Promise.all([...files.keys()].map(async (p) => (await stat(join(archive, p))).mtimeMs));
     expect(mtimesAfter).toEqual(mtimes);
     const reports = await readdir(join(archive, '.cabsync', 'reports'));
@@ -148,7 +139,7 @@ describe('sync into an empty archive', () => {
     const report = await sync(options(site.url, archive));
     expect(report.missingUpstream).toHaveLength(1);
     expect(report.missingUpstream[0]).toContain(gone!.slug);
-    expect((await snapshot(archive)).size).toBe(rest.length + 1);
+    expect((await postsOf(archive)).size).toBe(rest.length + 1);
   });
 
   it('suffixes a name clash with -2 and keeps files inside the archive for hostile titles', async () => {
@@ -221,7 +212,7 @@ describe('failures and locking', () => {
     const reference = await tempDir();
     const ok = await runCli(['sync', '--site', site.url, '--archive', reference, '--rate', '0']);
     expect(ok.code).toBe(0);
-    const expected = await snapshot(reference);
+    const expected = await postsOf(reference);
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let run = 0; run < 10; run++) {
@@ -235,7 +226,7 @@ describe('failures and locking', () => {
       expect(partial.malformed).toEqual([]);
       const rerun = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
       expect(rerun.code).toBe(0);
-      expect(await snapshot(archive)).toEqual(expected);
+      expect(await postsOf(archive)).toEqual(expected);
     }
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { parsePost, type Post } from './post.js';
 import { parseArchiveDate } from './date.js';
 import { dayOf, normalizeTitle, permalinkPath } from './slug.js';
+import { pull, push } from './multimap.js';
 
 /** Files larger than this are reported, not read: no real post comes close. */
 export const MAX_POST_BYTES = 5 * 1024 * 1024;
@@ -102,18 +103,6 @@ function removeFromIndex(index: ArchiveIndex, entry: ArchiveEntry): void {
   index.byPath.delete(entry.path);
   for (const key of urlPathsOf(entry)) pull(index.byUrlPath, key, entry);
   pull(index.byDateTitle, dateTitleKey(entry.day, entry.title), entry);
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-function pull<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)?.filter((v) => v !== value);
-  if (list && list.length > 0) map.set(key, list);
-  else map.delete(key);
 }
 
 /**

@@ -2,6 +2,7 @@ import { addToIndex, dateTitleKey, urlPathKey, type ArchiveEntry, type ArchiveIn
 import type { Post } from '../archive/post.js';
 import { normalizeTitle } from '../archive/slug.js';
 import { FINGERPRINT, fingerprint, signatureOf, similarity, type Fingerprint } from './fingerprint.js';
+import { pull, push } from '../archive/multimap.js';
 
 /** A converted page, ready to be matched against the archive. */
 export interface Incoming {
@@ -172,16 +173,4 @@ export function shiftDay(day: string, days: number): string {
   if (Number.isNaN(date.getTime())) return day;
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-function pull<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)?.filter((v) => v !== value);
-  if (list && list.length > 0) map.set(key, list);
-  else map.delete(key);
 }

@@ -1,18 +1,11 @@
+import type { PageHints } from '../extract/extract.js';
 import { isPostPath, normalizeUrl, postPathDate } from './normalize-url.js';
 
 /** Where a URL was seen. */
 export type Source = 'sitemap' | 'listing' | 'feed';
 
-/** Hints for the extractor about one post, gathered from listings and feeds. */
-export interface PostHints {
-  title?: string;
-  author?: string;
-  /** ISO 8601 (from the feed, full time) or `YYYY-MM-DD` (from the listing). */
-  date?: string;
-  tags?: string[];
-  description?: string;
-  aliases?: string[];
-}
+/** Hints for the extractor about one post, gathered from listings and feeds: the extractor's own type. */
+export type PostHints = PageHints;
 
 /** One sighting of a URL in one source, with what that source says about it. */
 export interface Sighting {

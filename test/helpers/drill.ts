@@ -1,10 +1,10 @@
 // Helpers of the fault and hostile-input drill (test/drill.test.ts).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
 import { parsePost } from '../../src/archive/post.js';
-import type { CliResult } from './cli.js';
+import { runCommand, type CliResult } from './cli.js';
 
 /** Every entry under `dir` (symbolic links not followed): relative path → bytes, or `-> target` for a link. */
 export async function tree(dir: string): Promise<Map<string, string>> {
@@ -47,16 +47,8 @@ export function encodeCp1252(html: string): Buffer {
 
 /** Runs a command without blocking the event loop (the fixture site answers from this process). */
 export function run(argv: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const [command, ...rest] = argv;
-    const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const [command, ...rest] = argv;
+  return runCommand(command!, rest);
 }
 
 export const IS_ROOT = process.getuid?.() === 0;

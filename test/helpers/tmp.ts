@@ -1,6 +1,6 @@
-import { mkdtemp, rm, cp } from 'node:fs/promises';
+import { mkdtemp, rm, cp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach } from 'vitest';
 
 const created: string[] = [];
@@ -22,3 +22,17 @@ export async function seededArchive(): Promise<string> {
 afterEach(async () => {
   while (created.length > 0) await rm(created.pop()!, { recursive: true, force: true });
 });
+
+/** Every file under `dir`: relative path → text. */
+export async function snapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at, { withFileTypes: true }).catch(() => [])) {
+      const full = join(at, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else out.set(relative(dir, full), await readFile(full, 'utf8'));
+    }
+  };
+  await walk(dir);
+  return out;
+}
