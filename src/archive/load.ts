@@ -17,6 +17,8 @@ export interface ArchiveEntry {
   title: string;
   /** `YYYY-MM-DD` of the post's date. */
   day: string;
+  /** Length of the body in characters, when known without reading it. */
+  size?: number;
 }
 
 /** A file that could not be loaded; it is reported and never written. */
@@ -139,7 +141,7 @@ function loadOne(root: string, file: string): { entry: ArchiveEntry } | Malforme
     const bytes = readFileSync(fd);
     const checked = checkPostText(path, bytes);
     if (!checked.ok) return { path, reason: checked.reason };
-    return { entry: { ...checked.entry, post: lazyBody(file, checked.entry.post, bytes.length) } };
+    return { entry: { ...checked.entry, size: checked.entry.post.body.length, post: lazyBody(file, checked.entry.post, bytes.length) } };
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { normalizeForCompare } from './normalize.js';
+import type { normalizeForCompare } from './normalize.js';
 
 /** Thresholds of the content checks, with the reason for each value. */
 export const FINGERPRINT = {
@@ -35,7 +35,9 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-const SLOT_SEEDS = Uint32Array.from({ length: FINGERPRINT.signatureSize }, (_, i) => fmix32(Math.imul(i + 1, 0x9e3779b9)));
+// Slot i hashes h to (a_i·h + b_i) mod 2^32 with odd a_i: a cheap family of distinct permutations.
+const SLOT_A = Uint32Array.from({ length: FINGERPRINT.signatureSize }, (_, i) => fmix32(Math.imul(i + 1, 0x9e3779b9)) | 1);
+const SLOT_B = Uint32Array.from({ length: FINGERPRINT.signatureSize }, (_, i) => fmix32(Math.imul(i + 1, 0x85ebca6b)));
 
 /**
  * Lower-case words of a normalized body: Markdown punctuation, quotes and link
@@ -46,24 +48,31 @@ export function wordsOf(normalized: string): string[] {
   return text.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/** The distinct word shingles (n-grams) of a word list; one shingle when it is shorter than n. */
-export function shingles(words: readonly string[], size: number = FINGERPRINT.shingleWords): Set<string> {
-  const result = new Set<string>();
-  if (words.length <= size) {
-    if (words.length > 0) result.add(words.join(' '));
-    return result;
-  }
-  for (let i = 0; i + size <= words.length; i += 1) result.add(words.slice(i, i + size).join(' '));
-  return result;
+/**
+ * One 32-bit hash per word shingle (n-gram), combined from per-word hashes so no
+ * n-gram string is ever built; one hash when there are fewer words than n.
+ * Duplicates are kept: MinHash takes minima, so they change nothing.
+ */
+export function shingleHashes(words: readonly string[], size: number = FINGERPRINT.shingleWords): Uint32Array {
+  const wordHashes = words.map(fnv1a);
+  if (wordHashes.length <= size) return Uint32Array.of(combine(wordHashes, 0, wordHashes.length));
+  const out = new Uint32Array(wordHashes.length - size + 1);
+  for (let i = 0; i < out.length; i += 1) out[i] = combine(wordHashes, i, i + size);
+  return out;
 }
 
-/** MinHash signature of a shingle set: slot i is the least i-th hash over all shingles. */
-export function minHash(set: ReadonlySet<string>): Uint32Array {
+function combine(hashes: readonly number[], from: number, to: number): number {
+  let h = 0x9747b28c;
+  for (let i = from; i < to; i += 1) h = fmix32(Math.imul(h, 31) ^ hashes[i]!);
+  return h;
+}
+
+/** MinHash signature of a set of shingle hashes: slot i is the least i-th hash over all shingles. */
+export function minHash(hashes: Uint32Array): Uint32Array {
   const signature = new Uint32Array(FINGERPRINT.signatureSize).fill(0xffffffff);
-  for (const shingle of set) {
-    const h = fnv1a(shingle);
+  for (const h of hashes) {
     for (let i = 0; i < signature.length; i += 1) {
-      const slot = fmix32(h ^ SLOT_SEEDS[i]!);
+      const slot = (Math.imul(h, SLOT_A[i]!) + SLOT_B[i]!) >>> 0;
       if (slot < signature[i]!) signature[i] = slot;
     }
   }
@@ -77,18 +86,24 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
   return equal / a.length;
 }
 
-/** Fingerprints a Markdown body. Pure; cost is linear in the body's length. */
-export function fingerprint(body: string): Fingerprint {
-  const normalized = normalizeForCompare(body);
-  return { contentHash: createHash('sha256').update(normalized).digest('hex'), words: wordsOf(normalized).length };
+/** Fingerprints a normalized body ({@link normalizeForCompare}) given its words. Pure; linear in its length. */
+export function fingerprint(normalized: string, words: readonly string[] = wordsOf(normalized)): Fingerprint {
+  return { contentHash: createHash('sha256').update(normalized).digest('hex'), words: words.length };
 }
 
 /**
- * The near-duplicate signature of a body: MinHash of its word shingles, or
- * undefined under `minWords` (too little text to tell posts apart). About twice
- * the cost of {@link fingerprint}, so the index computes it only for posts a page is compared with.
+ * The near-duplicate signature of a body's words: MinHash of its word shingles, or
+ * undefined under `minWords` (too little text to tell posts apart). The costliest
+ * check, so the index computes it only for posts a page is really compared with.
  */
-export function signatureOf(body: string): Uint32Array | undefined {
-  const words = wordsOf(normalizeForCompare(body));
-  return words.length >= FINGERPRINT.minWords ? minHash(shingles(words)) : undefined;
+export function signatureOf(words: readonly string[]): Uint32Array | undefined {
+  return words.length >= FINGERPRINT.minWords ? minHash(shingleHashes(words)) : undefined;
+}
+
+/**
+ * True when two bodies' word counts are too far apart for them to reach the near-duplicate
+ * threshold: Jaccard similarity can be no more than the smaller set over the larger.
+ */
+export function tooDifferentInSize(a: number, b: number): boolean {
+  return Math.min(a, b) < FINGERPRINT.nearDuplicateThreshold * 0.9 * Math.max(a, b);
 }

@@ -1,7 +1,8 @@
 import { addToIndex, dateTitleKey, urlPathKey, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
 import type { Post } from '../archive/post.js';
 import { normalizeTitle } from '../archive/slug.js';
-import { FINGERPRINT, fingerprint, signatureOf, similarity, type Fingerprint } from './fingerprint.js';
+import { FINGERPRINT, fingerprint, signatureOf, similarity, tooDifferentInSize, wordsOf, type Fingerprint } from './fingerprint.js';
+import { normalizeForCompare } from './normalize.js';
 import { pull, push } from '../archive/multimap.js';
 
 /** A converted page, ready to be matched against the archive. */
@@ -19,6 +20,11 @@ export interface Incoming {
 
 interface Fingerprinted {
   entry: ArchiveEntry;
+  /** Length of the raw body: a free first filter before any normalization. */
+  length?: number;
+  /** The body as compared and its words, kept only until the fingerprint and signature exist. */
+  normalized?: string;
+  words?: string[];
   /** Computed on first comparison: most archive posts are never compared in a run. */
   fingerprint?: Fingerprint;
   /** Near-duplicate signature, computed on first comparison (null: body too short). */
@@ -69,13 +75,48 @@ function addBuckets(dindex: DedupeIndex, entry: ArchiveEntry): void {
   push(dindex.byTitle, normalizeTitle(entry.title), item);
 }
 
+function lengthOf(item: Fingerprinted): number {
+  return (item.length ??= item.entry.size ?? item.entry.post.body.length);
+}
+
+/**
+ * Bodies whose raw lengths differ by more than this factor are not compared: formatting
+ * (bullets, quotes, link forms, wrapping) changes a body's length far less.
+ */
+const MAX_LENGTH_RATIO = 1.6;
+
+function lengthsAlike(a: Fingerprinted, b: Fingerprinted): boolean {
+  const [x, y] = [lengthOf(a), lengthOf(b)];
+  return Math.max(x, y) <= MAX_LENGTH_RATIO * Math.min(x, y) + 200;
+}
+
+function normalizedOf(item: Fingerprinted): string {
+  return (item.normalized ??= normalizeForCompare(item.entry.post.body));
+}
+
+function wordsOfItem(item: Fingerprinted): string[] {
+  return (item.words ??= wordsOf(normalizedOf(item)));
+}
+
 function fingerprintOf(item: Fingerprinted): Fingerprint {
-  return (item.fingerprint ??= fingerprint(item.entry.post.body));
+  return (item.fingerprint ??= fingerprint(normalizedOf(item), wordsOfItem(item)));
+}
+
+function signatureOfItem(item: Fingerprinted): Uint32Array | undefined {
+  if (item.signature === undefined) {
+    item.signature = signatureOf(wordsOfItem(item)) ?? null;
+    fingerprintOf(item);
+    // The text was only needed for the fingerprint and the signature: keep the index small.
+    item.normalized = undefined;
+    item.words = undefined;
+  }
+  return item.signature ?? undefined;
 }
 
 /** The incoming page with its fingerprint and signature computed at most once. */
 interface Probe {
   incoming: Incoming;
+  self: Fingerprinted;
   fingerprint: () => Fingerprint;
   signature: () => Uint32Array | undefined;
 }
@@ -97,16 +138,8 @@ const MATCHERS: Matcher[] = [
 
 /** Finds the archive post that is the same post as the page, and why; undefined for a new post. */
 export function findSame(dindex: DedupeIndex, incoming: Incoming): { entry: ArchiveEntry; reason: MatchReason } | undefined {
-  let print: Fingerprint | undefined;
-  let signature: Uint32Array | null | undefined;
-  const probe: Probe = {
-    incoming,
-    fingerprint: () => (print ??= fingerprint(incoming.post.body)),
-    signature: () => {
-      if (signature === undefined) signature = signatureOf(incoming.post.body) ?? null;
-      return signature ?? undefined;
-    },
-  };
+  const self: Fingerprinted = { entry: { path: '', post: incoming.post, title: incoming.title, day: incoming.day ?? '' } };
+  const probe: Probe = { incoming, self, fingerprint: () => fingerprintOf(self), signature: () => signatureOfItem(self) };
   for (const matcher of MATCHERS) {
     const entry = matcher.find(dindex, probe);
     if (entry) return { entry, reason: matcher.reason };
@@ -137,12 +170,15 @@ function byDateTitle(dindex: DedupeIndex, { incoming }: Probe): ArchiveEntry | u
 }
 
 function byContent(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined {
-  const print = probe.fingerprint();
-  if (print.words < FINGERPRINT.minWords) return undefined;
   // Identical text alone is not enough: a recurring post (a cancelled meeting's notice, a template) repeats
   // word for word. It must also be near in date or carry the same title.
   const { day, title } = probe.incoming;
-  const candidates = [...(day ? daysAround(day).flatMap((d) => dindex.byDay.get(d) ?? []) : []), ...(dindex.byTitle.get(normalizeTitle(title)) ?? [])];
+  const candidates = [...(day ? daysAround(day).flatMap((d) => dindex.byDay.get(d) ?? []) : []), ...(dindex.byTitle.get(normalizeTitle(title)) ?? [])].filter(
+    (item) => lengthsAlike(item, probe.self),
+  );
+  if (candidates.length === 0) return undefined;
+  const print = probe.fingerprint();
+  if (print.words < FINGERPRINT.minWords) return undefined;
   return candidates.find((item) => fingerprintOf(item).contentHash === print.contentHash)?.entry;
 }
 
@@ -153,14 +189,16 @@ function daysAround(day: string): string[] {
 
 function byNearDuplicate(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined {
   const { day } = probe.incoming;
-  const signature = day ? probe.signature() : undefined;
-  if (!day || !signature) return undefined;
+  if (!day) return undefined;
   let best: { entry: ArchiveEntry; score: number } | undefined;
   for (const candidateDay of daysAround(day)) {
     for (const item of dindex.byDay.get(candidateDay) ?? []) {
-      item.signature ??= signatureOf(item.entry.post.body) ?? null;
-      if (!item.signature) continue;
-      const score = similarity(signature, item.signature);
+      if (!lengthsAlike(item, probe.self) || tooDifferentInSize(fingerprintOf(item).words, probe.fingerprint().words)) continue;
+      const other = signatureOfItem(item);
+      if (!other) continue;
+      const signature = probe.signature();
+      if (!signature) return undefined;
+      const score = similarity(signature, other);
       if (score >= FINGERPRINT.nearDuplicateThreshold && (!best || score > best.score)) best = { entry: item.entry, score };
     }
   }

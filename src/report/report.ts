@@ -20,7 +20,7 @@ export interface PostChange {
   title: string;
   url?: string;
   fields: FieldChange[];
-  /** Unified diff of the file's body (old → new); empty when only front matter changed. */
+  /** Unified diff of the file's body (old → new); empty when only front matter changed, or for a new file. */
   patch: string;
 }
 

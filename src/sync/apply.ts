@@ -24,9 +24,10 @@ export interface ApplyContext {
 }
 
 /**
- * Dedupe → write for one page: finds the archive post it is (if any), merges
- * or creates, and writes atomically. Callers serialize calls so two pages of
- * one crawl never race for the same file.
+ * Dedupe for one page: finds the archive post it is (if any), merges or creates,
+ * and records the result in the index. The file itself is written by the caller
+ * ({@link writeInOrder}), outside the one-at-a-time section. Callers serialize calls
+ * so two pages of one crawl never decide on the same file at once.
  */
 export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Gate): Promise<Applied> {
   const match = findSame(ctx.dedupe, incoming);
@@ -37,7 +38,7 @@ export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Ga
     if (merged.kind === 'unchanged') return { kind: 'unchanged', path: match.entry.path, reason: match.reason };
     const refusal = await refuseReadOnly(ctx.archive, match.entry.path);
     if (refusal) return { kind: 'refused', path: match.entry.path, error: refusal };
-    return write(ctx, match.entry.path, match.entry.post, merged.post, incoming, match.reason);
+    return plan(ctx, match.entry.path, match.entry.post, merged.post, incoming, match.reason);
   }
   const day = incoming.day ?? dayOf(String(incoming.post.frontMatter.date ?? ''));
   if (!day) return { kind: 'refused', path: '', error: 'page has no date: cannot name its file' };
@@ -45,15 +46,15 @@ export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Ga
   // A file (or folder) the loader could not read is never written over or through.
   const blocked = ctx.index.malformed.find((m) => path === m.path || path.startsWith(`${m.path}/`));
   if (blocked) return { kind: 'refused', path, error: `${blocked.path} cannot be read (${blocked.reason}): left untouched` };
-  return write(ctx, path, undefined, incoming.post, incoming);
+  return plan(ctx, path, undefined, incoming.post, incoming);
 }
 
-async function write(ctx: ApplyContext, path: string, archived: Post | undefined, after: Post, incoming: Incoming, reason?: string): Promise<Applied> {
+function plan(ctx: ApplyContext, path: string, archived: Post | undefined, after: Post, incoming: Incoming, reason?: string): Applied {
   // Archive bodies are read from disk on demand: take the old one before the file is replaced.
   const before = archived && { frontMatter: archived.frontMatter, body: archived.body };
-  const text = ctx.dryRun ? serializePost(after) : await writePost(ctx.archive, path, after);
+  const text = serializePost(after);
   const entry: ArchiveEntry = { path, post: after, title: String(after.frontMatter.title ?? incoming.title), day: dayOf(String(after.frontMatter.date ?? '')) ?? incoming.day ?? '' };
-  // The crawl's later pages must see this write, whether or not it reached the disk.
+  // The crawl's later pages must see this post at once, before its file is written.
   addToDedupeIndex(ctx.dedupe, entry);
   const change = describeChange(path, before, after, incoming.canonicalUrl);
   return { kind: before ? 'updated' : 'added', path, change, reason, text };
@@ -64,4 +65,14 @@ async function refuseReadOnly(archive: string, path: string): Promise<string | u
   const info = await stat(resolveInArchive(archive, path)).catch(() => undefined);
   if (info && (info.mode & 0o222) === 0) return `${path} is read-only: left untouched`;
   return undefined;
+}
+
+/**
+ * Writes planned files: different files in parallel, one file's writes in the order planned
+ * (so a later merge of the same post never lands before an earlier one).
+ */
+export function writeInOrder(queue: Map<string, Promise<void>>, archive: string, path: string, text: string): Promise<void> {
+  const write = (queue.get(path) ?? Promise.resolve()).then(() => writePost(archive, path, text));
+  queue.set(path, write.catch(() => undefined));
+  return write;
 }

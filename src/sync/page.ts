@@ -8,7 +8,7 @@ import type { DiscoveredPost } from '../discover/discover.js';
 import { needsFetch } from '../fetch/state.js';
 import { chromeMisses, pageHealth } from '../health/health.js';
 import { WriteError } from '../errors.js';
-import { applyPost, type Applied, type Gate } from './apply.js';
+import { applyPost, writeInOrder, type Applied, type Gate } from './apply.js';
 import { bump, type Run } from './run.js';
 
 /** Metadata sources that are guesses, never allowed to overwrite what the archive already has. */
@@ -70,6 +70,9 @@ export async function processBody(run: Run, page: DiscoveredPost, body: string, 
   try {
     const ctx = { archive: run.options.archive, index: run.index, dedupe: run.dedupe, dryRun: run.options.dryRun };
     applied = await run.serial(() => applyPost(ctx, incoming, healthGate(run, page.url, extracted, incoming)));
+    if ((applied.kind === 'added' || applied.kind === 'updated') && !run.options.dryRun) {
+      await writeInOrder(run.writes, run.options.archive, applied.path, applied.text);
+    }
   } catch (error) {
     // Disk full or permission denied: stop the whole run cleanly, nothing half-written.
     if (error instanceof WriteError) run.fatal ??= error;

@@ -40,8 +40,10 @@ export interface Run {
   progress: Progress;
   /** Archive paths seen upstream this run (fetched, matched, or known by URL). */
   present: Set<string>;
-  /** Dedupe and write one page at a time, so two pages of one post never race. */
+  /** Dedupe one page at a time, so two pages of one post never race. */
   serial: ReturnType<typeof pLimit>;
+  /** Pending file writes by archive path (see writeInOrder). */
+  writes: Map<string, Promise<void>>;
   /** The raw page store, with --keep-raw or when reprocessing. */
   raw?: RawStore;
   /** True when reprocessing stored pages: nothing may touch the network. */
@@ -104,6 +106,7 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     progress: { discovered: 0, fetched: 0, written: 0, failed: 0 },
     present: new Set(),
     serial: pLimit(1),
+    writes: new Map(),
     raw,
     offline,
     healthPages: [],

@@ -1,6 +1,5 @@
 import { lstat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { serializePost, type Post } from '../archive/post.js';
 import { WriteError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -16,8 +15,7 @@ export function resolveInArchive(archiveDir: string, relPath: string): string {
 }
 
 /** Writes one post atomically; any failure is a {@link WriteError} naming the file. */
-export async function writePost(archiveDir: string, relPath: string, post: Post): Promise<string> {
-  const text = serializePost(post);
+export async function writePost(archiveDir: string, relPath: string, text: string): Promise<void> {
   const full = resolveInArchive(archiveDir, relPath);
   await refuseSymlinks(resolve(archiveDir), full);
   try {
@@ -25,7 +23,6 @@ export async function writePost(archiveDir: string, relPath: string, post: Post)
   } catch (error) {
     throw new WriteError(full, error);
   }
-  return text;
 }
 
 /** A symbolic link anywhere between the archive root and the file could lead the write outside. */
