@@ -1,6 +1,6 @@
 import type TurndownService from 'turndown';
 import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl } from './escape.js';
-import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, isHeadingRow, isLoneCell } from './tables.js';
+import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, firstCell, isHeadingRow, isLoneCell } from './tables.js';
 
 /** The slice of a DOM element (domino, inside turndown) the rules use. */
 export interface DomElement {
@@ -10,6 +10,7 @@ export interface DomElement {
   parentNode: DomElement | null;
   nextSibling: DomElement | null;
   previousSibling: DomElement | null;
+  firstChild: DomElement | null;
   childNodes: ArrayLike<DomElement>;
   children: ArrayLike<DomElement>;
   /** Rows of a TABLE. */
@@ -156,8 +157,8 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'pipeTable',
     filter: (node) => {
-      const cell = node.nodeName === 'TABLE' ? node.querySelector('td, th') : undefined;
-      return cell !== null && cell !== undefined && !isLoneCell(cell);
+      const cell = node.nodeName === 'TABLE' ? firstCell(node) : undefined;
+      return cell !== undefined && !isLoneCell(cell);
     },
     replacement: (content, node) => {
       const rows = content.replace(/\n+/g, '\n').trim();

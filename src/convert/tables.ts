@@ -17,14 +17,43 @@ function closestTable(node: DomElement): DomElement | null {
   return current;
 }
 
-const BLOCKS_IN_CELLS = 'ul, ol, h1, h2, h3, h4, h5, h6, hr, blockquote, pre, table, dl';
+const BLOCKS_IN_CELLS = new Set(['ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'blockquote', 'pre', 'table', 'dl']);
+
+// Matched as domino matches a type selector (lower-cased nodeName).
+const isBlock = (element: DomElement): boolean => BLOCKS_IN_CELLS.has(element.nodeName.toLowerCase());
+const spans = (element: DomElement): boolean =>
+  !(Number(element.getAttribute('rowspan') ?? '1') <= 1 && Number(element.getAttribute('colspan') ?? '1') <= 1);
 
 /** False when a table has block content or row/column spans: a pipe table would mangle it. */
 export function canBePipeTable(table: DomElement): boolean {
-  if (table.querySelector(BLOCKS_IN_CELLS)) return false;
-  return Array.from(table.querySelectorAll('[rowspan], [colspan]')).every(
-    (cell) => Number(cell.getAttribute('rowspan') ?? '1') <= 1 && Number(cell.getAttribute('colspan') ?? '1') <= 1,
-  );
+  return findBelow(table, (element) => isBlock(element) || spans(element)) === undefined;
+}
+
+/** The first cell of a table, as `querySelector('td, th')` finds it. */
+export function firstCell(table: DomElement): DomElement | undefined {
+  return findBelow(table, (element) => {
+    const name = element.nodeName.toLowerCase();
+    return name === 'td' || name === 'th';
+  });
+}
+
+/**
+ * The first element below `node`, in document order, that passes `test`: `querySelector` without
+ * parsing a selector on every call (domino does, and runs one search per part of a list).
+ */
+export function findBelow(node: DomElement, test: (element: DomElement) => boolean): DomElement | undefined {
+  let current = node.firstChild;
+  while (current) {
+    if (current.nodeType === 1 && test(current)) return current;
+    if (current.firstChild) {
+      current = current.firstChild;
+      continue;
+    }
+    while (current !== node && !current.nextSibling) current = current.parentNode!;
+    if (current === node) return undefined;
+    current = current.nextSibling;
+  }
+  return undefined;
 }
 
 const KEPT_ATTRIBUTES = new Set(['href', 'src', 'alt', 'title', 'colspan', 'rowspan', 'align', 'scope']);
@@ -53,8 +82,10 @@ const ALIGN_BORDER: Record<string, string> = { left: ':---', center: ':---:', ri
 export function isHeadingRow(row: DomElement): boolean {
   const section = row.parentNode;
   if (section?.nodeName === 'THEAD') return true;
-  const first = section?.nodeName === 'TABLE' || (section?.nodeName === 'TBODY' && !section.previousSibling?.textContent?.trim());
-  return first && section?.children[0] === row && Array.from(row.children).every((cell) => cell.nodeName === 'TH');
+  // Cheapest test first: most rows are not their section's first.
+  if (section?.children[0] !== row) return false;
+  const first = section.nodeName === 'TABLE' || (section.nodeName === 'TBODY' && !section.previousSibling?.textContent?.trim());
+  return first && Array.from(row.children).every((cell) => cell.nodeName === 'TH');
 }
 
 /** The delimiter row under a heading row, aligned as its cells (goldmark sets `text-align` on every cell). */

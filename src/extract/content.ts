@@ -1,6 +1,7 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { hasText, squash, textOf } from './dom.js';
+import { compileQuery, queryAll, queryOne } from './select.js';
 
 /**
  * Where the body of a post is looked for when the page lacks the site layout's `#content`
@@ -10,6 +11,10 @@ export const CONTENT_SOURCES: readonly { id: string; selector: string; why: stri
   { id: 'main', selector: 'main', why: 'older layouts and mirrors: the main landmark (chrome already removed)' },
   { id: 'article', selector: 'article', why: 'older layouts and mirrors: one article per post' },
 ];
+
+const SOURCE_QUERIES = CONTENT_SOURCES.map((source) => ({ id: source.id, query: compileQuery(source.selector) }));
+const MEDIA = compileQuery('img, table');
+const TEXT_BLOCKS = compileQuery('p, pre, li');
 
 /** A block found by the text-density fallback needs at least this much paragraph text to count. */
 export const MIN_FALLBACK_TEXT = 140;
@@ -23,9 +28,11 @@ export interface ContentRoot {
 
 /** Finds the post body; undefined when nothing credible is on the page. Run after page chrome is removed. */
 export function findContent($: CheerioAPI): ContentRoot | undefined {
-  for (const source of CONTENT_SOURCES) {
-    const root = $(source.selector).first() as Cheerio<Element>;
-    if (root.length > 0 && hasContent($, root)) return { root, via: source.id };
+  for (const source of SOURCE_QUERIES) {
+    const element = queryOne(source.query, $.root()[0]!);
+    if (element === undefined) continue;
+    const root = $(element);
+    if (hasContent($, root)) return { root, via: source.id };
   }
   const block = largestTextBlock($);
   return block ? { root: $(block), via: 'text-block' } : undefined;
@@ -35,13 +42,13 @@ export function findContent($: CheerioAPI): ContentRoot | undefined {
 export function hasContent($: CheerioAPI, root: Cheerio<AnyNode>): boolean {
   const element = root[0];
   if (element === undefined) return false;
-  return hasText(element) || $(root).find('img, table').length > 0;
+  return hasText(element) || queryOne(MEDIA, element) !== undefined;
 }
 
 // The element whose direct paragraphs hold the most text (a small Readability-like score).
 function largestTextBlock($: CheerioAPI): Element | undefined {
   const scores = new Map<Element, number>();
-  for (const paragraph of $('p, pre, li').toArray() as Element[]) {
+  for (const paragraph of queryAll(TEXT_BLOCKS, $.root()[0]!)) {
     const parent = paragraph.parent as Element | null;
     if (!parent || parent.type !== 'tag') continue;
     const holder = paragraph.name === 'li' ? ((parent.parent as Element | null) ?? parent) : parent;

@@ -8,6 +8,7 @@ import { findContent, hasContent, type ContentRoot } from './content.js';
 import { limitDepth, MAX_DEPTH, squash, textOf } from './dom.js';
 import { readHead, type HeadFacts } from './head.js';
 import { readDomSources, resolveMeta, resolveUrl } from './metadata.js';
+import { compileQuery, queryAll, queryOne } from './select.js';
 
 /** What the caller already knows about a page (feed item, listing entry, alias pages). */
 export interface PageHints {
@@ -52,6 +53,10 @@ export type Extracted =
 /** The post variant of {@link Extracted}. */
 export type ExtractedPost = Extract<Extracted, { kind: 'post' }>;
 
+const LISTING_ENTRY = compileQuery('small a[href*="/author/"]');
+const PULLED_IN = compileQuery(PULLED_IN_CHROME);
+const HEADING = compileQuery('h1');
+
 // Without the site layout, page chrome is removed before the body is looked for; body chrome always after.
 const PAGE_REGIONS: readonly ChromeRegion[] = ['header', 'side', 'footer'];
 const ALL_RULES = [...PAGE_REGIONS, 'body' as const].flatMap((region) => CHROME_RULES[region]);
@@ -78,7 +83,7 @@ export function extractPage(html: string, url: string, hints: PageHints = {}): E
   const $ = cheerio.load(html);
   const landmarks = walkPage($);
   const head = readHead(landmarks.head);
-  const kind = classifyPage({ url: pageUrl, head, listingEntries: () => $('small a[href*="/author/"]').length });
+  const kind = classifyPage({ url: pageUrl, head, listingEntries: () => queryAll(LISTING_ENTRY, $.root()[0]!).length });
   switch (kind) {
     case 'alias': {
       const target = resolveUrl(head.links.get('canonical') ?? head.refreshUrl ?? '', pageUrl);
@@ -108,7 +113,7 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
   const content = layoutContent($, layoutElement, chromeRemoved) ?? fallbackContent($, chromeRemoved);
   if (!content) return { kind: 'failed', url, reason: 'no credible content: no #content, main, article or block of text' };
   // Broken markup can pull the side column or footer into the body: then every rule runs there.
-  const pulledIn = content.via === '#content' && content.root.find(PULLED_IN_CHROME).length > 0;
+  const pulledIn = content.via === '#content' && queryOne(PULLED_IN, content.root[0]!) !== undefined;
   removeChrome($, pulledIn ? ALL_RULES : CHROME_RULES.body, chromeRemoved, content.root);
 
   let text: string | undefined;
@@ -141,9 +146,9 @@ function fallbackContent($: CheerioAPI, counts: Record<string, number>): Content
 
 // Outside the site layout the title is a plain first <h1>; it goes to front matter, not the body.
 function removeTitleHeading($: CheerioAPI, root: cheerio.Cheerio<AnyNode>, title: string, counts: Record<string, number>): void {
-  const heading = $(root).find('h1').first();
-  if (heading.length === 0 || squash(textOf(heading[0]!)) !== title) return;
-  heading.remove();
+  const heading = queryOne(HEADING, root[0]!);
+  if (heading === undefined || squash(textOf(heading)) !== title) return;
+  $(heading).remove();
   counts['title-block'] = (counts['title-block'] ?? 0) + 1;
 }
 

@@ -1,8 +1,10 @@
 import type { CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
 import { dayFromPath, isDayOnly, toArchiveDate } from './dates.js';
 import { squash, textOf } from './dom.js';
 import type { HeadFacts } from './head.js';
 import { METADATA_SOURCES, type MetaField, type MetaSource } from './metadata-sources.js';
+import { compileQuery, queryAll, queryOne, type Query } from './select.js';
 import type { PageHints, PostMeta } from './extract.js';
 
 /** Values of the DOM sources (`text`, `texts`), read before chrome removal takes them away. */
@@ -27,16 +29,23 @@ export interface ResolvedMeta {
 
 const domKey = (field: MetaField, source: MetaSource): string => `${field}\u0000${source.id}`;
 
-/** Reads every `text`/`texts` source of the table: a handful of selector queries. */
+// The `text`/`texts` sources of the table with their selectors compiled once, at load.
+const DOM_SOURCES = (Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>).flatMap(([field, { sources }]) =>
+  sources.flatMap((source) => (source.from === 'text' || source.from === 'texts' ? [{ key: domKey(field, source), all: source.from === 'texts', query: compileQuery(source.selector) }] : [])),
+);
+
+/** Reads every `text`/`texts` source of the table: a handful of selector queries over the document. */
 export function readDomSources($: CheerioAPI): DomValues {
   const values = new Map<string, string[]>();
-  for (const [field, { sources }] of Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>) {
-    for (const source of sources) {
-      if (source.from === 'text') values.set(domKey(field, source), $(source.selector).first().toArray().map((el) => squash(textOf(el))));
-      if (source.from === 'texts') values.set(domKey(field, source), $(source.selector).toArray().map((el) => squash(textOf(el))));
-    }
-  }
+  const document = $.root()[0]!;
+  for (const { key, all, query } of DOM_SOURCES) values.set(key, matches(query, document, all).map((el) => squash(textOf(el))));
   return values;
+}
+
+function matches(query: Query, document: AnyNode, all: boolean): Element[] {
+  if (all) return queryAll(query, document);
+  const first = queryOne(query, document);
+  return first ? [first] : [];
 }
 
 /** Applies the metadata-source table: per field, its sources in order, `first` or `union`. */
