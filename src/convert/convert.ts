@@ -40,7 +40,7 @@ export function htmlToMarkdown(html: string, baseUrl: string): string {
  * Builds the archive `Post` of an extracted post page: front matter in archive order (only fields
  * with values, `type: post`) and the body as `\n` + Markdown.
  */
-export function toPost(page: ExtractedPost): Post {
+export function toPost(page: ExtractedPost, markdown: string = htmlToMarkdown(page.contentHtml, page.url)): Post {
   const { meta } = page;
   const frontMatter: FrontMatter = orderFrontMatter({
     aliases: nonEmpty(meta.aliases),
@@ -51,7 +51,7 @@ export function toPost(page: ExtractedPost): Post {
     title: meta.title,
     type: 'post',
   });
-  return { frontMatter, body: `\n${htmlToMarkdown(page.contentHtml, page.url)}` };
+  return { frontMatter, body: `\n${markdown}` };
 }
 
 const nonEmpty = (list: string[] | undefined): string[] | undefined => (list && list.length > 0 ? [...list] : undefined);

@@ -16,6 +16,22 @@ export interface Incoming {
   title: string;
   /** Front matter fields that came from a weak fallback source (e.g. date from the URL's day): never overwrite an archive value with them. */
   weakFields?: string[];
+  /** The body's comparison data, when already computed (off the main thread, by {@link compareData}). */
+  compare?: CompareData;
+}
+
+/** What content comparison needs of a body; plain data, so a worker thread can compute it. */
+export interface CompareData {
+  fingerprint: Fingerprint;
+  /** Null when the body is too short for a signature. */
+  signature: Uint32Array | null;
+}
+
+/** Computes a body's comparison data: one normalization, one word split. */
+export function compareData(body: string): CompareData {
+  const normalized = normalizeForCompare(body);
+  const words = wordsOf(normalized);
+  return { fingerprint: fingerprint(normalized, words), signature: signatureOf(words) ?? null };
 }
 
 interface Fingerprinted {
@@ -58,12 +74,13 @@ export function buildDedupeIndex(index: ArchiveIndex): DedupeIndex {
  * Adds a post the sync just wrote (new or updated) so a later page of the same
  * crawl finds it; an entry with the same path is replaced.
  */
-export function addToDedupeIndex(dindex: DedupeIndex, entry: ArchiveEntry): void {
+export function addToDedupeIndex(dindex: DedupeIndex, entry: ArchiveEntry, compare?: CompareData): void {
   addToIndex(dindex.archive, entry);
-  addBuckets(dindex, entry);
+  const item = addBuckets(dindex, entry);
+  if (compare) Object.assign(item, compare);
 }
 
-function addBuckets(dindex: DedupeIndex, entry: ArchiveEntry): void {
+function addBuckets(dindex: DedupeIndex, entry: ArchiveEntry): Fingerprinted {
   const previous = dindex.byPath.get(entry.path);
   if (previous) {
     pull(dindex.byDay, previous.entry.day, previous);
@@ -73,6 +90,7 @@ function addBuckets(dindex: DedupeIndex, entry: ArchiveEntry): void {
   dindex.byPath.set(entry.path, item);
   push(dindex.byDay, entry.day, item);
   push(dindex.byTitle, normalizeTitle(entry.title), item);
+  return item;
 }
 
 function lengthOf(item: Fingerprinted): number {
@@ -138,7 +156,7 @@ const MATCHERS: Matcher[] = [
 
 /** Finds the archive post that is the same post as the page, and why; undefined for a new post. */
 export function findSame(dindex: DedupeIndex, incoming: Incoming): { entry: ArchiveEntry; reason: MatchReason } | undefined {
-  const self: Fingerprinted = { entry: { path: '', post: incoming.post, title: incoming.title, day: incoming.day ?? '' } };
+  const self: Fingerprinted = { entry: { path: '', post: incoming.post, title: incoming.title, day: incoming.day ?? '' }, ...incoming.compare };
   const probe: Probe = { incoming, self, fingerprint: () => fingerprintOf(self), signature: () => signatureOfItem(self) };
   for (const matcher of MATCHERS) {
     const entry = matcher.find(dindex, probe);

@@ -55,7 +55,8 @@ function plan(ctx: ApplyContext, path: string, archived: Post | undefined, after
   const text = serializePost(after);
   const entry: ArchiveEntry = { path, post: after, title: String(after.frontMatter.title ?? incoming.title), day: dayOf(String(after.frontMatter.date ?? '')) ?? incoming.day ?? '' };
   // The crawl's later pages must see this post at once, before its file is written.
-  addToDedupeIndex(ctx.dedupe, entry);
+  // A new file's body is the page's: its comparison data is already known.
+  addToDedupeIndex(ctx.dedupe, entry, after.body === incoming.post.body ? incoming.compare : undefined);
   const change = describeChange(path, before, after, incoming.canonicalUrl);
   return { kind: before ? 'updated' : 'added', path, change, reason, text };
 }
@@ -67,12 +68,18 @@ async function refuseReadOnly(archive: string, path: string): Promise<string | u
   return undefined;
 }
 
+/** Pending writes by archive path, and the folders already checked for symbolic links. */
+export interface WriteQueue {
+  pending: Map<string, Promise<void>>;
+  checkedDirs: Set<string>;
+}
+
 /**
  * Writes planned files: different files in parallel, one file's writes in the order planned
  * (so a later merge of the same post never lands before an earlier one).
  */
-export function writeInOrder(queue: Map<string, Promise<void>>, archive: string, path: string, text: string): Promise<void> {
-  const write = (queue.get(path) ?? Promise.resolve()).then(() => writePost(archive, path, text));
-  queue.set(path, write.catch(() => undefined));
+export function writeInOrder(queue: WriteQueue, archive: string, path: string, text: string): Promise<void> {
+  const write = (queue.pending.get(path) ?? Promise.resolve()).then(() => writePost(archive, path, text, queue.checkedDirs));
+  queue.pending.set(path, write.catch(() => undefined));
   return write;
 }

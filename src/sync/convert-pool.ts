@@ -58,7 +58,6 @@ function startWorker(): PoolWorker {
   };
   thread.on('error', bury);
   thread.on('exit', (code) => bury(new Error(`convert worker exited (code ${code})`)));
-  thread.unref();
   return {
     thread,
     pending,

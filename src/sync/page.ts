@@ -1,7 +1,7 @@
 import { urlPathKey } from '../archive/load.js';
 import { dayOf, permalinkPath } from '../archive/slug.js';
 import { serializePost } from '../archive/post.js';
-import { extractPage, type Extracted, type PageHints } from '../extract/extract.js';
+import type { Extracted, PageHints } from '../extract/extract.js';
 import { toPost } from '../convert/convert.js';
 import type { Incoming } from '../dedupe/index.js';
 import type { DiscoveredPost } from '../discover/discover.js';
@@ -62,10 +62,16 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
  * page when reprocessing.
  */
 export async function processBody(run: Run, page: DiscoveredPost, body: string, finalUrl: string, extraAliases: string[] = []): Promise<Applied | undefined> {
-  const extracted = extractPage(body, finalUrl, page.hints as PageHints);
+  let converted;
+  try {
+    converted = await run.pool.convert({ html: body, url: finalUrl, hints: page.hints as PageHints });
+  } catch (error) {
+    return fail(run, page.url, `convert: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const { extracted, markdown, compare } = converted;
   if (extracted.kind === 'alias') return followAlias(run, page, extracted.target, extraAliases);
   if (extracted.kind !== 'post') return fail(run, page.url, describeNonPost(extracted));
-  const incoming = toIncoming(run, page, extracted, extraAliases);
+  const incoming = { ...toIncoming(run, page, extracted, markdown ?? '', extraAliases), compare };
   let applied: Applied;
   try {
     const ctx = { archive: run.options.archive, index: run.index, dedupe: run.dedupe, dryRun: run.options.dryRun };
@@ -107,7 +113,7 @@ async function followAlias(run: Run, page: DiscoveredPost, target: string, extra
   return applied;
 }
 
-function toIncoming(run: Run, page: DiscoveredPost, extracted: PostPage, extraAliases: string[]): Incoming {
+function toIncoming(run: Run, page: DiscoveredPost, extracted: PostPage, markdown: string, extraAliases: string[]): Incoming {
   const canonicalPath = urlPathKey(extracted.canonicalUrl);
   const aliases = new Set<string>([...(extracted.meta.aliases ?? []), ...(page.hints.aliases ?? []), ...extraAliases].map(urlPathKey));
   for (const [alias, target] of run.discoveryAliases ?? []) if (urlPathKey(target) === canonicalPath) aliases.add(urlPathKey(alias));
@@ -118,7 +124,7 @@ function toIncoming(run: Run, page: DiscoveredPost, extracted: PostPage, extraAl
   if (!day || canonicalPath === urlPathKey(permalinkPath(day, extracted.meta.title))) aliases.delete(canonicalPath);
   else aliases.add(canonicalPath);
   const meta = { ...extracted.meta, aliases: aliases.size > 0 ? [...aliases].sort() : undefined };
-  const post = toPost({ ...extracted, meta });
+  const post = toPost({ ...extracted, meta }, markdown);
   const weakFields = Object.entries(extracted.sources)
     .filter(([, source]) => source !== undefined && WEAK_SOURCES.has(source))
     .map(([field]) => field);

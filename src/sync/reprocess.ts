@@ -2,7 +2,7 @@ import { storedPages } from '../raw/reprocess.js';
 import { acquireLock } from '../write/lock.js';
 import type { SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { closeRun, openRun, type RunHooks } from './run.js';
+import { disposeRun, finishRun, openRun, type Run, type RunHooks } from './run.js';
 import { processBody } from './page.js';
 
 /**
@@ -13,19 +13,23 @@ export async function reprocess(options: SyncOptions, hooks: RunHooks = {}): Pro
   const lock = options.dryRun ? undefined : await acquireLock(options.archive);
   try {
     const run = await openRun(options, hooks, 'reprocess', true);
-    const pages = storedPages(run.raw!);
-    run.report.discovered = pages.length;
-    // One page at a time: bodies are read lazily, so memory stays flat however large the store.
-    for (const page of pages) {
-      if (run.fatal) break;
-      await processBody(run, { url: page.url, hints: run.state.urls[page.url]?.hints ?? {} }, await page.read(), page.finalUrl);
+    try {
+      return await reprocessAll(run);
+    } finally {
+      await disposeRun(run);
     }
-    const report = await closeRun(run).catch((error: unknown) => {
-      throw run.fatal ?? error;
-    });
-    if (run.fatal) throw run.fatal;
-    return report;
   } finally {
     await lock?.release();
   }
+}
+
+async function reprocessAll(run: Run): Promise<SyncReport> {
+  const pages = storedPages(run.raw!);
+  run.report.discovered = pages.length;
+  // One page at a time: bodies are read lazily, so memory stays flat however large the store.
+  for (const page of pages) {
+    if (run.fatal) break;
+    await processBody(run, { url: page.url, hints: run.state.urls[page.url]?.hints ?? {} }, await page.read(), page.finalUrl);
+  }
+  return finishRun(run);
 }

@@ -7,6 +7,8 @@ import { loadState, saveState, type CrawlState } from '../fetch/state.js';
 import { newSyncId, saveReport, type SyncReport } from '../report/report.js';
 import { USER_AGENT } from '../version.js';
 import { removeTempFiles } from '../write/atomic.js';
+import { createConvertPool, type ConvertPool } from './convert-pool.js';
+import type { WriteQueue } from './apply.js';
 import { openRawStore, rawDir, type RawStore } from '../raw/store.js';
 import { healthReport, type PageHealthIssue, type PageRecord } from '../health/health.js';
 import type { SyncOptions } from './options.js';
@@ -42,8 +44,10 @@ export interface Run {
   present: Set<string>;
   /** Dedupe one page at a time, so two pages of one post never race. */
   serial: ReturnType<typeof pLimit>;
+  /** Extract → convert, on worker threads where a core is free. */
+  pool: ConvertPool;
   /** Pending file writes by archive path (see writeInOrder). */
-  writes: Map<string, Promise<void>>;
+  writes: WriteQueue;
   /** The raw page store, with --keep-raw or when reprocessing. */
   raw?: RawStore;
   /** True when reprocessing stored pages: nothing may touch the network. */
@@ -106,17 +110,17 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     progress: { discovered: 0, fetched: 0, written: 0, failed: 0 },
     present: new Set(),
     serial: pLimit(1),
-    writes: new Map(),
+    writes: { pending: new Map(), checkedDirs: new Set() },
+    pool: createConvertPool(),
     raw,
     offline,
     healthPages: [],
   };
 }
 
-/** Saves state and the report (not in a dry run) and closes the fetcher. */
+/** Saves state and the report (not in a dry run). */
 export async function closeRun(run: Run): Promise<SyncReport> {
   const stats = run.fetcher.stats();
-  await run.fetcher.close();
   const { report } = run;
   report.requests = { total: stats.total, notModified: stats.notModified, bytes: stats.bytes, retries: stats.retries };
   if (stats.validatorsIgnored) report.warnings.push('the server ignores ETag/Last-Modified validators: every page is downloaded in full');
@@ -131,6 +135,20 @@ export async function closeRun(run: Run): Promise<SyncReport> {
     await saveReport(run.options.archive, report);
   }
   return report;
+}
+
+/** Saves state and report, then rethrows the run's first write error, if any (it outranks later ones). */
+export async function finishRun(run: Run): Promise<SyncReport> {
+  const report = await closeRun(run).catch((error: unknown) => {
+    throw run.fatal ?? error;
+  });
+  if (run.fatal) throw run.fatal;
+  return report;
+}
+
+/** Closes the fetcher and the worker threads; called once, on every path out of a run. */
+export async function disposeRun(run: Run): Promise<void> {
+  await Promise.all([run.fetcher.close(), run.pool.close()]);
 }
 
 export function bump(run: Run, key: keyof Progress, by = 1): void {

@@ -5,38 +5,49 @@ import { UsageError } from '../errors.js';
 import { acquireLock } from '../write/lock.js';
 import type { SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { bump, closeRun, openRun, type Run, type RunHooks } from './run.js';
+import { bump, disposeRun, finishRun, openRun, type Run, type RunHooks } from './run.js';
 import { syncPage } from './page.js';
 
-/**
- * A whole sync, as a recipe: discover → (per page) fetch → extract → convert →
- * dedupe → write → report. Only this function knows the order.
- */
+/** A whole sync of the site into the archive, under the archive's lock. */
 export async function sync(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncReport> {
   // A dry run writes nothing, so it needs no lock.
   const lock = options.dryRun ? undefined : await acquireLock(options.archive);
   try {
     const run = await openRun(options, hooks, 'sync');
-    const discovery = await discover(options.site, run.fetcher, {
-      since: options.since,
-      limit: options.limit,
-      known: (url) => run.index.byUrlPath.has(urlPathKey(url)) && run.state.urls[url] !== undefined,
-      full: options.full,
-      log: hooks.log,
-    });
-    run.discoveryAliases = discovery.aliases;
-    run.discoveredPaths = new Set(discovery.posts.map((page) => urlPathKey(page.url)));
-    run.report.discovered = discovery.posts.length;
-    run.report.skipped.push(...discovery.skipped);
-    run.report.failed.push(...discovery.failed);
-    bump(run, 'discovered', discovery.posts.length);
-    await Promise.all(discovery.posts.map((page) => syncPage(run, page)));
-    // Missing upstream only means something when discovery saw the whole site.
-    if (options.limit === undefined && discovery.failed.length === 0) markMissing(run);
-    return await finish(run);
+    try {
+      return await syncAll(run);
+    } finally {
+      await disposeRun(run);
+    }
   } finally {
     await lock?.release();
   }
+}
+
+/**
+ * The recipe: discover → (per page) fetch → extract → convert → dedupe → write → report.
+ * Only this function knows the order.
+ */
+async function syncAll(run: Run): Promise<SyncReport> {
+  const { options, hooks } = run;
+  const discovery = await discover(options.site, run.fetcher, {
+    since: options.since,
+    limit: options.limit,
+    // Listing pages past the newest known posts carry nothing new: discovery may stop paging there.
+    known: (url) => run.index.byUrlPath.has(urlPathKey(url)) && run.state.urls[url] !== undefined,
+    full: options.full,
+    log: hooks.log,
+  });
+  run.discoveryAliases = discovery.aliases;
+  run.discoveredPaths = new Set(discovery.posts.map((page) => urlPathKey(page.url)));
+  run.report.discovered = discovery.posts.length;
+  run.report.skipped.push(...discovery.skipped);
+  run.report.failed.push(...discovery.failed);
+  bump(run, 'discovered', discovery.posts.length);
+  await Promise.all(discovery.posts.map((page) => syncPage(run, page)));
+  // Missing upstream only means something when discovery saw the whole site.
+  if (options.limit === undefined && discovery.failed.length === 0) markMissing(run);
+  return finishRun(run);
 }
 
 /** The sync pipeline for named pages only (a post URL, an old alias URL, any page of the site). */
@@ -49,21 +60,16 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
   const lock = options.dryRun ? undefined : await acquireLock(options.archive);
   try {
     const run = await openRun({ ...options, full: true }, hooks, 'fetch');
-    run.report.discovered = pages.length;
-    await Promise.all(pages.map((page) => syncPage(run, page)));
-    return await finish(run);
+    try {
+      run.report.discovered = pages.length;
+      await Promise.all(pages.map((page) => syncPage(run, page)));
+      return await finishRun(run);
+    } finally {
+      await disposeRun(run);
+    }
   } finally {
     await lock?.release();
   }
-}
-
-async function finish(run: Run): Promise<SyncReport> {
-  // The first write error is the one to report: saving state on a full disk fails too.
-  const report = await closeRun(run).catch((error: unknown) => {
-    throw run.fatal ?? error;
-  });
-  if (run.fatal) throw run.fatal;
-  return report;
 }
 
 function markMissing(run: Run): void {

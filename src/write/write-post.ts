@@ -14,10 +14,13 @@ export function resolveInArchive(archiveDir: string, relPath: string): string {
   return full;
 }
 
-/** Writes one post atomically; any failure is a {@link WriteError} naming the file. */
-export async function writePost(archiveDir: string, relPath: string, text: string): Promise<void> {
+/**
+ * Writes one post atomically; any failure is a {@link WriteError} naming the file.
+ * `checkedDirs` remembers folders already found free of symbolic links during this run.
+ */
+export async function writePost(archiveDir: string, relPath: string, text: string, checkedDirs = new Set<string>()): Promise<void> {
   const full = resolveInArchive(archiveDir, relPath);
-  await refuseSymlinks(resolve(archiveDir), full);
+  await refuseSymlinks(resolve(archiveDir), full, checkedDirs);
   try {
     await writeFileAtomic(full, text);
   } catch (error) {
@@ -26,9 +29,10 @@ export async function writePost(archiveDir: string, relPath: string, text: strin
 }
 
 /** A symbolic link anywhere between the archive root and the file could lead the write outside. */
-async function refuseSymlinks(root: string, full: string): Promise<void> {
-  for (let at = full; at.length > root.length; at = dirname(at)) {
+async function refuseSymlinks(root: string, full: string, checkedDirs: Set<string>): Promise<void> {
+  for (let at = full; at.length > root.length && !checkedDirs.has(at); at = dirname(at)) {
     const info = await lstat(at).catch(() => undefined);
     if (info?.isSymbolicLink()) throw new WriteError(full, new Error(`${at} is a symbolic link: not followed`));
+    if (info?.isDirectory()) checkedDirs.add(at);
   }
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { convertPage, type ConvertJob } from '../src/sync/convert-page.js';
+import type { ConvertPool } from '../src/sync/convert-pool.js';
+
+const PAGES = new URL('../fixtures/pages/', import.meta.url).pathname;
+const jobs: ConvertJob[] = readdirSync(PAGES)
+  .filter((name) => name.endsWith('.html'))
+  .map((name) => {
+    const html = readFileSync(join(PAGES, name), 'utf8');
+    const url = /saved from url=\(\d+\)(\S+)/.exec(html)?.[1] ?? `https://cabforum.org/fixtures/${name}/`;
+    return { html, url, hints: { author: 'Corey Bonnell' } };
+  });
+
+// The built pool (npm test builds first): only compiled code can start worker threads.
+const { createConvertPool } = (await import(new URL('../dist/src/sync/convert-pool.js', import.meta.url).href)) as {
+  createConvertPool: (size?: number) => ConvertPool;
+};
+
+describe('convert pool', () => {
+  it('gives on worker threads exactly what in-process conversion gives', async () => {
+    const pool = createConvertPool(2);
+    try {
+      const results = await Promise.all(jobs.map((job) => pool.convert(job)));
+      expect(results).toEqual(jobs.map(convertPage));
+      expect(results.filter((r) => r.extracted.kind === 'post').every((r) => r.markdown && r.compare)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('converts in-process with no workers', async () => {
+    const pool = createConvertPool(0);
+    expect(await pool.convert(jobs[0]!)).toEqual(convertPage(jobs[0]!));
+    await pool.close();
+  });
+});
