@@ -13,6 +13,8 @@ export function registerFetch(program: Command): void {
     .option('--archive <dir>', 'archive folder', './archive')
     .option('--stdout', 'print the resulting Markdown file(s); write nothing')
     .option('--rate <ms>', 'minimum interval between requests to the host, in ms', '250')
+    .option('--keep-raw', 'store the fetched pages in the raw store')
+    .option('--raw-dir <dir>', 'raw store folder (default <archive>/.cabsync/raw)')
     .option('--json', 'print the JSON report on stdout')
     .action(async (urls: string[], flags: RawSyncFlags & { stdout?: boolean; json?: boolean }) => {
       const site = siteOf(urls);

@@ -19,10 +19,12 @@ const WORKER = fileURLToPath(new URL('./convert-worker.js', import.meta.url));
  */
 export function createConvertPool(size = availableParallelism() - 1): ConvertPool {
   if (size < 1 || !existsSync(WORKER)) return { convert: async (job) => convertPage(job), close: async () => undefined };
-  const workers = Array.from({ length: size }, () => startWorker());
+  // Started on the first page: a sync with nothing to convert never pays for a thread.
+  const workers: PoolWorker[] = [];
   let next = 0;
   return {
     convert: (job) => {
+      if (workers.length < size) workers.push(startWorker());
       const worker = workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best), workers[next++ % workers.length]!);
       return worker.run(job);
     },
@@ -39,7 +41,8 @@ interface PoolWorker {
 }
 
 function startWorker(): PoolWorker {
-  const thread = new Worker(WORKER);
+  // A small young generation keeps the thread's memory close to what one page needs.
+  const thread = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   const pending: PoolWorker['pending'] = new Map();
   let ids = 0;
   thread.on('message', ({ id, result, error }: { id: number; result?: Converted; error?: string }) => {
