@@ -25,8 +25,12 @@ git add -- "$archive/posts"
 if git diff --cached --quiet -- "$archive/posts"; then
   echo "archive unchanged: nothing to commit"
 else
-  id="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id)' "$report")"
-  summary="$($cli report "$id" --archive "$archive")"
+  id="$(node -e 'try { console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id) } catch {}' "$report")"
+  if [ -n "$id" ]; then
+    summary="$($cli report "$id" --archive "$archive")"
+  else
+    summary="The sync stopped before writing its report (exit $status): see the run's log."
+  fi
   git -c user.name="${GIT_AUTHOR_NAME:-cabsync}" -c user.email="${GIT_AUTHOR_EMAIL:-cabsync@users.noreply.github.com}" \
     commit --quiet -m "Sync $site" -m "$summary"
   echo "committed: $(git log -1 --format=%h)"

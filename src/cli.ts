@@ -35,6 +35,7 @@ try {
     process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
   } else {
     process.stderr.write(`cabsync: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = (error as { exitCode?: number }).exitCode ?? ExitCode.Usage;
+    // Typed errors carry their exit code; anything else is a failure, not a usage error.
+    process.exitCode = (error as { exitCode?: number }).exitCode ?? ExitCode.Failed;
   }
 }

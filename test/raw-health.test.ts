@@ -22,6 +22,20 @@ async function countBlobs(rawDir: string): Promise<number> {
 }
 
 describe('raw snapshots', () => {
+  it('reprocess reports a damaged blob for its page and goes on with the others', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    await sync(options(site.url, archive, { keepRaw: true }));
+    await site.close();
+    const rawDir = join(archive, '.cabsync', 'raw');
+    const blob = [...(await snapshot(rawDir)).keys()].find((p) => p.endsWith('.html.gz'))!;
+    await writeFile(join(rawDir, blob), 'not gzip');
+    const report = await reprocess(resolveSyncOptions({ archive }));
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]!.error).toContain(blob.split('/').pop()!.slice(0, 8));
+    expect(report.unchanged).toBe(site.posts.length - 1);
+  });
+
   it('stores each post page once, adds nothing for unchanged pages, and exports a WARC a standard reader opens', async () => {
     const archive = await tempDir();
     const site = await fixtureSite();

@@ -88,7 +88,7 @@ describe('sync against the seeded archive', () => {
   it('gives one file for an alias and its permalink fetched in one run', async () => {
     const archive = await tempDir();
     const site = await seedSite();
-    const report = await fetchUrls([`${site.url}${SEED_ALIAS}`, `${site.url}${SEED_POST_PATH}`, `${site.url}${SEED_POST_PATH}index.html`], options(site.url, archive));
+    const report = await fetchUrls([`${site.url}${SEED_POST_PATH}`, `${site.url}${SEED_POST_PATH}index.html`, `${site.url}${SEED_ALIAS}`], options(site.url, archive));
     expect(report.failed).toEqual([]);
     expect(report.added).toHaveLength(1);
     const files = await postsOf(archive);

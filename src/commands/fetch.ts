@@ -3,6 +3,7 @@ import { resolveSyncOptions, parseSite, type RawSyncFlags } from '../sync/option
 import { fetchUrls } from '../sync/sync.js';
 import { UsageError } from '../errors.js';
 import { printReport } from './sync.js';
+import { reportExitCode } from '../report/report.js';
 
 /** `cabsync fetch URL...`: the sync pipeline for the named pages only. */
 export function registerFetch(program: Command): void {
@@ -25,7 +26,7 @@ export function registerFetch(program: Command): void {
       if (!flags.stdout) printReport(report, flags.json ?? false);
       else {
         for (const failure of report.failed) process.stderr.write(`cabsync: ${failure.url}: ${failure.error}\n`);
-        process.exitCode = report.failed.length > 0 ? 1 : 0;
+        process.exitCode = reportExitCode(report);
       }
     });
 }

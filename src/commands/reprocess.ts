@@ -3,6 +3,7 @@ import { resolveSyncOptions } from '../sync/options.js';
 import { reprocess } from '../sync/reprocess.js';
 import { formatDiffText, viewOfReport } from '../report/diff.js';
 import { printReport } from './sync.js';
+import { reportExitCode } from '../report/report.js';
 
 /** `cabsync reprocess`: re-derive the archive from stored pages, offline. */
 export function registerReprocess(program: Command): void {
@@ -18,7 +19,7 @@ export function registerReprocess(program: Command): void {
       const report = await reprocess(options);
       if (flags.dryRun && !flags.json) {
         process.stdout.write(formatDiffText(viewOfReport(report), process.stdout.isTTY === true));
-        process.exitCode = report.failed.length > 0 ? 1 : 0;
+        process.exitCode = reportExitCode(report);
       } else printReport(report, flags.json ?? false);
     });
 }

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { PageHints } from '../extract/extract.js';
 import { isPostPath, normalizeUrl, postPathDate } from './normalize-url.js';
 
@@ -115,9 +116,7 @@ export function postTime(url: string, hints: PostHints): string {
 }
 
 /** A `--since` or `--limit` value that cannot be used; names the flag. */
-export class SelectionError extends Error {
-  override name = 'SelectionError';
-}
+export class SelectionError extends UsageError {}
 
 /**
  * Newest first, then `--since` (posts on or after that day, by the permalink's day or the hinted

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 /** Everything that tunes the fetcher; resolved once, with defaults, by {@link resolveFetchOptions}. */
 export interface FetchOptions {
   /** `cabsync/<version> (+https://github.com/cabsync/cabsync)`; robots.txt groups match its first word. */
@@ -43,9 +44,7 @@ export const DEFAULT_FETCH_OPTIONS: Omit<FetchOptions, 'userAgent'> = {
 };
 
 /** Thrown for an option out of range; names the option (and so the flag) and the value. */
-export class FetchOptionError extends Error {
-  override name = 'FetchOptionError';
-}
+export class FetchOptionError extends UsageError {}
 
 // Each numeric option: the smallest value that makes sense and the flag a user would fix.
 const LIMITS: readonly { key: keyof FetchOptions; min: number; flag: string }[] = [

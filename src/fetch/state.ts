@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../write/atomic.js';
@@ -25,8 +26,7 @@ export interface CrawlState {
 }
 
 /** The state file could not be read as cabsync state; names the file and what is wrong. */
-export class StateFileError extends Error {
-  override name = 'StateFileError';
+export class StateFileError extends UsageError {
   constructor(
     readonly file: string,
     reason: string,
@@ -96,8 +96,11 @@ export function needsFetch(state: CrawlState, post: DiscoveredPost, full: boolea
   return Number.isNaN(reference) || lastmod > reference;
 }
 
-/** The state after fetching `url`: validators kept from a 304, replaced by a 200, untouched by a failure. */
-export function recordFetch(state: CrawlState, result: FetchResult, lastmod?: string, now = new Date()): CrawlState {
+/**
+ * Records a fetch in the state, in place (cost independent of the state's size). A 304 that
+ * omits a validator keeps the stored one; a failed fetch changes nothing.
+ */
+export function recordFetch(state: CrawlState, result: FetchResult, lastmod?: string, now = new Date(), hints?: PostHints): CrawlState {
   if (!result.ok) return state;
   const previous = state.urls[result.url];
   const etag = result.etag ?? (result.notModified ? previous?.etag : undefined);
@@ -106,5 +109,8 @@ export function recordFetch(state: CrawlState, result: FetchResult, lastmod?: st
   if (etag) entry.etag = etag;
   if (lastModified) entry.lastModified = lastModified;
   if (lastmod) entry.lastmod = lastmod;
-  return { version: 1, urls: { ...state.urls, [result.url]: entry } };
+  const keptHints = hints ?? previous?.hints;
+  if (keptHints && Object.keys(keptHints).length > 0) entry.hints = keptHints;
+  state.urls[result.url] = entry;
+  return state;
 }

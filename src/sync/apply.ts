@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { ArchiveIndex, ArchiveEntry } from '../archive/load.js';
+import type { ArchiveEntry } from '../archive/load.js';
 import { serializePost, type Post } from '../archive/post.js';
 import { dayOf, postPath } from '../archive/slug.js';
 import { addToDedupeIndex, findSame, mergePost, nextFreePath, type DedupeIndex, type Incoming } from '../dedupe/index.js';
@@ -18,9 +18,7 @@ export type Gate = (archived: Post | undefined) => string | undefined;
 
 export interface ApplyContext {
   archive: string;
-  index: ArchiveIndex;
   dedupe: DedupeIndex;
-  dryRun: boolean;
 }
 
 /**
@@ -42,9 +40,9 @@ export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Ga
   }
   const day = incoming.day ?? dayOf(String(incoming.post.frontMatter.date ?? ''));
   if (!day) return { kind: 'refused', path: '', error: 'page has no date: cannot name its file' };
-  const path = nextFreePath(postPath(day, incoming.title), (p) => ctx.index.byPath.has(p));
+  const path = nextFreePath(postPath(day, incoming.title), (p) => ctx.dedupe.archive.byPath.has(p));
   // A file (or folder) the loader could not read is never written over or through.
-  const blocked = ctx.index.malformed.find((m) => path === m.path || path.startsWith(`${m.path}/`));
+  const blocked = ctx.dedupe.archive.malformed.find((m) => path === m.path || path.startsWith(`${m.path}/`));
   if (blocked) return { kind: 'refused', path, error: `${blocked.path} cannot be read (${blocked.reason}): left untouched` };
   return plan(ctx, path, undefined, incoming.post, incoming);
 }

@@ -24,6 +24,8 @@ export function createConvertPool(size = availableParallelism() - 1): ConvertPoo
   let next = 0;
   return {
     convert: (job) => {
+      // A worker that died is replaced by a fresh one.
+      for (const dead of workers.filter((w) => w.dead())) workers.splice(workers.indexOf(dead), 1);
       if (workers.length < size) workers.push(startWorker());
       const worker = workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best), workers[next++ % workers.length]!);
       return worker.run(job);
@@ -37,6 +39,7 @@ export function createConvertPool(size = availableParallelism() - 1): ConvertPoo
 interface PoolWorker {
   thread: Worker;
   pending: Map<number, { resolve: (c: Converted) => void; reject: (e: Error) => void }>;
+  dead(): boolean;
   run(job: ConvertJob): Promise<Converted>;
 }
 
@@ -64,6 +67,7 @@ function startWorker(): PoolWorker {
   return {
     thread,
     pending,
+    dead: () => dead,
     run: (job) => {
       if (dead) return Promise.resolve().then(() => convertPage(job));
       return new Promise((resolve, reject) => {

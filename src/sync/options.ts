@@ -10,7 +10,6 @@ export interface SyncOptions {
   limit?: number;
   concurrency: number;
   rateMs: number;
-  verbose: boolean;
   /** Store every fetched post page in the raw store. */
   keepRaw: boolean;
   /** The raw store's folder (default `<archive>/.cabsync/raw`). */
@@ -50,7 +49,6 @@ export function resolveSyncOptions(flags: RawSyncFlags): SyncOptions {
     limit: flags.limit === undefined ? undefined : parseInteger('--limit', flags.limit, 1),
     concurrency: parseInteger('--concurrency', flags.concurrency ?? 4, 1, 64),
     rateMs: parseInteger('--rate', flags.rate ?? 250, 0),
-    verbose: flags.verbose ?? false,
     keepRaw: flags.keepRaw ?? false,
     rawDir: flags.rawDir,
     strictHealth: flags.strictHealth ?? false,

@@ -5,7 +5,7 @@ import type { Extracted, PageHints } from '../extract/extract.js';
 import { toPost } from '../convert/convert.js';
 import type { Incoming } from '../dedupe/index.js';
 import type { DiscoveredPost } from '../discover/discover.js';
-import { needsFetch } from '../fetch/state.js';
+import { needsFetch, recordFetch } from '../fetch/state.js';
 import { chromeMisses, pageHealth } from '../health/health.js';
 import { WriteError } from '../errors.js';
 import { applyPost, writeInOrder, type Applied, type Gate } from './apply.js';
@@ -19,6 +19,10 @@ type PostPage = Extract<Extracted, { kind: 'post' }>;
 /** One discovered page through fetch → extract → convert → dedupe → write. Failures become report entries. */
 export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: string[] = []): Promise<Applied | undefined> {
   if (run.fatal) return undefined;
+  // An alias may lead to a post the crawl handles anyway: each URL once per run.
+  // (Following an alias may go again: its target gains the alias.)
+  if (extraAliases.length === 0 && run.handled.has(page.url)) return undefined;
+  run.handled.add(page.url);
   const { options, state, report } = run;
   const known = run.index.byUrlPath.get(urlPathKey(page.url))?.[0];
   if (known) run.present.add(known.path);
@@ -33,27 +37,26 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
   if (run.fatal) return undefined;
   if (!fetched.ok) return fail(run, page.url, fetched.error);
   bump(run, 'fetched');
-  const fetchedAt = new Date().toISOString();
-  const record = { etag: fetched.etag, lastModified: fetched.lastModified, fetchedAt, lastmod: page.lastmod, status: fetched.status, hints: page.hints };
+  const now = new Date();
   if (fetched.notModified) {
     report.unchanged += 1;
-    state.urls[page.url] = { ...state.urls[page.url], ...record };
-    run.raw?.touch(page.url, { fetchedAt, etag: fetched.etag, lastModified: fetched.lastModified });
+    recordFetch(state, fetched, page.lastmod, now, page.hints);
+    run.raw?.touch(page.url, { fetchedAt: now.toISOString(), etag: fetched.etag, lastModified: fetched.lastModified });
     return undefined;
   }
   const body = fetched.body ?? '';
   if (run.raw) {
-    await run.raw.put(page.url, body, {
-      status: fetched.status,
-      finalUrl: fetched.finalUrl,
-      fetchedAt,
-      etag: fetched.etag,
-      lastModified: fetched.lastModified,
-      contentType: fetched.contentType,
-    });
+    const meta = { status: fetched.status, finalUrl: fetched.finalUrl, fetchedAt: now.toISOString(), etag: fetched.etag, lastModified: fetched.lastModified, contentType: fetched.contentType };
+    try {
+      await run.raw.put(page.url, body, meta);
+    } catch (error) {
+      run.fatal ??= error instanceof Error ? error : new Error(String(error));
+      return undefined;
+    }
   }
   const applied = await processBody(run, page, body, fetched.finalUrl, extraAliases);
-  if (applied && applied.kind !== 'refused') state.urls[page.url] = record;
+  // Validators only once the page's file is written: a rerun must not skip a page it never wrote.
+  if (applied && applied.kind !== 'refused') recordFetch(state, fetched, page.lastmod, now, page.hints);
   return applied;
 }
 
@@ -69,12 +72,13 @@ export async function processBody(run: Run, page: DiscoveredPost, body: string, 
     return fail(run, page.url, `convert: ${error instanceof Error ? error.message : String(error)}`);
   }
   const { extracted, markdown, compare } = converted;
+  if (run.fatal) return undefined;
   if (extracted.kind === 'alias') return followAlias(run, page, extracted.target, extraAliases);
   if (extracted.kind !== 'post') return fail(run, page.url, describeNonPost(extracted));
   const incoming = { ...toIncoming(run, page, extracted, markdown ?? '', extraAliases), compare };
   let applied: Applied;
   try {
-    const ctx = { archive: run.options.archive, index: run.index, dedupe: run.dedupe, dryRun: run.options.dryRun };
+    const ctx = { archive: run.options.archive, dedupe: run.dedupe };
     applied = await run.serial(() => applyPost(ctx, incoming, healthGate(run, page.url, extracted, incoming)));
     if ((applied.kind === 'added' || applied.kind === 'updated') && !run.options.dryRun) {
       await writeInOrder(run.writes, run.options.archive, applied.path, applied.text);
@@ -106,7 +110,10 @@ function healthGate(run: Run, url: string, extracted: PostPage, incoming: Incomi
 async function followAlias(run: Run, page: DiscoveredPost, target: string, extraAliases: string[]): Promise<Applied | undefined> {
   if (extraAliases.length > 0) return fail(run, page.url, `alias chain: ${page.url} → ${target}`);
   // Reprocessing has no network: the target is reprocessed from its own stored page.
-  if (run.offline) return undefined;
+  if (run.offline) {
+    run.report.skipped.push({ url: page.url, reason: `alias of ${target}` });
+    return undefined;
+  }
   const alias = urlPathKey(page.url);
   const applied = await syncPage(run, { url: target, hints: { ...page.hints, aliases: [...(page.hints.aliases ?? []), alias] } }, [alias]);
   if (applied && applied.kind !== 'added' && applied.kind !== 'refused') run.report.merged[page.url] = applied.path;
@@ -163,7 +170,7 @@ function describeNonPost(extracted: Exclude<Extracted, { kind: 'post' | 'alias' 
   }
 }
 
-function fail(run: Run, url: string, error: string): undefined {
+export function fail(run: Run, url: string, error: string): undefined {
   const known = run.index.byUrlPath.get(urlPathKey(url))?.[0];
   if (known) run.present.add(known.path);
   run.report.failed.push({ url, error });

@@ -3,7 +3,7 @@ import { acquireLock } from '../write/lock.js';
 import type { SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
 import { disposeRun, finishRun, openRun, type Run, type RunHooks } from './run.js';
-import { processBody } from './page.js';
+import { fail, processBody } from './page.js';
 
 /**
  * Re-derives the archive from the raw store with the current extractor and converter: the same
@@ -29,7 +29,15 @@ async function reprocessAll(run: Run): Promise<SyncReport> {
   // One page at a time: bodies are read lazily, so memory stays flat however large the store.
   for (const page of pages) {
     if (run.fatal) break;
-    await processBody(run, { url: page.url, hints: run.state.urls[page.url]?.hints ?? {} }, await page.read(), page.finalUrl);
+    let body: string;
+    try {
+      body = await page.read();
+    } catch (error) {
+      // A damaged or missing blob costs that page, not the run.
+      fail(run, page.url, error instanceof Error ? error.message : String(error));
+      continue;
+    }
+    await processBody(run, { url: page.url, hints: run.state.urls[page.url]?.hints ?? {} }, body, page.finalUrl);
   }
   return finishRun(run);
 }

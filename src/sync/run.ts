@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { loadArchive, type ArchiveIndex } from '../archive/load.js';
 import { buildDedupeIndex, type DedupeIndex } from '../dedupe/index.js';
@@ -40,6 +41,8 @@ export interface Run {
   fetcher: Fetcher;
   report: SyncReport;
   progress: Progress;
+  /** URLs already taken through the pipeline this run. */
+  handled: Set<string>;
   /** Archive paths seen upstream this run (fetched, matched, or known by URL). */
   present: Set<string>;
   /** Dedupe one page at a time, so two pages of one post never race. */
@@ -65,7 +68,9 @@ export interface Run {
 /** Loads the archive, its dedupe index and crawl state, and opens the fetcher. */
 export async function openRun(options: SyncOptions, hooks: RunHooks, command: SyncReport['command'], offline = false): Promise<Run> {
   // A run killed mid-write leaves temp files; the lock we hold makes them ours to clear.
-  if (!options.dryRun) await removeTempFiles(options.archive);
+  if (!options.dryRun) {
+    for (const dir of [join(options.archive, 'posts'), join(options.archive, '.cabsync'), rawDir(options.archive, options.rawDir)]) await removeTempFiles(dir);
+  }
   const index = await loadArchive(options.archive);
   const raw = options.keepRaw || offline ? await openRawStore(rawDir(options.archive, options.rawDir)) : undefined;
   const state = await loadState(options.archive);
@@ -73,6 +78,7 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     userAgent: USER_AGENT,
     concurrency: options.concurrency,
     rateMs: options.rateMs,
+    log: hooks.log,
     ...options.fetch,
   });
   const startedAt = new Date();
@@ -109,6 +115,7 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     report,
     progress: { discovered: 0, fetched: 0, written: 0, failed: 0 },
     present: new Set(),
+    handled: new Set(),
     serial: pLimit(1),
     writes: { pending: new Map(), checkedDirs: new Set() },
     pool: createConvertPool(),
@@ -135,6 +142,23 @@ export async function closeRun(run: Run): Promise<SyncReport> {
     await saveReport(run.options.archive, report);
   }
   return report;
+}
+
+/**
+ * Runs every page to its end, whatever happens to the others: an unexpected error in one page
+ * stops the run (as a write error does) but never leaves sibling pages writing after the run closed.
+ */
+export async function runPages<T>(run: Run, pages: readonly T[], handle: (page: T) => Promise<unknown>): Promise<void> {
+  const limit = pLimit(Math.max(8, run.options.concurrency * 4));
+  await Promise.all(
+    pages.map((page) =>
+      limit(() =>
+        handle(page).catch((error: unknown) => {
+          run.fatal ??= error instanceof Error ? error : new Error(String(error));
+        }),
+      ),
+    ),
+  );
 }
 
 /** Saves state and report, then rethrows the run's first write error, if any (it outranks later ones). */

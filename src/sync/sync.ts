@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { acquireLock } from '../write/lock.js';
 import type { SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { bump, disposeRun, finishRun, openRun, type Run, type RunHooks } from './run.js';
+import { bump, disposeRun, finishRun, openRun, runPages, type Run, type RunHooks } from './run.js';
 import { syncPage } from './page.js';
 
 /** A whole sync of the site into the archive, under the archive's lock. */
@@ -44,7 +44,7 @@ async function syncAll(run: Run): Promise<SyncReport> {
   run.report.skipped.push(...discovery.skipped);
   run.report.failed.push(...discovery.failed);
   bump(run, 'discovered', discovery.posts.length);
-  await Promise.all(discovery.posts.map((page) => syncPage(run, page)));
+  await runPages(run, discovery.posts, (page) => syncPage(run, page));
   // Missing upstream only means something when discovery saw the whole site.
   if (options.limit === undefined && discovery.failed.length === 0) markMissing(run);
   return finishRun(run);
@@ -62,7 +62,7 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
     const run = await openRun({ ...options, full: true }, hooks, 'fetch');
     try {
       run.report.discovered = pages.length;
-      await Promise.all(pages.map((page) => syncPage(run, page)));
+      await runPages(run, pages, (page) => syncPage(run, page));
       return await finishRun(run);
     } finally {
       await disposeRun(run);
