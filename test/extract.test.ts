@@ -118,6 +118,11 @@ describe('metadata sources, in their declared order', () => {
   it('description: a real one is kept, Hugo\'s summary is not', () => {
     const real = meta(seedWith([/<meta content="Attendees[^"]*" name="description">/, '<meta content="What the group decided." name="description">']));
     expect([real.meta.description, real.sources.description]).toEqual(['What the group decided.', 'description']);
+    // A listing entry's summary is a hint: Hugo's automatic one is dropped too, a real one kept.
+    const auto = meta(seedWith([/<meta content="Attendees[^"]*" name="description">/, '']), { description: 'Attendees Andrea Holland, Atsushi Inaba, Bruce Morton …' });
+    expect(auto.meta).not.toHaveProperty('description');
+    const hinted = meta(seedWith([/<meta content="Attendees[^"]*" name="description">/, '']), { description: 'Signing service ballot to vote.' });
+    expect([hinted.meta.description, hinted.sources.description]).toEqual(['Signing service ballot to vote.', 'hint']);
   });
 
   it('canonical URL: link rel=canonical, og:url, the page URL', () => {

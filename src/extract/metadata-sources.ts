@@ -19,7 +19,7 @@ export type MetaSource =
   /** `href` of `<link rel=…>` in `<head>`. */
   | { id: string; from: 'link'; rel: string; why: string }
   /** The caller's hint (feed item, listing entry). `dayOnly` takes a date hint without a time. */
-  | { id: string; from: 'hint'; dayOnly?: true; why: string }
+  | { id: string; from: 'hint'; dayOnly?: true; why: string; unlessSummary?: true }
   /** The post URL's `/YYYY/MM/DD/` day, at 00:00:00. */
   | { id: string; from: 'url-day'; why: string }
   /** The URL the page was fetched from, after redirects. */
@@ -70,7 +70,7 @@ export const METADATA_SOURCES: Readonly<Record<MetaField, FieldSources>> = {
         unlessSummary: true,
         why: 'Hugo fills it with the automatic summary when the post has none; only a real description counts',
       },
-      { id: 'hint', from: 'hint', why: 'given by the caller' },
+      { id: 'hint', from: 'hint', unlessSummary: true, why: "a listing entry's summary, which is Hugo's automatic one unless the post has its own" },
     ],
   },
   author: {

@@ -90,8 +90,10 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
       const href = context.head.links.get(source.rel);
       return href === undefined ? [] : [resolveUrl(href, context.url)].filter((url): url is string => url !== undefined);
     }
-    case 'hint':
-      return hintValues(field, source.dayOnly === true, context.hints);
+    case 'hint': {
+      const values = hintValues(field, source.dayOnly === true, context.hints);
+      return source.unlessSummary ? values.filter((value) => !isSummaryOf(value, context.bodyText())) : values;
+    }
     case 'url-day': {
       const day = dayFromPath(context.url.pathname);
       return day === undefined ? [] : [day];
