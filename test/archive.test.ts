@@ -162,3 +162,24 @@ describe('cabsync verify', () => {
     expect((await runCli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('the load cache', () => {
+  it('reuses unchanged files, re-reads a changed one, and survives a damaged cache', async () => {
+    const root = await seededArchive();
+    const first = await loadArchive(root, { cache: true });
+    const cache = JSON.parse(await readFile(join(root, '.cabsync', 'load-cache.json'), 'utf8'));
+    expect(Object.keys(cache.files)).toHaveLength(4);
+    const seed0 = 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md';
+    const again = await loadArchive(root, { cache: true });
+    expect(again.entries.map((e) => [e.path, e.title, e.post.frontMatter, e.post.body])).toEqual(first.entries.map((e) => [e.path, e.title, e.post.frontMatter, e.post.body]));
+
+    const text = await readFile(join(root, seed0), 'utf8');
+    await writeFile(join(root, seed0), text.replace('author: Corey Bonnell', 'author: Someone Else').replace('Meeting adjourned.', 'Meeting adjourned at noon.'));
+    const changed = (await loadArchive(root, { cache: true })).byPath.get(seed0)!;
+    expect(changed.post.frontMatter.author).toBe('Someone Else');
+    expect(changed.post.body.endsWith('Meeting adjourned at noon.')).toBe(true);
+
+    await writeFile(join(root, '.cabsync', 'load-cache.json'), '{ not json');
+    expect((await loadArchive(root, { cache: true })).entries).toHaveLength(4);
+  });
+});

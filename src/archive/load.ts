@@ -5,6 +5,7 @@ import { parsePost, type Post } from './post.js';
 import { parseArchiveDate } from './date.js';
 import { dayOf, normalizeTitle, permalinkPath } from './slug.js';
 import { pull, push } from './multimap.js';
+import { cachedIfSame, isJsonSafe, readCache, writeCache, type CachedFile, type LoadCache } from './cache.js';
 
 /** Files larger than this are reported, not read: no real post comes close. */
 export const MAX_POST_BYTES = 5 * 1024 * 1024;
@@ -110,22 +111,33 @@ function removeFromIndex(index: ArchiveIndex, entry: ArchiveEntry): void {
 /**
  * Reads every `*.md` under `<root>/posts` in one pass. Malformed files are
  * reported with their reason and never touched; symbolic links are not
- * followed (they could point outside the archive).
+ * followed (they could point outside the archive). With `cache` (a sync, under
+ * the archive's lock), files unchanged since the last load are not read again.
  */
-export async function loadArchive(root: string): Promise<ArchiveIndex> {
+export async function loadArchive(root: string, options: { cache?: boolean } = {}): Promise<ArchiveIndex> {
   const malformed: Malformed[] = [];
   const entries: ArchiveEntry[] = [];
+  const cache = options.cache ? readCache(root) : { version: 1 as const, files: {} };
+  const next: LoadCache = { version: 1, files: {} };
+  let changed = false;
   for (const file of await listMarkdown(join(root, 'posts'), malformed, root)) {
-    const result = loadOne(root, file);
-    if ('entry' in result) entries.push(result.entry);
-    else malformed.push(result);
+    const result = loadOne(root, file, cache);
+    if ('reason' in result) {
+      malformed.push(result);
+      continue;
+    }
+    entries.push(result.entry);
+    if (result.cached) next.files[result.entry.path] = result.cached;
+    changed ||= result.cached !== cache.files[result.entry.path];
   }
+  changed ||= Object.keys(next.files).length !== Object.keys(cache.files).length;
+  if (options.cache && changed) await writeCache(root, next);
   return buildIndex(root, entries, malformed);
 }
 
 // Synchronous on purpose: nothing else runs while the archive loads, and the
 // promise-based calls cost several times more per small file.
-function loadOne(root: string, file: string): { entry: ArchiveEntry } | Malformed {
+function loadOne(root: string, file: string, cache: LoadCache): { entry: ArchiveEntry; cached?: CachedFile } | Malformed {
   const path = relative(root, file).split(sep).join('/');
   let fd: number;
   try {
@@ -136,12 +148,23 @@ function loadOne(root: string, file: string): { entry: ArchiveEntry } | Malforme
     return { path, reason: code === 'ELOOP' ? 'symbolic link (not followed)' : `cannot read: ${(error as Error).message}` };
   }
   try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_POST_BYTES) return { path, reason: `file too large (${size} bytes, limit ${MAX_POST_BYTES})` };
+    const stat = fstatSync(fd);
+    if (stat.size > MAX_POST_BYTES) return { path, reason: `file too large (${stat.size} bytes, limit ${MAX_POST_BYTES})` };
+    const hit = cachedIfSame(cache, path, stat);
+    if (hit) {
+      const post = lazyBody(file, hit.frontMatter, hit.bodyOffset);
+      return { entry: { path, post, title: hit.title, day: hit.day, size: hit.bodyLength }, cached: hit };
+    }
     const bytes = readFileSync(fd);
     const checked = checkPostText(path, bytes);
     if (!checked.ok) return { path, reason: checked.reason };
-    return { entry: { ...checked.entry, size: checked.entry.post.body.length, post: lazyBody(file, checked.entry.post, bytes.length) } };
+    const { post, title, day } = checked.entry;
+    const bodyOffset = bytes.length - Buffer.byteLength(post.body);
+    const entry = { path, title, day, size: post.body.length, post: lazyBody(file, post.frontMatter, bodyOffset) };
+    const cached = isJsonSafe(post.frontMatter)
+      ? { mtimeMs: stat.mtimeMs, size: stat.size, ino: stat.ino, frontMatter: post.frontMatter, title, day, bodyOffset, bodyLength: post.body.length }
+      : undefined;
+    return { entry, cached };
   } finally {
     closeSync(fd);
   }
@@ -151,10 +174,8 @@ function loadOne(root: string, file: string): { entry: ArchiveEntry } | Malforme
  * Keeps a post's front matter in memory and its body on disk: the body is read again only when
  * a page is compared with this post, so a 10,000-post archive costs megabytes, not hundreds.
  */
-function lazyBody(file: string, post: Post, fileBytes: number): Post {
-  const bodyBytes = Buffer.byteLength(post.body);
-  const offset = fileBytes - bodyBytes;
-  const lazy = { frontMatter: post.frontMatter } as Post;
+function lazyBody(file: string, frontMatter: Post['frontMatter'], offset: number): Post {
+  const lazy = { frontMatter } as Post;
   Object.defineProperty(lazy, 'body', {
     enumerable: true,
     get: () => readFileSync(file).subarray(offset).toString('utf8'),

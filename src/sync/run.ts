@@ -71,7 +71,8 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
   if (!options.dryRun) {
     for (const dir of [join(options.archive, 'posts'), join(options.archive, '.cabsync'), rawDir(options.archive, options.rawDir)]) await removeTempFiles(dir);
   }
-  const index = await loadArchive(options.archive);
+  // The load cache is written only by runs that hold the lock.
+  const index = await loadArchive(options.archive, { cache: !options.dryRun });
   const raw = options.keepRaw || offline ? await openRawStore(rawDir(options.archive, options.rawDir)) : undefined;
   const state = await loadState(options.archive);
   const fetcher = createFetcher(options.site, {
