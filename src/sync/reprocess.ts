@@ -1,26 +1,15 @@
 import { storedPages } from '../raw/reprocess.js';
-import { acquireLock } from '../write/lock.js';
 import type { SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { disposeRun, finishRun, openRun, type Run, type RunHooks } from './run.js';
+import { finishRun, withRun, type Run, type RunHooks } from './run.js';
 import { fail, processBody } from './page.js';
 
 /**
  * Re-derives the archive from the raw store with the current extractor and converter: the same
  * extract → convert → dedupe → write as a sync, with the same merge rules and report, and no network.
  */
-export async function reprocess(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncReport> {
-  const lock = options.dryRun ? undefined : await acquireLock(options.archive);
-  try {
-    const run = await openRun(options, hooks, 'reprocess', true);
-    try {
-      return await reprocessAll(run);
-    } finally {
-      await disposeRun(run);
-    }
-  } finally {
-    await lock?.release();
-  }
+export function reprocess(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncReport> {
+  return withRun(options, hooks, 'reprocess', reprocessAll, true);
 }
 
 async function reprocessAll(run: Run): Promise<SyncReport> {

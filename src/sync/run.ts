@@ -8,6 +8,7 @@ import { loadState, saveState, type CrawlState } from '../fetch/state.js';
 import { newSyncId, saveReport, type SyncReport } from '../report/report.js';
 import { USER_AGENT } from '../version.js';
 import { removeTempFiles } from '../write/atomic.js';
+import { acquireLock } from '../write/lock.js';
 import { createConvertPool, type ConvertPool } from './convert-pool.js';
 import type { WriteQueue } from './apply.js';
 import { openRawStore, rawDir, type RawStore } from '../raw/store.js';
@@ -63,6 +64,30 @@ export interface Run {
   discoveryAliases?: Map<string, string>;
   /** URL paths of every discovered post. */
   discoveredPaths?: Set<string>;
+}
+
+/**
+ * Runs `work` on a freshly opened run, under the archive's lock (a dry run writes nothing and
+ * takes none), and closes everything on every way out.
+ */
+export async function withRun(
+  options: SyncOptions,
+  hooks: RunHooks,
+  command: SyncReport['command'],
+  work: (run: Run) => Promise<SyncReport>,
+  offline = false,
+): Promise<SyncReport> {
+  const lock = options.dryRun ? undefined : await acquireLock(options.archive);
+  try {
+    const run = await openRun(options, hooks, command, offline);
+    try {
+      return await work(run);
+    } finally {
+      await disposeRun(run);
+    }
+  } finally {
+    await lock?.release();
+  }
 }
 
 /** Loads the archive, its dedupe index and crawl state, and opens the fetcher. */

@@ -2,26 +2,14 @@ import { urlPathKey, urlPathsOf } from '../archive/load.js';
 import { discover } from '../discover/discover.js';
 import { normalizeUrl } from '../discover/normalize-url.js';
 import { UsageError } from '../errors.js';
-import { acquireLock } from '../write/lock.js';
 import type { SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { bump, disposeRun, finishRun, openRun, runPages, type Run, type RunHooks } from './run.js';
+import { bump, finishRun, runPages, withRun, type Run, type RunHooks } from './run.js';
 import { syncPage } from './page.js';
 
 /** A whole sync of the site into the archive, under the archive's lock. */
-export async function sync(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncReport> {
-  // A dry run writes nothing, so it needs no lock.
-  const lock = options.dryRun ? undefined : await acquireLock(options.archive);
-  try {
-    const run = await openRun(options, hooks, 'sync');
-    try {
-      return await syncAll(run);
-    } finally {
-      await disposeRun(run);
-    }
-  } finally {
-    await lock?.release();
-  }
+export function sync(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncReport> {
+  return withRun(options, hooks, 'sync', syncAll);
 }
 
 /**
@@ -57,19 +45,11 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
     if (!normalized) throw new UsageError(`URL is not on ${options.site.origin}: ${url}`);
     return { url: normalized, hints: {} };
   });
-  const lock = options.dryRun ? undefined : await acquireLock(options.archive);
-  try {
-    const run = await openRun({ ...options, full: true }, hooks, 'fetch');
-    try {
-      run.report.discovered = pages.length;
-      await runPages(run, pages, (page) => syncPage(run, page));
-      return await finishRun(run);
-    } finally {
-      await disposeRun(run);
-    }
-  } finally {
-    await lock?.release();
-  }
+  return withRun({ ...options, full: true }, hooks, 'fetch', async (run) => {
+    run.report.discovered = pages.length;
+    await runPages(run, pages, (page) => syncPage(run, page));
+    return finishRun(run);
+  });
 }
 
 function markMissing(run: Run): void {
