@@ -15,7 +15,7 @@ const jobs: ConvertJob[] = readdirSync(PAGES)
 
 // The built pool (npm test builds first): only compiled code can start worker threads.
 const { createConvertPool } = (await import(new URL('../dist/src/sync/convert-pool.js', import.meta.url).href)) as {
-  createConvertPool: (size?: number) => ConvertPool;
+  createConvertPool: (size?: number, options?: { timeoutMs?: number }) => ConvertPool;
 };
 
 describe('convert pool', () => {
@@ -25,6 +25,19 @@ describe('convert pool', () => {
       const results = await Promise.all(jobs.map((job) => pool.convert(job)));
       expect(results).toEqual(jobs.map(convertPage));
       expect(results.filter((r) => r.extracted.kind === 'post').every((r) => r.markdown && r.compare)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails a page that takes too long, replaces the worker, and converts the next pages', async () => {
+    // About 3 s of work against a 1 s limit; each fixture page takes milliseconds.
+    const pool = createConvertPool(1, { timeoutMs: 1_000 });
+    try {
+      const huge = { html: `<html><body><main>${'<p>lorem ipsum dolor sit amet</p>'.repeat(400_000)}</main></body></html>`, url: 'https://cabforum.org/2024/01/02/huge/', hints: {} };
+      const [slow, ...rest] = await Promise.allSettled([pool.convert(huge), ...jobs.map((job) => pool.convert(job))]);
+      expect(slow).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringMatching(/longer than 1000 ms/) }) });
+      expect(rest.map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual(jobs.map(convertPage));
     } finally {
       await pool.close();
     }

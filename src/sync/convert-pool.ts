@@ -10,71 +10,87 @@ export interface ConvertPool {
   close(): Promise<void>;
 }
 
+export interface ConvertPoolOptions {
+  /** Longest one page may take; the worker is then replaced and the page fails. Default 60 s. */
+  timeoutMs?: number;
+}
+
 // The compiled worker; absent when the sources run uncompiled (tests), where work stays in-process.
 const WORKER = fileURLToPath(new URL('./convert-worker.js', import.meta.url));
 
+interface Task {
+  job: ConvertJob;
+  resolve: (converted: Converted) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  thread: Worker;
+  task?: Task;
+  timer?: NodeJS.Timeout;
+}
+
 /**
  * A pool of `size` workers (default: one per core beyond the main thread, which keeps fetching,
- * deduping and writing). With `size` 0, or no compiled worker, pages convert in-process.
+ * deduping and writing), one page per worker at a time. A page that takes longer than the timeout
+ * fails and its worker is replaced, so no page can stall a sync. With `size` 0, or no compiled
+ * worker, pages convert in-process.
  */
-export function createConvertPool(size = availableParallelism() - 1): ConvertPool {
+export function createConvertPool(size = availableParallelism() - 1, options: ConvertPoolOptions = {}): ConvertPool {
   if (size < 1 || !existsSync(WORKER)) return { convert: async (job) => convertPage(job), close: async () => undefined };
-  // Started on the first page: a sync with nothing to convert never pays for a thread.
-  const workers: PoolWorker[] = [];
-  let next = 0;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const queue: Task[] = [];
+  const slots = new Set<Slot>();
+  let closed = false;
+
+  const finish = (slot: Slot, settle: (task: Task) => void): void => {
+    clearTimeout(slot.timer);
+    const task = slot.task;
+    slot.task = undefined;
+    if (task) settle(task);
+    pump();
+  };
+  const retire = (slot: Slot, error: Error): void => {
+    slots.delete(slot);
+    void slot.thread.terminate();
+    finish(slot, (task) => task.reject(error));
+  };
+  const start = (): Slot => {
+    // Started on demand: a sync with nothing to convert never pays for a thread. A small young
+    // generation keeps the thread's memory close to what one page needs.
+    const slot: Slot = { thread: new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 8 } }) };
+    slot.thread.on('message', ({ result, error }: { result?: Converted; error?: string }) =>
+      finish(slot, (task) => (error === undefined ? task.resolve(result!) : task.reject(new Error(error)))),
+    );
+    slot.thread.on('error', (error) => retire(slot, error));
+    slot.thread.on('exit', (code) => {
+      if (slots.has(slot)) retire(slot, new Error(`convert worker exited (code ${code})`));
+    });
+    slots.add(slot);
+    return slot;
+  };
+  const pump = (): void => {
+    while (!closed && queue.length > 0) {
+      const slot = [...slots].find((s) => !s.task) ?? (slots.size < size ? start() : undefined);
+      if (!slot) return;
+      const task = queue.shift()!;
+      slot.task = task;
+      slot.timer = setTimeout(() => retire(slot, new Error(`extract and convert took longer than ${timeoutMs} ms`)), timeoutMs);
+      slot.thread.postMessage({ id: 0, job: task.job });
+    }
+  };
+
   return {
-    convert: (job) => {
-      // A worker that died is replaced by a fresh one.
-      for (const dead of workers.filter((w) => w.dead())) workers.splice(workers.indexOf(dead), 1);
-      if (workers.length < size) workers.push(startWorker());
-      const worker = workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best), workers[next++ % workers.length]!);
-      return worker.run(job);
-    },
+    convert: (job) =>
+      new Promise((resolve, reject) => {
+        queue.push({ job, resolve, reject });
+        pump();
+      }),
     close: async () => {
-      await Promise.all(workers.map((w) => w.thread.terminate()));
-    },
-  };
-}
-
-interface PoolWorker {
-  thread: Worker;
-  pending: Map<number, { resolve: (c: Converted) => void; reject: (e: Error) => void }>;
-  dead(): boolean;
-  run(job: ConvertJob): Promise<Converted>;
-}
-
-function startWorker(): PoolWorker {
-  // A small young generation keeps the thread's memory close to what one page needs.
-  const thread = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-  const pending: PoolWorker['pending'] = new Map();
-  let ids = 0;
-  thread.on('message', ({ id, result, error }: { id: number; result?: Converted; error?: string }) => {
-    const waiter = pending.get(id);
-    pending.delete(id);
-    if (error !== undefined) waiter?.reject(new Error(error));
-    else waiter?.resolve(result!);
-  });
-  // A worker that dies takes its pages with it: they fail with the cause, the sync goes on,
-  // and later pages convert in-process.
-  let dead = false;
-  const bury = (error: Error) => {
-    dead = true;
-    for (const waiter of pending.values()) waiter.reject(error);
-    pending.clear();
-  };
-  thread.on('error', bury);
-  thread.on('exit', (code) => bury(new Error(`convert worker exited (code ${code})`)));
-  return {
-    thread,
-    pending,
-    dead: () => dead,
-    run: (job) => {
-      if (dead) return Promise.resolve().then(() => convertPage(job));
-      return new Promise((resolve, reject) => {
-        const id = ids++;
-        pending.set(id, { resolve, reject });
-        thread.postMessage({ id, job });
-      });
+      closed = true;
+      const threads = [...slots].map((slot) => slot.thread);
+      slots.clear();
+      await Promise.all(threads.map((thread) => thread.terminate()));
     },
   };
 }
