@@ -13,7 +13,7 @@ import type { SitePost } from '../fixtures/site/server.js';
 import { defaultPosts } from '../fixtures/site/content.js';
 import { seededArchive, snapshot, tempDir } from './helpers/tmp.js';
 import { fixtureSite, FAST_FETCH } from './helpers/site.js';
-import { CLI, runCli } from './helpers/cli.js';
+import { CLI, runCli, runCommand } from './helpers/cli.js';
 
 const SEED0_PATH = 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md';
 const SEED0 = readFileSync(new URL(`../archive/${SEED0_PATH}`, import.meta.url), 'utf8');
@@ -229,4 +229,20 @@ describe('failures and locking', () => {
       expect(await postsOf(archive)).toEqual(expected);
     }
   }, 120_000);
+});
+
+describe('the lock under contention', () => {
+  it('lets exactly one of several processes take over a stale lock', async () => {
+    const archive = await tempDir();
+    await mkdir(join(archive, '.cabsync'), { recursive: true });
+    await writeFile(join(archive, '.cabsync', 'lock'), JSON.stringify({ pid: 2 ** 22 + 4321, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }));
+    const lockModule = new URL('../dist/src/write/lock.js', import.meta.url).href;
+    const script = `const { acquireLock } = await import(${JSON.stringify(lockModule)});
+      try { const lock = await acquireLock(${JSON.stringify(archive)}); console.log('got'); await new Promise((r) => setTimeout(r, 1500)); await lock.release(); }
+      catch (error) { console.log(error.name); }`;
+    const runs = await Promise.all(Array.from({ length: 6 }, () => runCommand(process.execPath, ['--input-type=module', '-e', script])));
+    const outcomes = runs.map((run) => run.stdout.trim()).sort();
+    expect(outcomes).toEqual(['LockHeldError', 'LockHeldError', 'LockHeldError', 'LockHeldError', 'LockHeldError', 'got']);
+    expect((await readdir(join(archive, '.cabsync'))).filter((name) => name !== 'lock')).toEqual([]);
+  });
 });
