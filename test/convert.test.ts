@@ -94,6 +94,15 @@ describe('htmlToMarkdown', () => {
   const base = 'https://cabforum.org/2024/01/02/post/';
   const md = (html: string): string => htmlToMarkdown(html, base);
 
+  it('keeps emphasis inside a word, an image alt with brackets, and task list ticks', () => {
+    expect(md('<p>foo<em>bar</em>baz and <em>word</em>.</p>')).toBe('foo*bar*baz and _word_.\n');
+    expect(md('<p><img alt="A [x] b" src="/i.png"></p>')).toBe(`![A \\[x\\] b](${new URL('/i.png', base).href})\n`);
+    const seedUrl = 'https://cabforum.org/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
+    const seed = readFileSync(join(PAGES, '2022-11-03-code-signing-minutes.html'), 'utf8');
+    const page = extractPage(seed.replace('<p>Dean read the antitrust statement.</p>', '<ul><li><input type="checkbox" checked disabled> done</li></ul>'), seedUrl);
+    expect(page.kind === 'post' && htmlToMarkdown(page.contentHtml, seedUrl)).toMatch(/^- \[x\] +done$/m);
+  });
+
   it('writes the archive style', () => {
     expect(md('<h2 id="a">A <a class="anchor" href="#a">#</a></h2><p>x <strong>b</strong> <em>e</em></p><ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li></ol>')).toBe(
       '## A\n\nx **b** _e_\n\n- one\n- two\n\n3. three\n',

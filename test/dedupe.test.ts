@@ -204,6 +204,8 @@ describe('normalizeForCompare', () => {
     ['PR ()', `PR (${PR_URL})`],
     ['Tim said yes.', 'Tim said no.'],
     ['```\n"x"\n```', '```\n“x”\n```'],
+    ['[x](https://e.org/a--b)', '[x](https://e.org/a-b)'],
+    ['use `--flag` now', 'use `-flag` now'],
   ];
   it.each(different)('%j differs from %j', (a, b) => expect(normalizeForCompare(a)).not.toBe(normalizeForCompare(b)));
 });

@@ -32,9 +32,9 @@ export function postPath(day: string, title: string, suffix = ''): string {
   return `posts/${day.slice(0, 4)}/${day}-${slugify(title)}${suffix}.md`;
 }
 
-/** The post's permalink path on the site: `/YYYY/MM/DD/<slug>/`. */
+/** The post's permalink path on the site: `/YYYY/MM/DD/<slug>/`, with the site's whole slug (only file names are cut short). */
 export function permalinkPath(day: string, title: string): string {
-  return `/${day.replaceAll('-', '/')}/${slugify(title)}/`;
+  return `/${day.replaceAll('-', '/')}/${foldTitle(title) || 'post'}/`;
 }
 
 /** Titles compared for identity: case, punctuation, quotes and dashes do not count. */

@@ -77,6 +77,19 @@ export const SITE_RULES: readonly SiteRule[] = [
     why: '`- ` and `1. ` markers (turndown pads to four columns); nesting indented by the marker width',
   },
   {
+    key: 'emphasis',
+    filter: is('EM', 'I'),
+    replacement: (content, node) => {
+      if (!content.trim()) return content;
+      // `_` does not open or close emphasis inside a word (foo_bar_baz); `*` does.
+      const before = node.previousSibling?.textContent ?? '';
+      const after = node.nextSibling?.textContent ?? '';
+      const delimiter = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after) ? '*' : '_';
+      return `${delimiter}${content}${delimiter}`;
+    },
+    why: 'one emphasis style (`_`), and `*` where `_` would not work inside a word',
+  },
+  {
     key: 'lineBreak',
     filter: is('BR'),
     replacement: (_content, node) => (hasTextAfter(node) ? '\\\n' : ''),
@@ -113,7 +126,7 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'image',
     filter: is('IMG'),
     replacement: (_content, node, context) => {
-      const alt = escapeText((node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim()).replace(/[[\]]/g, '\\$&');
+      const alt = escapeText((node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim()).replace(/(?<!\\)[[\]]/g, '\\$&');
       const src = node.getAttribute('src') ?? '';
       if (!src.trim() || isUnsafeUrl(src)) return alt;
       return `![${alt}](${formatDestination(absoluteUrl(src, context.baseUrl))}${formatTitle(node.getAttribute('title'))})`;

@@ -78,9 +78,23 @@ function kindOf(key: string): LineKind {
   return 'text';
 }
 
+// Code spans and URLs are compared byte for byte: the site's typographer never touches them, so a
+// `--flag` or an `a--b` in a link is a real difference.
+const VERBATIM = /(`+)[^`]*?\1|\]\([^)\s]*\)|(?:https?|ftp|mailto):[^\s)>\]]+/g;
+
+function typography(line: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of line.matchAll(VERBATIM)) {
+    out += applyAll(line.slice(last, match.index), TYPOGRAPHY) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + applyAll(line.slice(last), TYPOGRAPHY);
+}
+
 /** The comparison key of one line outside code (no context). */
 export function normalizeLine(line: string): string {
-  const key = applyAll(applyAll(applyAll(line.normalize('NFC'), MARKDOWN), TYPOGRAPHY), WHITESPACE);
+  const key = applyAll(typography(applyAll(line.normalize('NFC'), MARKDOWN)), WHITESPACE);
   return kindOf(key) === 'text' ? key.trimStart() : key;
 }
 

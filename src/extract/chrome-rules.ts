@@ -138,7 +138,7 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
     },
     { id: 'scripts', selector: 'script, noscript, template', what: 'scripts', why: 'active content, never text' },
     { id: 'styles', selector: 'style, link', what: 'style sheets', why: 'presentation, never text' },
-    { id: 'forms', selector: 'form, input, button, select, textarea', what: 'forms and controls', why: 'interactive UI, never text' },
+    { id: 'forms', selector: 'form, input:not([type="checkbox"]), button, select, textarea', what: 'forms and controls (a task list\'s checkboxes stay: they are its [x] and [ ])', why: 'interactive UI, never text' },
     { id: 'embeds', selector: 'iframe, object, embed, frame, frameset, applet', what: 'embedded documents and plugins', why: 'active content the archive cannot hold safely' },
     { id: 'pagefind-ignore', selector: '[data-pagefind-ignore]', what: 'blocks the site marks as not part of the page text', why: 'the site itself says they are not content' },
   ],

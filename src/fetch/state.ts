@@ -109,8 +109,9 @@ export function recordFetch(state: CrawlState, result: FetchResult, lastmod?: st
   if (etag) entry.etag = etag;
   if (lastModified) entry.lastModified = lastModified;
   if (lastmod) entry.lastmod = lastmod;
-  const keptHints = hints ?? previous?.hints;
-  if (keptHints && Object.keys(keptHints).length > 0) entry.hints = keptHints;
+  // Per field: a run that saw the post only in the sitemap must not forget the listing's author.
+  const keptHints = { ...previous?.hints, ...hints };
+  if (Object.keys(keptHints).length > 0) entry.hints = keptHints;
   state.urls[result.url] = entry;
   return state;
 }
