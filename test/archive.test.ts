@@ -7,7 +7,7 @@ import { loadArchive, urlPathKey } from '../src/archive/load.js';
 import { verifyArchive } from '../src/archive/verify.js';
 import { postPath, slugify } from '../src/archive/slug.js';
 import { parseArchiveDate } from '../src/archive/date.js';
-import { seededArchive, tempDir } from './helpers/tmp.js';
+import { seededArchive } from './helpers/tmp.js';
 import { runCli } from './helpers/cli.js';
 
 // The four seed archive files, committed byte for byte as they were given.

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalizeUrl, isPostPath, postPathDate } from '../src/discover/normalize-url.js';
 import { parseSitemap } from '../src/discover/sitemap.js';
 import { parseFeed } from '../src/discover/feed.js';
@@ -6,9 +6,10 @@ import { parseListing, longDate } from '../src/discover/listing.js';
 import { aliasTarget } from '../src/discover/alias.js';
 import { mergeHints, selectPosts, SelectionError, unionSightings } from '../src/discover/merge.js';
 import { discover } from '../src/discover/discover.js';
-import { createFetcher, type Fetcher } from '../src/fetch/fetcher.js';
-import { startFixtureSite, type FixtureSite, type FixtureSiteOptions, type SitePost } from '../fixtures/site/server.js';
+import type { Fetcher } from '../src/fetch/fetcher.js';
+import { type FixtureSite, type FixtureSiteOptions, type SitePost } from '../fixtures/site/server.js';
 import { postPath, urlize } from '../fixtures/site/util.js';
+import { fixtureSite, siteFetcher } from './helpers/site.js';
 
 const SITE = new URL('https://cabforum.org');
 const UA = 'cabsync/0.0.0-test (+https://github.com/cabsync/cabsync)';
@@ -174,15 +175,9 @@ describe('merging and selection', () => {
 describe('discover against the fixture site', () => {
   let site: FixtureSite | undefined;
   let fetcher: Fetcher | undefined;
-  afterEach(async () => {
-    await fetcher?.close();
-    await site?.close();
-    site = undefined;
-    fetcher = undefined;
-  });
   async function start(options: FixtureSiteOptions = {}): Promise<{ site: FixtureSite; fetcher: Fetcher; url: URL }> {
-    site = await startFixtureSite({ idleTimeoutMs: 20_000, ...options });
-    fetcher = createFetcher(new URL(site.url), { userAgent: UA, rateMs: 0, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 50, retries: 2 });
+    site = await fixtureSite({ idleTimeoutMs: 20_000, ...options });
+    fetcher = siteFetcher(site, { userAgent: UA, rateMs: 0, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 50, retries: 2 });
     return { site, fetcher, url: new URL(site.url) };
   }
   const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + postPath(post)).sort();
@@ -268,15 +263,9 @@ describe('discover against the fixture site', () => {
 describe('discover with known posts (incremental paging)', () => {
   let site: FixtureSite | undefined;
   let fetcher: Fetcher | undefined;
-  afterEach(async () => {
-    await fetcher?.close();
-    await site?.close();
-    site = undefined;
-    fetcher = undefined;
-  });
   async function start(): Promise<{ site: FixtureSite; fetcher: Fetcher; url: URL }> {
-    site = await startFixtureSite({ idleTimeoutMs: 20_000, pageSize: 10 });
-    fetcher = createFetcher(new URL(site.url), { userAgent: UA, rateMs: 0, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 50, retries: 2 });
+    site = await fixtureSite({ idleTimeoutMs: 20_000, pageSize: 10 });
+    fetcher = siteFetcher(site, { userAgent: UA, rateMs: 0, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 50, retries: 2 });
     return { site, fetcher, url: new URL(site.url) };
   }
   const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + postPath(post)).sort();

@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sync } from '../src/sync/sync.js';
-import { resolveSyncOptions, type SyncOptions } from '../src/sync/options.js';
 import { loadArchive, urlPathKey } from '../src/archive/load.js';
 import { WriteError } from '../src/errors.js';
 import type { FaultSpec, SitePost } from '../fixtures/site/server.js';
@@ -13,7 +12,7 @@ import { defaultPosts } from '../fixtures/site/content.js';
 import { renderPostPage } from '../fixtures/site/render.js';
 import { postPath } from '../fixtures/site/util.js';
 import { seededArchive, tempDir } from './helpers/tmp.js';
-import { fixtureSite, FAST_FETCH } from './helpers/site.js';
+import { fixtureSite, FAST_FETCH, syncOptions } from './helpers/site.js';
 import { CLI } from './helpers/cli.js';
 import { CAN_MOUNT, encodeCp1252, expectWhole, IS_ROOT, run, tree } from './helpers/drill.js';
 
@@ -25,9 +24,6 @@ const SEEDS = {
 /** A file's text with links reduced to their text: an update that only restores lost links leaves it equal. */
 const withoutLinks = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s*\([^)]*\)/g, '');
 
-function options(site: string, archive: string, extra: Partial<SyncOptions> = {}): SyncOptions {
-  return { ...resolveSyncOptions({ site, archive, rate: 0 }), fetch: FAST_FETCH, ...extra };
-}
 
 const urlOf = (site: { url: string }, post: Pick<SitePost, 'date' | 'slug'>) => `${site.url}${postPath(post)}`;
 
@@ -62,7 +58,7 @@ describe('every fault of the fixture site in one sync', () => {
     const faults = [...transient, ...permanent.map(([post, kind]): FaultSpec => ({ path: at(post), kind, bytes: 3 * 1024 * 1024 }))];
     const site = await fixtureSite({ posts, faults });
 
-    const report = await sync(options(site.url, archive, { fetch: { ...FAST_FETCH, maxBytes: 1024 * 1024 } }));
+    const report = await sync(syncOptions(site.url, archive, { fetch: { ...FAST_FETCH, maxBytes: 1024 * 1024 } }));
     const failed = new Map(report.failed.map((f) => [f.url, f.error]));
     expect([...failed.keys()].sort()).toEqual(permanent.map(([post]) => urlOf(site, post!)).sort());
     for (const [post, , cause] of permanent) expect(failed.get(urlOf(site, post!))).toMatch(cause);
@@ -88,7 +84,7 @@ describe('every fault of the fixture site in one sync', () => {
 
     // The site heals: the next sync writes what was missing and nothing fails.
     site.setFaults([]);
-    const healed = await sync(options(site.url, archive));
+    const healed = await sync(syncOptions(site.url, archive));
     expect(healed.failed).toEqual([]);
     expect(healed.added).toHaveLength(permanent.length - 1);
     expect((await tree(archive)).get(SEEDS.faulty)).toBe(before.get(SEEDS.faulty));
@@ -144,7 +140,7 @@ describe('hostile pages', () => {
       headers: { 'content-type': 'text/html' },
     });
 
-    const report = await sync(options(site.url, archive, { fetch: { ...FAST_FETCH, bodyTimeoutMs: 10_000 } }));
+    const report = await sync(syncOptions(site.url, archive, { fetch: { ...FAST_FETCH, bodyTimeoutMs: 10_000 } }));
     const index = await loadArchive(archive);
     // The report's changes carry each written file's URL; the slug need not match the title.
     const fileOf = (p: SitePost) => index.byPath.get(report.changes.find((c) => c.url === urlOf(site, p))?.path ?? '');
@@ -206,7 +202,7 @@ describe('hostile archive', () => {
     const outsideBefore = await tree(outside);
 
     const site = await fixtureSite();
-    const report = await sync(options(site.url, archive));
+    const report = await sync(syncOptions(site.url, archive));
     const malformed = new Map(report.malformed.map((m) => [m.path, m.reason]));
     expect(malformed.get(hostile.broken)).toMatch(/invalid YAML/);
     expect(malformed.get(hostile.linked)).toMatch(/symbolic link/);
@@ -239,7 +235,7 @@ describe('a disk that refuses writes', () => {
     await mkdir(join(archive, 'posts'));
     await writeFile(join(archive, 'posts', '2024'), 'a file where a folder must be\n');
     const site = await fixtureSite();
-    const error = await sync(options(site.url, archive)).catch((e: unknown) => e);
+    const error = await sync(syncOptions(site.url, archive)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WriteError);
     expect((error as WriteError).message).toMatch(/cannot write \S*posts\/2024\/2024-\S+\.md: .*(ENOTDIR|EEXIST)/);
     await expectWhole(archive);

@@ -1,8 +1,6 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backoffDelay, parseRetryAfter, retryVerdict } from '../src/fetch/backoff.js';
 import { decodeBody } from '../src/fetch/decode.js';
 import { refusalReason } from '../src/fetch/policy.js';
@@ -10,8 +8,10 @@ import { resolveFetchOptions, FetchOptionError } from '../src/fetch/options.js';
 import { loadState, needsFetch, recordFetch, saveState, stateFile, StateFileError, type CrawlState } from '../src/fetch/state.js';
 import { createFetcher, type Fetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
 import { discover } from '../src/discover/discover.js';
-import { startFixtureSite, type FaultKind, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
+import { type FaultKind, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
 import { postPath } from '../fixtures/site/util.js';
+import { fixtureSite, siteFetcher } from './helpers/site.js';
+import { tempDir } from './helpers/tmp.js';
 
 const UA = 'cabsync/0.0.0-test (+https://github.com/cabsync/cabsync)';
 const SITE = new URL('https://cabforum.org');
@@ -94,12 +94,8 @@ describe('policy and options', () => {
 });
 
 describe('state file', () => {
-  let dir: string;
-  afterEach(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
   it('is empty when missing, round-trips, and names the file when corrupt', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cabsync-state-'));
+    const dir = await tempDir('cabsync-state-');
     expect(await loadState(dir)).toEqual({ version: 1, urls: {} });
     const state: CrawlState = { version: 1, urls: { 'https://cabforum.org/b/': { fetchedAt: '2024-01-01T00:00:00.000Z', etag: '"x"' }, 'https://cabforum.org/a/': { fetchedAt: '2024-01-02T00:00:00.000Z' } } };
     await saveState(dir, state);
@@ -136,16 +132,10 @@ describe('state file', () => {
 describe('fetcher against the fixture site', () => {
   let site: FixtureSite | undefined;
   let fetcher: Fetcher | undefined;
-  afterEach(async () => {
-    await fetcher?.close();
-    await site?.close();
-    site = undefined;
-    fetcher = undefined;
-  });
   const FAST: Partial<FetchOptions> = { rateMs: 0, retries: 2, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 100, bodyTimeoutMs: 500 };
   async function start(siteOptions: FixtureSiteOptions = {}, fetchOptions: Partial<FetchOptions> = {}): Promise<{ site: FixtureSite; fetcher: Fetcher }> {
-    site = await startFixtureSite({ idleTimeoutMs: 20_000, ...siteOptions });
-    fetcher = createFetcher(new URL(site.url), { userAgent: UA, ...FAST, ...fetchOptions });
+    site = await fixtureSite({ idleTimeoutMs: 20_000, ...siteOptions });
+    fetcher = siteFetcher(site, { userAgent: UA, ...FAST, ...fetchOptions });
     return { site, fetcher };
   }
   const urlsOf = (s: FixtureSite): string[] => s.posts.map((p) => s.url + postPath(p));
@@ -307,36 +297,32 @@ describe('fetcher against the fixture site', () => {
   });
 
   it('makes a second run conditional, or skips it by lastmod, and downloads no post body', async () => {
-    const archive = await mkdtemp(join(tmpdir(), 'cabsync-crawl-'));
-    try {
-      const { site } = await start();
-      const crawl = async (full: boolean): Promise<void> => {
-        const run = createFetcher(new URL(site.url), { userAgent: UA, ...FAST });
-        let state = await loadState(archive);
-        const found = await discover(new URL(site.url), run, {});
-        for (const post of found.posts) {
-          if (!needsFetch(state, post, full)) continue;
-          const previous = state.urls[post.url];
-          const result = await run.get(post.url, previous && { etag: previous.etag, lastModified: previous.lastModified });
-          state = recordFetch(state, result, post.lastmod);
-        }
-        await saveState(archive, state);
-        await run.close();
-      };
-      await crawl(false);
-      expect(postRequests(site).filter((e) => e.status === 200)).toHaveLength(site.posts.length);
+    const archive = await tempDir('cabsync-crawl-');
+    const { site } = await start();
+    const crawl = async (full: boolean): Promise<void> => {
+      const run = createFetcher(new URL(site.url), { userAgent: UA, ...FAST });
+      let state = await loadState(archive);
+      const found = await discover(new URL(site.url), run, {});
+      for (const post of found.posts) {
+        if (!needsFetch(state, post, full)) continue;
+        const previous = state.urls[post.url];
+        const result = await run.get(post.url, previous && { etag: previous.etag, lastModified: previous.lastModified });
+        state = recordFetch(state, result, post.lastmod);
+      }
+      await saveState(archive, state);
+      await run.close();
+    };
+    await crawl(false);
+    expect(postRequests(site).filter((e) => e.status === 200)).toHaveLength(site.posts.length);
 
-      let mark = site.log.length;
-      await crawl(false);
-      expect(postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite)).toEqual([]);
+    let mark = site.log.length;
+    await crawl(false);
+    expect(postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite)).toEqual([]);
 
-      mark = site.log.length;
-      await crawl(true);
-      const conditional = postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite);
-      expect(conditional).toHaveLength(site.posts.length);
-      for (const entry of conditional) expect(entry).toMatchObject({ status: 304, bytes: 0, ifNoneMatch: expect.any(String) });
-    } finally {
-      await rm(archive, { recursive: true, force: true });
-    }
+    mark = site.log.length;
+    await crawl(true);
+    const conditional = postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite);
+    expect(conditional).toHaveLength(site.posts.length);
+    for (const entry of conditional) expect(entry).toMatchObject({ status: 304, bytes: 0, ifNoneMatch: expect.any(String) });
   });
 });

@@ -5,17 +5,14 @@ import { join } from 'node:path';
 import { WARCParser } from 'warcio';
 import { sync } from '../src/sync/sync.js';
 import { reprocess } from '../src/sync/reprocess.js';
-import { resolveSyncOptions, type SyncOptions } from '../src/sync/options.js';
+import { resolveSyncOptions } from '../src/sync/options.js';
 import { renderPostPage } from '../fixtures/site/render.js';
 import { postPath as sitePostPath } from '../fixtures/site/util.js';
 import type { FixtureSite } from '../fixtures/site/server.js';
 import { snapshot, tempDir } from './helpers/tmp.js';
-import { fixtureSite, FAST_FETCH } from './helpers/site.js';
+import { fixtureSite, syncOptions } from './helpers/site.js';
 import { runCli } from './helpers/cli.js';
 
-function options(site: string, archive: string, extra: Partial<SyncOptions> = {}): SyncOptions {
-  return { ...resolveSyncOptions({ site, archive, rate: 0 }), fetch: FAST_FETCH, ...extra };
-}
 
 async function countBlobs(rawDir: string): Promise<number> {
   return [...(await snapshot(rawDir)).keys()].filter((p) => p.endsWith('.html.gz')).length;
@@ -25,7 +22,7 @@ describe('raw snapshots', () => {
   it('reprocess reports a damaged blob for its page and goes on with the others', async () => {
     const archive = await tempDir();
     const site = await fixtureSite();
-    await sync(options(site.url, archive, { keepRaw: true }));
+    await sync(syncOptions(site.url, archive, { keepRaw: true }));
     await site.close();
     const rawDir = join(archive, '.cabsync', 'raw');
     const blob = [...(await snapshot(rawDir)).keys()].find((p) => p.endsWith('.html.gz'))!;
@@ -39,7 +36,7 @@ describe('raw snapshots', () => {
   it('stores each post page once, adds nothing for unchanged pages, and exports a WARC a standard reader opens', async () => {
     const archive = await tempDir();
     const site = await fixtureSite();
-    const first = await sync(options(site.url, archive, { keepRaw: true }));
+    const first = await sync(syncOptions(site.url, archive, { keepRaw: true }));
     expect(first.failed).toEqual([]);
     const rawDir = join(archive, '.cabsync', 'raw');
     const blobs = await countBlobs(rawDir);
@@ -47,7 +44,7 @@ describe('raw snapshots', () => {
     const manifest = JSON.parse(await readFile(join(rawDir, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.pages)).toHaveLength(site.posts.length);
 
-    const second = await sync(options(site.url, archive, { keepRaw: true }));
+    const second = await sync(syncOptions(site.url, archive, { keepRaw: true }));
     expect(second.added.length + second.updated.length).toBe(0);
     expect(await countBlobs(rawDir)).toBe(blobs);
 
@@ -67,7 +64,7 @@ describe('raw snapshots', () => {
   it('reprocess updates exactly the files an older converter got wrong, offline, and --dry-run shows it first', async () => {
     const archive = await tempDir();
     const site = await fixtureSite();
-    await sync(options(site.url, archive, { keepRaw: true }));
+    await sync(syncOptions(site.url, archive, { keepRaw: true }));
     await site.close();
     const before = await snapshot(join(archive, 'posts'));
     // What an older converter wrote: links without their URLs, in two files.
@@ -110,18 +107,18 @@ const TEMPLATE_CHANGES: { name: string; change: (html: string) => string; expect
 describe('layout health', () => {
   it('is quiet for the healthy layout', async () => {
     const site = await fixtureSite();
-    const report = await sync(options(site.url, await tempDir()));
+    const report = await sync(syncOptions(site.url, await tempDir()));
     expect(report.health).toEqual({ warnings: [], pages: [] });
   });
 
   it.each(TEMPLATE_CHANGES)('warns when the template changes ($name), and --strict-health keeps the archive intact', async ({ change, expect: message }) => {
     const archive = await tempDir();
     const site = await fixtureSite();
-    await sync(options(site.url, archive));
+    await sync(syncOptions(site.url, archive));
     const healthy = await snapshot(join(archive, 'posts'));
     breakTemplate(site, change);
 
-    const warned = await sync(options(site.url, archive, { full: true, dryRun: true }));
+    const warned = await sync(syncOptions(site.url, archive, { full: true, dryRun: true }));
     const lines = [...warned.health.warnings.map((w) => w.message), ...warned.health.pages.flatMap((p) => p.issues.map((i) => i.message))];
     expect(lines.some((line) => message.test(line))).toBe(true);
 

@@ -5,14 +5,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { sync, fetchUrls } from '../src/sync/sync.js';
-import { resolveSyncOptions, type SyncOptions } from '../src/sync/options.js';
 import { loadArchive } from '../src/archive/load.js';
 import { verifyArchive } from '../src/archive/verify.js';
 import { LockHeldError } from '../src/errors.js';
 import type { SitePost } from '../fixtures/site/server.js';
 import { defaultPosts } from '../fixtures/site/content.js';
 import { seededArchive, snapshot, tempDir } from './helpers/tmp.js';
-import { fixtureSite, FAST_FETCH } from './helpers/site.js';
+import { fixtureSite, syncOptions } from './helpers/site.js';
 import { CLI, runCli, runCommand } from './helpers/cli.js';
 
 const SEED0_PATH = 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md';
@@ -36,9 +35,6 @@ const seedPost: SitePost = {
   aliases: [SEED_ALIAS],
 };
 
-function options(site: string, archive: string, extra: Partial<SyncOptions> = {}): SyncOptions {
-  return { ...resolveSyncOptions({ site, archive, rate: 0 }), fetch: FAST_FETCH, ...extra };
-}
 
 async function seedSite(extraPosts: SitePost[] = []) {
   return fixtureSite({ posts: [seedPost, ...extraPosts], rawPages: { [SEED_POST_PATH]: { body: SEED4_PAGE } } });
@@ -53,7 +49,7 @@ describe('sync against the seeded archive', () => {
   it('restores the two lost URLs of seed 000 and changes nothing else', async () => {
     const archive = await seededArchive();
     const site = await seedSite();
-    const report = await sync(options(site.url, archive));
+    const report = await sync(syncOptions(site.url, archive));
     expect(report.failed).toEqual([]);
     expect(report.added).toEqual([]);
     expect(report.updated).toEqual([SEED0_PATH]);
@@ -77,7 +73,7 @@ describe('sync against the seeded archive', () => {
   it('fetch of an old alias URL updates the existing post instead of creating one', async () => {
     const archive = await seededArchive();
     const site = await seedSite();
-    const report = await fetchUrls([`${site.url}${SEED_ALIAS}`], options(site.url, archive));
+    const report = await fetchUrls([`${site.url}${SEED_ALIAS}`], syncOptions(site.url, archive));
     expect(report.failed).toEqual([]);
     expect(report.added).toEqual([]);
     expect(report.updated).toEqual([SEED0_PATH]);
@@ -88,7 +84,7 @@ describe('sync against the seeded archive', () => {
   it('gives one file for an alias and its permalink fetched in one run', async () => {
     const archive = await tempDir();
     const site = await seedSite();
-    const report = await fetchUrls([`${site.url}${SEED_POST_PATH}`, `${site.url}${SEED_POST_PATH}index.html`, `${site.url}${SEED_ALIAS}`], options(site.url, archive));
+    const report = await fetchUrls([`${site.url}${SEED_POST_PATH}`, `${site.url}${SEED_POST_PATH}index.html`, `${site.url}${SEED_ALIAS}`], syncOptions(site.url, archive));
     expect(report.failed).toEqual([]);
     expect(report.added).toHaveLength(1);
     const files = await postsOf(archive);
@@ -101,7 +97,7 @@ describe('sync into an empty archive', () => {
   it('writes every post once; a second sync writes nothing and downloads no post body', async () => {
     const archive = await tempDir();
     const site = await fixtureSite();
-    const first = await sync(options(site.url, archive));
+    const first = await sync(syncOptions(site.url, archive));
     expect(first.failed).toEqual([]);
     expect(first.added.length).toBe(site.posts.length);
     const files = await postsOf(archive);
@@ -110,7 +106,7 @@ describe('sync into an empty archive', () => {
     const mtimes = await Promise.all([...files.keys()].map(async (p) => (await stat(join(archive, p))).mtimeMs));
 
     const before = site.log.length;
-    const second = await sync(options(site.url, archive));
+    const second = await sync(syncOptions(site.url, archive));
     expect(second).toMatchObject({ added: [], updated: [], failed: [] });
     expect(second.unchanged).toBe(site.posts.length);
     const postRequests = site.log.slice(before).filter((entry) => /^\/\d{4}\/\d{2}\/\d{2}\//.test(entry.path));
@@ -125,7 +121,7 @@ describe('sync into an empty archive', () => {
   it('writes nothing in a dry run', async () => {
     const archive = await tempDir();
     const site = await fixtureSite();
-    const report = await sync(options(site.url, archive, { dryRun: true }));
+    const report = await sync(syncOptions(site.url, archive, { dryRun: true }));
     expect(report.added.length).toBe(site.posts.length);
     expect(await readdir(archive)).toEqual([]);
   });
@@ -133,10 +129,10 @@ describe('sync into an empty archive', () => {
   it('keeps a post that disappeared upstream and reports it', async () => {
     const archive = await tempDir();
     const site = await fixtureSite();
-    await sync(options(site.url, archive));
+    await sync(syncOptions(site.url, archive));
     const [gone, ...rest] = site.posts;
     site.setPosts(rest);
-    const report = await sync(options(site.url, archive));
+    const report = await sync(syncOptions(site.url, archive));
     expect(report.missingUpstream).toHaveLength(1);
     expect(report.missingUpstream[0]).toContain(gone!.slug);
     expect((await postsOf(archive)).size).toBe(rest.length + 1);
@@ -156,7 +152,7 @@ describe('sync into an empty archive', () => {
       bodyHtml: `<p>Entirely different post number ${i}: ${'lorem ipsum '.repeat(i + 3)}</p><p>${title.length} ${i * 7919}</p>`,
     }));
     const site = await fixtureSite({ posts });
-    const report = await sync(options(site.url, archive));
+    const report = await sync(syncOptions(site.url, archive));
     expect(report.failed).toEqual([]);
     expect(report.added).toHaveLength(5);
     for (const path of report.added) expect(path).toMatch(/^posts\/2024\/2024-05-06-[a-z0-9-]+(-\d+)?\.md$/);
@@ -188,7 +184,7 @@ describe('failures and locking', () => {
     const refused = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/another sync \(pid \d+.*holds the lock/);
-    await expect(sync(options(site.url, archive))).rejects.toBeInstanceOf(LockHeldError);
+    await expect(sync(syncOptions(site.url, archive))).rejects.toBeInstanceOf(LockHeldError);
 
     await writeFile(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }));
     const taken = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);

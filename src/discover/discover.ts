@@ -1,5 +1,5 @@
 import type { Fetcher } from '../fetch/fetcher.js';
-import { isPostPath, normalizeUrl, postPathDate } from './normalize-url.js';
+import { normalizeUrl, postPathDate } from './normalize-url.js';
 import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
 import type { ListingPage } from './listing.js';

@@ -81,7 +81,7 @@ export function siteHealth(pages: readonly PageRecord[]): HealthWarning[] {
 
 function chromeWarnings(pages: readonly PageRecord[]): HealthWarning[] {
   const optional = new Set(OPTIONAL_CHROME.map((entry) => entry.rule));
-  const ruleIds = new Set([...Object.values(CHROME_RULES).flatMap((rules) => rules.map((rule) => rule.id)), ...pages.flatMap((page) => Object.keys(page.chromeRemoved))]);
+  const ruleIds = new Set([...requiredChromeRules(), ...pages.flatMap((page) => Object.keys(page.chromeRemoved))]);
   const warnings: HealthWarning[] = [];
   for (const rule of [...ruleIds].filter((id) => !optional.has(id))) {
     const matched = pages.filter((page) => (page.chromeRemoved[rule] ?? 0) > 0).length;
@@ -139,8 +139,13 @@ export function formatHealth(report: HealthReport): string[] {
  * otherwise be written into the archive as content.
  */
 export function chromeMisses(page: PageRecord): string[] {
+  return requiredChromeRules().filter((id) => (page.chromeRemoved[id] ?? 0) === 0);
+}
+
+/** Ids of the chrome table's rules that are expected to match on every post page. */
+function requiredChromeRules(): string[] {
   const optional = new Set(OPTIONAL_CHROME.map((entry) => entry.rule));
   return Object.values(CHROME_RULES)
     .flatMap((rules) => rules.map((rule) => rule.id))
-    .filter((id) => !optional.has(id) && (page.chromeRemoved[id] ?? 0) === 0);
+    .filter((id) => !optional.has(id));
 }

@@ -6,7 +6,7 @@ import type { Malformed } from '../archive/load.js';
 import type { HealthReport } from '../health/health.js';
 
 /** What happened to one archive file in a sync. */
-export type ChangeKind = 'added' | 'updated' | 'alias-added' | 'metadata-only' | 'missing-upstream' | 'removed';
+export type ChangeKind = 'added' | 'updated' | 'alias-added' | 'metadata-only' | 'removed';
 
 export interface FieldChange {
   field: string;

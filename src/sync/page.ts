@@ -1,4 +1,4 @@
-import { urlPathKey } from '../archive/load.js';
+import { urlPathKey, type ArchiveEntry } from '../archive/load.js';
 import { dayOf, permalinkPath } from '../archive/slug.js';
 import { serializePost } from '../archive/post.js';
 import type { Extracted, PageHints } from '../extract/extract.js';
@@ -11,8 +11,8 @@ import { WriteError } from '../errors.js';
 import { applyPost, writeInOrder, type Applied, type Gate } from './apply.js';
 import { bump, type Run } from './run.js';
 
-/** Metadata sources that are guesses, never allowed to overwrite what the archive already has. */
-const WEAK_SOURCES = new Set(['url', 'url-day', 'hint-day', 'listing-day']);
+/** Metadata sources that are guesses (ids of src/extract/metadata-sources.ts), never allowed to overwrite the archive. */
+const WEAK_SOURCES = new Set(['url-day', 'hint-day']);
 
 type PostPage = Extract<Extracted, { kind: 'post' }>;
 
@@ -24,7 +24,7 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
   if (extraAliases.length === 0 && run.handled.has(page.url)) return undefined;
   run.handled.add(page.url);
   const { options, state, report } = run;
-  const known = run.index.byUrlPath.get(urlPathKey(page.url))?.[0];
+  const known = archivedAt(run, page.url);
   if (known) run.present.add(known.path);
   // Validators only for pages the archive (and, with --keep-raw, the raw store) still has:
   // a deleted file must be fetched again in full.
@@ -147,7 +147,7 @@ function recordApplied(run: Run, url: string, incoming: Incoming, applied: Appli
     return;
   }
   run.present.add(applied.path);
-  const existing = run.index.byPath.get(applied.path);
+  const existing = run.dedupe.archive.byPath.get(applied.path);
   if (run.hooks.onText) run.hooks.onText(applied.kind === 'unchanged' ? (existing ? serializePost(existing.post) : '') : applied.text);
   if (applied.kind === 'unchanged') report.unchanged += 1;
   else {
@@ -171,9 +171,14 @@ function describeNonPost(extracted: Exclude<Extracted, { kind: 'post' | 'alias' 
 }
 
 export function fail(run: Run, url: string, error: string): undefined {
-  const known = run.index.byUrlPath.get(urlPathKey(url))?.[0];
+  const known = archivedAt(run, url);
   if (known) run.present.add(known.path);
   run.report.failed.push({ url, error });
   bump(run, 'failed');
   return undefined;
+}
+
+/** The archive post a URL already belongs to, if any. */
+function archivedAt(run: Run, url: string): ArchiveEntry | undefined {
+  return run.dedupe.archive.byUrlPath.get(urlPathKey(url))?.[0];
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { loadArchive, type ArchiveIndex } from '../archive/load.js';
+import { loadArchive } from '../archive/load.js';
 import { buildDedupeIndex, type DedupeIndex } from '../dedupe/index.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { loadState, saveState, type CrawlState } from '../fetch/state.js';
@@ -36,7 +36,6 @@ export interface RunHooks {
 export interface Run {
   options: SyncOptions;
   hooks: RunHooks;
-  index: ArchiveIndex;
   dedupe: DedupeIndex;
   state: CrawlState;
   fetcher: Fetcher;
@@ -134,7 +133,6 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
   return {
     options,
     hooks,
-    index,
     dedupe: buildDedupeIndex(index),
     state,
     fetcher,

@@ -22,7 +22,7 @@ async function syncAll(run: Run): Promise<SyncReport> {
     since: options.since,
     limit: options.limit,
     // Listing pages past the newest known posts carry nothing new: discovery may stop paging there.
-    known: (url) => run.index.byUrlPath.has(urlPathKey(url)) && run.state.urls[url] !== undefined,
+    known: (url) => run.dedupe.archive.byUrlPath.has(urlPathKey(url)) && run.state.urls[url] !== undefined,
     full: options.full,
     log: hooks.log,
   });
@@ -54,7 +54,7 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
 
 function markMissing(run: Run): void {
   const since = run.options.since;
-  for (const entry of run.index.entries) {
+  for (const entry of run.dedupe.archive.entries) {
     if (run.present.has(entry.path) || (since !== undefined && entry.day < since)) continue;
     // A file written this run is present by definition; so is one whose URL was discovered.
     if (urlPathsOf(entry).some((path) => run.discoveredPaths?.has(path))) continue;

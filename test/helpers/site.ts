@@ -1,7 +1,10 @@
 import { afterEach } from 'vitest';
 import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../../fixtures/site/server.js';
+import { createFetcher, type Fetcher, type FetchOptions } from '../../src/fetch/fetcher.js';
+import { resolveSyncOptions, type SyncOptions } from '../../src/sync/options.js';
 
 const sites: FixtureSite[] = [];
+const fetchers: Fetcher[] = [];
 
 /** A fixture site on 127.0.0.1, closed after the test. */
 export async function fixtureSite(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
@@ -10,7 +13,15 @@ export async function fixtureSite(options: FixtureSiteOptions = {}): Promise<Fix
   return site;
 }
 
+/** A fetcher for a fixture site, closed after the test. */
+export function siteFetcher(site: FixtureSite, options: Partial<FetchOptions> & { userAgent: string }): Fetcher {
+  const fetcher = createFetcher(new URL(site.url), options);
+  fetchers.push(fetcher);
+  return fetcher;
+}
+
 afterEach(async () => {
+  while (fetchers.length > 0) await fetchers.pop()!.close();
   while (sites.length > 0) await sites.pop()!.close();
 });
 
@@ -25,3 +36,8 @@ export const FAST_FETCH = {
   headersTimeoutMs: 2_000,
   bodyTimeoutMs: 2_000,
 };
+
+/** Sync options for a test run against a fixture site: no rate limit, short retries. */
+export function syncOptions(site: string, archive: string, extra: Partial<SyncOptions> = {}): SyncOptions {
+  return { ...resolveSyncOptions({ site, archive, rate: 0 }), fetch: FAST_FETCH, ...extra };
+}
