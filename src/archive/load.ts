@@ -3,7 +3,8 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parsePost, type Post } from './post.js';
 import { parseArchiveDate } from './date.js';
-import { dayOf, normalizeTitle, permalinkPath } from './slug.js';
+import { dayOf, normalizeTitle } from './slug.js';
+import { pathKey, permalinkPath, type PathKey } from '../site/index.js';
 import { pull, push } from './multimap.js';
 import { cachedIfSame, isJsonSafe, readCache, writeCache, type CachedFile, type LoadCache } from './cache.js';
 
@@ -34,24 +35,10 @@ export interface ArchiveIndex {
   entries: ArchiveEntry[];
   malformed: Malformed[];
   byPath: Map<string, ArchiveEntry>;
-  /** Every alias path and canonical permalink path (see {@link urlPathKey}) → the posts that claim it. */
-  byUrlPath: Map<string, ArchiveEntry[]>;
+  /** Every alias path and canonical permalink path (see `pathKey` in src/site) → the posts that claim it. */
+  byUrlPath: Map<PathKey, ArchiveEntry[]>;
   /** `YYYY-MM-DD|normalized title` → posts. */
   byDateTitle: Map<string, ArchiveEntry[]>;
-}
-
-/** The lookup key of a URL or path: its path, lower-cased, with one leading and trailing slash and no `index.html`. */
-export function urlPathKey(urlOrPath: string): string {
-  let path = urlOrPath;
-  try {
-    path = new URL(urlOrPath, 'http://x').pathname;
-  } catch {
-    // Not a URL at all: use it as a path.
-  }
-  path = path.replace(/\/index\.html?$/i, '/').toLowerCase();
-  if (!path.startsWith('/')) path = `/${path}`;
-  if (!path.endsWith('/') && !/\.[a-z0-9]+$/.test(path)) path = `${path}/`;
-  return path.replace(/\/{2,}/g, '/');
 }
 
 /** `YYYY-MM-DD|normalized title`: the date-and-title identity of a post. */
@@ -60,10 +47,10 @@ export function dateTitleKey(day: string, title: string): string {
 }
 
 /** The URL paths a post answers to: its aliases and its own permalink. */
-export function urlPathsOf(entry: Pick<ArchiveEntry, 'post' | 'day' | 'title'>): string[] {
+export function urlPathsOf(entry: Pick<ArchiveEntry, 'post' | 'day' | 'title'>): PathKey[] {
   const aliases = Array.isArray(entry.post.frontMatter.aliases) ? entry.post.frontMatter.aliases : [];
-  const paths = aliases.filter((a): a is string => typeof a === 'string').map(urlPathKey);
-  paths.push(urlPathKey(permalinkPath(entry.day, entry.title)));
+  const paths = aliases.filter((a): a is string => typeof a === 'string').map(pathKey);
+  paths.push(pathKey(permalinkPath(entry.day, entry.title)));
   return [...new Set(paths)];
 }
 

@@ -1,3 +1,5 @@
+import { flatSlug } from '../site/hugo.js';
+
 /** Longest slug we write; keeps file names well under common 255-byte limits. */
 export const MAX_SLUG_LENGTH = 100;
 
@@ -7,18 +9,8 @@ export const MAX_SLUG_LENGTH = 100;
  * path segment (no `.`, `/`, `\` or NUL can survive), never empty.
  */
 export function slugify(title: string): string {
-  const slug = foldTitle(title).slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '');
+  const slug = flatSlug(title).slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '');
   return slug === '' ? 'post' : slug;
-}
-
-/** Lower-case, accents folded, runs of anything but `a-z0-9` as one `-`; untruncated. */
-function foldTitle(title: string): string {
-  return title
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
 }
 
 /** The day part (`YYYY-MM-DD`) of an archive date, or undefined when it has none. */
@@ -32,12 +24,7 @@ export function postPath(day: string, title: string, suffix = ''): string {
   return `posts/${day.slice(0, 4)}/${day}-${slugify(title)}${suffix}.md`;
 }
 
-/** The post's permalink path on the site: `/YYYY/MM/DD/<slug>/`, with the site's whole slug (only file names are cut short). */
-export function permalinkPath(day: string, title: string): string {
-  return `/${day.replaceAll('-', '/')}/${foldTitle(title) || 'post'}/`;
-}
-
 /** Titles compared for identity: case, punctuation, quotes and dashes do not count. */
 export function normalizeTitle(title: string): string {
-  return foldTitle(title.replace(/[‘’“”]/g, '')).replaceAll('-', ' ');
+  return flatSlug(title.replace(/[‘’“”]/g, '')).replaceAll('-', ' ');
 }

@@ -59,6 +59,17 @@ function escapeUnlessWordOrSpaced(char: string, args: Array<string | number>): s
   return SPACE.test(before) && SPACE.test(after) ? char : `\\${char}`;
 }
 
+/** The escapes above anchored at `^`: they matter only where a text node starts a line. */
+const LINE_START_ESCAPED = /^\\(?=#{1,6}(?:\s|$)|>|[-+](?:\s|$)|[=-])|^(\d{1,9})\\(?=[.)])/;
+
+/**
+ * Undoes the line-start escapes for content that cannot start a line: a heading's text (after
+ * `### `) or what follows an opening `**`, `_` or `[`. `### 1. Roll Call` needs no backslash.
+ */
+export function unescapeLineStart(content: string): string {
+  return content.replace(LINE_START_ESCAPED, (_match, digits: string | undefined) => digits ?? '');
+}
+
 // Text without any character an escape looks at (most text) is returned as it is.
 const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=-]|^\d/;
 

@@ -1,5 +1,5 @@
 import type TurndownService from 'turndown';
-import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl } from './escape.js';
+import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl, unescapeLineStart } from './escape.js';
 import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, firstCell, isHeadingRow, isLoneCell } from './tables.js';
 
 /** The slice of a DOM element (domino, inside turndown) the rules use. */
@@ -57,7 +57,7 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'heading',
     filter: is('H1', 'H2', 'H3', 'H4', 'H5', 'H6'),
     replacement: (content, node) => {
-      const text = content.replace(/\s*\\?\n\s*/g, ' ').trim();
+      const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim());
       return text ? `\n\n${'#'.repeat(Number(node.nodeName.charAt(1)))} ${text}\n\n` : '';
     },
     why: 'ATX on one line; a heading with nothing left (anchor removed) disappears',
@@ -85,9 +85,15 @@ export const SITE_RULES: readonly SiteRule[] = [
       const before = node.previousSibling?.textContent ?? '';
       const after = node.nextSibling?.textContent ?? '';
       const delimiter = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after) ? '*' : '_';
-      return `${delimiter}${content}${delimiter}`;
+      return `${delimiter}${unescapeLineStart(content)}${delimiter}`;
     },
     why: 'one emphasis style (`_`), and `*` where `_` would not work inside a word',
+  },
+  {
+    key: 'strong',
+    filter: is('STRONG', 'B'),
+    replacement: (content) => (content.trim() ? `**${unescapeLineStart(content)}**` : ''),
+    why: 'after `**` a line has begun: `**1. Present:**` needs no escaped dot',
   },
   {
     key: 'lineBreak',
@@ -228,7 +234,7 @@ function formatLink(content: string, node: DomElement, context: RuleContext): st
   if (bare !== undefined) return linkifies(node, bare) ? bare : `<${href}>`;
   const label = balancedBrackets(content) ? content : content.replace(/(?<!\\)[[\]]/g, '\\$&');
   if (label.trim() === '') return href.startsWith('#') || href === '' ? '' : `<${formatDestination(href)}>`;
-  return `[${label}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
+  return `[${unescapeLineStart(label)}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
 }
 
 // The text goldmark's linkify turns back into this very link, if there is one.

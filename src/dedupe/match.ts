@@ -1,4 +1,5 @@
-import { addToIndex, dateTitleKey, urlPathKey, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
+import { addToIndex, dateTitleKey, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
+import { pathKey, type PathKey } from '../site/index.js';
 import type { Post } from '../archive/post.js';
 import { normalizeTitle } from '../archive/slug.js';
 import { FINGERPRINT, fingerprint, signatureOf, similarity, tooDifferentInSize, wordsOf, type Fingerprint } from './fingerprint.js';
@@ -166,10 +167,8 @@ export function findSame(dindex: DedupeIndex, incoming: Incoming): { entry: Arch
 }
 
 /** Every URL path the page answers to, as lookup keys. */
-export function incomingPathKeys(incoming: Incoming): string[] {
-  const fromPost = incoming.post.frontMatter.aliases;
-  const aliases = Array.isArray(fromPost) ? fromPost.filter((a): a is string => typeof a === 'string') : [];
-  const keys = [incoming.canonicalUrl, ...incoming.aliases, ...aliases].filter((u) => u.trim() !== '').map(urlPathKey);
+export function incomingPathKeys(incoming: Incoming): PathKey[] {
+  const keys = [incoming.canonicalUrl, ...incoming.aliases].filter((u) => u.trim() !== '').map(pathKey);
   // The site root is no post's path: a page without a known URL must not match on it.
   return [...new Set(keys)].filter((key) => key !== '/');
 }

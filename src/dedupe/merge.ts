@@ -1,6 +1,7 @@
 import { diffArrays } from 'diff';
 import { parseArchiveDate } from '../archive/date.js';
-import { urlPathKey, urlPathsOf } from '../archive/load.js';
+import { urlPathsOf } from '../archive/load.js';
+import { pathKey } from '../site/index.js';
 import type { FrontMatter, Post } from '../archive/post.js';
 import { dayOf } from '../archive/slug.js';
 import type { Incoming } from './match.js';
@@ -132,22 +133,13 @@ export function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMat
 }
 
 /**
- * Paths the page answers to that the post does not claim yet: not among its
- * aliases, nor its permalink before or after the merge (so the canonical URL
- * of an unchanged post adds nothing).
+ * Alias paths the site revealed for the page that the post does not claim yet: not among its
+ * aliases, nor its permalink before or after the merge. The page's own URL is never an alias.
  */
 function newAliases(old: FrontMatter, merged: FrontMatter, incoming: Incoming): string[] {
   const claimed = new Set([...pathsClaimed(old), ...pathsClaimed(merged)]);
-  const fromPost = Array.isArray(incoming.post.frontMatter.aliases) ? incoming.post.frontMatter.aliases : [];
-  const added: string[] = [];
-  for (const candidate of [...fromPost, ...incoming.aliases, incoming.canonicalUrl]) {
-    if (typeof candidate !== 'string' || candidate.trim() === '') continue;
-    const key = urlPathKey(candidate);
-    if (key === '/' || claimed.has(key)) continue;
-    claimed.add(key);
-    added.push(pathOf(candidate));
-  }
-  return added;
+  claimed.add(pathKey(incoming.canonicalUrl));
+  return incoming.aliases.filter((alias) => !claimed.has(pathKey(alias)));
 }
 
 function pathsClaimed(frontMatter: FrontMatter): string[] {
@@ -155,16 +147,7 @@ function pathsClaimed(frontMatter: FrontMatter): string[] {
   const title = typeof frontMatter.title === 'string' ? frontMatter.title : undefined;
   if (day && title) return urlPathsOf({ post: { frontMatter, body: '' }, day, title });
   const aliases = Array.isArray(frontMatter.aliases) ? frontMatter.aliases : [];
-  return aliases.filter((a): a is string => typeof a === 'string').map(urlPathKey);
-}
-
-/** The path of a URL (aliases are stored as paths); a path is kept as given. */
-function pathOf(urlOrPath: string): string {
-  try {
-    return new URL(urlOrPath).pathname;
-  } catch {
-    return urlOrPath;
-  }
+  return aliases.filter((a): a is string => typeof a === 'string').map(pathKey);
 }
 
 /**

@@ -1,29 +1,34 @@
 import type { Fetcher } from '../fetch/fetcher.js';
-import { normalizeUrl, postPathDate } from './normalize-url.js';
+import { dayOfPath, decodePath, normalizeUrl } from '../site/index.js';
 import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
-import type { ListingPage } from './listing.js';
-import { selectPosts, unionSightings, type PostHints, type Sighting } from './merge.js';
-import { isWhole, listedUrls, oldestDay, pageOn, readListing, stopBefore, stopWhenAllKnown, type GetText, type ListingRead } from './paging.js';
-import { resolveSuspects } from './suspects.js';
+import { parseListing, type ListingPage } from './listing.js';
+import { selectPosts, unionSightings, type PostHints, type Sighting, type Source } from './merge.js';
+import { isWhole, listedUrls, oldestDay, pageOn, readListing, SECTION, stopBefore, stopWhenAllKnown, type GetListingPage, type ListingRead } from './paging.js';
+import { sourceReader, type ReadSource } from './sources.js';
 
-export type { PostHints } from './merge.js';
+export type { PostHints, Source } from './merge.js';
 
-/** A post to sync: its one URL, the hints sources gave, and the sitemap lastmod. */
+/** A page to sync: its one URL, the hints sources gave, the sitemap lastmod, and who named it. */
 export interface DiscoveredPost {
   url: string;
   hints: PostHints;
   /** From the sitemap. */
   lastmod?: string;
+  /**
+   * The sources that name it. A listing entry or feed item is a post by the site's own word; a
+   * sitemap-only URL is a post only if its page says so. Absent for a URL given by hand.
+   */
+  named?: Source[];
 }
 
 /** What discovery found. */
 export interface Discovery {
   /** Newest first, after `--since` / `--limit`. */
   posts: DiscoveredPost[];
-  /** Alias path (`/old-slug/`) → post URL, for every alias redirect met. */
-  aliases: Map<string, string>;
-  /** URLs seen and not taken, with why (for `--verbose`). */
+  /** Normalized URLs of the listing entries on the listing pages read: the posts the listing names. */
+  listed: string[];
+  /** URLs seen and not taken, with why. */
   skipped: { url: string; reason: string }[];
   /** Sources or pages that could not be read. */
   failed: { url: string; error: string }[];
@@ -41,6 +46,8 @@ export interface DiscoverOptions {
   known?: (url: string) => boolean;
   /** Read every listing page even when `known` is given (`--full`). */
   full?: boolean;
+  /** How sources are read; default plain GETs. A sync passes a conditional reader (see sources.ts). */
+  read?: ReadSource;
   log?: (message: string) => void;
 }
 
@@ -48,37 +55,39 @@ const SITEMAP = '/sitemap.xml';
 const FALLBACK_FEED = '/posts/index.xml';
 const MAX_SITEMAPS = 100;
 
+/** Reads one source, recording a failure; `undefined` when it could not be read. */
+type Get = <T>(url: string, parse: (body: string, finalUrl: string) => T) => Promise<T | undefined>;
+
 /**
  * Finds every post of `site` from three sources and unions them: the sitemap (with indexes and
  * gzipped children), the `/posts/` listing (author, day, tags, summary) and the section's RSS feed
- * (full publication time). URLs whose nature the sources disagree on are fetched once to tell posts
- * from alias redirect pages.
+ * (full publication time). Discovery judges no page by its URL's shape: what a page is, post,
+ * alias or neither, is decided when it is fetched.
  *
  * The listing is read through all its pages unless `options.known` is given (and not `full`): then
  * paging stops at the first page whose posts are all known, or, when the sitemap lists unknown
- * posts older than that, once the listing reaches back before their day. The sitemap and the feed
- * are always read.
+ * pages older than that, once the listing reaches back before their day.
  */
 export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOptions = {}): Promise<Discovery> {
   const log = options.log ?? (() => undefined);
   const failed: Discovery['failed'] = [];
-  const getText = async (url: string): Promise<{ body: string; finalUrl: string } | undefined> => {
-    const result = await fetcher.get(url);
-    if (result.ok && result.body !== undefined) return { body: result.body, finalUrl: result.finalUrl };
-    const error = result.ok ? 'empty response' : result.error;
-    failed.push({ url, error });
-    log(`discover: cannot read ${url}: ${error}`);
+  const read = options.read ?? sourceReader(fetcher);
+  const get: Get = async (url, parse) => {
+    const result = await read(url, parse);
+    if (result.ok) return result.value;
+    failed.push({ url, error: result.error });
+    log(`discover: cannot read ${url}: ${result.error}`);
     return undefined;
   };
+  const getPage: GetListingPage = (url) => get(url, (body, finalUrl) => parseListing(body, finalUrl, site, SECTION));
 
   // Sitemap and listing are independent; the feed is found from the listing's <head>.
   const known = options.full ? undefined : options.known;
-  const [sitemap, head] = await Promise.all([readSitemaps(site, getText), readListing(site, getText, known && stopWhenAllKnown(known))]);
-  const listing = known ? await coverUnknown(site, getText, head, sitemap.pages, known, log) : head;
-  const whole = isWhole(listing);
-  if (!whole) log(`discover: listing read to page ${listing.next - 1} of ${listing.last}; older posts are all known`);
+  const [sitemap, head] = await Promise.all([readSitemaps(site, get), readListing(site, getPage, known && stopWhenAllKnown(known))]);
+  const listing = known ? await coverUnknown(site, getPage, head, sitemap.pages, known, log) : head;
+  if (!isWhole(listing)) log(`discover: listing read to page ${listing.next - 1} of ${listing.last}; older posts are all known`);
   const feedUrls = feedsToRead(site, listing.pages, sitemap.pages);
-  const feedItems = (await Promise.all(feedUrls.map((url) => readFeed(url, getText)))).flat();
+  const feedItems = (await Promise.all(feedUrls.map((url) => readFeed(url, get)))).flat();
 
   const sightings: Sighting[] = [
     ...sitemap.pages.map((page): Sighting => ({ url: page.loc, source: 'sitemap', ...(page.lastmod ? { lastmod: page.lastmod } : {}) })),
@@ -89,21 +98,25 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
     ...feedItems,
   ];
   const { candidates, skipped } = unionSightings(sightings, site);
-  const aliases = new Map<string, string>();
-  const coverage = { sitemap: sitemap.ok, listing: listing.ok, ...(whole ? {} : { listingFrom: oldestDay(listing.pages) ?? '9999-99-99' }) };
-  await resolveSuspects(site, candidates, coverage, fetcher, { aliases, skipped, failed, log });
-
   for (const entry of skipped) log(`discover: skipped ${entry.url}: ${entry.reason}`);
   const posts = selectPosts(
-    [...candidates.values()].map((candidate): DiscoveredPost => ({ url: candidate.url, hints: candidate.hints, ...(candidate.lastmod ? { lastmod: candidate.lastmod } : {}) })),
+    [...candidates.values()].map(
+      (candidate): DiscoveredPost => ({
+        url: candidate.url,
+        hints: candidate.hints,
+        named: [...candidate.sources].sort(),
+        ...(candidate.lastmod ? { lastmod: candidate.lastmod } : {}),
+      }),
+    ),
     options,
   );
-  log(`discover: ${candidates.size} posts found, ${posts.length} selected, ${aliases.size} aliases, ${skipped.length} skipped, ${failed.length} failed`);
-  return { posts, aliases, skipped, failed };
+  const listed = [...new Set(listing.pages.flatMap((page) => page.entries.map((entry) => entry.url)))];
+  log(`discover: ${candidates.size} pages to judge, ${posts.length} selected, ${listed.length} listed, ${skipped.length} skipped, ${failed.length} failed`);
+  return { posts, listed, skipped, failed };
 }
 
 /** Reads `/sitemap.xml` and, breadth first, every child sitemap of an index. */
-async function readSitemaps(site: URL, getText: GetText): Promise<{ ok: boolean; pages: SitemapPage[] }> {
+async function readSitemaps(site: URL, get: Get): Promise<{ ok: boolean; pages: SitemapPage[] }> {
   const pages: SitemapPage[] = [];
   const seen = new Set<string>();
   let queue = [new URL(SITEMAP, site).href];
@@ -111,12 +124,10 @@ async function readSitemaps(site: URL, getText: GetText): Promise<{ ok: boolean;
   while (queue.length > 0 && seen.size < MAX_SITEMAPS) {
     const batch = queue.filter((url) => !seen.has(url));
     batch.forEach((url) => seen.add(url));
-    const texts = await Promise.all(batch.map(getText));
+    const parsedAll = await Promise.all(batch.map((url) => get(url, (body) => parseSitemap(body))));
     queue = [];
-    texts.forEach((text, i) => {
-      if (text === undefined) return void (ok = false);
-      const parsed = parseSitemap(text.body);
-      if (!parsed.ok) return void (ok = false);
+    parsedAll.forEach((parsed, i) => {
+      if (parsed === undefined || !parsed.ok) return void (ok = false);
       pages.push(...parsed.pages);
       for (const child of parsed.sitemaps) {
         const url = normalizeUrl(new URL(child, batch[i]).href, site);
@@ -132,19 +143,19 @@ async function readSitemaps(site: URL, getText: GetText): Promise<{ ok: boolean;
  * older than the pages read (a post added late, or one whose fetch failed last time). Its author is
  * only on the listing, so paging goes on until the listing reaches back before its day.
  */
-async function coverUnknown(site: URL, getText: GetText, read: ListingRead, sitemap: SitemapPage[], known: (url: string) => boolean, log: (message: string) => void): Promise<ListingRead> {
+async function coverUnknown(site: URL, getPage: GetListingPage, read: ListingRead, sitemap: SitemapPage[], known: (url: string) => boolean, log: (message: string) => void): Promise<ListingRead> {
   if (isWhole(read)) return read;
   const listed = listedUrls(read.pages);
   const from = oldestDay(read.pages) ?? '9999-99-99';
   const days = sitemap
     .map((page) => normalizeUrl(page.loc, site))
     .filter((url): url is string => url !== undefined && !listed.has(url) && !known(url))
-    .map((url) => postPathDate(new URL(url).pathname))
+    .map((url) => dayOfPath(decodePath(new URL(url).pathname)))
     .filter((day): day is string => day !== undefined && day <= from);
   if (days.length === 0) return read;
   const day = days.reduce((a, b) => (b < a ? b : a));
   log(`discover: ${days.length} unknown posts older than the listing pages read (oldest ${day}); reading on`);
-  return pageOn(site, getText, read, stopBefore(day));
+  return pageOn(site, getPage, read, stopBefore(day));
 }
 
 /** Feeds announced by the listing, else feed-like URLs from the sitemap, else Hugo's section feed. */
@@ -155,14 +166,13 @@ function feedsToRead(site: URL, listing: ListingPage[], sitemap: SitemapPage[]):
   return fromSitemap.length > 0 ? [...new Set(fromSitemap)] : [new URL(FALLBACK_FEED, site).href];
 }
 
-async function readFeed(url: string, getText: GetText): Promise<Sighting[]> {
-  const text = await getText(url);
-  if (text === undefined) return [];
-  const parsed = parseFeed(text.body);
-  if (!parsed.ok) return [];
+async function readFeed(url: string, get: Get): Promise<Sighting[]> {
+  const parsed = await get(url, (body) => parseFeed(body));
+  if (parsed === undefined || !parsed.ok) return [];
   return parsed.items.map((item) => ({
     url: item.link,
     source: 'feed',
+    entry: true,
     hints: compact({ title: item.title, date: item.date, tags: item.tags, description: item.description }),
   }));
 }

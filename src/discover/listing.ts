@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import type { Element } from 'domhandler';
-import { isPostPath, normalizeUrl } from './normalize-url.js';
+import { isPermalinkShaped, normalizeUrl } from '../site/index.js';
 
 /** What a listing entry says about one post; the only place the author appears. */
 export interface ListingEntry {
@@ -29,11 +29,13 @@ export interface ListingPage {
 const TAXONOMY = /^\/(author|authors|tags|categories|series)\//;
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const LONG_DATE = /\b([A-Z][a-z]+)\s+(\d{1,2}),\s+(\d{4})\b/;
+/** `January 2, 2006`, maybe followed by `by Name`, and nothing else. */
+const BYLINE = /^[A-Z][a-z]+\s+\d{1,2},\s+\d{4}(?:\s+by\s+.+)?$/;
 
 /**
  * Reads a Hugo listing page (`/posts/`, `/posts/page/N/`, a taxonomy page).
- * Entries are found from their author link (`… by <a href="/author/…">`), not from
- * theme class names, so a theme change does not silently lose the hints.
+ * Entries are found from their byline (`January 2, 2006 by <a href="/author/…">…</a>`, or the date
+ * alone), not from theme class names, so a theme change does not silently lose the hints.
  */
 export function parseListing(html: string, pageUrl: string, site: URL, section = '/posts/'): ListingPage {
   const $ = cheerio.load(html);
@@ -49,7 +51,7 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
   $('a[href]').each((_, a) => {
     const path = pathOf($(a).attr('href'));
     if (path === undefined) return;
-    if (isPostPath(path)) postLinks.add(new URL(path, site).href);
+    if (isPermalinkShaped(path)) postLinks.add(new URL(path, site).href);
     const page = pagePattern.exec(path);
     if (page) pageNumbers.add(Number(page[1]));
   });
@@ -59,49 +61,61 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
     .map((link) => normalizeUrl(new URL($(link).attr('href') ?? '', base).href, site))
     .filter((url): url is string => url !== undefined);
 
-  const links = $('a[href]').toArray();
+  const all = $('*').toArray().filter((node): node is Element => node.type === 'tag');
   const isTitleLink = (a: Element): boolean => {
     const path = pathOf($(a).attr('href'));
     return path !== undefined && !TAXONOMY.test(path) && !pagePattern.test(path) && path !== section && path !== '/';
   };
   const entries: ListingEntry[] = [];
-  for (const author of $('a[href*="/author/"]').toArray()) {
-    const root = entryRoot($, author);
-    const titleLink = $(root).find('a[href]').toArray().find(isTitleLink) ?? precedingTitleLink(links, author, isTitleLink);
+  const bylines = $('p, small, span, div, time, li').toArray().filter((el) => isByline($, el));
+  for (const byline of bylines) {
+    const root = entryRoot($, byline, bylines);
+    const titleLink = $(root).find('a[href]').toArray().find(isTitleLink) ?? precedingTitleLink(all, byline, isTitleLink);
     if (titleLink === undefined) continue;
     const url = normalizeUrl(new URL($(titleLink).attr('href') ?? '', base).href, site);
     if (url === undefined) continue;
+    const author = $(byline).find('a[href*="/author/"]').first();
     entries.push(
       compact({
         url,
         title: clean($(titleLink).text()),
-        author: clean($(author).text()),
-        date: longDate($(author).parent().text()),
+        author: author.length > 0 ? clean(author.text()) : undefined,
+        date: longDate($(byline).text()),
         tags: tagsOf($, root),
-        summary: summaryOf($, root, author, titleLink),
+        summary: summaryOf($, root, byline, titleLink),
       }),
     );
   }
   return { entries, postLinks: [...postLinks], pageNumbers: [...pageNumbers].sort((a, b) => a - b), feeds: [...new Set(feeds)] };
 }
 
-/** The largest ancestor of the author link that holds no other entry's author link. */
-function entryRoot($: cheerio.CheerioAPI, author: Element): Element {
-  let root: Element = author;
-  for (let parent = author.parent; parent && parent.type === 'tag'; parent = parent.parent) {
+/**
+ * An entry's byline: `January 2, 2006 by <a href="/author/…">Name</a>`, or the date alone for a post
+ * without an author (still a post). The innermost element whose whole text is that line.
+ */
+function isByline($: cheerio.CheerioAPI, el: Element): boolean {
+  const text = clean($(el).text());
+  if (text === undefined || !BYLINE.test(text)) return false;
+  if (!MONTHS.includes((LONG_DATE.exec(text)?.[1] ?? '').toLowerCase())) return false;
+  return !$(el).children().toArray().some((child) => child.type === 'tag' && isByline($, child));
+}
+
+/** The largest ancestor of the byline that holds no other entry's byline. */
+function entryRoot($: cheerio.CheerioAPI, byline: Element, bylines: Element[]): Element {
+  let root: Element = byline;
+  for (let parent = byline.parent; parent && parent.type === 'tag'; parent = parent.parent) {
     if (['body', 'html', 'main'].includes(parent.name)) break;
-    if ($(parent).find('a[href*="/author/"]').length > 1) break;
+    if (bylines.some((other) => other !== byline && $(parent).find(other).length > 0)) break;
     root = parent;
   }
   return root;
 }
 
 /** In flat layouts the title link is the nearest link before the byline. */
-function precedingTitleLink(links: Element[], author: Element, isTitle: (a: Element) => boolean): Element | undefined {
-  const index = links.indexOf(author);
-  for (let i = index - 1; i >= 0; i--) {
-    const link = links[i];
-    if (link !== undefined && isTitle(link)) return link;
+function precedingTitleLink(all: Element[], byline: Element, isTitle: (a: Element) => boolean): Element | undefined {
+  for (let i = all.indexOf(byline) - 1; i >= 0; i--) {
+    const el = all[i];
+    if (el !== undefined && el.name === 'a' && el.attribs.href !== undefined && isTitle(el)) return el;
   }
   return undefined;
 }
@@ -112,11 +126,11 @@ function tagsOf($: cheerio.CheerioAPI, root: Element): string[] | undefined {
 }
 
 /** The first paragraph of the entry that is neither the title, the byline nor the tag line. */
-function summaryOf($: cheerio.CheerioAPI, root: Element, author: Element, title: Element): string | undefined {
+function summaryOf($: cheerio.CheerioAPI, root: Element, byline: Element, title: Element): string | undefined {
   const candidates = $(root).find('p, div.summary, div.card-text').toArray();
   for (const node of candidates) {
     const $node = $(node);
-    if ($node.find(author).length > 0 || $node.find(title).length > 0 || $node.is(':has(a[href*="/tags/"])')) continue;
+    if (node === byline || $node.find(byline).length > 0 || $node.find(title).length > 0 || $node.is(':has(a[href*="/tags/"])')) continue;
     if ($node.closest('h1, h2, h3, h4, h5, h6').length > 0) continue;
     const text = clean($node.text());
     if (text) return text;

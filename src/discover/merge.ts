@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { PageHints } from '../extract/extract.js';
-import { isPostPath, normalizeUrl, postPathDate } from './normalize-url.js';
+import { dayOfPath, decodePath, isFilePath, normalizeUrl } from '../site/index.js';
 
 /** Where a URL was seen. */
 export type Source = 'sitemap' | 'listing' | 'feed';
@@ -14,7 +14,7 @@ export interface Sighting {
   source: Source;
   hints?: PostHints;
   lastmod?: string;
-  /** A listing entry's title link: worth resolving even when its path is not a permalink (it may be an alias page). */
+  /** A listing entry's title link or a feed item: the site names it as a post, whatever its path. */
   entry?: boolean;
 }
 
@@ -37,25 +37,28 @@ const HINT_PRECEDENCE: { [K in keyof PostHints]-?: readonly Source[] } = {
   aliases: ['listing', 'feed', 'sitemap'],
 };
 
-/** Why a URL seen during discovery is not a post; first match wins. */
+/**
+ * Pages of Hugo's own making that are never posts, whatever a sitemap says; first match wins.
+ * Every other sitemap URL is fetched once and judged by its page (src/site/page-kind.ts).
+ */
 const SKIP_REASONS: readonly { test: (path: string) => boolean; reason: string }[] = [
   { test: (path) => path === '/', reason: 'home page' },
   { test: (path) => /^\/(tags|author|authors|series|categories)\//.test(path), reason: 'taxonomy page' },
   { test: (path) => /^\/posts\/(page\/\d+\/)?$/.test(path), reason: 'post listing page' },
   { test: (path) => /\.(xml|xml\.gz)$/.test(path), reason: 'feed or sitemap' },
-  { test: (path) => path.startsWith('/uploads/'), reason: 'upload (not mirrored)' },
-  { test: () => true, reason: 'not a post permalink (/YYYY/MM/DD/<slug>/)' },
+  { test: (path) => isFilePath(path), reason: 'a file, not a page' },
 ];
 
-/** The reason a normalized URL is not a post. */
-export function skipReason(url: string): string {
-  const path = new URL(url).pathname;
-  return SKIP_REASONS.find((rule) => rule.test(path))?.reason ?? 'not a post';
+/** Why a normalized URL is certainly not a post, or `undefined` when only its page can tell. */
+export function skipReason(url: string): string | undefined {
+  const path = decodePath(new URL(url).pathname);
+  return SKIP_REASONS.find((rule) => rule.test(path))?.reason;
 }
 
 /**
- * Unions sightings into one candidate per normalized URL. Post permalinks and listing entries
- * become candidates; every other URL is skipped with a reason.
+ * Unions sightings into one candidate per normalized URL. Listing entries and feed items are
+ * always candidates (the site names them as posts); a sitemap URL is one unless it is a page of
+ * Hugo's own making (SKIP_REASONS), and its page decides.
  */
 export function unionSightings(sightings: Sighting[], site: URL): { candidates: Map<string, Candidate>; skipped: { url: string; reason: string }[] } {
   const bySource = new Map<string, Map<Source, PostHints>>();
@@ -67,8 +70,9 @@ export function unionSightings(sightings: Sighting[], site: URL): { candidates: 
       skipped.set(sighting.url, 'off the site or not an http(s) URL');
       continue;
     }
-    if (!isPostPath(new URL(url).pathname) && !sighting.entry) {
-      skipped.set(url, skipReason(url));
+    const reason = sighting.entry ? undefined : skipReason(url);
+    if (reason !== undefined) {
+      skipped.set(url, reason);
       continue;
     }
     const candidate = candidates.get(url) ?? { url, hints: {}, sources: new Set<Source>(), entry: false };
@@ -109,7 +113,7 @@ export function mergeHints(bySource: [Source, PostHints][]): PostHints {
 
 /** The moment a post sorts by: its hinted date, else the day in its permalink. */
 export function postTime(url: string, hints: PostHints): string {
-  const date = hints.date ?? postPathDate(new URL(url).pathname) ?? '0000-00-00';
+  const date = hints.date ?? dayOfPath(decodePath(new URL(url).pathname)) ?? '0000-00-00';
   if (/^\d{4}-\d{2}-\d{2}$/.test(date)) return `${date}T00:00:00.000Z`;
   const time = Date.parse(date);
   return Number.isNaN(time) ? `${date.slice(0, 10)}T00:00:00.000Z` : new Date(time).toISOString();
@@ -133,6 +137,6 @@ export function selectPosts<T extends { url: string; hints: PostHints }>(posts: 
   const sorted = posts
     .map((post) => ({ post, time: postTime(post.url, post.hints) }))
     .sort((a, b) => (a.time === b.time ? (a.post.url < b.post.url ? -1 : 1) : a.time < b.time ? 1 : -1));
-  const recent = sorted.filter(({ post, time }) => since === undefined || time.slice(0, 10) >= since || (postPathDate(new URL(post.url).pathname) ?? '') >= since);
+  const recent = sorted.filter(({ post, time }) => since === undefined || time.slice(0, 10) >= since || (dayOfPath(decodePath(new URL(post.url).pathname)) ?? '') >= since);
   return recent.slice(0, options.limit ?? recent.length).map(({ post }) => post);
 }

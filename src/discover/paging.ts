@@ -1,8 +1,8 @@
-import { isPostPath, postPathDate } from './normalize-url.js';
-import { parseListing, type ListingPage } from './listing.js';
+import { dayOfPath, decodePath } from '../site/index.js';
+import type { ListingPage } from './listing.js';
 
-/** Fetches one URL's text; `undefined` when it could not be read (the caller records why). */
-export type GetText = (url: string) => Promise<{ body: string; finalUrl: string } | undefined>;
+/** Reads and parses one listing page; `undefined` when it could not be read (the caller records why). */
+export type GetListingPage = (url: string) => Promise<ListingPage | undefined>;
 
 /** Says, after a listing page is read, that paging may stop there. */
 export type PageStop = (page: ListingPage) => boolean;
@@ -19,7 +19,8 @@ export interface ListingRead {
   last: number;
 }
 
-const SECTION = '/posts/';
+/** The post section: its listing is `/posts/`, `/posts/page/2/`, … */
+export const SECTION = '/posts/';
 const MAX_LISTING_PAGES = 5000;
 
 /** Every page of the listing was requested. */
@@ -31,12 +32,11 @@ export function isWhole(read: ListingRead): boolean {
  * Reads `/posts/` and then its further pages until `stop` says so or the pagination ends.
  * Without `stop`, every page is read (as fast as the fetcher allows).
  */
-export async function readListing(site: URL, getText: GetText, stop?: PageStop): Promise<ListingRead> {
-  const first = await getText(new URL(SECTION, site).href);
-  if (first === undefined) return { pages: [], ok: false, next: 2, last: 1 };
-  const page = parseListing(first.body, first.finalUrl, site, SECTION);
+export async function readListing(site: URL, getPage: GetListingPage, stop?: PageStop): Promise<ListingRead> {
+  const page = await getPage(new URL(SECTION, site).href);
+  if (page === undefined) return { pages: [], ok: false, next: 2, last: 1 };
   const read = { pages: [page], ok: true, next: 2, last: lastLinked(page, 1) };
-  return stop?.(page) ? read : pageOn(site, getText, read, stop);
+  return stop?.(page) ? read : pageOn(site, getPage, read, stop);
 }
 
 /**
@@ -44,21 +44,20 @@ export async function readListing(site: URL, getText: GetText, stop?: PageStop):
  * all known pages go at once; with it, in batches of 1, 2, 4, … pages: an unchanged site costs one
  * more page at most, a long read only about log2(pages) round trips.
  */
-export async function pageOn(site: URL, getText: GetText, read: ListingRead, stop?: PageStop): Promise<ListingRead> {
+export async function pageOn(site: URL, getPage: GetListingPage, read: ListingRead, stop?: PageStop): Promise<ListingRead> {
   const pages = [...read.pages];
   let { ok, next, last } = read;
   for (let batch = 1; next <= last; batch *= 2) {
     const to = stop === undefined ? last : Math.min(last, next + batch - 1);
     const numbers = Array.from({ length: to - next + 1 }, (_, i) => next + i);
     next = to + 1;
-    const texts = await Promise.all(numbers.map((n) => getText(new URL(`${SECTION}page/${n}/`, site).href)));
+    const read = await Promise.all(numbers.map((n) => getPage(new URL(`${SECTION}page/${n}/`, site).href)));
     let stopped = false;
-    for (const text of texts) {
-      if (text === undefined) {
+    for (const page of read) {
+      if (page === undefined) {
         ok = false;
         continue;
       }
-      const page = parseListing(text.body, text.finalUrl, site, SECTION);
       pages.push(page);
       last = lastLinked(page, last);
       stopped ||= stop?.(page) ?? false;
@@ -74,7 +73,7 @@ export async function pageOn(site: URL, getText: GetText, read: ListingRead, sto
  */
 export function stopWhenAllKnown(known: (url: string) => boolean): PageStop {
   return (page) => {
-    const posts = page.entries.map((entry) => entry.url).filter((url) => isPostPath(new URL(url).pathname));
+    const posts = page.entries.map((entry) => entry.url);
     return posts.length > 0 && posts.every(known);
   };
 }
@@ -86,7 +85,7 @@ export function stopBefore(day: string): PageStop {
 
 /** The oldest day any entry of `pages` carries (its listing date, else its permalink's day). */
 export function oldestDay(pages: ListingPage[]): string | undefined {
-  const days = pages.flatMap((page) => page.entries.map((entry) => entry.date ?? postPathDate(new URL(entry.url).pathname))).filter((day): day is string => day !== undefined);
+  const days = pages.flatMap((page) => page.entries.map((entry) => entry.date ?? dayOfPath(decodePath(new URL(entry.url).pathname)))).filter((day): day is string => day !== undefined);
   return days.length === 0 ? undefined : days.reduce((a, b) => (b < a ? b : a));
 }
 

@@ -3,7 +3,6 @@
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
 const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s*(?:[+-]\d{4}|GMT|UTC|UT|Z)?$/;
 const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const URL_DAY = /^\/(\d{4})\/(\d{2})\/(\d{2})\//;
 
 /**
  * Converts an ISO 8601 or RFC 2822 (feed `pubDate`) date to `YYYY-MM-DD HH:MM:SS` in UTC.
@@ -35,10 +34,4 @@ function dayExists(day: string): boolean {
 /** True for a date without a time (`2022-11-03`), as a listing entry gives it. */
 export function isDayOnly(value: string): boolean {
   return DAY_ONLY.test(value.trim());
-}
-
-/** The `YYYY-MM-DD` of a `/YYYY/MM/DD/<slug>/` path, if it has one. */
-export function dayFromPath(pathname: string): string | undefined {
-  const match = URL_DAY.exec(pathname);
-  return match ? `${match[1]}-${match[2]}-${match[3]}` : undefined;
 }

@@ -3,11 +3,11 @@ import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { CHROME_RULES, OUTSIDE_CONTENT, PULLED_IN_CHROME, type ChromeRegion } from './chrome-rules.js';
 import { removeChrome } from './chrome.js';
-import { classifyPage, isPostPath } from './classify.js';
+import { classifyPage, isPermalinkShaped, redirectTarget } from '../site/index.js';
 import { findContent, hasContent, type ContentRoot } from './content.js';
 import { limitDepth, MAX_DEPTH, squash, textOf } from './dom.js';
 import { readHead, type HeadFacts } from './head.js';
-import { readDomSources, resolveMeta, resolveUrl } from './metadata.js';
+import { readDomSources, resolveMeta } from './metadata.js';
 import { compileQuery, queryAll, queryOne } from './select.js';
 
 /** What the caller already knows about a page (feed item, listing entry, alias pages). */
@@ -86,7 +86,7 @@ export function extractPage(html: string, url: string, hints: PageHints = {}): E
   const kind = classifyPage({ url: pageUrl, head, listingEntries: () => queryAll(LISTING_ENTRY, $.root()[0]!).length });
   switch (kind) {
     case 'alias': {
-      const target = resolveUrl(head.links.get('canonical') ?? head.refreshUrl ?? '', pageUrl);
+      const target = redirectTarget(head, pageUrl);
       return target ? { kind: 'alias', url, target } : { kind: 'failed', url, reason: 'alias page without a usable target URL' };
     }
     case 'listing':
@@ -121,9 +121,12 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
   const { meta, sources, canonicalUrl } = resolveMeta({ head, dom, hints, url: pageUrl, bodyText });
   if (meta.title === undefined) return { kind: 'failed', url, reason: 'no title: no <h1>, og:title or <title>' };
   if (content.via !== '#content') removeTitleHeading($, content.root, meta.title, chromeRemoved);
-  if (!hasContent($, content.root)) return { kind: 'failed', url, reason: `no credible content: ${content.via} is empty once chrome is removed` };
+  const empty = !hasContent($, content.root);
+  // The site layout's #content with a title and no body is a post with an empty body (such posts
+  // exist); elsewhere an empty block means the heuristic found nothing.
+  if (empty && content.via !== '#content') return { kind: 'failed', url, reason: `no credible content: ${content.via} is empty once chrome is removed` };
 
-  return { kind: 'post', url, canonicalUrl, meta: meta as PostMeta, contentHtml: content.root.html() ?? '', sources, chromeRemoved };
+  return { kind: 'post', url, canonicalUrl, meta: meta as PostMeta, contentHtml: empty ? '' : (content.root.html() ?? ''), sources, chromeRemoved };
 }
 
 // The site layout's #content holds the post and nothing else: it is set aside, and what is around it
@@ -175,6 +178,6 @@ function truncation(html: string): string | undefined {
 
 function describeOther(head: HeadFacts, pageUrl: URL): string {
   const type = head.metas.get('og:type')?.[0];
-  const path = isPostPath(pageUrl.pathname) ? pageUrl.pathname : `${pageUrl.pathname} (not /YYYY/MM/DD/<slug>/)`;
+  const path = isPermalinkShaped(pageUrl.pathname) ? pageUrl.pathname : `${pageUrl.pathname} (not /YYYY/MM/DD/<title>/)`;
   return `not a post: no article:published_time, og:type ${type === undefined ? 'missing' : `"${type}"`}, path ${path}`;
 }

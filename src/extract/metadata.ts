@@ -1,6 +1,8 @@
 import type { CheerioAPI } from 'cheerio';
+import { decodeHTML } from 'entities';
 import type { AnyNode, Element } from 'domhandler';
-import { dayFromPath, isDayOnly, toArchiveDate } from './dates.js';
+import { isDayOnly, toArchiveDate } from './dates.js';
+import { dayOfPath, decodePath } from '../site/index.js';
 import { squash, textOf } from './dom.js';
 import type { HeadFacts } from './head.js';
 import { METADATA_SOURCES, type MetaField, type MetaSource } from './metadata-sources.js';
@@ -79,7 +81,7 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
   switch (source.from) {
     case 'meta': {
       const values = context.head.metas.get(source.name) ?? [];
-      return source.unlessSummary ? values.filter((value) => !isSummaryOf(value, context.bodyText())) : values;
+      return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText())) : values;
     }
     case 'text':
     case 'texts':
@@ -92,10 +94,10 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
     }
     case 'hint': {
       const values = hintValues(field, source.dayOnly === true, context.hints);
-      return source.unlessSummary ? values.filter((value) => !isSummaryOf(value, context.bodyText())) : values;
+      return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText())) : values;
     }
     case 'url-day': {
-      const day = dayFromPath(context.url.pathname);
+      const day = dayOfPath(decodePath(context.url.pathname));
       return day === undefined ? [] : [day];
     }
     case 'page-url':
@@ -115,7 +117,8 @@ function hintValues(field: MetaField, dayOnly: boolean, hints: PageHints): reado
 function normalize(field: MetaField, raw: string): string | undefined {
   if (field === 'date') return toArchiveDate(raw);
   if (field === 'aliases' || field === 'canonicalUrl') return raw.trim();
-  return squash(raw);
+  // Hugo escapes some metas twice (`&amp;rsquo;`): what the page states is the decoded text.
+  return squash(raw.includes('&') ? decodeHTML(raw) : raw);
 }
 
 /** Resolves `href` against `base`; undefined when it is not a URL. */

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../write/atomic.js';
 import { WriteError } from '../errors.js';
 import type { DiscoveredPost, PostHints } from '../discover/discover.js';
 import type { FetchResult } from './fetcher.js';
+import type { SourceCache } from '../discover/sources.js';
 
 /** What cabsync remembers about one URL between runs, to ask "changed since?" instead of downloading. */
 export interface UrlState {
@@ -18,11 +19,17 @@ export interface UrlState {
   status?: number;
   /** The listing/feed hints the page was converted with (author, tags…), so `reprocess` can use them offline. */
   hints?: PostHints;
+  /** Set when the page was judged no post (why): it is not fetched again until its lastmod moves. */
+  notPost?: string;
+  /** Conventional old paths already asked for as aliases of this post: never asked again. */
+  probed?: string[];
 }
 
 export interface CrawlState {
   version: 1;
   urls: Record<string, UrlState>;
+  /** Sitemaps, listing pages and feeds as last read, with their validators (src/discover/sources.ts). */
+  sources?: SourceCache;
 }
 
 /** The state file could not be read as cabsync state; names the file and what is wrong. */
@@ -47,7 +54,7 @@ export async function loadState(archiveDir: string): Promise<CrawlState> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, urls: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, urls: {}, sources: {} };
     throw new StateFileError(file, `cannot read: ${(error as Error).message}`);
   }
   let data: unknown;
@@ -62,7 +69,9 @@ export async function loadState(archiveDir: string): Promise<CrawlState> {
   for (const [url, entry] of Object.entries(state.urls)) {
     if (entry === null || typeof entry !== 'object' || typeof entry.fetchedAt !== 'string') throw new StateFileError(file, `entry for ${url} has no fetchedAt`);
   }
-  return { version: 1, urls: state.urls };
+  const sources = state.sources;
+  if (sources !== undefined && (sources === null || typeof sources !== 'object' || Array.isArray(sources))) throw new StateFileError(file, '"sources" is not an object');
+  return { version: 1, urls: state.urls, sources: sources ?? {} };
 }
 
 /**
@@ -73,7 +82,8 @@ export async function saveState(archiveDir: string, state: CrawlState): Promise<
   const urls = Object.fromEntries(Object.entries(state.urls).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const file = stateFile(archiveDir);
   try {
-    await writeFileAtomic(file, `${JSON.stringify({ version: 1, urls }, null, 2)}\n`);
+    const sources = Object.fromEntries(Object.entries(state.sources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    await writeFileAtomic(file, `${JSON.stringify({ version: 1, urls, sources }, null, 2)}\n`);
   } catch (error) {
     throw new WriteError(file, error);
   }
@@ -112,6 +122,22 @@ export function recordFetch(state: CrawlState, result: FetchResult, lastmod?: st
   // Per field: a run that saw the post only in the sitemap must not forget the listing's author.
   const keptHints = { ...previous?.hints, ...hints };
   if (Object.keys(keptHints).length > 0) entry.hints = keptHints;
+  if (previous?.probed) entry.probed = previous.probed;
+  // A 304 confirms the last verdict; a new body is judged afresh by the caller.
+  if (result.notModified && previous?.notPost) entry.notPost = previous.notPost;
   state.urls[result.url] = entry;
   return state;
+}
+
+/** Records that a fetched page is no post, and why: a re-sync skips it until its lastmod moves. */
+export function recordNotPost(state: CrawlState, result: FetchResult, reason: string, lastmod?: string, now = new Date()): void {
+  recordFetch(state, result, lastmod, now);
+  const entry = state.urls[result.url];
+  if (entry) entry.notPost = reason;
+}
+
+/** Records the old paths asked for as aliases of a post, so no later run asks again. */
+export function recordProbed(state: CrawlState, url: string, paths: string[], now = new Date()): void {
+  const entry = (state.urls[url] ??= { fetchedAt: now.toISOString() });
+  entry.probed = [...new Set([...(entry.probed ?? []), ...paths])].sort();
 }

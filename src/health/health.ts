@@ -26,7 +26,8 @@ export type PageHealthIssue =
 /** Something wrong across the pages of one sync: the layout probably changed. */
 export type HealthWarning =
   | { kind: 'chrome-rule-unmatched'; rule: string; matched: number; pages: number; message: string }
-  | { kind: 'source-unmatched'; field: string; expected: string[]; matched: number; pages: number; message: string };
+  | { kind: 'source-unmatched'; field: string; expected: string[]; matched: number; pages: number; message: string }
+  | { kind: 'coverage'; listed: number; archived: number; missing: string[]; message: string };
 
 /** The `health` section of a sync's JSON report. */
 export interface HealthReport {
@@ -123,6 +124,14 @@ export function healthReport(pages: readonly (PageRecord & { issues: PageHealthI
     warnings: siteHealth(pages),
     pages: pages.filter((page) => page.issues.length > 0).map(({ url, issues }) => ({ url, issues })),
   };
+}
+
+/** A warning when the archive lacks posts the listing names: something was lost between the two. */
+export function coverageWarning(coverage: { listed: number; archived: number; missing: string[] }): HealthWarning | undefined {
+  if (coverage.missing.length === 0) return undefined;
+  const shown = coverage.missing.slice(0, 5).join(', ');
+  const more = coverage.missing.length > 5 ? `, and ${coverage.missing.length - 5} more` : '';
+  return { kind: 'coverage', ...coverage, message: `the listing names ${coverage.listed} posts but the archive has ${coverage.archived} of them; missing: ${shown}${more}` };
 }
 
 /** Summary lines, site warnings first: `health: …`. Empty when all is well. */

@@ -24,6 +24,24 @@ export interface PostChange {
   patch: string;
 }
 
+/** What became of one URL: written or matched (`archived`), `unchanged`, `skipped` or `failed`, with why. */
+export interface UrlOutcome {
+  outcome: 'archived' | 'unchanged' | 'skipped' | 'failed';
+  /** The archive file it ended in. */
+  path?: string;
+  reason?: string;
+}
+
+/** Listing coverage: the posts the listing names and how many of them the archive holds. */
+export interface Coverage {
+  /** Listing entries on the listing pages read. */
+  listed: number;
+  /** Of those, the ones an archive file answers to (by URL or alias). */
+  archived: number;
+  /** Listed URLs no archive file answers to. */
+  missing: string[];
+}
+
 /** The JSON written to `<archive>/.cabsync/reports/<id>.json` and printed by `--json`. */
 export interface SyncReport {
   id: string;
@@ -42,6 +60,10 @@ export interface SyncReport {
   missingUpstream: string[];
   failed: { url: string; error: string }[];
   skipped: { url: string; reason: string }[];
+  /** Every URL the sitemap, listing or feed named (and every URL given by hand): what became of it. */
+  urls: Record<string, UrlOutcome>;
+  /** The posts the listing pages read name, against the archive: a mismatch is a health warning. */
+  coverage?: Coverage;
   malformed: Malformed[];
   requests: { total: number; notModified: number; bytes: number; retries: number };
   warnings: string[];

@@ -12,6 +12,10 @@ export function formatSummary(report: SyncReport): string {
       `${report.missingUpstream.length} missing upstream, ${report.failed.length} failed ` +
       `(${report.requests.total} requests, ${report.requests.notModified} not modified, ${formatBytes(report.requests.bytes)})`,
   );
+  if (report.coverage) {
+    const { listed, archived } = report.coverage;
+    lines.push(`coverage: the listing names ${listed} posts; the archive has ${archived} of them${listed === archived ? '' : ` (${listed - archived} missing)`}`);
+  }
   const section = (heading: string, items: string[]): void => {
     if (items.length === 0) return;
     lines.push('', `### ${heading}`, '', ...items.map((item) => `- ${item}`));

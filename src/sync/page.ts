@@ -1,15 +1,17 @@
-import { urlPathKey, type ArchiveEntry } from '../archive/load.js';
-import { dayOf, permalinkPath } from '../archive/slug.js';
+import type { ArchiveEntry } from '../archive/load.js';
+import { pathKey, revealedAliases } from '../site/index.js';
+import { dayOf } from '../archive/slug.js';
 import { serializePost } from '../archive/post.js';
 import type { Extracted, PageHints } from '../extract/extract.js';
 import { toPost } from '../convert/convert.js';
 import type { Incoming } from '../dedupe/index.js';
 import type { DiscoveredPost } from '../discover/discover.js';
-import { needsFetch, recordFetch } from '../fetch/state.js';
+import { needsFetch, recordFetch, recordNotPost, type UrlState } from '../fetch/state.js';
 import { chromeMisses, pageHealth } from '../health/health.js';
 import { WriteError } from '../errors.js';
 import { applyPost, writeInOrder, type Applied, type Gate } from './apply.js';
-import { bump, type Run } from './run.js';
+import { bump, setOutcome, type Run } from './run.js';
+import { probeAliases } from './probe.js';
 
 /** Metadata sources that are guesses (ids of src/extract/metadata-sources.ts), never allowed to overwrite the archive. */
 const WEAK_SOURCES = new Set(['url-day', 'hint-day']);
@@ -23,26 +25,27 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
   // (Following an alias may go again: its target gains the alias.)
   if (extraAliases.length === 0 && run.handled.has(page.url)) return undefined;
   run.handled.add(page.url);
-  const { options, state, report } = run;
+  const { options, state } = run;
   const known = archivedAt(run, page.url);
   if (known) run.present.add(known.path);
+  const judged = state.urls[page.url];
+  if (judged?.notPost && !options.full && !needsFetch(state, page, false)) return skip(run, page.url, judged.notPost);
   // Validators only for pages the archive (and, with --keep-raw, the raw store) still has:
   // a deleted file must be fetched again in full.
   const haveAll = known !== undefined && !options.full && (!run.raw || run.raw.entry(page.url) !== undefined);
-  if (haveAll && !needsFetch(state, page, false)) {
-    report.unchanged += 1;
-    return undefined;
-  }
-  const fetched = await run.fetcher.get(page.url, haveAll ? state.urls[page.url] : undefined);
+  if (haveAll && !needsFetch(state, page, false)) return unchanged(run, page.url, known.path);
+  // A page judged no post is asked "changed since?" too: its verdict stands on a 304.
+  const validators = haveAll || judged?.notPost ? judged : undefined;
+  const fetched = await run.fetcher.get(page.url, validators);
   if (run.fatal) return undefined;
   if (!fetched.ok) return fail(run, page.url, fetched.error);
   bump(run, 'fetched');
   const now = new Date();
   if (fetched.notModified) {
-    report.unchanged += 1;
     recordFetch(state, fetched, page.lastmod, now, page.hints);
     run.raw?.touch(page.url, { fetchedAt: now.toISOString(), etag: fetched.etag, lastModified: fetched.lastModified });
-    return undefined;
+    const verdict = state.urls[page.url]?.notPost;
+    return verdict ? skip(run, page.url, verdict) : unchanged(run, page.url, known?.path);
   }
   const body = fetched.body ?? '';
   if (run.raw) {
@@ -54,17 +57,18 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
       return undefined;
     }
   }
-  const applied = await processBody(run, page, body, fetched.finalUrl, extraAliases);
+  const outcome = await processBody(run, page, body, fetched.finalUrl, extraAliases);
   // Validators only once the page's file is written: a rerun must not skip a page it never wrote.
-  if (applied && applied.kind !== 'refused') recordFetch(state, fetched, page.lastmod, now, page.hints);
-  return applied;
+  if (outcome === NOT_A_POST) recordNotPost(state, fetched, state.urls[page.url]?.notPost ?? 'not a post', page.lastmod, now);
+  else if (outcome && outcome.kind !== 'refused') recordFetch(state, fetched, page.lastmod, now, page.hints);
+  return outcome === NOT_A_POST ? undefined : outcome;
 }
 
 /**
  * Extract → convert → dedupe → write for a page body already in hand: a fresh fetch, or a stored
  * page when reprocessing.
  */
-export async function processBody(run: Run, page: DiscoveredPost, body: string, finalUrl: string, extraAliases: string[] = []): Promise<Applied | undefined> {
+export async function processBody(run: Run, page: DiscoveredPost, body: string, finalUrl: string, extraAliases: string[] = []): Promise<Applied | typeof NOT_A_POST | undefined> {
   let converted;
   try {
     converted = await run.pool.convert({ html: body, url: finalUrl, hints: page.hints as PageHints });
@@ -74,8 +78,13 @@ export async function processBody(run: Run, page: DiscoveredPost, body: string, 
   const { extracted, markdown, compare } = converted;
   if (run.fatal) return undefined;
   if (extracted.kind === 'alias') return followAlias(run, page, extracted.target, extraAliases);
-  if (extracted.kind !== 'post') return fail(run, page.url, describeNonPost(extracted));
-  const incoming = { ...toIncoming(run, page, extracted, markdown ?? '', extraAliases), compare };
+  if (extracted.kind === 'failed') return fail(run, page.url, extracted.reason);
+  if (extracted.kind !== 'post') return notAPost(run, page, describeNonPost(extracted));
+  // The site reveals an alias by redirecting it: a page fetched at one URL and served from another.
+  const redirectedFrom = pathKey(finalUrl) === pathKey(page.url) ? [] : [page.url];
+  const probed = run.offline ? [] : await probeAliases(run, page.url, extracted);
+  const aliases = revealedAliases(extracted.canonicalUrl, [...(extracted.meta.aliases ?? []), ...extraAliases, ...redirectedFrom, ...probed]);
+  const incoming = { ...toIncoming(page, extracted, markdown ?? '', aliases), compare };
   let applied: Applied;
   try {
     const ctx = { archive: run.options.archive, dedupe: run.dedupe };
@@ -110,34 +119,27 @@ function healthGate(run: Run, url: string, extracted: PostPage, incoming: Incomi
 async function followAlias(run: Run, page: DiscoveredPost, target: string, extraAliases: string[]): Promise<Applied | undefined> {
   if (extraAliases.length > 0) return fail(run, page.url, `alias chain: ${page.url} → ${target}`);
   // Reprocessing has no network: the target is reprocessed from its own stored page.
-  if (run.offline) {
-    run.report.skipped.push({ url: page.url, reason: `alias of ${target}` });
-    return undefined;
-  }
-  const alias = urlPathKey(page.url);
+  if (run.offline) return skip(run, page.url, `alias of ${target}`);
+  const alias = pathKey(page.url);
   const applied = await syncPage(run, { url: target, hints: { ...page.hints, aliases: [...(page.hints.aliases ?? []), alias] } }, [alias]);
-  if (applied && applied.kind !== 'added' && applied.kind !== 'refused') run.report.merged[page.url] = applied.path;
+  if (applied && applied.kind !== 'refused') {
+    run.report.merged[page.url] = applied.path;
+    setOutcome(run, page.url, { outcome: 'archived', path: applied.path, reason: `alias of ${target}` });
+  } else if (!run.report.urls[page.url]) {
+    setOutcome(run, page.url, { outcome: 'failed', reason: `alias of ${target}, which was not archived` });
+  }
   return applied;
 }
 
-function toIncoming(run: Run, page: DiscoveredPost, extracted: PostPage, markdown: string, extraAliases: string[]): Incoming {
-  const canonicalPath = urlPathKey(extracted.canonicalUrl);
-  const aliases = new Set<string>([...(extracted.meta.aliases ?? []), ...(page.hints.aliases ?? []), ...extraAliases].map(urlPathKey));
-  for (const [alias, target] of run.discoveryAliases ?? []) if (urlPathKey(target) === canonicalPath) aliases.add(urlPathKey(alias));
-  // A post reached under another URL than its canonical one keeps that URL as an alias.
-  if (urlPathKey(page.url) !== canonicalPath) aliases.add(urlPathKey(page.url));
-  // The canonical path is the post's own unless its slug is not the title's (a retitled post keeps its old URL).
-  const day = dayOf(extracted.meta.date);
-  if (!day || canonicalPath === urlPathKey(permalinkPath(day, extracted.meta.title))) aliases.delete(canonicalPath);
-  else aliases.add(canonicalPath);
-  const meta = { ...extracted.meta, aliases: aliases.size > 0 ? [...aliases].sort() : undefined };
+function toIncoming(page: DiscoveredPost, extracted: PostPage, markdown: string, aliases: string[]): Incoming {
+  const meta = { ...extracted.meta, aliases: aliases.length > 0 ? aliases : undefined };
   const post = toPost({ ...extracted, meta }, markdown);
   const weakFields = Object.entries(extracted.sources)
     .filter(([, source]) => source !== undefined && WEAK_SOURCES.has(source))
     .map(([field]) => field);
   // Hugo writes a description for every page; adding it to old files would rewrite the whole archive.
   weakFields.push('description');
-  return { post, canonicalUrl: extracted.canonicalUrl, aliases: [...aliases], day: dayOf(meta.date), title: meta.title, weakFields };
+  return { post, canonicalUrl: extracted.canonicalUrl, aliases, day: dayOf(meta.date), title: meta.title, weakFields };
 }
 
 function recordApplied(run: Run, url: string, incoming: Incoming, applied: Applied): void {
@@ -147,6 +149,7 @@ function recordApplied(run: Run, url: string, incoming: Incoming, applied: Appli
     return;
   }
   run.present.add(applied.path);
+  setOutcome(run, url, { outcome: applied.kind === 'unchanged' ? 'unchanged' : 'archived', path: applied.path });
   const existing = run.dedupe.archive.byPath.get(applied.path);
   if (run.hooks.onText) run.hooks.onText(applied.kind === 'unchanged' ? (existing ? serializePost(existing.post) : '') : applied.text);
   if (applied.kind === 'unchanged') report.unchanged += 1;
@@ -155,7 +158,7 @@ function recordApplied(run: Run, url: string, incoming: Incoming, applied: Appli
     (applied.kind === 'added' ? report.added : report.updated).push(applied.path);
     report.changes.push(applied.change);
   }
-  const mergedElsewhere = applied.kind !== 'added' && (applied.reason !== 'url' || urlPathKey(url) !== urlPathKey(incoming.canonicalUrl));
+  const mergedElsewhere = applied.kind !== 'added' && (applied.reason !== 'url' || pathKey(url) !== pathKey(incoming.canonicalUrl));
   if (mergedElsewhere) report.merged[url] = applied.path;
 }
 
@@ -174,11 +177,42 @@ export function fail(run: Run, url: string, error: string): undefined {
   const known = archivedAt(run, url);
   if (known) run.present.add(known.path);
   run.report.failed.push({ url, error });
+  setOutcome(run, url, { outcome: 'failed', reason: error });
   bump(run, 'failed');
   return undefined;
 }
 
+/** Marks a page the sync leaves alone on purpose, with why. */
+function skip(run: Run, url: string, reason: string): undefined {
+  run.report.skipped.push({ url, reason });
+  setOutcome(run, url, { outcome: 'skipped', reason });
+  return undefined;
+}
+
+function unchanged(run: Run, url: string, path: string | undefined): undefined {
+  run.report.unchanged += 1;
+  setOutcome(run, url, { outcome: 'unchanged', ...(path !== undefined && { path }) });
+  return undefined;
+}
+
+/** Returned for a page judged no post, so that the verdict is remembered with the page's validators. */
+export const NOT_A_POST = Symbol('not a post');
+
+/**
+ * A page that is no post. The listing and the feed name only posts: such a page there is a failure
+ * (the site changed under us). A sitemap URL is simply not a post: skipped, and remembered.
+ */
+function notAPost(run: Run, page: DiscoveredPost, reason: string): typeof NOT_A_POST | undefined {
+  const namedAsPost = page.named === undefined || page.named.some((source) => source !== 'sitemap');
+  if (namedAsPost) return fail(run, page.url, reason);
+  skip(run, page.url, reason);
+  const entry: UrlState | undefined = run.state.urls[page.url];
+  if (entry) entry.notPost = reason;
+  else run.state.urls[page.url] = { fetchedAt: new Date().toISOString(), notPost: reason };
+  return NOT_A_POST;
+}
+
 /** The archive post a URL already belongs to, if any. */
 function archivedAt(run: Run, url: string): ArchiveEntry | undefined {
-  return run.dedupe.archive.byUrlPath.get(urlPathKey(url))?.[0];
+  return run.dedupe.archive.byUrlPath.get(pathKey(url))?.[0];
 }

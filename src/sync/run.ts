@@ -5,14 +5,14 @@ import { loadArchive } from '../archive/load.js';
 import { buildDedupeIndex, type DedupeIndex } from '../dedupe/index.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { loadState, saveState, type CrawlState } from '../fetch/state.js';
-import { newSyncId, saveReport, type SyncReport } from '../report/report.js';
+import { newSyncId, saveReport, type SyncReport, type UrlOutcome } from '../report/report.js';
 import { USER_AGENT } from '../version.js';
 import { removeTempFiles } from '../write/atomic.js';
 import { acquireLock } from '../write/lock.js';
 import { createConvertPool, type ConvertPool } from './convert-pool.js';
 import type { WriteQueue } from './apply.js';
 import { openRawStore, rawDir, type RawStore } from '../raw/store.js';
-import { healthReport, type PageHealthIssue, type PageRecord } from '../health/health.js';
+import { coverageWarning, healthReport, type PageHealthIssue, type PageRecord } from '../health/health.js';
 import type { SyncOptions } from './options.js';
 
 /** Counts for a progress display. */
@@ -59,9 +59,7 @@ export interface Run {
   healthPages: (PageRecord & { issues: PageHealthIssue[] })[];
   /** Set by the first write error: the run stops taking new pages. */
   fatal?: Error;
-  /** Alias path → post URL, from discovery. */
-  discoveryAliases?: Map<string, string>;
-  /** URL paths of every discovered post. */
+  /** URL paths of every discovered page. */
   discoveredPaths?: Set<string>;
 }
 
@@ -123,6 +121,7 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     missingUpstream: [],
     failed: [],
     skipped: [],
+    urls: {},
     malformed: index.malformed,
     requests: { total: 0, notModified: 0, bytes: 0, retries: 0 },
     warnings: [],
@@ -156,6 +155,8 @@ export async function closeRun(run: Run): Promise<SyncReport> {
   report.requests = { total: stats.total, notModified: stats.notModified, bytes: stats.bytes, retries: stats.retries };
   if (stats.validatorsIgnored) report.warnings.push('the server ignores ETag/Last-Modified validators: every page is downloaded in full');
   report.health = healthReport(run.healthPages);
+  const uncovered = report.coverage && coverageWarning(report.coverage);
+  if (uncovered) report.health.warnings.push(uncovered);
   report.finishedAt = new Date().toISOString();
   report.added.sort();
   report.updated.sort();
@@ -202,4 +203,9 @@ export async function disposeRun(run: Run): Promise<void> {
 export function bump(run: Run, key: keyof Progress, by = 1): void {
   run.progress[key] += by;
   run.hooks.progress?.(run.progress);
+}
+
+/** Records what became of a URL the site named (last word wins: an alias page ends as its post did). */
+export function setOutcome(run: Run, url: string, outcome: UrlOutcome): void {
+  run.report.urls[url] = outcome;
 }

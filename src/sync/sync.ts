@@ -1,10 +1,11 @@
-import { urlPathKey, urlPathsOf } from '../archive/load.js';
+import { urlPathsOf } from '../archive/load.js';
+import { normalizeUrl, pathKey } from '../site/index.js';
 import { discover } from '../discover/discover.js';
-import { normalizeUrl } from '../discover/normalize-url.js';
+import { sourceReader } from '../discover/sources.js';
 import { UsageError } from '../errors.js';
-import type { SyncReport } from '../report/report.js';
+import type { Coverage, SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { bump, finishRun, runPages, withRun, type Run, type RunHooks } from './run.js';
+import { bump, finishRun, runPages, setOutcome, withRun, type Run, type RunHooks } from './run.js';
 import { syncPage } from './page.js';
 
 /** A whole sync of the site into the archive, under the archive's lock. */
@@ -22,20 +23,48 @@ async function syncAll(run: Run): Promise<SyncReport> {
     since: options.since,
     limit: options.limit,
     // Listing pages past the newest known posts carry nothing new: discovery may stop paging there.
-    known: (url) => run.dedupe.archive.byUrlPath.has(urlPathKey(url)) && run.state.urls[url] !== undefined,
+    known: (url) => run.dedupe.archive.byUrlPath.has(pathKey(url)) && run.state.urls[url] !== undefined,
     full: options.full,
+    // Sitemap, listing pages and feed are asked "changed since?" like posts (validators in the state).
+    read: sourceReader(run.fetcher, options.full ? undefined : (run.state.sources ??= {})),
     log: hooks.log,
   });
-  run.discoveryAliases = discovery.aliases;
-  run.discoveredPaths = new Set(discovery.posts.map((page) => urlPathKey(page.url)));
+  run.discoveredPaths = new Set(discovery.posts.map((page) => pathKey(page.url)));
   run.report.discovered = discovery.posts.length;
-  run.report.skipped.push(...discovery.skipped);
+  for (const { url, reason } of discovery.skipped) skipped(run, url, reason);
   run.report.failed.push(...discovery.failed);
   bump(run, 'discovered', discovery.posts.length);
   await runPages(run, discovery.posts, (page) => syncPage(run, page));
+  accountForEvery(run, discovery.posts.map((page) => page.url));
+  run.report.coverage = coverage(run, discovery.listed);
   // Missing upstream only means something when discovery saw the whole site.
   if (options.limit === undefined && discovery.failed.length === 0) markMissing(run);
   return finishRun(run);
+}
+
+function skipped(run: Run, url: string, reason: string): void {
+  run.report.skipped.push({ url, reason });
+  setOutcome(run, url, { outcome: 'skipped', reason });
+}
+
+/** Nothing the site named may vanish: a URL that reached no outcome (a stopped run) is reported as failed. */
+function accountForEvery(run: Run, urls: string[]): void {
+  for (const url of urls) {
+    if (run.report.urls[url] !== undefined) continue;
+    const reason = run.fatal ? `not processed: the run stopped (${run.fatal.message})` : 'not processed';
+    run.report.failed.push({ url, error: reason });
+    setOutcome(run, url, { outcome: 'failed', reason });
+  }
+}
+
+/** The posts the listing names against the archive: each must have a file that answers to its URL. */
+function coverage(run: Run, listed: string[]): Coverage {
+  const missing = listed.filter((url) => {
+    if (run.dedupe.archive.byUrlPath.has(pathKey(url))) return false;
+    const path = run.report.urls[url]?.path;
+    return path === undefined || !run.dedupe.archive.byPath.has(path);
+  });
+  return { listed: listed.length, archived: listed.length - missing.length, missing: missing.sort() };
 }
 
 /** The sync pipeline for named pages only (a post URL, an old alias URL, any page of the site). */
@@ -48,6 +77,7 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
   return withRun({ ...options, full: true }, hooks, 'fetch', async (run) => {
     run.report.discovered = pages.length;
     await runPages(run, pages, (page) => syncPage(run, page));
+    accountForEvery(run, pages.map((page) => page.url));
     return finishRun(run);
   });
 }

@@ -1,4 +1,5 @@
-import type { HeadFacts } from './head.js';
+import type { HeadFacts } from '../extract/head.js';
+import { isPermalinkShaped } from './post-path.js';
 
 /** What kind of page a fetched document is. */
 export type PageKind = 'alias' | 'listing' | 'post' | 'other';
@@ -19,7 +20,6 @@ export interface PageKindRule {
 }
 
 const LISTING_PATH = /^\/(?:posts|tags|author|authors|series|categories)(?:\/[^/]+)*\/?$/;
-const POST_PATH = /^\/\d{4}\/\d{2}\/\d{2}\/[^/]+\/?$/;
 
 /** The classification table, in order. */
 export const PAGE_KIND_RULES: readonly PageKindRule[] = [
@@ -27,7 +27,7 @@ export const PAGE_KIND_RULES: readonly PageKindRule[] = [
   { kind: 'listing', test: (f) => LISTING_PATH.test(f.url.pathname), why: '/posts/, /tags/<tag>/, /author/<name>/, /series/<name>/ and their /page/N/ list posts' },
   { kind: 'post', test: (f) => f.head.metas.has('article:published_time'), why: 'Hugo marks posts with their publish time' },
   { kind: 'post', test: (f) => f.head.metas.get('og:type')?.[0] === 'article', why: 'Open Graph type of a post' },
-  { kind: 'post', test: (f) => POST_PATH.test(f.url.pathname), why: 'posts live at /YYYY/MM/DD/<slug>/ (older layouts lack the metas)' },
+  { kind: 'post', test: (f) => isPermalinkShaped(f.url.pathname), why: 'posts live at /YYYY/MM/DD/<title>/ (older layouts lack the metas)' },
   { kind: 'listing', test: (f) => f.listingEntries() >= 2, why: 'a page of "title, date by author" entries is a listing wherever it lives' },
 ];
 
@@ -36,7 +36,16 @@ export function classifyPage(facts: PageFacts): PageKind {
   return PAGE_KIND_RULES.find((rule) => rule.test(facts))?.kind ?? 'other';
 }
 
-/** True when a path is a post path (`/YYYY/MM/DD/<slug>/`). */
-export function isPostPath(pathname: string): boolean {
-  return POST_PATH.test(pathname);
+/**
+ * Where an alias page sends the reader: the refresh URL (what a browser follows), else the
+ * canonical link, resolved against the page URL. Hugo's alias pages carry both, pointing at the post.
+ */
+export function redirectTarget(head: Pick<HeadFacts, 'refreshUrl' | 'links'>, pageUrl: URL): string | undefined {
+  const target = head.refreshUrl || head.links.get('canonical');
+  if (!target) return undefined;
+  try {
+    return new URL(target, pageUrl).href;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,30 @@
+import type { ExtractedPost } from '../extract/extract.js';
+import { dayOf } from '../archive/slug.js';
+import { recordProbed } from '../fetch/state.js';
+import { conventionalOldPaths, pathKey, type PathKey } from '../site/index.js';
+import type { Run } from './run.js';
+
+/**
+ * Asks the site, once per post, whether it still answers the post's conventional old paths with
+ * a redirect to it (an HTTP redirect, or Hugo's refresh stub). Only a path the site sends to this
+ * very post becomes an alias; what was asked is remembered in the state, so a re-sync never asks
+ * again. Returns the paths that redirect here.
+ */
+export async function probeAliases(run: Run, url: string, post: ExtractedPost): Promise<PathKey[]> {
+  const day = dayOf(post.meta.date);
+  if (day === undefined || run.state.urls[url]?.probed !== undefined) return [];
+  const own = pathKey(post.canonicalUrl);
+  // A path the archive already holds (this post's alias, or another post's) needs no asking.
+  const paths = conventionalOldPaths(day, post.meta.title, post.canonicalUrl).filter((path) => !run.dedupe.archive.byUrlPath.has(path));
+  const found = await Promise.all(paths.map(async (path) => ((await redirectsTo(run, path, own)) ? path : undefined)));
+  recordProbed(run.state, url, paths);
+  return found.filter((path) => path !== undefined);
+}
+
+async function redirectsTo(run: Run, path: string, own: string): Promise<boolean> {
+  const result = await run.fetcher.get(new URL(path, run.options.site).href);
+  if (!result.ok || result.body === undefined) return false;
+  if (pathKey(result.finalUrl) === own) return true;
+  const converted = await run.pool.convert({ html: result.body, url: result.finalUrl, hints: {} }).catch(() => undefined);
+  return converted?.extracted.kind === 'alias' && pathKey(converted.extracted.target) === own;
+}
