@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeUrl, isPostPath, postPathDate } from '../src/discover/normalize-url.js';
 import { parseSitemap } from '../src/discover/sitemap.js';
 import { parseFeed } from '../src/discover/feed.js';
 import { parseListing, longDate } from '../src/discover/listing.js';
-import { aliasTarget } from '../src/discover/alias.js';
 import { mergeHints, selectPosts, SelectionError, unionSightings } from '../src/discover/merge.js';
 import { discover } from '../src/discover/discover.js';
 import type { Fetcher } from '../src/fetch/fetcher.js';
@@ -12,46 +10,9 @@ import { postPath, urlize } from '../fixtures/site/util.js';
 import { fixtureSite, siteFetcher } from './helpers/site.js';
 
 const SITE = new URL('https://cabforum.org');
+/** The fixture site's static pages, listed by its sitemap (fixtures/site/routes.ts). */
+const STATIC_PAGES = ['/about/', '/working-groups/', '/resources/'];
 const UA = 'cabsync/0.0.0-test (+https://github.com/cabsync/cabsync)';
-
-describe('normalizeUrl', () => {
-  const cases: [string, string | undefined, string][] = [
-    ['https://cabforum.org/2022/11/03/a/', 'https://cabforum.org/2022/11/03/a/', 'already normal'],
-    ['HTTP://WWW.CabForum.org/2022/11/03/a', 'https://cabforum.org/2022/11/03/a/', 'scheme, host case, www., trailing slash'],
-    ['/2022/11/03/a/index.html#minutes', 'https://cabforum.org/2022/11/03/a/', 'relative, index.html, fragment'],
-    ['https://cabforum.org/2022/11/03/a/?utm_source=x&fbclid=1&gclid=2&ref=tw', 'https://cabforum.org/2022/11/03/a/', 'tracking query'],
-    ['https://cabforum.org/posts/?page=2&utm_medium=mail', 'https://cabforum.org/posts/?page=2', 'real query kept'],
-    ['https://cabforum.org//2022//11/03/a/', 'https://cabforum.org/2022/11/03/a/', 'doubled slashes'],
-    ['https://cabforum.org/posts/index.xml', 'https://cabforum.org/posts/index.xml', 'a file keeps its name'],
-    ['https://github.com/cabforum/servercert', undefined, 'off-site'],
-    ['https://lists.cabforum.org/pipermail/', undefined, 'subdomain is another site'],
-    ['https://cabforum.org:8443/x/', undefined, 'another port'],
-    ['mailto:questions@cabforum.org', undefined, 'not http'],
-    ['http://[::1', undefined, 'unparsable'],
-  ];
-  it.each(cases)('%s → %s (%s)', (input, expected) => {
-    expect(normalizeUrl(input, SITE)).toBe(expected);
-  });
-
-  it('keeps www. when the site itself has it', () => {
-    expect(normalizeUrl('https://example.org/a/', new URL('https://www.example.org'))).toBe('https://www.example.org/a/');
-  });
-
-  it('is idempotent', () => {
-    for (const [input] of cases) {
-      const once = normalizeUrl(input, SITE);
-      if (once !== undefined) expect(normalizeUrl(once, SITE)).toBe(once);
-    }
-  });
-
-  it('recognizes post permalinks', () => {
-    expect(isPostPath('/2022/11/03/2022-11-03-minutes/')).toBe(true);
-    expect(postPathDate('/2022/11/03/x/')).toBe('2022-11-03');
-    for (const path of ['/2022/11/03/', '/2022/11/03/x', '/posts/', '/2022-11-03-x/', '/tags/smime/', '/2022/11/03/x/y/']) {
-      expect(isPostPath(path), path).toBe(false);
-    }
-  });
-});
 
 describe('parsers', () => {
   it('reads a sitemap and a sitemap index', () => {
@@ -114,12 +75,6 @@ describe('parsers', () => {
     expect(longDate('December 31, 2023 by')).toBe('2023-12-31');
     expect(longDate('Smarch 3, 2022')).toBeUndefined();
   });
-
-  it('recognizes a Hugo alias page', () => {
-    const alias = `<!DOCTYPE html><html><head><title>x</title><link rel="canonical" href="https://cabforum.org/2022/11/03/a/"><meta http-equiv="refresh" content="0; url=https://cabforum.org/2022/11/03/a/"></head></html>`;
-    expect(aliasTarget(alias, 'https://cabforum.org/old/')).toBe('https://cabforum.org/2022/11/03/a/');
-    expect(aliasTarget('<html><head><link rel="canonical" href="/x/"></head><body>post</body></html>', 'https://cabforum.org/x/')).toBeUndefined();
-  });
 });
 
 describe('merging and selection', () => {
@@ -143,13 +98,30 @@ describe('merging and selection', () => {
       ],
       SITE,
     );
-    expect([...candidates.keys()]).toEqual(['https://cabforum.org/2022/11/03/a/']);
+    // /about/ is no post by its shape, but only its page can say so: it is judged, not dropped.
+    expect([...candidates.keys()]).toEqual(['https://cabforum.org/2022/11/03/a/', 'https://cabforum.org/about/']);
     expect(candidates.get('https://cabforum.org/2022/11/03/a/')?.lastmod).toBe('2022-11-04');
     expect(skipped).toEqual([
       { url: 'https://cabforum.org/tags/minutes/', reason: 'taxonomy page' },
-      { url: 'https://cabforum.org/about/', reason: 'not a post permalink (/YYYY/MM/DD/<slug>/)' },
       { url: 'https://github.com/cabforum/x', reason: 'off the site or not an http(s) URL' },
     ]);
+  });
+
+  it('keeps every listing entry and feed item, whatever its path, and judges nested permalinks like any other', () => {
+    const { candidates, skipped } = unionSightings(
+      [
+        { url: 'https://cabforum.org/2023/05/11/minutes-of-the-s/mime-working-group/', source: 'sitemap' },
+        { url: 'https://cabforum.org/tags/odd-entry/', source: 'listing', entry: true },
+        { url: 'https://cabforum.org/1/01/01/undated/', source: 'feed', entry: true },
+      ],
+      SITE,
+    );
+    expect([...candidates.keys()].sort()).toEqual([
+      'https://cabforum.org/1/01/01/undated/',
+      'https://cabforum.org/2023/05/11/minutes-of-the-s/mime-working-group/',
+      'https://cabforum.org/tags/odd-entry/',
+    ]);
+    expect(skipped).toEqual([]);
   });
 
   const posts = [
@@ -181,6 +153,8 @@ describe('discover against the fixture site', () => {
     return { site, fetcher, url: new URL(site.url) };
   }
   const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + postPath(post)).sort();
+  // The sitemap's static pages are judged by their page too (each is fetched once, then remembered).
+  const toJudge = (s: FixtureSite): string[] => [...permalinks(s), ...STATIC_PAGES.map((path) => s.url + path)].sort();
 
   it('finds every post exactly once, with listing hints and feed times', async () => {
     const { site, fetcher, url } = await start({ pageSize: 10 });
@@ -189,12 +163,15 @@ describe('discover against the fixture site', () => {
     expect(site.posts.length).toBeGreaterThanOrEqual(25);
     const urls = found.posts.map((p) => p.url);
     expect(new Set(urls).size).toBe(urls.length);
-    expect([...urls].sort()).toEqual(permalinks(site));
+    expect([...urls].sort()).toEqual(toJudge(site));
     expect(found.failed).toEqual([]);
+    expect(found.listed.sort()).toEqual(permalinks(site));
 
     const feedPaths = new Set(site.posts.slice().sort((a, b) => Date.parse(b.date) - Date.parse(a.date)).slice(0, 30).map(postPath));
     for (const post of site.posts) {
-      const hints = found.posts.find((p) => p.url === site.url + postPath(post))?.hints;
+      const found1 = found.posts.find((p) => p.url === site.url + postPath(post));
+      expect(found1?.named).toEqual(feedPaths.has(postPath(post)) ? ['feed', 'listing', 'sitemap'] : ['listing', 'sitemap']);
+      const hints = found1?.hints;
       expect(hints?.author, post.slug).toBe(post.author);
       expect(hints?.title).toBe(post.title);
       if (post.tags.length > 0) expect(hints?.tags).toEqual(post.tags);
@@ -204,10 +181,10 @@ describe('discover against the fixture site', () => {
       else expect(hints?.date).toBe(post.date.slice(0, 10));
     }
     expect(found.posts[0]?.lastmod).toBeDefined();
-    const dates = found.posts.map((p) => Date.parse(p.hints.date ?? ''));
+    const dates = found.posts.filter((p) => p.hints.date).map((p) => Date.parse(p.hints.date ?? ''));
     expect(dates).toEqual([...dates].sort((a, b) => b - a));
-    expect(found.skipped).toContainEqual({ url: `${site.url}/about/`, reason: 'not a post permalink (/YYYY/MM/DD/<slug>/)' });
-    expect(messages.some((m) => m.includes('skipped') && m.includes('/about/'))).toBe(true);
+    expect(found.skipped).toContainEqual({ url: `${site.url}/posts/`, reason: 'post listing page' });
+    expect(messages.some((m) => m.includes('skipped') && m.includes('/posts/'))).toBe(true);
     // Every listing page was read, the feed once, and nothing off the site or under /uploads/.
     const paths = site.log.map((e) => e.path);
     expect(paths.filter((p) => p.startsWith('/posts/page/')).length).toBe(Math.ceil(site.posts.length / 10) - 1);
@@ -218,28 +195,23 @@ describe('discover against the fixture site', () => {
   it('reads a sitemap index with a gzipped child', async () => {
     const { site, fetcher, url } = await start({ gzipSitemap: true });
     const found = await discover(url, fetcher, {});
-    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
     expect(site.log.map((e) => e.path)).toContain('/sitemap-posts.xml.gz');
-    expect(found.posts.every((p) => p.lastmod !== undefined)).toBe(true);
+    expect(found.posts.filter((p) => p.named?.includes('listing')).every((p) => p.lastmod !== undefined)).toBe(true);
   });
 
-  it('maps an alias page met in the sitemap to its post', async () => {
+  it('keeps an alias page met in the sitemap as a page to judge, never drops it by its shape', async () => {
     const { site, fetcher, url } = await start();
-    const post = site.posts.find((p) => p.aliases.length > 0);
-    if (!post) throw new Error('fixture has no post with an alias');
-    // An old-scheme permalink that is only an alias page, listed by the sitemap.
     const oldPath = '/2019/01/01/an-old-permalink/';
-    site.setPosts(site.posts.map((p) => (p === post ? { ...p, aliases: [...p.aliases, oldPath] } : p)));
     const sitemap = await (await fetch(`${site.url}/sitemap.xml`, { headers: { 'accept-encoding': 'identity' } })).text();
     site.setRawPage('/sitemap.xml', {
       body: sitemap.replace('</urlset>', `<url><loc>${site.url}${oldPath}</loc></url>\n</urlset>`),
       headers: { 'content-type': 'application/xml; charset=utf-8' },
     });
     const found = await discover(url, fetcher, {});
-    const target = site.url + postPath(post);
-    expect(found.aliases.get(oldPath)).toBe(target);
-    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
-    expect(found.posts.find((p) => p.url === target)?.hints.aliases).toEqual([oldPath]);
+    expect(found.posts.find((p) => p.url === site.url + oldPath)?.named).toEqual(['sitemap']);
+    // Discovery fetches no page: what a page is, is the sync's verdict on the page itself.
+    expect(site.log.some((e) => e.path === oldPath)).toBe(false);
   });
 
   it('applies --since and --limit', async () => {
@@ -249,14 +221,16 @@ describe('discover against the fixture site', () => {
     expect(limited.posts.map((p) => p.url)).toEqual(newest.slice(0, 3).map((p) => site.url + postPath(p)));
     const since = newest[5]!.date.slice(0, 10);
     const recent = await discover(url, fetcher, { since });
-    expect(recent.posts.map((p) => p.url).sort()).toEqual(newest.filter((p) => p.date.slice(0, 10) >= since).map((p) => site.url + postPath(p)).sort());
+    expect(recent.posts.map((p) => p.url).filter((u) => !STATIC_PAGES.some((path) => u.endsWith(path))).sort()).toEqual(
+      newest.filter((p) => p.date.slice(0, 10) >= since).map((p) => site.url + postPath(p)).sort(),
+    );
   });
 
   it('still finds every post when a listing page keeps failing, and reports it', async () => {
     const { site, fetcher, url } = await start({ faults: [{ path: '/posts/page/2/', kind: '503' }] });
     const found = await discover(url, fetcher, {});
     expect(found.failed).toEqual([{ url: `${site.url}/posts/page/2/`, error: 'HTTP 503 after 2 retries' }]);
-    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
   });
 });
 
@@ -269,6 +243,7 @@ describe('discover with known posts (incremental paging)', () => {
     return { site, fetcher, url: new URL(site.url) };
   }
   const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + postPath(post)).sort();
+  const toJudge = (s: FixtureSite): string[] => [...permalinks(s), ...STATIC_PAGES.map((path) => s.url + path)].sort();
   const newestFirst = (s: FixtureSite): SitePost[] => [...s.posts].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
   const knownOf = (urls: string[]): ((url: string) => boolean) => {
     const set = new Set(urls);
@@ -285,7 +260,7 @@ describe('discover with known posts (incremental paging)', () => {
     expect(site.log.map((e) => e.path)).toEqual(expect.arrayContaining(['/sitemap.xml', '/posts/index.xml']));
     // Posts beyond the pages read are normal sitemap-only posts, not alias suspects to fetch.
     expect(postRequests(site)).toEqual([]);
-    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
     expect(found.failed).toEqual([]);
     expect(found.posts[0]?.hints.author).toBe(newestFirst(site)[0]?.author);
   });
@@ -300,7 +275,7 @@ describe('discover with known posts (incremental paging)', () => {
     // Page 1 holds the new post, so page 2 (all known) is where paging stops.
     expect(listingPaths(site)).toEqual(['/posts/', '/posts/page/2/']);
     expect(found.posts[0]).toMatchObject({ url: site.url + postPath(fresh), hints: { title, author: 'Fresh Author', tags: ['Ballots'], description: 'Brand new.' } });
-    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
     expect(postRequests(site)).toEqual([]);
   });
 
@@ -317,27 +292,7 @@ describe('discover with known posts (incremental paging)', () => {
     const found = await discover(url, fetcher, { known: knownOf(permalinks(site).filter((u) => u !== site.url + postPath(missing))) });
     expect(listingPaths(site).slice(0, 3)).toEqual(['/posts/', '/posts/page/2/', '/posts/page/3/']);
     expect(found.posts.find((p) => p.url === site.url + postPath(missing))?.hints.author).toBe(missing.author);
-    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
+    expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
     expect(postRequests(site)).toEqual([]);
-  });
-
-  it('still resolves alias pages in the sitemap when paging stops early', async () => {
-    const { site, fetcher, url } = await start();
-    const post = newestFirst(site)[15]!;
-    const known = knownOf(permalinks(site));
-    // One alias dated inside the first listing page's days, one older than every post.
-    const recent = `/${newestFirst(site)[0]!.date.slice(0, 10).replaceAll('-', '/')}/a-renamed-permalink/`;
-    const ancient = '/2001/01/01/an-old-permalink/';
-    site.setPosts(site.posts.map((p) => (p === post ? { ...p, aliases: [...p.aliases, recent, ancient] } : p)));
-    const sitemap = await (await fetch(`${site.url}/sitemap.xml`, { headers: { 'accept-encoding': 'identity' } })).text();
-    site.setRawPage('/sitemap.xml', {
-      body: sitemap.replace('</urlset>', `<url><loc>${site.url}${recent}</loc></url><url><loc>${site.url}${ancient}</loc></url>\n</urlset>`),
-      headers: { 'content-type': 'application/xml; charset=utf-8' },
-    });
-    const found = await discover(url, fetcher, { known });
-    const target = site.url + postPath(post);
-    expect(found.aliases.get(recent)).toBe(target);
-    expect(found.aliases.get(ancient)).toBe(target);
-    expect(found.posts.map((p) => p.url).sort()).toEqual(permalinks(site));
   });
 });

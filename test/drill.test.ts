@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sync } from '../src/sync/sync.js';
-import { loadArchive, urlPathKey } from '../src/archive/load.js';
+import { loadArchive } from '../src/archive/load.js';
+import { pathKey } from '../src/site/index.js';
 import { WriteError } from '../src/errors.js';
 import type { FaultSpec, SitePost } from '../fixtures/site/server.js';
 import { defaultPosts } from '../fixtures/site/content.js';
@@ -73,7 +74,7 @@ describe('every fault of the fixture site in one sync', () => {
     const index = await loadArchive(archive);
     expect(index.malformed).toEqual([]);
     const healthy = posts.filter((post) => !permanent.some(([p]) => p === post));
-    for (const post of healthy) expect(index.byUrlPath.has(urlPathKey(postPath(post))), postPath(post)).toBe(true);
+    for (const post of healthy) expect(index.byUrlPath.has(pathKey(postPath(post))), postPath(post)).toBe(true);
     const after = await tree(archive);
     for (const [path, bytes] of before) {
       if (!report.updated.includes(path)) expect(after.get(path), path).toBe(bytes);
@@ -224,7 +225,7 @@ describe('hostile archive', () => {
     }
     // The sync went on: every other post of the site is in the archive.
     const index = await loadArchive(archive);
-    for (const post of site.posts.filter((p) => !blocked.includes(p))) expect(index.byUrlPath.has(urlPathKey(postPath(post))), post.slug).toBe(true);
+    for (const post of site.posts.filter((p) => !blocked.includes(p))) expect(index.byUrlPath.has(pathKey(postPath(post))), post.slug).toBe(true);
     await expectWhole(archive, Object.values(hostile));
   }, 60_000);
 });

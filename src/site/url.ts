@@ -29,6 +29,15 @@ const FILE_SEGMENT = /\.[a-z][a-z0-9]{0,4}(\.gz)?$/i;
  */
 export type PathKey = string & { readonly __brand: 'PathKey' };
 
+/**
+ * Hugo keeps `#` of a title in the permalink and writes it raw (`/f2f-meeting-#58-zürich/`), so a
+ * URL parser would cut the path there. A real fragment never holds a `/`: a `#` followed by one is
+ * part of the path, and is escaped as `%23` before parsing.
+ */
+function keepHashInPath(url: string): string {
+  return url.replace(/#(?=[^#]*\/)/g, '%23');
+}
+
 /** Strips a leading `www.` so `www.example.org` and `example.org` compare equal. */
 function bareHost(hostname: string): string {
   return hostname.toLowerCase().replace(/^www\./, '');
@@ -68,7 +77,7 @@ function normalizePath(pathname: string): string {
 export function normalizeUrl(url: string, site: URL): string | undefined {
   let parsed: URL;
   try {
-    parsed = new URL(url.trim(), site);
+    parsed = new URL(keepHashInPath(url.trim()), site);
   } catch {
     return undefined;
   }
@@ -93,7 +102,7 @@ export function normalizeUrl(url: string, site: URL): string | undefined {
  * @example pathKey('https://cabforum.org/2023/05/11/Minutes-of-the-S/MIME-working-group/index.html') // '/2023/05/11/minutes-of-the-s/mime-working-group/'
  */
 export function pathKey(urlOrPath: string): PathKey {
-  let path = urlOrPath.trim();
+  let path = keepHashInPath(urlOrPath.trim());
   if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
     try {
       path = new URL(path).pathname;
