@@ -1,3 +1,4 @@
+import { toArchiveDate } from '../extract/dates.js';
 import { readXml, textOf, listOf } from './xml.js';
 
 /** One feed item, with what it tells about the post. */
@@ -56,9 +57,9 @@ function atomEntry(entry: Record<string, unknown>): FeedItem {
 
 /** RFC 822 (`Thu, 03 Nov 2022 17:00:00 +0000`) or ISO time → ISO 8601 UTC; unparsable → undefined. */
 export function toIsoTime(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+  // One date reader for the whole tool: V8's own parser takes the year 0001 (Hugo's zero date) for 2001.
+  const archived = text === undefined ? undefined : toArchiveDate(text);
+  return archived === undefined ? undefined : `${archived.replace(' ', 'T')}.000Z`;
 }
 
 function compact<T extends object>(value: T): T {

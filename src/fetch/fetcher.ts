@@ -27,7 +27,15 @@ export type FetchResult =
       /** Bytes on the wire for this response. */
       bytes: number;
     }
-  | { ok: false; url: string; status?: number; error: string; retryable: boolean };
+  | {
+      ok: false;
+      url: string;
+      status?: number;
+      error: string;
+      retryable: boolean;
+      /** Not asked at all: robots.txt disallows it, or it is off the site. Politeness, not a fault. */
+      refused?: true;
+    };
 
 export interface FetcherStats {
   /** GETs answered (any status). */
@@ -137,7 +145,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       return { ok: false, url, error: 'unparsable URL', retryable: false };
     }
     const refused = gate.refuse(target);
-    if (refused !== undefined) return { ok: false, url, error: `refused: ${refused}`, retryable: false };
+    if (refused !== undefined) return { ok: false, url, error: `refused: ${refused}`, retryable: false, refused: true };
     const headers: Record<string, string> = {
       'user-agent': opts.userAgent,
       accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8',
@@ -182,7 +190,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
 
   function failure(url: string, error: unknown): FetchResult {
     const err = error as Error & { code?: string; statusCode?: number };
-    if (err instanceof RefusedError) return { ok: false, url, error: err.message, retryable: false };
+    if (err instanceof RefusedError) return { ok: false, url, error: err.message, retryable: false, refused: true };
     if (err.code === 'UND_ERR_REQ_RETRY' && err.statusCode !== undefined) {
       return { ok: false, url, status: err.statusCode, error: `HTTP ${err.statusCode} after ${opts.retries} retries`, retryable: true };
     }

@@ -38,7 +38,7 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
   const validators = haveAll || judged?.notPost ? judged : undefined;
   const fetched = await run.fetcher.get(page.url, validators);
   if (run.fatal) return undefined;
-  if (!fetched.ok) return fail(run, page.url, fetched.error);
+  if (!fetched.ok) return fetched.refused ? skip(run, page.url, fetched.error) : fail(run, page.url, fetched.error);
   bump(run, 'fetched');
   const now = new Date();
   if (fetched.notModified) {
