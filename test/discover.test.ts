@@ -6,7 +6,7 @@ import { mergeHints, selectPosts, SelectionError, unionSightings } from '../src/
 import { discover } from '../src/discover/discover.js';
 import type { Fetcher } from '../src/fetch/fetcher.js';
 import { type FixtureSite, type FixtureSiteOptions, type SitePost } from '../fixtures/site/server.js';
-import { postPath, urlize } from '../fixtures/site/util.js';
+import { postPath, urlize, wirePath } from '../fixtures/site/util.js';
 import { fixtureSite, siteFetcher } from './helpers/site.js';
 
 const SITE = new URL('https://cabforum.org');
@@ -152,7 +152,7 @@ describe('discover against the fixture site', () => {
     fetcher = siteFetcher(site, { userAgent: UA, rateMs: 0, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 50, retries: 2 });
     return { site, fetcher, url: new URL(site.url) };
   }
-  const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + postPath(post)).sort();
+  const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + wirePath(postPath(post))).sort();
   // The sitemap's static pages are judged by their page too (each is fetched once, then remembered).
   const toJudge = (s: FixtureSite): string[] => [...permalinks(s), ...STATIC_PAGES.map((path) => s.url + path)].sort();
 
@@ -169,7 +169,7 @@ describe('discover against the fixture site', () => {
 
     const feedPaths = new Set(site.posts.slice().sort((a, b) => Date.parse(b.date) - Date.parse(a.date)).slice(0, 30).map(postPath));
     for (const post of site.posts) {
-      const found1 = found.posts.find((p) => p.url === site.url + postPath(post));
+      const found1 = found.posts.find((p) => p.url === site.url + wirePath(postPath(post)));
       expect(found1?.named).toEqual(feedPaths.has(postPath(post)) ? ['feed', 'listing', 'sitemap'] : ['listing', 'sitemap']);
       const hints = found1?.hints;
       expect(hints?.author, post.slug).toBe(post.author);
@@ -218,11 +218,11 @@ describe('discover against the fixture site', () => {
     const { site, fetcher, url } = await start();
     const newest = [...site.posts].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
     const limited = await discover(url, fetcher, { limit: 3 });
-    expect(limited.posts.map((p) => p.url)).toEqual(newest.slice(0, 3).map((p) => site.url + postPath(p)));
+    expect(limited.posts.map((p) => p.url)).toEqual(newest.slice(0, 3).map((p) => site.url + wirePath(postPath(p))));
     const since = newest[5]!.date.slice(0, 10);
     const recent = await discover(url, fetcher, { since });
     expect(recent.posts.map((p) => p.url).filter((u) => !STATIC_PAGES.some((path) => u.endsWith(path))).sort()).toEqual(
-      newest.filter((p) => p.date.slice(0, 10) >= since).map((p) => site.url + postPath(p)).sort(),
+      newest.filter((p) => p.date.slice(0, 10) >= since).map((p) => site.url + wirePath(postPath(p))).sort(),
     );
   });
 
@@ -242,7 +242,7 @@ describe('discover with known posts (incremental paging)', () => {
     fetcher = siteFetcher(site, { userAgent: UA, rateMs: 0, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 50, retries: 2 });
     return { site, fetcher, url: new URL(site.url) };
   }
-  const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + postPath(post)).sort();
+  const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + wirePath(postPath(post))).sort();
   const toJudge = (s: FixtureSite): string[] => [...permalinks(s), ...STATIC_PAGES.map((path) => s.url + path)].sort();
   const newestFirst = (s: FixtureSite): SitePost[] => [...s.posts].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
   const knownOf = (urls: string[]): ((url: string) => boolean) => {
@@ -274,7 +274,7 @@ describe('discover with known posts (incremental paging)', () => {
     const found = await discover(url, fetcher, { known });
     // Page 1 holds the new post, so page 2 (all known) is where paging stops.
     expect(listingPaths(site)).toEqual(['/posts/', '/posts/page/2/']);
-    expect(found.posts[0]).toMatchObject({ url: site.url + postPath(fresh), hints: { title, author: 'Fresh Author', tags: ['Ballots'], description: 'Brand new.' } });
+    expect(found.posts[0]).toMatchObject({ url: site.url + wirePath(postPath(fresh)), hints: { title, author: 'Fresh Author', tags: ['Ballots'], description: 'Brand new.' } });
     expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
     expect(postRequests(site)).toEqual([]);
   });
@@ -289,9 +289,9 @@ describe('discover with known posts (incremental paging)', () => {
   it('reads on until an older post the archive lacks is listed, for its author', async () => {
     const { site, fetcher, url } = await start();
     const missing = newestFirst(site)[25]!; // on page 3
-    const found = await discover(url, fetcher, { known: knownOf(permalinks(site).filter((u) => u !== site.url + postPath(missing))) });
+    const found = await discover(url, fetcher, { known: knownOf(permalinks(site).filter((u) => u !== site.url + wirePath(postPath(missing)))) });
     expect(listingPaths(site).slice(0, 3)).toEqual(['/posts/', '/posts/page/2/', '/posts/page/3/']);
-    expect(found.posts.find((p) => p.url === site.url + postPath(missing))?.hints.author).toBe(missing.author);
+    expect(found.posts.find((p) => p.url === site.url + wirePath(postPath(missing)))?.hints.author).toBe(missing.author);
     expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
     expect(postRequests(site)).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { WriteError } from '../src/errors.js';
 import type { FaultSpec, SitePost } from '../fixtures/site/server.js';
 import { defaultPosts } from '../fixtures/site/content.js';
 import { renderPostPage } from '../fixtures/site/render.js';
-import { postPath } from '../fixtures/site/util.js';
+import { postPath, wirePath } from '../fixtures/site/util.js';
 import { seededArchive, tempDir } from './helpers/tmp.js';
 import { fixtureSite, FAST_FETCH, syncOptions } from './helpers/site.js';
 import { CLI } from './helpers/cli.js';
@@ -26,7 +26,7 @@ const SEEDS = {
 const withoutLinks = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s*\([^)]*\)/g, '');
 
 
-const urlOf = (site: { url: string }, post: Pick<SitePost, 'date' | 'slug'>) => `${site.url}${postPath(post)}`;
+const urlOf = (site: { url: string }, post: Pick<SitePost, 'date' | 'slug'>) => `${site.url}${wirePath(postPath(post))}`;
 
 describe('every fault of the fixture site in one sync', () => {
   it('writes every healthy post, retries or reports every faulty URL, and loses nothing', async () => {

@@ -9,7 +9,7 @@ import { loadState, needsFetch, recordFetch, saveState, stateFile, StateFileErro
 import { createFetcher, type Fetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
 import { discover } from '../src/discover/discover.js';
 import { type FaultKind, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
-import { postPath } from '../fixtures/site/util.js';
+import { postPath, wirePath } from '../fixtures/site/util.js';
 import { fixtureSite, siteFetcher } from './helpers/site.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -96,8 +96,8 @@ describe('policy and options', () => {
 describe('state file', () => {
   it('is empty when missing, round-trips, and names the file when corrupt', async () => {
     const dir = await tempDir('cabsync-state-');
-    expect(await loadState(dir)).toEqual({ version: 1, urls: {} });
-    const state: CrawlState = { version: 1, urls: { 'https://cabforum.org/b/': { fetchedAt: '2024-01-01T00:00:00.000Z', etag: '"x"' }, 'https://cabforum.org/a/': { fetchedAt: '2024-01-02T00:00:00.000Z' } } };
+    expect(await loadState(dir)).toEqual({ version: 1, urls: {}, sources: {} });
+    const state: CrawlState = { version: 1, urls: { 'https://cabforum.org/b/': { fetchedAt: '2024-01-01T00:00:00.000Z', etag: '"x"' }, 'https://cabforum.org/a/': { fetchedAt: '2024-01-02T00:00:00.000Z' } }, sources: {} };
     await saveState(dir, state);
     expect(await loadState(dir)).toEqual(state);
     expect(Object.keys(JSON.parse(await readFile(stateFile(dir), 'utf8')).urls)).toEqual(['https://cabforum.org/a/', 'https://cabforum.org/b/']);
@@ -138,7 +138,7 @@ describe('fetcher against the fixture site', () => {
     fetcher = siteFetcher(site, { userAgent: UA, ...FAST, ...fetchOptions });
     return { site, fetcher };
   }
-  const urlsOf = (s: FixtureSite): string[] => s.posts.map((p) => s.url + postPath(p));
+  const urlsOf = (s: FixtureSite): string[] => s.posts.map((p) => s.url + wirePath(postPath(p)));
   const postRequests = (s: FixtureSite) => s.log.filter((e) => /^\/\d{4}\/\d\d\/\d\d\//.test(e.path));
   /** n request starts, in server-log order, span at least n - 3 intervals. */
   const expectSpacing = (times: number[], interval: number): void => {
@@ -191,7 +191,8 @@ describe('fetcher against the fixture site', () => {
   it('retries each transient fault to success and reports each permanent one, while the other URLs complete', async () => {
     const { site, fetcher } = await start({}, { maxBytes: 1_000_000 });
     const urls = urlsOf(site);
-    const paths = urls.map((url) => new URL(url).pathname);
+    // Fault paths are matched against the decoded request path, as the server sees it.
+    const paths = site.posts.map((post) => postPath(post));
     const kinds = [...TRANSIENT, ...PERMANENT.map(([kind]) => kind)];
     site.setFaults(kinds.map((kind, i) => ({ path: paths[i]!, kind, times: kind === 'latency' || kind === 'stall' ? 1 : 2, ms: kind === 'stall' ? 5_000 : 20, retryAfter: 1, bytes: 3_000_000 })));
     const results = await Promise.all(urls.map((url) => fetcher.get(url)));
@@ -209,7 +210,9 @@ describe('fetcher against the fixture site', () => {
     const { site, fetcher } = await start({ randomFaults: { seed: 7, rate: 0.3, kinds: ['429', '503', 'reset', 'truncate', 'latency'] } }, { retries: 6 });
     const found = await discover(new URL(site.url), fetcher, {});
     const results = await Promise.all(found.posts.map((post) => fetcher.get(post.url)));
-    expect(found.posts).toHaveLength(site.posts.length);
+    // Every post, plus the three static pages the sitemap lists (judged by their page in a sync).
+    expect(found.posts).toHaveLength(site.posts.length + 3);
+    expect(found.listed).toHaveLength(site.posts.length);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(site.log.some((e) => e.fault !== undefined)).toBe(true);
   });

@@ -139,7 +139,13 @@ export function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMat
 function newAliases(old: FrontMatter, merged: FrontMatter, incoming: Incoming): string[] {
   const claimed = new Set([...pathsClaimed(old), ...pathsClaimed(merged)]);
   claimed.add(pathKey(incoming.canonicalUrl));
-  return incoming.aliases.filter((alias) => !claimed.has(pathKey(alias)));
+  const added: string[] = [];
+  for (const key of incoming.aliases.map(pathKey)) {
+    if (key === '/' || claimed.has(key)) continue;
+    claimed.add(key);
+    added.push(key);
+  }
+  return added;
 }
 
 function pathsClaimed(frontMatter: FrontMatter): string[] {

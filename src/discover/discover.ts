@@ -1,5 +1,5 @@
 import type { Fetcher } from '../fetch/fetcher.js';
-import { dayOfPath, decodePath, normalizeUrl } from '../site/index.js';
+import { dayOfPath, decodePath, normalizeUrl, resolveHref } from '../site/index.js';
 import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
 import { parseListing, type ListingPage } from './listing.js';
@@ -130,7 +130,7 @@ async function readSitemaps(site: URL, get: Get): Promise<{ ok: boolean; pages: 
       if (parsed === undefined || !parsed.ok) return void (ok = false);
       pages.push(...parsed.pages);
       for (const child of parsed.sitemaps) {
-        const url = normalizeUrl(new URL(child, batch[i]).href, site);
+        const url = normalizeUrl(resolveHref(child, batch[i]!) ?? '', site);
         if (url !== undefined) queue.push(url);
       }
     });

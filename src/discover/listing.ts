@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import type { Element } from 'domhandler';
-import { isPermalinkShaped, normalizeUrl } from '../site/index.js';
+import { isPermalinkShaped, normalizeUrl, resolveHref } from '../site/index.js';
 
 /** What a listing entry says about one post; the only place the author appears. */
 export interface ListingEntry {
@@ -41,7 +41,7 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
   const $ = cheerio.load(html);
   const base = new URL(pageUrl);
   const pathOf = (href: string | undefined): string | undefined => {
-    const url = href === undefined ? undefined : normalizeUrl(new URL(href, base).href, site);
+    const url = href === undefined ? undefined : normalizeUrl(resolveHref(href, base) ?? '', site);
     return url === undefined ? undefined : new URL(url).pathname;
   };
 
@@ -58,7 +58,7 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
 
   const feeds = $('link[rel="alternate"][type="application/rss+xml"][href]')
     .toArray()
-    .map((link) => normalizeUrl(new URL($(link).attr('href') ?? '', base).href, site))
+    .map((link) => normalizeUrl(resolveHref($(link).attr('href') ?? '', base) ?? '', site))
     .filter((url): url is string => url !== undefined);
 
   const all = $('*').toArray().filter((node): node is Element => node.type === 'tag');
@@ -72,7 +72,7 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
     const root = entryRoot($, byline, bylines);
     const titleLink = $(root).find('a[href]').toArray().find(isTitleLink) ?? precedingTitleLink(all, byline, isTitleLink);
     if (titleLink === undefined) continue;
-    const url = normalizeUrl(new URL($(titleLink).attr('href') ?? '', base).href, site);
+    const url = normalizeUrl(resolveHref($(titleLink).attr('href') ?? '', base) ?? '', site);
     if (url === undefined) continue;
     const author = $(byline).find('a[href*="/author/"]').first();
     entries.push(

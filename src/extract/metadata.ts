@@ -2,7 +2,7 @@ import type { CheerioAPI } from 'cheerio';
 import { decodeHTML } from 'entities';
 import type { AnyNode, Element } from 'domhandler';
 import { isDayOnly, toArchiveDate } from './dates.js';
-import { dayOfPath, decodePath } from '../site/index.js';
+import { dayOfPath, decodePath, resolveHref } from '../site/index.js';
 import { squash, textOf } from './dom.js';
 import type { HeadFacts } from './head.js';
 import { METADATA_SOURCES, type MetaField, type MetaSource } from './metadata-sources.js';
@@ -90,7 +90,7 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
       return context.head.title === undefined ? [] : [context.head.title.replace(source.strip, '')];
     case 'link': {
       const href = context.head.links.get(source.rel);
-      return href === undefined ? [] : [resolveUrl(href, context.url)].filter((url): url is string => url !== undefined);
+      return href === undefined ? [] : [resolveHref(href, context.url)].filter((url): url is string => url !== undefined);
     }
     case 'hint': {
       const values = hintValues(field, source.dayOnly === true, context.hints);
@@ -119,15 +119,6 @@ function normalize(field: MetaField, raw: string): string | undefined {
   if (field === 'aliases' || field === 'canonicalUrl') return raw.trim();
   // Hugo escapes some metas twice (`&amp;rsquo;`): what the page states is the decoded text.
   return squash(raw.includes('&') ? decodeHTML(raw) : raw);
-}
-
-/** Resolves `href` against `base`; undefined when it is not a URL. */
-export function resolveUrl(href: string, base: URL | string): string | undefined {
-  try {
-    return new URL(href.trim(), base).href;
-  } catch {
-    return undefined;
-  }
 }
 
 // Hugo's automatic summary is the start of the body's plain text, maybe cut with an ellipsis.

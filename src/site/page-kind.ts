@@ -1,5 +1,6 @@
 import type { HeadFacts } from '../extract/head.js';
 import { isPermalinkShaped } from './post-path.js';
+import { resolveHref } from './url.js';
 
 /** What kind of page a fetched document is. */
 export type PageKind = 'alias' | 'listing' | 'post' | 'other';
@@ -42,10 +43,5 @@ export function classifyPage(facts: PageFacts): PageKind {
  */
 export function redirectTarget(head: Pick<HeadFacts, 'refreshUrl' | 'links'>, pageUrl: URL): string | undefined {
   const target = head.refreshUrl || head.links.get('canonical');
-  if (!target) return undefined;
-  try {
-    return new URL(target, pageUrl).href;
-  } catch {
-    return undefined;
-  }
+  return target ? resolveHref(target, pageUrl) : undefined;
 }

@@ -96,6 +96,18 @@ export function normalizeUrl(url: string, site: URL): string | undefined {
 }
 
 /**
+ * Resolves a link as the site writes it against the page it is on, keeping a `#` that belongs to
+ * the path (see keepHashInPath). `undefined` when it is no URL.
+ */
+export function resolveHref(href: string, base: URL | string): string | undefined {
+  try {
+    return new URL(keepHashInPath(href.trim()), base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The comparison key of a URL or a path (see {@link PathKey}). Hugo lower-cases every path it
  * makes, so case never tells two posts apart; neither does percent-encoding.
  *

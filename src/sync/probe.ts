@@ -1,7 +1,7 @@
 import type { ExtractedPost } from '../extract/extract.js';
 import { dayOf } from '../archive/slug.js';
 import { recordProbed } from '../fetch/state.js';
-import { conventionalOldPaths, pathKey, type PathKey } from '../site/index.js';
+import { conventionalOldPaths, normalizeUrl, pathKey, type PathKey } from '../site/index.js';
 import type { Run } from './run.js';
 
 /**
@@ -22,7 +22,9 @@ export async function probeAliases(run: Run, url: string, post: ExtractedPost): 
 }
 
 async function redirectsTo(run: Run, path: string, own: string): Promise<boolean> {
-  const result = await run.fetcher.get(new URL(path, run.options.site).href);
+  const url = normalizeUrl(path, run.options.site);
+  if (url === undefined) return false;
+  const result = await run.fetcher.get(url);
   if (!result.ok || result.body === undefined) return false;
   if (pathKey(result.finalUrl) === own) return true;
   const converted = await run.pool.convert({ html: result.body, url: result.finalUrl, hints: {} }).catch(() => undefined);
