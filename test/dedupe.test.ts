@@ -153,6 +153,10 @@ describe('findSame', () => {
   it('does not match on an empty canonical URL', () => {
     const rooted = buildDedupeIndex(buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'A', WEEK_1, { aliases: ['/'] })]));
     expect(findSame(rooted, incoming('x', { canonicalUrl: '', title: 'B' }))).toBeUndefined();
+    expect(findSame(rooted, incoming('x', { canonicalUrl: 'https://cabforum.org/', aliases: ['', '/index.html'], title: 'B' }))).toBeUndefined();
+    // The same archive post is found at once by a real alias: the URL step itself works here.
+    const aliased = buildDedupeIndex(buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'A', WEEK_1, { aliases: ['/', '/old-a/'] })]));
+    expect(findSame(aliased, incoming('x', { canonicalUrl: '', aliases: ['/old-a/'], title: 'B' }))?.reason).toBe('url');
   });
 
   it('does not merge two different posts of the same day with different titles', () => {

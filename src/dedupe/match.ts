@@ -168,8 +168,8 @@ export function findSame(dindex: DedupeIndex, incoming: Incoming): { entry: Arch
 
 /** Every URL path the page answers to, as lookup keys. */
 export function incomingPathKeys(incoming: Incoming): PathKey[] {
-  const keys = [incoming.canonicalUrl, ...incoming.aliases].filter((u) => u.trim() !== '').map(pathKey);
-  // The site root is no post's path: a page without a known URL must not match on it.
+  // An empty URL keys as the site root, which is no post's path: a page without a known URL must not match on it.
+  const keys = [incoming.canonicalUrl, ...incoming.aliases].map(pathKey);
   return [...new Set(keys)].filter((key) => key !== '/');
 }
 

@@ -48,7 +48,9 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
     return verdict ? skip(run, page.url, verdict) : unchanged(run, page.url, known?.path);
   }
   const body = fetched.body ?? '';
-  if (run.raw) {
+  const outcome = await processBody(run, page, body, fetched.finalUrl, extraAliases);
+  // The raw store keeps what reprocessing may need again: post pages, and pages that failed.
+  if (run.raw && outcome !== NOT_A_POST) {
     const meta = { status: fetched.status, finalUrl: fetched.finalUrl, fetchedAt: now.toISOString(), etag: fetched.etag, lastModified: fetched.lastModified, contentType: fetched.contentType };
     try {
       await run.raw.put(page.url, body, meta);
@@ -57,7 +59,6 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
       return undefined;
     }
   }
-  const outcome = await processBody(run, page, body, fetched.finalUrl, extraAliases);
   // Validators only once the page's file is written: a rerun must not skip a page it never wrote.
   if (outcome === NOT_A_POST) recordNotPost(state, fetched, state.urls[page.url]?.notPost ?? 'not a post', page.lastmod, now);
   else if (outcome && outcome.kind !== 'refused') recordFetch(state, fetched, page.lastmod, now, page.hints);
