@@ -13,9 +13,10 @@ export function registerReprocess(program: Command): void {
     .option('--archive <dir>', 'archive folder', './archive')
     .option('--raw-dir <dir>', 'raw store folder (default <archive>/.cabsync/raw)')
     .option('--dry-run', 'show the diff it would make; write nothing')
+    .option('--accept-shrink', 'write pages that would shrink or empty an archived post (held back by default)')
     .option('--json', 'print the JSON report on stdout')
-    .action(async (flags: { archive: string; rawDir?: string; dryRun?: boolean; json?: boolean }) => {
-      const options = resolveSyncOptions({ archive: flags.archive, rawDir: flags.rawDir, dryRun: flags.dryRun });
+    .action(async (flags: { archive: string; rawDir?: string; dryRun?: boolean; json?: boolean; acceptShrink?: boolean }) => {
+      const options = resolveSyncOptions({ archive: flags.archive, rawDir: flags.rawDir, dryRun: flags.dryRun, acceptShrink: flags.acceptShrink });
       const report = await reprocess(options);
       if (flags.dryRun && !flags.json) {
         process.stdout.write(formatDiffText(viewOfReport(report), process.stdout.isTTY === true));

@@ -21,6 +21,7 @@ export interface PageHealthInput extends PageRecord {
 /** Something wrong with one page. Under `--strict-health` such a page is not written. */
 export type PageHealthIssue =
   | { kind: 'body-shrank'; measure: BodyMeasure['measure']; before: number; after: number; message: string }
+  | { kind: 'body-emptied'; message: string }
   | { kind: 'weak-source'; field: string; source: string; expected: string[]; message: string };
 
 /** Something wrong across the pages of one sync: the layout probably changed. */
@@ -60,6 +61,8 @@ function weakSources(sources: PageRecord['sources']): PageHealthIssue[] {
 }
 
 function bodyLosses(before: string, after: string): PageHealthIssue[] {
+  // A body too short for the measures' minimums still must not vanish.
+  if (after.trim() === '' && before.trim() !== '') return [{ kind: 'body-emptied', message: 'body is empty where the archive has one' }];
   const issues: PageHealthIssue[] = [];
   for (const { measure, count, minBefore } of BODY_MEASURES) {
     const old = count(before);
@@ -69,6 +72,11 @@ function bodyLosses(before: string, after: string): PageHealthIssue[] {
     issues.push({ kind: 'body-shrank', measure, before: old, after: now, message: `body lost ${lost}% of its ${measure} against the archive (${old} → ${now})` });
   }
   return issues;
+}
+
+/** The issues that hold a page back by default: it would shrink or empty an archived post. */
+export function shrinkage(issues: readonly PageHealthIssue[]): PageHealthIssue[] {
+  return issues.filter((issue) => issue.kind === 'body-shrank' || issue.kind === 'body-emptied');
 }
 
 /**

@@ -24,6 +24,13 @@ export interface PostChange {
   patch: string;
 }
 
+/** A page held back: its URL, the archive file that kept its bytes, and what shrank by how much. */
+export interface HeldBack {
+  url: string;
+  path: string;
+  shrank: string[];
+}
+
 /** What became of one URL: written or matched (`archived`), `unchanged`, `skipped` or `failed`, with why. */
 export interface UrlOutcome {
   outcome: 'archived' | 'unchanged' | 'skipped' | 'failed';
@@ -60,6 +67,11 @@ export interface SyncReport {
   missingUpstream: string[];
   failed: { url: string; error: string }[];
   skipped: { url: string; reason: string }[];
+  /**
+   * Pages that would have shrunk or emptied an archived post (more than a third of its words, links
+   * or table cells lost, or no body at all): the file kept its bytes. `--accept-shrink` takes them.
+   */
+  heldBack: HeldBack[];
   /** Every URL the sitemap, listing or feed named (and every URL given by hand): what became of it. */
   urls: Record<string, UrlOutcome>;
   /** The posts the listing pages read name, against the archive: a mismatch is a health warning. */
@@ -76,7 +88,7 @@ export interface SyncReport {
 
 /** Exit code of a finished sync: 1 when a URL failed, or a health warning under --strict-health. */
 export function reportExitCode(report: SyncReport): 0 | 1 {
-  if (report.failed.length > 0) return 1;
+  if (report.failed.length > 0 || report.heldBack.length > 0) return 1;
   if (report.strictHealth && report.health.warnings.length > 0) return 1;
   return 0;
 }

@@ -9,7 +9,8 @@ export function formatSummary(report: SyncReport): string {
   lines.push(
     `cabsync ${report.command} ${report.id}${report.dryRun ? ' (dry run)' : ''}: ${report.discovered} discovered, ` +
       `${report.added.length} ${verb}added, ${report.updated.length} ${verb}updated, ${report.unchanged} unchanged, ` +
-      `${report.missingUpstream.length} missing upstream, ${report.failed.length} failed ` +
+      `${report.missingUpstream.length} missing upstream, ${report.failed.length} failed` +
+      `${(report.heldBack?.length ?? 0) > 0 ? `, ${report.heldBack.length} held back` : ''} ` +
       `(${report.requests.total} requests, ${report.requests.notModified} not modified, ${formatBytes(report.requests.bytes)})`,
   );
   if (report.coverage) {
@@ -24,6 +25,10 @@ export function formatSummary(report: SyncReport): string {
   section('Updated', report.updated.map((p) => `${titles.get(p) ?? p} (${p})`));
   section('Missing upstream', report.missingUpstream);
   section('Failed', report.failed.map((f) => `${f.url}: ${f.error}`));
+  section(
+    'Held back (the archive kept its version; --accept-shrink takes the page)',
+    (report.heldBack ?? []).map((h) => `${h.path} (${h.url}): ${h.shrank.join('; ')}`),
+  );
   section('Malformed archive files (left untouched)', report.malformed.map((m) => `${m.path}: ${m.reason}`));
   section('Warnings', [...report.warnings, ...formatHealth(report.health)]);
   return `${lines.join('\n')}\n`;

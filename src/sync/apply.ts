@@ -11,10 +11,18 @@ import { resolveInArchive, writePost } from '../write/write-post.js';
 export type Applied =
   | { kind: 'added' | 'updated'; path: string; change: PostChange; reason?: string; text: string }
   | { kind: 'unchanged'; path: string; reason: string }
-  | { kind: 'refused'; path: string; error: string };
+  | { kind: 'refused'; path: string; error: string }
+  /** The page would shrink the archived post: the file keeps its bytes (see Hold). */
+  | { kind: 'held'; path: string; hold: Hold };
+
+/** Why a page is not applied: a failure (`refused`), or, with `shrank`, a shrink the user must accept. */
+export interface Hold {
+  reason: string;
+  shrank?: string[];
+}
 
 /** Looks at the page against the archived post (if any); a reason to hold the page back, or undefined. */
-export type Gate = (archived: Post | undefined) => string | undefined;
+export type Gate = (archived: Post | undefined) => Hold | undefined;
 
 export interface ApplyContext {
   archive: string;
@@ -30,7 +38,8 @@ export interface ApplyContext {
 export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Gate): Promise<Applied> {
   const match = findSame(ctx.dedupe, incoming);
   const held = gate?.(match?.entry.post);
-  if (held) return { kind: 'refused', path: match?.entry.path ?? '', error: held };
+  if (held?.shrank && match) return { kind: 'held', path: match.entry.path, hold: held };
+  if (held) return { kind: 'refused', path: match?.entry.path ?? '', error: held.reason };
   if (match) {
     const merged = mergePost(match.entry.post, incoming);
     if (merged.kind === 'unchanged') return { kind: 'unchanged', path: match.entry.path, reason: match.reason };

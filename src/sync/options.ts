@@ -16,6 +16,8 @@ export interface SyncOptions {
   rawDir?: string;
   /** Hold back pages with layout-health issues and exit 1 on site-wide health warnings. */
   strictHealth: boolean;
+  /** Take a page that lost much of an archived post's body (see src/health/rules.ts); held back otherwise. */
+  acceptShrink: boolean;
   /** Lower-level fetch settings (timeouts, retries); tests shorten them. */
   fetch?: Record<string, number | boolean>;
 }
@@ -36,6 +38,7 @@ export interface RawSyncFlags {
   keepRaw?: boolean;
   rawDir?: string;
   strictHealth?: boolean;
+  acceptShrink?: boolean;
 }
 
 /** Validates flags; every error names the flag and the bad value. */
@@ -52,6 +55,7 @@ export function resolveSyncOptions(flags: RawSyncFlags): SyncOptions {
     keepRaw: flags.keepRaw ?? false,
     rawDir: flags.rawDir,
     strictHealth: flags.strictHealth ?? false,
+    acceptShrink: flags.acceptShrink ?? false,
   };
 }
 

@@ -7,7 +7,7 @@ import { toPost } from '../convert/convert.js';
 import type { Incoming } from '../dedupe/index.js';
 import type { DiscoveredPost } from '../discover/discover.js';
 import { needsFetch, recordFetch, recordNotPost, type UrlState } from '../fetch/state.js';
-import { chromeMisses, pageHealth } from '../health/health.js';
+import { chromeMisses, pageHealth, shrinkage } from '../health/health.js';
 import { WriteError } from '../errors.js';
 import { applyPost, writeInOrder, type Applied, type Gate } from './apply.js';
 import { bump, setOutcome, type Run } from './run.js';
@@ -61,7 +61,8 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
   }
   // Validators only once the page's file is written: a rerun must not skip a page it never wrote.
   if (outcome === NOT_A_POST) recordNotPost(state, fetched, state.urls[page.url]?.notPost ?? 'not a post', page.lastmod, now);
-  else if (outcome && outcome.kind !== 'refused') recordFetch(state, fetched, page.lastmod, now, page.hints);
+  // A held-back page keeps no validators either: the next run asks again, and holds it again.
+  else if (outcome && outcome.kind !== 'refused' && outcome.kind !== 'held') recordFetch(state, fetched, page.lastmod, now, page.hints);
   return outcome === NOT_A_POST ? undefined : outcome;
 }
 
@@ -103,17 +104,22 @@ export async function processBody(run: Run, page: DiscoveredPost, body: string, 
   return applied;
 }
 
-/** Records the page's layout health; under --strict-health a page with issues is held back. */
+/**
+ * Records the page's layout health. A page that would shrink or empty an archived post is held back
+ * unless --accept-shrink; under --strict-health a page with any other issue is refused too.
+ */
 function healthGate(run: Run, url: string, extracted: PostPage, incoming: Incoming): Gate {
   return (archived) => {
     const record = { url, sources: extracted.sources as Record<string, string>, chromeRemoved: extracted.chromeRemoved };
     const issues = pageHealth({ ...record, markdown: incoming.post.body, archivedMarkdown: archived?.body });
     run.healthPages.push({ ...record, issues });
+    const shrank = run.options.acceptShrink ? [] : shrinkage(issues);
+    if (shrank.length > 0) return { reason: `held back: ${shrank.map((issue) => issue.message).join('; ')}`, shrank: shrank.map((issue) => issue.message) };
     if (!run.options.strictHealth) return undefined;
     const reasons = issues.map((issue) => issue.message);
     const missed = chromeMisses(record);
     if (missed.length > 0) reasons.push(`chrome rules matched nothing: ${missed.join(', ')}`);
-    return reasons.length > 0 ? `held back by --strict-health: ${reasons.join('; ')}` : undefined;
+    return reasons.length > 0 ? { reason: `held back by --strict-health: ${reasons.join('; ')}` } : undefined;
   };
 }
 
@@ -123,7 +129,7 @@ async function followAlias(run: Run, page: DiscoveredPost, target: string, extra
   if (run.offline) return skip(run, page.url, `alias of ${target}`);
   const alias = pathKey(page.url);
   const applied = await syncPage(run, { url: target, hints: { ...page.hints, aliases: [...(page.hints.aliases ?? []), alias] } }, [alias]);
-  if (applied && applied.kind !== 'refused') {
+  if (applied && applied.kind !== 'refused' && applied.kind !== 'held') {
     run.report.merged[page.url] = applied.path;
     setOutcome(run, page.url, { outcome: 'archived', path: applied.path, reason: `alias of ${target}` });
   } else if (!run.report.urls[page.url]) {
@@ -147,6 +153,12 @@ function recordApplied(run: Run, url: string, incoming: Incoming, applied: Appli
   const { report } = run;
   if (applied.kind === 'refused') {
     fail(run, url, applied.error);
+    return;
+  }
+  if (applied.kind === 'held') {
+    run.present.add(applied.path);
+    report.heldBack.push({ url, path: applied.path, shrank: applied.hold.shrank ?? [] });
+    setOutcome(run, url, { outcome: 'skipped', path: applied.path, reason: applied.hold.reason });
     return;
   }
   run.present.add(applied.path);

@@ -121,6 +121,7 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     missingUpstream: [],
     failed: [],
     skipped: [],
+    heldBack: [],
     urls: {},
     malformed: index.malformed,
     requests: { total: 0, notModified: 0, bytes: 0, retries: 0 },
