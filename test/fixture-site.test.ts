@@ -8,6 +8,7 @@ import { defaultPosts } from '../fixtures/site/content.js';
 import { markdownToHtml } from '../fixtures/site/markdown.js';
 import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
 import { syntheticPosts } from '../fixtures/site/synthetic.js';
+import { rawGet } from './helpers/raw-get.js';
 import { postPath, rfc822, urlize, wirePath } from '../fixtures/site/util.js';
 
 const CODE_SIGNING = '/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
@@ -23,26 +24,6 @@ async function start(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
   const site = await startFixtureSite({ idleTimeoutMs: 10_000, ...options });
   sites.push(site);
   return site;
-}
-
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-/** A plain node:http GET: no decompression, no redirects, so the test sees what the server sent. */
-function rawGet(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 async function html(site: FixtureSite, path: string): Promise<cheerio.CheerioAPI> {

@@ -1,11 +1,11 @@
 // The fixture server serving the real Hugo build in fixtures/hugo/public (scripts/build-hugo-site.sh).
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import type { FixtureSite } from '../fixtures/site/server.js';
 import { fixtureSite } from './helpers/site.js';
+import { rawGet, type Raw } from './helpers/raw-get.js';
 
 const ROOT = fileURLToPath(new URL('../fixtures/hugo/public/', import.meta.url));
 const CODE_SIGNING = '/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
@@ -13,28 +13,13 @@ const SMIME = '/2023/05/11/minutes-of-the-s/mime-working-group/';
 const REUNION = '/2024/04/11/r%C3%A9union-ballot-sc-081v3-introduce-schedule-of-reducing-validity-and-data-reuse-periods/';
 const BUNDLE = '/2023/03/17/ballot-sc-062v2-certificate-profiles-update/';
 
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-/** A plain node:http GET: no decompression, no redirects, the path sent exactly as given. */
-function rawGet(site: FixtureSite, path: string, headers: Record<string, string> = {}): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(site.url + path, { headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** The path sent exactly as given (a `#` of a title must go as `%23`). */
+function rawGetPath(site: FixtureSite, path: string, headers: Record<string, string> = {}): Promise<Raw> {
+  return rawGet(site.url + path, headers);
 }
 
 async function page(site: FixtureSite, path: string): Promise<cheerio.CheerioAPI> {
-  const res = await rawGet(site, path);
+  const res = await rawGetPath(site, path);
   expect(res.status, path).toBe(200);
   expect(res.headers['content-type'], path).toBe('text/html; charset=utf-8');
   return cheerio.load(res.body.toString('utf8'));
@@ -43,7 +28,7 @@ async function page(site: FixtureSite, path: string): Promise<cheerio.CheerioAPI
 describe('the Hugo build served from disk', () => {
   it('serves a post page with validators, its links moved to the fixture host', async () => {
     const site = await fixtureSite({ root: ROOT });
-    const res = await rawGet(site, CODE_SIGNING);
+    const res = await rawGetPath(site, CODE_SIGNING);
     expect(res.status).toBe(200);
     expect(res.headers.etag).toMatch(/^"[0-9a-f]{20}"$/);
     // From the sitemap's <lastmod>, not the file's mtime.
@@ -61,12 +46,12 @@ describe('the Hugo build served from disk', () => {
 
   it('answers a conditional request with 304, by ETag or by date', async () => {
     const site = await fixtureSite({ root: ROOT });
-    const first = await rawGet(site, CODE_SIGNING);
-    const byTag = await rawGet(site, CODE_SIGNING, { 'if-none-match': String(first.headers.etag) });
+    const first = await rawGetPath(site, CODE_SIGNING);
+    const byTag = await rawGetPath(site, CODE_SIGNING, { 'if-none-match': String(first.headers.etag) });
     expect(byTag.status).toBe(304);
     expect(byTag.body.length).toBe(0);
     expect(byTag.headers.etag).toBe(first.headers.etag);
-    const byDate = await rawGet(site, CODE_SIGNING, { 'if-modified-since': String(first.headers['last-modified']) });
+    const byDate = await rawGetPath(site, CODE_SIGNING, { 'if-modified-since': String(first.headers['last-modified']) });
     expect(byDate.status).toBe(304);
     expect(site.log.map((e) => e.status)).toEqual([200, 304, 304]);
   });
@@ -78,7 +63,7 @@ describe('the Hugo build served from disk', () => {
     const alias = await page(site, '/2023/05/11/minutes-of-the-s/smime-wg-minutes-2023-05-11/');
     expect(alias('meta[http-equiv="refresh"]').attr('content')).toBe(`0; url=${site.url}${SMIME}`);
     // The folder between the two halves of the title is no page.
-    expect((await rawGet(site, '/2023/05/11/minutes-of-the-s/')).status).toBe(404);
+    expect((await rawGetPath(site, '/2023/05/11/minutes-of-the-s/')).status).toBe(404);
   });
 
   it('serves alias paths as Hugo refresh stubs pointing at the post', async () => {
@@ -97,17 +82,17 @@ describe('the Hugo build served from disk', () => {
 
   it('rewrites the sitemap, the feed and robots.txt to the fixture host', async () => {
     const site = await fixtureSite({ root: ROOT });
-    const sitemap = await rawGet(site, '/sitemap.xml');
+    const sitemap = await rawGetPath(site, '/sitemap.xml');
     expect(sitemap.headers['content-type']).toBe('application/xml; charset=utf-8');
     const locs = [...sitemap.body.toString('utf8').matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]!);
     expect(locs.length).toBeGreaterThan(40);
     expect(locs.every((loc) => loc.startsWith(`${site.url}/`))).toBe(true);
     expect(locs).toContain(site.url + SMIME);
     expect(locs).toContain(site.url + REUNION);
-    const feed = await rawGet(site, '/posts/index.xml');
+    const feed = await rawGetPath(site, '/posts/index.xml');
     expect(feed.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
     expect(feed.body.toString('utf8')).toContain(`<link>${site.url}${CODE_SIGNING}</link>`);
-    expect((await rawGet(site, '/robots.txt')).body.toString('utf8')).toContain(`Sitemap: ${site.url}/sitemap.xml`);
+    expect((await rawGetPath(site, '/robots.txt')).body.toString('utf8')).toContain(`Sitemap: ${site.url}/sitemap.xml`);
   });
 
   it('finds percent-encoded non-ASCII and "#" paths in their folders on disk', async () => {
@@ -117,32 +102,32 @@ describe('the Hugo build served from disk', () => {
     // Hugo 0.111 leaves the "#" of "#58" raw in the href; only a client that escapes it reaches the page.
     const f2f = await page(site, '/2023/10/17/f2f-meeting-%2358-z%C3%BCrich-switzerland/');
     expect(f2f('h1').text()).toBe('F2F Meeting #58 – Zürich, Switzerland');
-    const slash = await rawGet(site, REUNION.slice(0, -1));
+    const slash = await rawGetPath(site, REUNION.slice(0, -1));
     expect(slash.status).toBe(301);
     expect(slash.headers.location).toBe(REUNION);
   });
 
   it('serves attachments with their types, and 404s with the built 404 page', async () => {
     const site = await fixtureSite({ root: ROOT });
-    const pdf = await rawGet(site, `${BUNDLE}BR-redlined.pdf`);
+    const pdf = await rawGetPath(site, `${BUNDLE}BR-redlined.pdf`);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.headers['last-modified']).toBe('Fri, 17 Mar 2023 20:00:00 GMT'); // its page's lastmod
-    const docx = await rawGet(site, `${BUNDLE}SC-062-changes.docx`);
+    const docx = await rawGetPath(site, `${BUNDLE}SC-062-changes.docx`);
     expect(docx.headers['content-type']).toMatch(/wordprocessingml/);
-    const big = await rawGet(site, '/uploads/big-slides.pdf');
+    const big = await rawGetPath(site, '/uploads/big-slides.pdf');
     expect(big.body.length).toBeGreaterThan(300_000);
     expect(big.headers['last-modified']).toBe('Mon, 15 Jan 2024 00:00:00 GMT');
-    const missing = await rawGet(site, '/uploads/CABF-F2F-47-Minutes.pdf');
+    const missing = await rawGetPath(site, '/uploads/CABF-F2F-47-Minutes.pdf');
     expect(missing.status).toBe(404);
     expect(missing.body.toString('utf8')).toContain('404 Page not found');
-    expect((await rawGet(site, '/../package.json')).status).toBe(404);
+    expect((await rawGetPath(site, '/../package.json')).status).toBe(404);
   });
 
   it('keeps faults and compression working', async () => {
     const site = await fixtureSite({ root: ROOT, faults: [{ path: SMIME, kind: '503', times: 1 }] });
-    expect((await rawGet(site, SMIME)).status).toBe(503);
-    const healthy = await rawGet(site, SMIME, { 'accept-encoding': 'gzip' });
+    expect((await rawGetPath(site, SMIME)).status).toBe(503);
+    const healthy = await rawGetPath(site, SMIME, { 'accept-encoding': 'gzip' });
     expect(healthy.status).toBe(200);
     expect(healthy.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(healthy.body).toString('utf8')).toContain('<h1>Minutes of the S/MIME Working Group</h1>');
