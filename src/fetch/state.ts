@@ -23,6 +23,11 @@ export interface UrlState {
   notPost?: string;
   /** Conventional old paths already asked for as aliases of this post: never asked again. */
   probed?: string[];
+  /**
+   * The archive file the page was last merged into. A post whose file answers to another permalink
+   * (its title was edited in the archive, or the site sets its own slug) is still known by its URL.
+   */
+  path?: string;
 }
 
 export interface CrawlState {
@@ -123,6 +128,7 @@ export function recordFetch(state: CrawlState, result: FetchResult, lastmod?: st
   const keptHints = { ...previous?.hints, ...hints };
   if (Object.keys(keptHints).length > 0) entry.hints = keptHints;
   if (previous?.probed) entry.probed = previous.probed;
+  if (previous?.path) entry.path = previous.path;
   // A 304 confirms the last verdict; a new body is judged afresh by the caller.
   if (result.notModified && previous?.notPost) entry.notPost = previous.notPost;
   state.urls[result.url] = entry;

@@ -1,4 +1,3 @@
-import type { ArchiveEntry } from '../archive/load.js';
 import { pathKey, revealedAliases } from '../site/index.js';
 import { dayOf } from '../archive/slug.js';
 import { serializePost } from '../archive/post.js';
@@ -10,7 +9,7 @@ import { needsFetch, recordFetch, recordNotPost, type UrlState } from '../fetch/
 import { chromeMisses, pageHealth, shrinkage } from '../health/health.js';
 import { WriteError } from '../errors.js';
 import { applyPost, writeInOrder, type Applied, type Gate } from './apply.js';
-import { bump, setOutcome, type Run } from './run.js';
+import { archivedAt, bump, setOutcome, type Run } from './run.js';
 import { probeAliases } from './probe.js';
 
 /** Metadata sources that are guesses (ids of src/extract/metadata-sources.ts), never allowed to overwrite the archive. */
@@ -62,7 +61,10 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
   // Validators only once the page's file is written: a rerun must not skip a page it never wrote.
   if (outcome === NOT_A_POST) recordNotPost(state, fetched, state.urls[page.url]?.notPost ?? 'not a post', page.lastmod, now);
   // A held-back page keeps no validators either: the next run asks again, and holds it again.
-  else if (outcome && outcome.kind !== 'refused' && outcome.kind !== 'held') recordFetch(state, fetched, page.lastmod, now, page.hints);
+  else if (outcome && outcome.kind !== 'refused' && outcome.kind !== 'held') {
+    recordFetch(state, fetched, page.lastmod, now, page.hints);
+    state.urls[page.url]!.path = outcome.path;
+  }
   return outcome === NOT_A_POST ? undefined : outcome;
 }
 
@@ -223,9 +225,4 @@ function notAPost(run: Run, page: DiscoveredPost, reason: string): typeof NOT_A_
   if (entry) entry.notPost = reason;
   else run.state.urls[page.url] = { fetchedAt: new Date().toISOString(), notPost: reason };
   return NOT_A_POST;
-}
-
-/** The archive post a URL already belongs to, if any. */
-function archivedAt(run: Run, url: string): ArchiveEntry | undefined {
-  return run.dedupe.archive.byUrlPath.get(pathKey(url))?.[0];
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { loadArchive } from '../archive/load.js';
+import { loadArchive, type ArchiveEntry } from '../archive/load.js';
+import { pathKey } from '../site/index.js';
 import { buildDedupeIndex, type DedupeIndex } from '../dedupe/index.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { loadState, saveState, type CrawlState } from '../fetch/state.js';
@@ -209,4 +210,12 @@ export function bump(run: Run, key: keyof Progress, by = 1): void {
 /** Records what became of a URL the site named (last word wins: an alias page ends as its post did). */
 export function setOutcome(run: Run, url: string, outcome: UrlOutcome): void {
   run.report.urls[url] = outcome;
+}
+
+/** The archive post a URL already belongs to, if any: by the post's URLs, else by where the state says it went. */
+export function archivedAt(run: Run, url: string): ArchiveEntry | undefined {
+  const byUrl = run.dedupe.archive.byUrlPath.get(pathKey(url))?.[0];
+  if (byUrl) return byUrl;
+  const path = run.state.urls[url]?.path;
+  return path === undefined ? undefined : run.dedupe.archive.byPath.get(path);
 }

@@ -5,7 +5,7 @@ import { sourceReader } from '../discover/sources.js';
 import { UsageError } from '../errors.js';
 import type { Coverage, SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { bump, finishRun, runPages, setOutcome, withRun, type Run, type RunHooks } from './run.js';
+import { archivedAt, bump, finishRun, runPages, setOutcome, withRun, type Run, type RunHooks } from './run.js';
 import { syncPage } from './page.js';
 
 /** A whole sync of the site into the archive, under the archive's lock. */
@@ -23,7 +23,7 @@ async function syncAll(run: Run): Promise<SyncReport> {
     since: options.since,
     limit: options.limit,
     // Listing pages past the newest known posts carry nothing new: discovery may stop paging there.
-    known: (url) => run.dedupe.archive.byUrlPath.has(pathKey(url)) && run.state.urls[url] !== undefined,
+    known: (url) => archivedAt(run, url) !== undefined && run.state.urls[url] !== undefined,
     full: options.full,
     // Sitemap, listing pages and feed are asked "changed since?" like posts (validators in the state).
     read: sourceReader(run.fetcher, options.full ? undefined : (run.state.sources ??= {})),
@@ -60,7 +60,7 @@ function accountForEvery(run: Run, urls: string[]): void {
 /** The posts the listing names against the archive: each must have a file that answers to its URL. */
 function coverage(run: Run, listed: string[]): Coverage {
   const missing = listed.filter((url) => {
-    if (run.dedupe.archive.byUrlPath.has(pathKey(url))) return false;
+    if (archivedAt(run, url)) return false;
     const path = run.report.urls[url]?.path;
     return path === undefined || !run.dedupe.archive.byPath.has(path);
   });
