@@ -5,7 +5,9 @@ import { postPath } from './slug.js';
 export type Problem =
   | { kind: 'malformed'; path: string; reason: string }
   | { kind: 'duplicate'; paths: string[]; reason: string }
-  | { kind: 'misnamed'; path: string; expected: string };
+  | { kind: 'misnamed'; path: string; expected: string }
+  /** A mirrored file that is missing or changed on disk, unknown to the manifest, or linked by no post (src/attachments/verify.ts). */
+  | { kind: 'attachment'; path: string; reason: string };
 
 /**
  * Checks a loaded archive: malformed files, two files that are the same post
@@ -52,5 +54,7 @@ export function formatProblem(problem: Problem): string {
       return `duplicate  ${problem.paths.join(' = ')}: ${problem.reason}`;
     case 'misnamed':
       return `misnamed   ${problem.path}: expected ${problem.expected}`;
+    case 'attachment':
+      return `attachment ${problem.path}: ${problem.reason}`;
   }
 }

@@ -16,6 +16,8 @@ export function registerFetch(program: Command): void {
     .option('--rate <ms>', 'minimum interval between requests to the host, in ms', '250')
     .option('--keep-raw', 'store the fetched pages in the raw store')
     .option('--raw-dir <dir>', 'raw store folder (default <archive>/.cabsync/raw)')
+    .option('--attachments', 'also mirror the files these posts link on the site into <archive>/files/')
+    .option('--max-attachment-size <bytes>', 'largest attachment downloaded, e.g. 50MB (default 50MB)')
     .option('--accept-shrink', 'write pages that would shrink or empty an archived post (held back by default)')
     .option('--json', 'print the JSON report on stdout')
     .action(async (urls: string[], flags: RawSyncFlags & { stdout?: boolean; json?: boolean }) => {

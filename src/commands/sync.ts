@@ -22,6 +22,8 @@ export function registerSync(program: Command): void {
     .option('--json', 'print the JSON report on stdout and nothing else there')
     .option('--keep-raw', 'store every fetched post page (compressed, content-addressed) for reprocess and export-warc')
     .option('--raw-dir <dir>', 'raw store folder (default <archive>/.cabsync/raw)')
+    .option('--attachments', 'mirror the files posts link on the site (PDF, DOCX, images…) into <archive>/files/')
+    .option('--max-attachment-size <bytes>', 'largest attachment downloaded, e.g. 50MB (default 50MB)')
     .option('--accept-shrink', 'write pages that would shrink or empty an archived post (held back by default)')
     .option('--strict-health', 'do not write pages with layout-health issues; exit 1 on site-wide health warnings')
     .option('-v, --verbose', 'log skipped URLs and why on stderr')

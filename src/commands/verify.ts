@@ -1,18 +1,19 @@
 import type { Command } from 'commander';
 import { loadArchive } from '../archive/load.js';
 import { formatProblem, verifyArchive } from '../archive/verify.js';
+import { verifyAttachments } from '../attachments/verify.js';
 import { ExitCode } from './exit-codes.js';
 
 /** `cabsync verify`: load the archive and report what is wrong with it. */
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('check the archive: malformed files, duplicate posts, misnamed files')
+    .description('check the archive: malformed files, duplicate posts, misnamed files, mirrored attachments')
     .option('--archive <dir>', 'archive folder', './archive')
     .option('--json', 'print the problems as JSON')
     .action(async (options: { archive: string; json?: boolean }) => {
       const index = await loadArchive(options.archive);
-      const problems = verifyArchive(index);
+      const problems = [...verifyArchive(index), ...(await verifyAttachments(options.archive, index))];
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ archive: options.archive, posts: index.entries.length, problems }, null, 2)}\n`);
       } else {

@@ -26,24 +26,34 @@ const EXPECTED_TYPES: readonly { test: (path: string) => boolean; kind: string; 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
+ * The bytes the server meant, with its Content-Encoding undone (and, with `gunzipFile`, the gzip of
+ * a `.gz` file). Decompressing past `maxBytes` is an error, so a small bomb cannot fill memory.
+ */
+export function undoEncoding(raw: Buffer, headers: Record<string, string | string[] | undefined>, maxBytes: number, gunzipFile = false): { ok: true; body: Buffer } | { ok: false; error: string } {
+  const encoding = header(headers['content-encoding'])?.trim().toLowerCase() || 'identity';
+  const decoder = DECODERS[encoding];
+  if (decoder === undefined) return { ok: false, error: `unsupported Content-Encoding ${encoding}` };
+  try {
+    const body = decoder(raw, { maxOutputLength: maxBytes });
+    if (!gunzipFile || !GZIP_MAGIC.every((byte, i) => body[i] === byte)) return { ok: true, body };
+    return { ok: true, body: gunzipSync(body, { maxOutputLength: maxBytes }) };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, error: `body larger than ${maxBytes} bytes once decompressed` };
+    return { ok: false, error: `cannot decompress ${encoding} body: ${(error as Error).message}` };
+  }
+}
+
+/**
  * Turns a whole response body into text: undoes Content-Encoding (and the gzip of a `.gz` file),
  * checks the content type against what the URL should be, and decodes the charset named by the
  * header, else by `<meta charset>` or the XML declaration, else UTF-8. Invalid bytes are an error,
  * not replacement characters: the archive must not silently gain U+FFFD.
  */
 export function decodeBody(raw: Buffer, headers: Record<string, string | string[] | undefined>, path: string, maxBytes: number): Decoded {
-  const encoding = header(headers['content-encoding'])?.trim().toLowerCase() || 'identity';
-  const decoder = DECODERS[encoding];
-  if (decoder === undefined) return { ok: false, error: `unsupported Content-Encoding ${encoding}` };
-  let body: Buffer;
-  try {
-    body = decoder(raw, { maxOutputLength: maxBytes });
-    if (path.endsWith('.gz') && GZIP_MAGIC.every((byte, i) => body[i] === byte)) body = gunzipSync(body, { maxOutputLength: maxBytes });
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, error: `body larger than ${maxBytes} bytes once decompressed` };
-    return { ok: false, error: `cannot decompress ${encoding} body: ${(error as Error).message}` };
-  }
+  const unpacked = undoEncoding(raw, headers, maxBytes, path.endsWith('.gz'));
+  if (!unpacked.ok) return unpacked;
+  const body = unpacked.body;
 
   const contentType = header(headers['content-type']);
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();

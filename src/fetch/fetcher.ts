@@ -1,41 +1,44 @@
 import { Agent, interceptors, type Dispatcher } from 'undici';
 import pLimit from 'p-limit';
 import { resolveFetchOptions, type FetchOptions } from './options.js';
-import { retryVerdict, RETRYABLE_ERROR_CODES, type Failure } from './backoff.js';
-import { politeness, wholeBody, RefusedError, type Gate } from './interceptors.js';
-import { refusalReason } from './policy.js';
-import { decodeBody } from './decode.js';
+import { retryVerdict, type Failure } from './backoff.js';
+import { politeness, sizeCap, tagged, wholeBody, type Gate } from './interceptors.js';
+import { refusalReason, type Purpose } from './policy.js';
+import { decodeBody, undoEncoding } from './decode.js';
+import { describeFailure, type FetchFailure } from './failure.js';
 import { ALLOW_ALL, parseRobots, rulesForUnreadable, type RobotsRules } from './robots.js';
 
 export type { FetchOptions } from './options.js';
+export type { FetchFailure } from './failure.js';
 
-/** The outcome of one GET. A failure is a value naming its cause, never an exception. */
-export type FetchResult =
-  | {
-      ok: true;
-      url: string;
-      /** After same-host redirects. */
-      finalUrl: string;
-      status: number;
-      /** 304: the validators matched; there is no body. */
-      notModified: boolean;
-      /** Decoded text (charset from the header or the page's meta). */
-      body?: string;
-      contentType?: string;
-      etag?: string;
-      lastModified?: string;
-      /** Bytes on the wire for this response. */
-      bytes: number;
-    }
-  | {
-      ok: false;
-      url: string;
-      status?: number;
-      error: string;
-      retryable: boolean;
-      /** Not asked at all: robots.txt disallows it, or it is off the site. Politeness, not a fault. */
-      refused?: true;
-    };
+/** A response the fetcher accepted; `B` is the body's form: decoded text for a page, bytes for a file. */
+export interface Fetched<B> {
+  ok: true;
+  url: string;
+  /** After same-host redirects. */
+  finalUrl: string;
+  status: number;
+  /** 304: the validators matched; there is no body. */
+  notModified: boolean;
+  body?: B;
+  contentType?: string;
+  etag?: string;
+  lastModified?: string;
+  /** Bytes on the wire for this response. */
+  bytes: number;
+}
+
+/** The outcome of one page GET: text decoded by its charset (header, else the page's meta). Failures are values. */
+export type FetchResult = Fetched<string> | FetchFailure;
+
+/** The outcome of one file GET: the bytes as served (Content-Encoding undone), not decoded. */
+export type FileResult = Fetched<Buffer> | FetchFailure;
+
+/** ETag and Last-Modified of a copy already held, for a conditional request. */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
 
 export interface FetcherStats {
   /** GETs answered (any status). */
@@ -51,7 +54,13 @@ export interface FetcherStats {
 
 /** A polite HTTP client bound to one site. */
 export interface Fetcher {
-  get(url: string, validators?: { etag?: string; lastModified?: string }): Promise<FetchResult>;
+  get(url: string, validators?: Validators): Promise<FetchResult>;
+  /**
+   * A file a post links (PDF, DOCX, image…), any content type, as bytes; with the same pace, robots.txt,
+   * retries and redirects as pages. A body over `maxBytes` (default: the fetcher's) is cut off and
+   * fails with `tooLarge`.
+   */
+  getFile(url: string, validators?: Validators, options?: { maxBytes?: number }): Promise<FileResult>;
   stats(): FetcherStats;
   close(): Promise<void>;
 }
@@ -86,7 +95,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     return pace;
   };
   const gate: Gate = {
-    refuse: (url) => refusalReason(url, site) ?? robots.refusal(url),
+    refuse: (url, purpose) => refusalReason(url, site, purpose) ?? robots.refusal(url),
     reserve: (host) => {
       const pace = paceOf(host);
       const now = Date.now();
@@ -119,10 +128,11 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     connect: { timeout: opts.connectTimeoutMs },
     headersTimeout: opts.headersTimeoutMs,
     bodyTimeout: opts.bodyTimeoutMs,
-    maxResponseSize: opts.maxBytes,
   });
   const dispatcher = agent.compose(
     politeness(gate),
+    // The size cap is per request (pages and files differ), so it is here and not the Agent's maxResponseSize.
+    sizeCap(opts.maxBytes),
     wholeBody(),
     interceptors.retry({ retry, maxRetries: opts.retries, throwOnError: true }),
     interceptors.redirect({ maxRedirections: opts.maxRedirects }),
@@ -131,41 +141,39 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
   async function loadRobots(): Promise<void> {
     if (!opts.respectRobots) return;
     const robotsUrl = new URL('/robots.txt', site).href;
-    const result = await fetchOnce(robotsUrl, undefined);
+    const result = await fetchOnce(robotsUrl, undefined, PAGE, opts.maxBytes);
     if (result.ok && result.body !== undefined) robots = parseRobots(result.body, robotsUrl, opts.userAgent);
     else if (!result.ok) robots = rulesForUnreadable(result.status, result.error);
     if (!result.ok && (result.status === undefined || result.status >= 500)) log(`warning: ${result.error}; no page will be fetched`);
   }
 
-  async function fetchOnce(url: string, validators: { etag?: string; lastModified?: string } | undefined): Promise<FetchResult> {
+  /** One GET through the composed dispatcher, its body read as `kind` says. */
+  async function fetchOnce<B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<Fetched<B> | FetchFailure> {
     let target: URL;
     try {
       target = new URL(url);
     } catch {
       return { ok: false, url, error: 'unparsable URL', retryable: false };
     }
-    const refused = gate.refuse(target);
+    const refused = gate.refuse(target, kind.purpose);
     if (refused !== undefined) return { ok: false, url, error: `refused: ${refused}`, retryable: false, refused: true };
-    const headers: Record<string, string> = {
-      'user-agent': opts.userAgent,
-      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8',
-      'accept-encoding': 'gzip, br',
-    };
+    const headers: Record<string, string> = { 'user-agent': opts.userAgent, ...kind.headers };
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
     try {
-      const response = await dispatcher.request({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'GET', headers });
+      const request = tagged({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'GET' as const, headers }, { purpose: kind.purpose, maxBytes });
+      const response = await dispatcher.request(request);
       const raw = Buffer.from(await response.body.arrayBuffer());
       counters.total += 1;
       counters.bytes += raw.length;
-      return interpret(url, target, response, raw, validators);
+      return interpret(url, target, response, raw, validators, (finalUrl) => kind.read(raw, response.headers, new URL(finalUrl).pathname, maxBytes));
     } catch (error) {
       counters.total += 1;
-      return failure(url, error);
+      return describeFailure(url, error, opts);
     }
   }
 
-  function interpret(url: string, target: URL, response: Dispatcher.ResponseData, raw: Buffer, validators: { etag?: string; lastModified?: string } | undefined): FetchResult {
+  function interpret<B>(url: string, target: URL, response: Dispatcher.ResponseData, raw: Buffer, validators: Validators | undefined, read: (finalUrl: string) => Read<B>): Fetched<B> | FetchFailure {
     const { statusCode: status, headers } = response;
     const history = (response.context as { history?: URL[] } | undefined)?.history ?? [];
     const finalUrl = history.at(-1)?.href ?? target.href;
@@ -182,36 +190,55 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       if (!counters.validatorsIgnored) log(`warning: ${target.host} answered 200 with the validators we sent (${url}): it ignores conditional requests, so every run downloads every page`);
       counters.validatorsIgnored = true;
     }
-    const decoded = decodeBody(raw, headers, new URL(finalUrl).pathname, opts.maxBytes);
-    if (!decoded.ok) return { ok: false, url, status, error: decoded.error, retryable: false };
-    const contentType = decoded.contentType ? { contentType: decoded.contentType } : {};
-    return { ok: true, url, finalUrl, status, notModified: false, body: decoded.text, bytes: raw.length, ...contentType, ...validatorFields };
+    const body = read(finalUrl);
+    if (!body.ok) return { ok: false, url, status, error: body.error, retryable: false };
+    const contentType = body.contentType ? { contentType: body.contentType } : {};
+    return { ok: true, url, finalUrl, status, notModified: false, body: body.body, bytes: raw.length, ...contentType, ...validatorFields };
   }
 
-  function failure(url: string, error: unknown): FetchResult {
-    const err = error as Error & { code?: string; statusCode?: number };
-    if (err instanceof RefusedError) return { ok: false, url, error: err.message, retryable: false, refused: true };
-    if (err.code === 'UND_ERR_REQ_RETRY' && err.statusCode !== undefined) {
-      return { ok: false, url, status: err.statusCode, error: `HTTP ${err.statusCode} after ${opts.retries} retries`, retryable: true };
-    }
-    if (err.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return { ok: false, url, error: `body larger than ${opts.maxBytes} bytes (maxBytes)`, retryable: false };
-    if (/redirect loop/i.test(err.message)) return { ok: false, url, error: 'redirect loop', retryable: false };
-    const known = RETRYABLE_ERROR_CODES.find((rule) => rule.code === err.code);
-    if (known) return { ok: false, url, error: `${known.why} (${known.code}) after ${opts.retries} retries`, retryable: true };
-    return { ok: false, url, error: `${err.code ?? err.name}: ${err.message}`, retryable: false };
-  }
-
+  // Every request waits for robots.txt (read once, first) and a place among the requests in flight.
   const limit = pLimit(opts.concurrency);
+  const queued = <T>(work: () => Promise<T>): Promise<T> =>
+    limit(async () => {
+      await (robotsReady ??= loadRobots());
+      return work();
+    });
   return {
-    get: (url, validators) =>
-      limit(async () => {
-        await (robotsReady ??= loadRobots());
-        return fetchOnce(url, validators);
-      }),
+    get: (url, validators) => queued(() => fetchOnce(url, validators, PAGE, opts.maxBytes)),
+    getFile: (url, validators, options) => queued(() => fetchOnce(url, validators, FILE, options?.maxBytes ?? opts.maxBytes)),
     stats: () => ({ ...counters }),
     close: () => agent.close(),
   };
 }
+
+type Read<B> = { ok: true; body: B; contentType?: string } | { ok: false; error: string };
+
+/** How a request asks for its body and reads it: a page as text in its charset, a file as its bytes. */
+interface BodyKind<B> {
+  purpose: Purpose;
+  headers: Record<string, string>;
+  read(raw: Buffer, headers: Record<string, string | string[] | undefined>, path: string, maxBytes: number): Read<B>;
+}
+
+const PAGE: BodyKind<string> = {
+  purpose: 'page',
+  headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8', 'accept-encoding': 'gzip, br' },
+  read: (raw, headers, path, maxBytes) => {
+    const decoded = decodeBody(raw, headers, path, maxBytes);
+    return decoded.ok ? { ok: true, body: decoded.text, ...(decoded.contentType && { contentType: decoded.contentType }) } : decoded;
+  },
+};
+
+const FILE: BodyKind<Buffer> = {
+  purpose: 'file',
+  // Wanted as served: no compression asked for, so the bytes are the file's (a server that compresses anyway is undone).
+  headers: { accept: '*/*', 'accept-encoding': 'identity' },
+  read: (raw, headers, _path, maxBytes) => {
+    const unpacked = undoEncoding(raw, headers, maxBytes);
+    const contentType = first(headers['content-type']);
+    return unpacked.ok ? { ok: true, body: unpacked.body, ...(contentType && { contentType }) } : unpacked;
+  },
+};
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Purpose } from './policy.js';
 
 type Interceptor = Dispatcher.DispatcherComposeInterceptor;
 type Handler = Dispatcher.DispatchHandler;
@@ -12,8 +13,8 @@ export class RefusedError extends Error {
 
 /** Per-host pacing: when the next request may start, and the host-wide pause after a 429/503. */
 export interface Gate {
-  /** Why this URL must not be requested, or undefined. */
-  refuse(url: URL): string | undefined;
+  /** Why this URL must not be requested for this purpose, or undefined. */
+  refuse(url: URL, purpose: Purpose): string | undefined;
   /** Milliseconds to wait before this request may start; reserves the slot. */
   reserve(host: string): number;
   /** Milliseconds left of a host-wide pause (429/503 with Retry-After), 0 when none. */
@@ -40,7 +41,7 @@ export function politeness(gate: Gate): Interceptor {
   return (dispatch) =>
     function gated(opts, handler) {
       const url = new URL(opts.path, opts.origin);
-      const refused = gate.refuse(url);
+      const refused = gate.refuse(url, tagsOf(opts)?.purpose ?? 'page');
       if (refused !== undefined) {
         queueMicrotask(() => handler.onResponseError?.(NO_CONTROLLER, new RefusedError(`refused ${url.href}: ${refused}`)));
         return true;
@@ -67,6 +68,78 @@ export function politeness(gate: Gate): Interceptor {
       send();
       return true;
     };
+}
+
+/**
+ * What one request is for and the largest body it may have. Carried in the dispatch options, which
+ * undici's redirect and retry handlers copy onto every hop and attempt, so each of them is judged
+ * as the request it belongs to (a file's redirect hop is still a file request).
+ */
+export interface RequestTags {
+  purpose: Purpose;
+  maxBytes: number;
+}
+
+/** The dispatch options of a request, tagged. */
+export function tagged<T extends object>(opts: T, tags: RequestTags): T & { cabsync: RequestTags } {
+  return { ...opts, cabsync: tags };
+}
+
+function tagsOf(opts: object): RequestTags | undefined {
+  return (opts as { cabsync?: RequestTags }).cabsync;
+}
+
+/** A body over its request's size cap: the download was cut off there. `size` is the declared length, when sent. */
+export class TooLargeError extends Error {
+  override name = 'TooLargeError';
+  // undici's own code for its maxResponseSize, so every caller reads one code for "too large".
+  readonly code = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+  constructor(
+    readonly limit: number,
+    readonly size?: number,
+  ) {
+    super(`body larger than ${limit} bytes`);
+  }
+}
+
+/**
+ * Cuts a response off as soon as it is known to exceed its request's cap (`maxBytes` of its tags,
+ * else `defaultMaxBytes`): at once from a `Content-Length`, else when the bytes received pass it.
+ * The Agent's maxResponseSize is one number for every request; pages and files need different ones.
+ */
+export function sizeCap(defaultMaxBytes: number): Interceptor {
+  return (dispatch) =>
+    function capped(opts, handler) {
+      return dispatch(opts, cappingHandler(handler, tagsOf(opts)?.maxBytes ?? defaultMaxBytes));
+    };
+}
+
+function cappingHandler(next: Handler, limit: number): Handler {
+  let received = 0;
+  let cut = false;
+  const cutOff = (controller: Controller, size?: number): void => {
+    cut = true;
+    controller.abort(new TooLargeError(limit, size));
+  };
+  return {
+    onRequestStart: (controller, context) => next.onRequestStart?.(controller, context),
+    onRequestUpgrade: (controller, statusCode, headers, socket) => next.onRequestUpgrade?.(controller, statusCode, headers, socket),
+    onResponseStart: (controller, statusCode, headers, statusMessage) => {
+      const declared = Number(headers['content-length']);
+      if (Number.isFinite(declared) && declared > limit) return cutOff(controller, declared);
+      next.onResponseStart?.(controller, statusCode, headers, statusMessage);
+    },
+    onResponseData: (controller, chunk) => {
+      if (cut) return;
+      received += chunk.length;
+      if (received > limit) return cutOff(controller);
+      next.onResponseData?.(controller, chunk);
+    },
+    onResponseEnd: (controller, trailers) => {
+      if (!cut) next.onResponseEnd?.(controller, trailers);
+    },
+    onResponseError: (controller, error) => next.onResponseError?.(controller, error),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../write/atomic.js';
+import { isObject, versionOne } from '../json-file.js';
 import { WriteError } from '../errors.js';
 import type { DiscoveredPost, PostHints } from '../discover/discover.js';
 import type { FetchResult } from './fetcher.js';
@@ -62,15 +63,10 @@ export async function loadState(archiveDir: string): Promise<CrawlState> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, urls: {}, sources: {} };
     throw new StateFileError(file, `cannot read: ${(error as Error).message}`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new StateFileError(file, `not valid JSON: ${(error as Error).message}`);
-  }
-  const state = data as Partial<CrawlState> | null;
-  if (state === null || typeof state !== 'object' || state.version !== 1) throw new StateFileError(file, 'not a version 1 cabsync state');
-  if (state.urls === null || typeof state.urls !== 'object' || Array.isArray(state.urls)) throw new StateFileError(file, '"urls" is not an object');
+  const parsed = versionOne(text, 'state');
+  if (!parsed.ok) throw new StateFileError(file, parsed.reason);
+  const state = parsed.data as Partial<CrawlState>;
+  if (!isObject(state.urls)) throw new StateFileError(file, '"urls" is not an object');
   for (const [url, entry] of Object.entries(state.urls)) {
     if (entry === null || typeof entry !== 'object' || typeof entry.fetchedAt !== 'string') throw new StateFileError(file, `entry for ${url} has no fetchedAt`);
   }

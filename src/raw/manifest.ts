@@ -1,5 +1,6 @@
 import { CabsyncError } from '../errors.js';
 import { isHash } from './blob.js';
+import { isObject, versionOne } from '../json-file.js';
 
 /** What was known about a page when it was fetched. */
 export interface RawMeta {
@@ -43,16 +44,10 @@ export function emptyManifest(): RawManifest {
 
 /** Parses and checks a manifest; anything unexpected is a {@link RawStoreError} naming `file`. */
 export function parseManifest(file: string, text: string): RawManifest {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new RawStoreError(file, `not valid JSON: ${(error as Error).message}`);
-  }
-  const manifest = data as Partial<RawManifest> | null;
-  if (manifest === null || typeof manifest !== 'object' || manifest.version !== 1) throw new RawStoreError(file, 'not a version 1 cabsync raw manifest');
-  const pages = manifest.pages;
-  if (pages === null || typeof pages !== 'object' || Array.isArray(pages)) throw new RawStoreError(file, '"pages" is not an object');
+  const parsed = versionOne(text, 'raw manifest');
+  if (!parsed.ok) throw new RawStoreError(file, parsed.reason);
+  const pages = parsed.data.pages as RawManifest['pages'] | undefined;
+  if (!isObject(pages)) throw new RawStoreError(file, '"pages" is not an object');
   for (const [url, entry] of Object.entries(pages)) {
     const problem = entryProblem(entry);
     if (problem) throw new RawStoreError(file, `entry for ${url}: ${problem}`);

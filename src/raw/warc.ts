@@ -9,6 +9,16 @@ import type { RawStore } from './store.js';
 
 const WARC_VERSION = 'WARC/1.1';
 
+/** One HTTP response for a `response` record: what was fetched from `url`, when, and its bytes. */
+export interface WarcResponse {
+  url: string;
+  /** ISO 8601. */
+  date: string;
+  status: number;
+  httpHeaders: Record<string, string>;
+  body: Uint8Array;
+}
+
 /** What {@link exportWarc} wrote. */
 export interface WarcExport {
   file: string;
@@ -18,20 +28,21 @@ export interface WarcExport {
 
 /**
  * Writes every stored page as a WARC 1.1 file, one gzip member per record (`.warc.gz` layout):
- * a `warcinfo` record, then one `response` record per stored body, in URL order. The file is
- * written atomically. Missing or damaged blobs are a `RawStoreError` naming the blob.
+ * a `warcinfo` record, then one `response` record per stored body, in URL order, then one per
+ * response of `more` (the attachments, as served). The file is written atomically. Missing or
+ * damaged blobs are a `RawStoreError` naming the blob.
  *
  * @example
  * await exportWarc(await openRawStore(rawDir('./archive')), 'cabforum.warc.gz');
  */
-export async function exportWarc(store: RawStore, file: string): Promise<WarcExport> {
+export async function exportWarc(store: RawStore, file: string, more: AsyncIterable<WarcResponse> | Iterable<WarcResponse> = []): Promise<WarcExport> {
   const info = WARCRecord.createWARCInfo(
     { filename: basename(file), warcVersion: WARC_VERSION },
     {
       software: `cabsync/${VERSION}`,
       format: 'WARC File Format 1.1',
       conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/',
-      description: 'post pages kept by cabsync --keep-raw',
+      description: 'post pages kept by cabsync --keep-raw, and files mirrored by --attachments',
     },
   );
   const chunks: Uint8Array[] = [await WARCSerializer.serialize(info, { gzip: true })];
@@ -39,6 +50,7 @@ export async function exportWarc(store: RawStore, file: string): Promise<WarcExp
     const body = Buffer.from(await store.get(entry.hash), 'utf8');
     chunks.push(await WARCSerializer.serialize(responseRecord(entry, body), { gzip: true }));
   }
+  for await (const response of more) chunks.push(await WARCSerializer.serialize(httpResponseRecord(response), { gzip: true }));
   try {
     await writeFileAtomic(file, Buffer.concat(chunks));
   } catch (error) {
@@ -55,17 +67,22 @@ export function responseRecord(entry: RawEntry, body: Uint8Array): WARCRecord {
   };
   if (entry.etag) httpHeaders.ETag = entry.etag;
   if (entry.lastModified) httpHeaders['Last-Modified'] = entry.lastModified;
+  // The body is what the server sent for the URL after redirects.
+  return httpResponseRecord({ url: entry.finalUrl, date: entry.fetchedAt, status: entry.status, httpHeaders, body });
+}
+
+/** A `response` record for any HTTP response. */
+export function httpResponseRecord(response: WarcResponse): WARCRecord {
   return WARCRecord.create(
     {
-      // The body is what the server sent for the URL after redirects.
-      url: entry.finalUrl,
-      date: new Date(entry.fetchedAt).toISOString(),
+      url: response.url,
+      date: new Date(response.date).toISOString(),
       type: 'response',
       warcVersion: WARC_VERSION,
-      statusline: `HTTP/1.1 ${entry.status} ${STATUS_CODES[entry.status] ?? ''}`.trimEnd(),
-      httpHeaders,
+      statusline: `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`.trimEnd(),
+      httpHeaders: response.httpHeaders,
     },
-    [body],
+    [response.body],
   );
 }
 

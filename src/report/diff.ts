@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { parsePost, type Post } from '../archive/post.js';
 import { describeChange } from './changes.js';
 import type { PostChange, SyncReport } from './report.js';
+import { attachmentSections, type AttachmentsReport } from '../attachments/report.js';
 
 const run = promisify(execFile);
 
@@ -13,10 +14,12 @@ export interface DiffView {
   source: string;
   changes: PostChange[];
   missingUpstream: string[];
+  /** With --attachments: the files added, changed and missing upstream, and the warnings. */
+  attachments?: AttachmentsReport;
 }
 
 export function viewOfReport(report: SyncReport): DiffView {
-  return { source: `sync ${report.id}`, changes: report.changes, missingUpstream: report.missingUpstream };
+  return { source: `sync ${report.id}`, changes: report.changes, missingUpstream: report.missingUpstream, ...(report.attachments && { attachments: report.attachments }) };
 }
 
 /** Changes to the archive's posts between a git revision and the working tree. */
@@ -70,6 +73,7 @@ export function formatDiffText(view: DiffView, colour: boolean): string {
     }
   }
   for (const path of view.missingUpstream) out.push('', `missing-upstream ${path}`);
+  for (const [heading, items] of view.attachments ? attachmentSections(view.attachments) : []) out.push('', paint(COLOURS.head, heading), ...items.map((item) => `  ${item}`));
   return `${out.join('\n')}\n`;
 }
 
@@ -84,6 +88,7 @@ export function formatDiffMarkdown(view: DiffView): string {
     if (lines.length > 0) out.push('```diff', ...lines, '```', '');
   }
   if (view.missingUpstream.length > 0) out.push('### Missing upstream', '', ...view.missingUpstream.map((p) => `- \`${p}\``), '');
+  for (const [heading, items] of view.attachments ? attachmentSections(view.attachments) : []) out.push(`### ${heading}`, '', ...items.map((item) => `- ${item}`), '');
   return `${out.join('\n').trimEnd()}\n`;
 }
 

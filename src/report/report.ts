@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../write/atomic.js';
 import { WriteError } from '../errors.js';
 import type { Malformed } from '../archive/load.js';
 import type { HealthReport } from '../health/health.js';
+import type { AttachmentsReport } from '../attachments/report.js';
 
 /** What happened to one archive file in a sync. */
 export type ChangeKind = 'added' | 'updated' | 'alias-added' | 'metadata-only' | 'removed';
@@ -84,12 +85,16 @@ export interface SyncReport {
   /** Layout health: site-wide warnings and pages with issues. */
   health: HealthReport;
   changes: PostChange[];
+  /** With --attachments: files added, changed, missing upstream, and warnings (see src/attachments/report.ts). */
+  attachments?: AttachmentsReport;
 }
 
 /** Exit code of a finished sync: 1 when a URL failed, or a health warning under --strict-health. */
 export function reportExitCode(report: SyncReport): 0 | 1 {
   if (report.failed.length > 0 || report.heldBack.length > 0) return 1;
   if (report.strictHealth && report.health.warnings.length > 0) return 1;
+  // Attachment warnings (broken links, files over the cap) are not failures; a file that could not be fetched is.
+  if ((report.attachments?.failed.length ?? 0) > 0) return 1;
   return 0;
 }
 

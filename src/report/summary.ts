@@ -1,5 +1,6 @@
 import type { SyncReport } from './report.js';
 import { formatHealth } from '../health/health.js';
+import { attachmentSections, attachmentsLine } from '../attachments/report.js';
 
 /** The short Markdown-friendly summary a sync prints (and the scheduled workflow uses as its commit body). */
 export function formatSummary(report: SyncReport): string {
@@ -17,6 +18,7 @@ export function formatSummary(report: SyncReport): string {
     const { listed, archived } = report.coverage;
     lines.push(`coverage: the listing names ${listed} posts; the archive has ${archived} of them${listed === archived ? '' : ` (${listed - archived} missing)`}`);
   }
+  if (report.attachments) lines.push(attachmentsLine(report.attachments, report.dryRun));
   const section = (heading: string, items: string[]): void => {
     if (items.length === 0) return;
     lines.push('', `### ${heading}`, '', ...items.map((item) => `- ${item}`));
@@ -29,6 +31,7 @@ export function formatSummary(report: SyncReport): string {
     'Held back (the archive kept its version; --accept-shrink takes the page)',
     (report.heldBack ?? []).map((h) => `${h.path} (${h.url}): ${h.shrank.join('; ')}`),
   );
+  for (const [heading, items] of report.attachments ? attachmentSections(report.attachments) : []) section(heading, items);
   section('Malformed archive files (left untouched)', report.malformed.map((m) => `${m.path}: ${m.reason}`));
   section('Warnings', [...report.warnings, ...formatHealth(report.health)]);
   return `${lines.join('\n')}\n`;

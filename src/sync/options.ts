@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { DEFAULT_MAX_ATTACHMENT_BYTES, parseSize } from '../attachments/size.js';
 
 /** Everything a sync or fetch run needs, resolved and validated once. */
 export interface SyncOptions {
@@ -18,6 +19,10 @@ export interface SyncOptions {
   strictHealth: boolean;
   /** Take a page that lost much of an archived post's body (see src/health/rules.ts); held back otherwise. */
   acceptShrink: boolean;
+  /** Mirror the same-host files posts link (PDF, DOCX, images…) into `<archive>/files/` (`--attachments`). */
+  attachments: boolean;
+  /** Largest attachment downloaded, in bytes (`--max-attachment-size`, default 50 MB). */
+  maxAttachmentBytes: number;
   /** Lower-level fetch settings (timeouts, retries); tests shorten them. */
   fetch?: Record<string, number | boolean>;
 }
@@ -39,6 +44,8 @@ export interface RawSyncFlags {
   rawDir?: string;
   strictHealth?: boolean;
   acceptShrink?: boolean;
+  attachments?: boolean;
+  maxAttachmentSize?: string | number;
 }
 
 /** Validates flags; every error names the flag and the bad value. */
@@ -56,6 +63,8 @@ export function resolveSyncOptions(flags: RawSyncFlags): SyncOptions {
     rawDir: flags.rawDir,
     strictHealth: flags.strictHealth ?? false,
     acceptShrink: flags.acceptShrink ?? false,
+    attachments: flags.attachments ?? false,
+    maxAttachmentBytes: flags.maxAttachmentSize === undefined ? DEFAULT_MAX_ATTACHMENT_BYTES : parseSize('--max-attachment-size', flags.maxAttachmentSize),
   };
 }
 

@@ -9,6 +9,7 @@ import { loadState, saveState, type CrawlState } from '../fetch/state.js';
 import { newSyncId, saveReport, type SyncReport, type UrlOutcome } from '../report/report.js';
 import { USER_AGENT } from '../version.js';
 import { removeTempFiles } from '../write/atomic.js';
+import { FILES_DIR } from '../attachments/paths.js';
 import { acquireLock } from '../write/lock.js';
 import { createConvertPool, type ConvertPool } from './convert-pool.js';
 import type { WriteQueue } from './apply.js';
@@ -92,7 +93,7 @@ export async function withRun(
 export async function openRun(options: SyncOptions, hooks: RunHooks, command: SyncReport['command'], offline = false): Promise<Run> {
   // A run killed mid-write leaves temp files; the lock we hold makes them ours to clear.
   if (!options.dryRun) {
-    for (const dir of [join(options.archive, 'posts'), join(options.archive, '.cabsync'), rawDir(options.archive, options.rawDir)]) await removeTempFiles(dir);
+    for (const dir of [join(options.archive, 'posts'), join(options.archive, FILES_DIR), join(options.archive, '.cabsync'), rawDir(options.archive, options.rawDir)]) await removeTempFiles(dir);
   }
   // The load cache is written only by runs that hold the lock.
   const index = await loadArchive(options.archive, { cache: !options.dryRun });

@@ -7,6 +7,7 @@ import type { Coverage, SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
 import { archivedAt, bump, finishRun, runPages, setOutcome, withRun, type Run, type RunHooks } from './run.js';
 import { syncPage } from './page.js';
+import { mirrorAttachments } from './attachments-step.js';
 
 /** A whole sync of the site into the archive, under the archive's lock. */
 export function sync(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncReport> {
@@ -14,7 +15,7 @@ export function sync(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncRe
 }
 
 /**
- * The recipe: discover → (per page) fetch → extract → convert → dedupe → write → report.
+ * The recipe: discover → (per page) fetch → extract → convert → dedupe → write → attachments → report.
  * Only this function knows the order.
  */
 async function syncAll(run: Run): Promise<SyncReport> {
@@ -39,6 +40,8 @@ async function syncAll(run: Run): Promise<SyncReport> {
   run.report.coverage = coverage(run, discovery.listed);
   // Missing upstream only means something when discovery saw the whole site.
   if (options.limit === undefined && discovery.failed.length === 0) markMissing(run);
+  // Links are read from the archived bodies, so only once every post is written.
+  await mirrorAttachments(run, 'archive');
   return finishRun(run);
 }
 
@@ -78,6 +81,7 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
     run.report.discovered = pages.length;
     await runPages(run, pages, (page) => syncPage(run, page));
     accountForEvery(run, pages.map((page) => page.url));
+    await mirrorAttachments(run, 'run');
     return finishRun(run);
   });
 }

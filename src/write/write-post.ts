@@ -19,10 +19,15 @@ export function resolveInArchive(archiveDir: string, relPath: string): string {
  * `checkedDirs` remembers folders already found free of symbolic links during this run.
  */
 export async function writePost(archiveDir: string, relPath: string, text: string, checkedDirs = new Set<string>()): Promise<void> {
+  await writeArchiveFile(archiveDir, relPath, text, checkedDirs);
+}
+
+/** Writes any archive file (a post, an attachment's bytes) with the same guards as {@link writePost}. */
+export async function writeArchiveFile(archiveDir: string, relPath: string, data: string | Uint8Array, checkedDirs = new Set<string>()): Promise<void> {
   const full = resolveInArchive(archiveDir, relPath);
   await refuseSymlinks(resolve(archiveDir), full, checkedDirs);
   try {
-    await writeFileAtomic(full, text);
+    await writeFileAtomic(full, data);
   } catch (error) {
     throw new WriteError(full, error);
   }

@@ -1,0 +1,32 @@
+import { syncAttachments } from '../attachments/attachments.js';
+import { archivePost } from '../attachments/links.js';
+import type { Run } from './run.js';
+
+/**
+ * The attachments step (`--attachments`): mirrors the files the archived posts link, on the run's
+ * fetcher, and puts what happened in `report.attachments`. `archive`: the links of every archive
+ * post (a sync); `run`: of the posts this run reached (`cabsync fetch URL`). A write error stops the
+ * run as a post's would; nothing else here fails it.
+ */
+export async function mirrorAttachments(run: Run, scope: 'archive' | 'run'): Promise<void> {
+  const { options } = run;
+  if (!options.attachments || run.fatal) return;
+  const index = run.dedupe.archive;
+  const entries =
+    scope === 'archive'
+      ? index.entries
+      : [...new Set(Object.values(run.report.urls).map((outcome) => outcome.path))].flatMap((path) => (path === undefined ? [] : (index.byPath.get(path) ?? [])));
+  try {
+    run.report.attachments = await syncAttachments({
+      archive: options.archive,
+      site: options.site,
+      fetcher: run.fetcher,
+      maxBytes: options.maxAttachmentBytes,
+      dryRun: options.dryRun,
+      posts: entries.map((entry) => archivePost(entry, options.site)),
+      scope: scope === 'archive' ? 'all' : 'some',
+    });
+  } catch (error) {
+    run.fatal ??= error instanceof Error ? error : new Error(String(error));
+  }
+}
