@@ -15,7 +15,8 @@ export interface ChildRun {
   maxRssMb: number;
 }
 
-const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+/** The built CLI. */
+export const CLI = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
 const PRELOAD = new URL('./usage-preload.mjs', import.meta.url).href;
 const GNU_TIME = '/usr/bin/time';
 const USAGE_MARK = 'cabsync-bench-usage ';
@@ -26,8 +27,13 @@ export const USAGE_SOURCE = existsSync(GNU_TIME) ? '/usr/bin/time -v' : 'process
 /** `node dist/src/cli.js <args>`; rejects when the CLI is not built or the child dies by a signal. */
 export async function runCli(args: string[]): Promise<ChildRun> {
   if (!existsSync(CLI)) throw new Error(`${CLI} not found: run npm run build first`);
-  const node = [process.execPath, CLI, ...args];
-  const [command, ...rest] = existsSync(GNU_TIME) ? [GNU_TIME, '-v', ...node] : [process.execPath, '--import', PRELOAD, CLI, ...args];
+  return runNode(CLI, args);
+}
+
+/** `node <script> <args>`, measured as {@link runCli} measures the CLI. */
+export async function runNode(script: string, args: string[]): Promise<ChildRun> {
+  const node = [process.execPath, script, ...args];
+  const [command, ...rest] = existsSync(GNU_TIME) ? [GNU_TIME, '-v', ...node] : [process.execPath, '--import', PRELOAD, script, ...args];
   const started = performance.now();
   const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: Buffer[] = [];
@@ -36,12 +42,12 @@ export async function runCli(args: string[]): Promise<ChildRun> {
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   const code = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (exit, signal) => (signal ? reject(new Error(`cabsync ${args.join(' ')}: killed by ${signal}`)) : resolve(exit ?? 0)));
+    child.on('close', (exit, signal) => (signal ? reject(new Error(`${script} ${args.join(' ')}: killed by ${signal}`)) : resolve(exit ?? 0)));
   });
   const wallMs = performance.now() - started;
   const err = Buffer.concat(stderr).toString('utf8');
   const usage = existsSync(GNU_TIME) ? fromGnuTime(err) : fromPreload(err);
-  if (!usage) throw new Error(`cabsync ${args.join(' ')}: no resource usage in stderr:\n${err.slice(-2000)}`);
+  if (!usage) throw new Error(`${script} ${args.join(' ')}: no resource usage in stderr:\n${err.slice(-2000)}`);
   return { code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: err, wallMs, ...usage };
 }
 

@@ -1,9 +1,12 @@
 // Extract + convert throughput on post pages, against two references: `cheerio.load` alone (the
-// parse every pipeline pays, the floor) and Readability + turndown (the usual alternative).
+// parse every pipeline pays, the floor: parse5, the parser cabsync uses) and Readability + turndown
+// (the usual alternative). htmlparser2's parse (cheerio/slim) is timed too, as the floor of a faster,
+// non-standard parser cabsync does not use (see the README).
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Readability } from '@mozilla/readability';
 import * as cheerio from 'cheerio';
+import * as cheerioSlim from 'cheerio/slim';
 import { parseHTML } from 'linkedom';
 import TurndownService from 'turndown';
 import { TURNDOWN_OPTIONS, toPost } from '../src/convert/convert.js';
@@ -26,6 +29,8 @@ export interface Throughput {
   floor: number;
   cabsync: number;
   readability: number;
+  /** htmlparser2's parse alone (not used by cabsync). */
+  htmlparser2: number;
   /** Fixture pages left out because cabsync does not take them for posts (alias, listing, empty, truncated pages). */
   notPosts: number;
   /** Post pages where Readability threw or found no article. */
@@ -53,8 +58,9 @@ export function benchPages(synthetic: number): PageInput[] {
 
 type Pipeline = (page: PageInput) => unknown;
 
-const PIPELINES: Record<'floor' | 'cabsync' | 'readability', Pipeline> = {
+const PIPELINES: Record<'floor' | 'cabsync' | 'readability' | 'htmlparser2', Pipeline> = {
   floor: (page) => cheerio.load(page.html),
+  htmlparser2: (page) => cheerioSlim.load(page.html),
   cabsync: (page) => {
     const extracted = extractPage(page.html, page.url);
     return extracted.kind === 'post' ? toPost(extracted) : undefined;
@@ -80,7 +86,7 @@ export function measureThroughput(input: PageInput[], rounds = 3): Throughput {
   const pages = input.filter((page) => PIPELINES.cabsync(page) !== undefined);
   const readabilityFailures = pages.filter((page) => PIPELINES.readability(page) === undefined).length;
   for (const run of Object.values(PIPELINES)) pages.forEach(run);
-  const best = { floor: Infinity, cabsync: Infinity, readability: Infinity };
+  const best = { floor: Infinity, cabsync: Infinity, readability: Infinity, htmlparser2: Infinity };
   for (let round = 0; round < rounds; round += 1) {
     for (const name of Object.keys(PIPELINES) as (keyof typeof PIPELINES)[]) {
       const started = performance.now();
@@ -95,6 +101,7 @@ export function measureThroughput(input: PageInput[], rounds = 3): Throughput {
     floor: rate(best.floor),
     cabsync: rate(best.cabsync),
     readability: rate(best.readability),
+    htmlparser2: rate(best.htmlparser2),
     notPosts: input.length - pages.length,
     readabilityFailures,
   };

@@ -1,14 +1,14 @@
-import { loadArchive } from '../src/archive/load.js';
 // Sync figures: the CLI runs in a child process against the fixture site served from this process,
 // so the two never share CPU time or memory figures. Requests are counted in the server's log.
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SyncReport } from '../src/report/report.js';
 import { startFixtureSite } from '../fixtures/site/server.js';
 import type { RequestLogEntry, SitePost } from '../fixtures/site/types.js';
 import { writeArchive } from './archive.js';
-import { runCli, type ChildRun } from './child.js';
+import { runCli, runNode, type ChildRun } from './child.js';
 
 /** One `cabsync sync` as seen from both ends. */
 export interface SyncRun extends ChildRun {
@@ -110,8 +110,9 @@ export async function syncIntoArchive(all: SitePost[], size: number, changes: Si
   try {
     return await withArchive(`size-${size}`, async (archive) => {
       const written = await writeArchive(archive, served.slice(changes.added), site.url);
-      // A maintained archive carries the load cache its previous sync left (the workflow caches .cabsync).
-      await loadArchive(archive, { cache: true });
+      // A maintained archive carries the load cache its previous sync left (the workflow caches .cabsync):
+      // made by the built code, as the CLI's own (the cache is dropped when the code that made it differs).
+      await (await builtLoader()).loadArchive(archive, { cache: true });
       const changed = await syncOnce(site.url, site.log, archive, concurrency);
       const idle = await syncOnce(site.url, site.log, archive, concurrency);
       return { archivePosts: written.files, archiveBytes: written.bytes, changed, idle, pages: changed.postBodies };
@@ -121,7 +122,56 @@ export async function syncIntoArchive(all: SitePost[], size: number, changes: Si
   }
 }
 
+/** The archive loader of the built CLI (dist/), not of the sources this file runs from. */
+async function builtLoader(): Promise<typeof import('../src/archive/load.js')> {
+  return (await import(new URL('../dist/src/archive/load.js', import.meta.url).href)) as typeof import('../src/archive/load.js');
+}
+
 function edit(post: SitePost): SitePost {
   const lastmod = new Date(Date.parse(post.date) + 86_400_000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
   return { ...post, lastmod, bodyHtml: `${post.bodyHtml}<p>Corrected after the meeting: the action items were assigned.</p>\n` };
+}
+
+const HUGO_ROOT = fileURLToPath(new URL('../fixtures/hugo/public/', import.meta.url));
+const ALTERNATIVE = fileURLToPath(new URL('./readability-sync.mjs', import.meta.url));
+
+/** The alternative pipeline's run: what it fetched, what it wrote. */
+export interface AlternativeRun extends ChildRun {
+  requests: RequestLogEntry[];
+  pages: number;
+  written: number;
+}
+
+export interface HugoComparison {
+  /** Best wall time of each, over `rounds` cold runs, alternating. */
+  cabsync: SyncRun;
+  alternative: AlternativeRun;
+}
+
+/**
+ * A cold sync of the Hugo-built fixture site (fixtures/hugo/public) by cabsync and by the usual
+ * alternative (bench/readability-sync.mjs: sitemap, every page, Readability, turndown), over the same
+ * server with the same latency and concurrency. Each runs `rounds` times, alternating; the best counts.
+ */
+export async function hugoComparison(latencyMs: number, concurrency: number, rounds = 2): Promise<HugoComparison> {
+  const site = await startFixtureSite({ root: HUGO_ROOT, latencyMs, idleTimeoutMs: 600_000 });
+  let cabsync: SyncRun | undefined;
+  let alternative: AlternativeRun | undefined;
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      const alt = await withArchive('hugo-alternative', async (out) => {
+        const from = site.log.length;
+        const run = await runNode(ALTERNATIVE, [site.url, out, String(concurrency)]);
+        if (run.code !== 0) throw new Error(`readability-sync.mjs exited ${run.code}:\n${run.stderr.slice(-2000)}`);
+        const { pages, written } = JSON.parse(run.stdout) as { pages: number; written: number };
+        return { ...run, requests: site.log.slice(from), pages, written };
+      });
+      const ours = await withArchive('hugo', (archive) => syncOnce(site.url, site.log, archive, concurrency));
+      if (!alternative || alt.wallMs < alternative.wallMs) alternative = alt;
+      if (!cabsync || ours.wallMs < cabsync.wallMs) cabsync = ours;
+    }
+  } finally {
+    await site.close();
+  }
+  return { cabsync: cabsync!, alternative: alternative! };
 }

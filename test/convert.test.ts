@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePost } from '../src/archive/post.js';
-import { renderPage } from '../src/commands/convert.js';
+import { renderPage } from '../src/commands/render-page.js';
 import { htmlToMarkdown, toPost } from '../src/convert/convert.js';
 import { extractPage, type ExtractedPost } from '../src/extract/extract.js';
 import { tempDir } from './helpers/tmp.js';

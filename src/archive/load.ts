@@ -1,6 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { parsePost, type Post } from './post.js';
 import { parseArchiveDate } from './date.js';
 import { dayOf, normalizeTitle } from './slug.js';
@@ -21,6 +21,16 @@ export interface ArchiveEntry {
   day: string;
   /** Length of the body in characters, when known without reading it. */
   size?: number;
+  /** Its index keys, once known (the load cache keeps them): see {@link indexKeys}. */
+  keys?: IndexKeys;
+}
+
+/** What the index files a post under. */
+export interface IndexKeys {
+  /** The URL paths it answers to (see {@link urlPathsOf}). */
+  urlPaths: PathKey[];
+  /** Its {@link dateTitleKey}. */
+  dateTitle: string;
 }
 
 /** A file that could not be loaded; it is reported and never written. */
@@ -47,11 +57,20 @@ export function dateTitleKey(day: string, title: string): string {
 }
 
 /** The URL paths a post answers to: its aliases and its own permalink. */
-export function urlPathsOf(entry: Pick<ArchiveEntry, 'post' | 'day' | 'title'>): PathKey[] {
+export function urlPathsOf(entry: Pick<ArchiveEntry, 'post' | 'day' | 'title' | 'keys'>): PathKey[] {
+  return indexKeys(entry).urlPaths;
+}
+
+/**
+ * A post's index keys, made once per entry (Hugo's urlize and the path key cost more than the
+ * rest of indexing a post): kept on the entry, and in the load cache with the file.
+ */
+export function indexKeys(entry: Pick<ArchiveEntry, 'post' | 'day' | 'title' | 'keys'>): IndexKeys {
+  if (entry.keys) return entry.keys;
   const aliases = Array.isArray(entry.post.frontMatter.aliases) ? entry.post.frontMatter.aliases : [];
   const paths = aliases.filter((a): a is string => typeof a === 'string').map(pathKey);
   paths.push(pathKey(permalinkPath(entry.day, entry.title)));
-  return [...new Set(paths)];
+  return (entry.keys = { urlPaths: [...new Set(paths)], dateTitle: dateTitleKey(entry.day, entry.title) });
 }
 
 /** Checks one file's text; a reason when it cannot be a post. Pure. */
@@ -84,15 +103,17 @@ export function addToIndex(index: ArchiveIndex, entry: ArchiveEntry): void {
   if (previous) removeFromIndex(index, previous);
   index.entries.push(entry);
   index.byPath.set(entry.path, entry);
-  for (const key of urlPathsOf(entry)) push(index.byUrlPath, key, entry);
-  push(index.byDateTitle, dateTitleKey(entry.day, entry.title), entry);
+  const { urlPaths, dateTitle } = indexKeys(entry);
+  for (const key of urlPaths) push(index.byUrlPath, key, entry);
+  push(index.byDateTitle, dateTitle, entry);
 }
 
 function removeFromIndex(index: ArchiveIndex, entry: ArchiveEntry): void {
   index.entries.splice(index.entries.indexOf(entry), 1);
   index.byPath.delete(entry.path);
-  for (const key of urlPathsOf(entry)) pull(index.byUrlPath, key, entry);
-  pull(index.byDateTitle, dateTitleKey(entry.day, entry.title), entry);
+  const { urlPaths, dateTitle } = indexKeys(entry);
+  for (const key of urlPaths) pull(index.byUrlPath, key, entry);
+  pull(index.byDateTitle, dateTitle, entry);
 }
 
 /**
@@ -107,8 +128,8 @@ export async function loadArchive(root: string, options: { cache?: boolean } = {
   const cache = options.cache ? readCache(root) : { version: 1 as const, files: {} };
   const next: LoadCache = { version: 1, files: {} };
   let changed = false;
-  for (const file of await listMarkdown(join(root, 'posts'), malformed, root)) {
-    const result = loadOne(root, file, cache);
+  for (const file of await listMarkdown(join(root, 'posts'), 'posts', malformed)) {
+    const result = loadOne(file, cache);
     if ('reason' in result) {
       malformed.push(result);
       continue;
@@ -123,12 +144,28 @@ export async function loadArchive(root: string, options: { cache?: boolean } = {
 }
 
 // Synchronous on purpose: nothing else runs while the archive loads, and the
-// promise-based calls cost several times more per small file.
-function loadOne(root: string, file: string, cache: LoadCache): { entry: ArchiveEntry; cached?: CachedFile } | Malformed {
-  const path = relative(root, file).split(sep).join('/');
+// promise-based calls cost several times more per small file. A file the cache
+// knows costs one lstat, and is not opened.
+function loadOne({ file, path }: Listed, cache: LoadCache): { entry: ArchiveEntry; cached?: CachedFile } | Malformed {
+  let stat: Stats;
+  try {
+    stat = lstatSync(file);
+  } catch (error) {
+    return { path, reason: `cannot read: ${(error as Error).message}` };
+  }
+  // A symbolic link could point anywhere outside the archive: never followed.
+  if (stat.isSymbolicLink()) return { path, reason: 'symbolic link (not followed)' };
+  if (stat.size > MAX_POST_BYTES) return { path, reason: tooLarge(stat.size) };
+  const hit = cachedIfSame(cache, path, stat);
+  if (!hit) return readOne(file, path);
+  const entry: ArchiveEntry = { path, post: lazyBody(file, hit.frontMatter, hit.bodyOffset), title: hit.title, day: hit.day, size: hit.bodyLength, ...(hit.keys && { keys: hit.keys }) };
+  return { entry, cached: hit.keys ? hit : { ...hit, keys: indexKeys(entry) } };
+}
+
+function readOne(file: string, path: string): { entry: ArchiveEntry; cached?: CachedFile } | Malformed {
   let fd: number;
   try {
-    // O_NOFOLLOW: a symbolic link could point anywhere outside the archive.
+    // O_NOFOLLOW: the file may have become a symbolic link since it was listed.
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -136,20 +173,15 @@ function loadOne(root: string, file: string, cache: LoadCache): { entry: Archive
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.size > MAX_POST_BYTES) return { path, reason: `file too large (${stat.size} bytes, limit ${MAX_POST_BYTES})` };
-    const hit = cachedIfSame(cache, path, stat);
-    if (hit) {
-      const post = lazyBody(file, hit.frontMatter, hit.bodyOffset);
-      return { entry: { path, post, title: hit.title, day: hit.day, size: hit.bodyLength }, cached: hit };
-    }
+    if (stat.size > MAX_POST_BYTES) return { path, reason: tooLarge(stat.size) };
     const bytes = readFileSync(fd);
     const checked = checkPostText(path, bytes);
     if (!checked.ok) return { path, reason: checked.reason };
     const { post, title, day } = checked.entry;
     const bodyOffset = bytes.length - Buffer.byteLength(post.body);
-    const entry = { path, title, day, size: post.body.length, post: lazyBody(file, post.frontMatter, bodyOffset) };
+    const entry: ArchiveEntry = { path, title, day, size: post.body.length, post: lazyBody(file, post.frontMatter, bodyOffset) };
     const cached = isJsonSafe(post.frontMatter)
-      ? { mtimeMs: stat.mtimeMs, size: stat.size, ino: stat.ino, frontMatter: post.frontMatter, title, day, bodyOffset, bodyLength: post.body.length }
+      ? { mtimeMs: stat.mtimeMs, size: stat.size, ino: stat.ino, frontMatter: post.frontMatter, title, day, bodyOffset, bodyLength: post.body.length, keys: indexKeys(entry) }
       : undefined;
     return { entry, cached };
   } finally {
@@ -157,20 +189,29 @@ function loadOne(root: string, file: string, cache: LoadCache): { entry: Archive
   }
 }
 
+const tooLarge = (size: number): string => `file too large (${size} bytes, limit ${MAX_POST_BYTES})`;
+
 /**
  * Keeps a post's front matter in memory and its body on disk: the body is read again only when
  * a page is compared with this post, so a 10,000-post archive costs megabytes, not hundreds.
  */
 function lazyBody(file: string, frontMatter: Post['frontMatter'], offset: number): Post {
-  const lazy = { frontMatter } as Post;
-  Object.defineProperty(lazy, 'body', {
-    enumerable: true,
-    get: () => readFileSync(file).subarray(offset).toString('utf8'),
-  });
-  return lazy;
+  return {
+    frontMatter,
+    get body() {
+      return readFileSync(file).subarray(offset).toString('utf8');
+    },
+  };
 }
 
-async function listMarkdown(dir: string, malformed: Malformed[], root: string): Promise<string[]> {
+/** A listed file: where it is, and its archive path (posix, relative to the archive root). */
+interface Listed {
+  file: string;
+  path: string;
+}
+
+// Paths are built by concatenation as the folders are walked: `path.join`/`relative` per file cost more than the rest of a cached load.
+async function listMarkdown(dir: string, relDir: string, malformed: Malformed[]): Promise<Listed[]> {
   let names;
   try {
     names = await readdir(dir, { withFileTypes: true });
@@ -178,13 +219,13 @@ async function listMarkdown(dir: string, malformed: Malformed[], root: string): 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const files: string[] = [];
+  const files: Listed[] = [];
   for (const dirent of names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const full = join(dir, dirent.name);
-    if (dirent.isDirectory()) files.push(...(await listMarkdown(full, malformed, root)));
-    else if (dirent.isSymbolicLink() && dirent.name.endsWith('.md')) files.push(full);
-    else if (dirent.isSymbolicLink()) malformed.push({ path: relative(root, full).split(sep).join('/'), reason: 'symbolic link (not followed)' });
-    else if (dirent.isFile() && dirent.name.endsWith('.md')) files.push(full);
+    const listed = { file: `${dir}${sep}${dirent.name}`, path: `${relDir}/${dirent.name}` };
+    if (dirent.isDirectory()) files.push(...(await listMarkdown(listed.file, listed.path, malformed)));
+    else if (dirent.isSymbolicLink() && dirent.name.endsWith('.md')) files.push(listed);
+    else if (dirent.isSymbolicLink()) malformed.push({ path: listed.path, reason: 'symbolic link (not followed)' });
+    else if (dirent.isFile() && dirent.name.endsWith('.md')) files.push(listed);
   }
   return files;
 }

@@ -1,26 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { serializePost } from '../archive/post.js';
-import { toPost } from '../convert/convert.js';
 import { UsageError } from '../errors.js';
-import { extractPage, type Extracted, type PageHints } from '../extract/extract.js';
+import type { PageHints } from '../extract/extract.js';
 import { ExitCode } from './exit-codes.js';
-
-/** What `cabsync convert` prints for a page: the archive file of a post, or one line saying what the page is. */
-export function renderPage(page: Extracted): { post: boolean; text: string } {
-  switch (page.kind) {
-    case 'post':
-      return { post: true, text: serializePost(toPost(page)) };
-    case 'alias':
-      return { post: false, text: `alias of ${page.target}\n` };
-    case 'listing':
-      return { post: false, text: `listing page: ${page.url}\n` };
-    case 'other':
-      return { post: false, text: `other page: ${page.url}: ${page.reason}\n` };
-    case 'failed':
-      return { post: false, text: `failed: ${page.url}: ${page.reason}\n` };
-  }
-}
 
 /** `cabsync convert <file.html|-> --url URL [--author NAME]`: the archive file of a saved page. */
 export function registerConvert(program: Command): void {
@@ -33,6 +15,7 @@ export function registerConvert(program: Command): void {
     .action(async (file: string, options: { url: string; author?: string }) => {
       checkUrl(options.url);
       const html = await readPage(file);
+      const [{ extractPage }, { renderPage }] = await Promise.all([import('../extract/extract.js'), import('./render-page.js')]);
       const hints: PageHints = options.author === undefined ? {} : { author: options.author };
       const page = extractPage(html, options.url, hints);
       const { post, text } = renderPage(page);

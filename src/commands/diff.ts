@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { readReport } from '../report/report.js';
-import { formatDiffMarkdown, formatDiffText, viewOfReport, viewSinceRevision } from '../report/diff.js';
 import { UsageError } from '../errors.js';
 
 /** `cabsync diff`: what a sync changed, for people reading the archive's history. */
@@ -16,6 +14,7 @@ export function registerDiff(program: Command): void {
     .action(async (id: string | undefined, flags: { archive: string; git?: string; json?: boolean; format: string }) => {
       if (flags.format !== 'text' && flags.format !== 'md') throw new UsageError(`--format: expected text or md, got ${JSON.stringify(flags.format)}`);
       if (id && flags.git) throw new UsageError('give a sync id or --git, not both');
+      const [{ readReport }, { formatDiffMarkdown, formatDiffText, viewOfReport, viewSinceRevision }] = await Promise.all([import('../report/report.js'), import('../report/diff.js')]);
       const view = flags.git ? await viewSinceRevision(flags.archive, flags.git) : viewOfReport(await readReport(flags.archive, id));
       if (flags.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
       else if (flags.format === 'md') process.stdout.write(formatDiffMarkdown(view));

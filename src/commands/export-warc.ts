@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { openRawStore, rawDir } from '../raw/store.js';
-import { exportWarc } from '../raw/warc.js';
-import { manifestFile, readAttachmentManifest } from '../attachments/manifest.js';
-import { attachmentResponses } from '../attachments/warc.js';
 
 /** `cabsync export-warc FILE`: the raw store as a WARC file for standard web-archive tools. */
 export function registerExportWarc(program: Command): void {
@@ -14,6 +10,12 @@ export function registerExportWarc(program: Command): void {
     .option('--archive <dir>', 'archive folder', './archive')
     .option('--raw-dir <dir>', 'raw page store (default: ARCHIVE/.cabsync/raw)')
     .action(async (file: string, flags: { archive: string; rawDir?: string }) => {
+      const [{ openRawStore, rawDir }, { exportWarc }, { manifestFile, readAttachmentManifest }, { attachmentResponses }] = await Promise.all([
+        import('../raw/store.js'),
+        import('../raw/warc.js'),
+        import('../attachments/manifest.js'),
+        import('../attachments/warc.js'),
+      ]);
       const store = await openRawStore(rawDir(flags.archive, flags.rawDir));
       const attachments = await readAttachmentManifest(flags.archive, '');
       if (store.entries().length === 0 && Object.keys(attachments.files).length === 0) {

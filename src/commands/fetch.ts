@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { resolveSyncOptions, parseSite, type RawSyncFlags } from '../sync/options.js';
-import { fetchUrls } from '../sync/sync.js';
+import type { RawSyncFlags } from '../sync/options.js';
 import { UsageError } from '../errors.js';
-import { printReport } from './sync.js';
-import { reportExitCode } from '../report/report.js';
 
 /** `cabsync fetch URL...`: the sync pipeline for the named pages only. */
 export function registerFetch(program: Command): void {
@@ -21,7 +18,13 @@ export function registerFetch(program: Command): void {
     .option('--accept-shrink', 'write pages that would shrink or empty an archived post (held back by default)')
     .option('--json', 'print the JSON report on stdout')
     .action(async (urls: string[], flags: RawSyncFlags & { stdout?: boolean; json?: boolean }) => {
-      const site = siteOf(urls);
+      const [{ resolveSyncOptions, parseSite }, { fetchUrls }, { printReport }, { reportExitCode }] = await Promise.all([
+        import('../sync/options.js'),
+        import('../sync/sync.js'),
+        import('./print-report.js'),
+        import('../report/report.js'),
+      ]);
+      const site = siteOf(urls, parseSite);
       const options = resolveSyncOptions({ ...flags, site: site.origin, dryRun: flags.stdout ?? false });
       const report = await fetchUrls(urls, options, {
         onText: flags.stdout ? (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) : undefined,
@@ -34,7 +37,7 @@ export function registerFetch(program: Command): void {
     });
 }
 
-function siteOf(urls: string[]): URL {
+function siteOf(urls: string[], parseSite: (origin: string) => URL): URL {
   const sites = urls.map((url) => {
     try {
       return parseSite(new URL(url).origin);

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { readReport } from '../report/report.js';
-import { formatSummary } from '../report/summary.js';
 
 /** `cabsync report [SYNC-ID]`: the summary of a saved sync (the scheduled workflow's commit body). */
 export function registerReport(program: Command): void {
@@ -11,6 +9,7 @@ export function registerReport(program: Command): void {
     .option('--archive <dir>', 'archive folder', './archive')
     .option('--json', 'print the whole JSON report')
     .action(async (id: string | undefined, flags: { archive: string; json?: boolean }) => {
+      const [{ readReport }, { formatSummary }] = await Promise.all([import('../report/report.js'), import('../report/summary.js')]);
       const report = await readReport(flags.archive, id);
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatSummary(report));
     });

@@ -1,9 +1,4 @@
 import type { Command } from 'commander';
-import { resolveSyncOptions } from '../sync/options.js';
-import { reprocess } from '../sync/reprocess.js';
-import { formatDiffText, viewOfReport } from '../report/diff.js';
-import { printReport } from './sync.js';
-import { reportExitCode } from '../report/report.js';
 
 /** `cabsync reprocess`: re-derive the archive from stored pages, offline. */
 export function registerReprocess(program: Command): void {
@@ -16,6 +11,13 @@ export function registerReprocess(program: Command): void {
     .option('--accept-shrink', 'write pages that would shrink or empty an archived post (held back by default)')
     .option('--json', 'print the JSON report on stdout')
     .action(async (flags: { archive: string; rawDir?: string; dryRun?: boolean; json?: boolean; acceptShrink?: boolean }) => {
+      const [{ resolveSyncOptions }, { reprocess }, { formatDiffText, viewOfReport }, { printReport }, { reportExitCode }] = await Promise.all([
+        import('../sync/options.js'),
+        import('../sync/reprocess.js'),
+        import('../report/diff.js'),
+        import('./print-report.js'),
+        import('../report/report.js'),
+      ]);
       const options = resolveSyncOptions({ archive: flags.archive, rawDir: flags.rawDir, dryRun: flags.dryRun, acceptShrink: flags.acceptShrink });
       const report = await reprocess(options);
       if (flags.dryRun && !flags.json) {

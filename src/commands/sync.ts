@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { resolveSyncOptions, type RawSyncFlags } from '../sync/options.js';
-import { sync } from '../sync/sync.js';
-import { formatSummary } from '../report/summary.js';
-import { reportExitCode, type SyncReport } from '../report/report.js';
-import { ExitCode } from './exit-codes.js';
+import type { RawSyncFlags } from '../sync/options.js';
 import { progressPrinter } from './progress.js';
 
 /** `cabsync sync`: the scheduled job. */
@@ -28,17 +24,12 @@ export function registerSync(program: Command): void {
     .option('--strict-health', 'do not write pages with layout-health issues; exit 1 on site-wide health warnings')
     .option('-v, --verbose', 'log skipped URLs and why on stderr')
     .action(async (flags: RawSyncFlags & { json?: boolean }) => {
+      // The pipeline loads when the command runs: `--help` and `--version` never pay for it.
+      const [{ resolveSyncOptions }, { sync }, { printReport }] = await Promise.all([import('../sync/options.js'), import('../sync/sync.js'), import('./print-report.js')]);
       const options = resolveSyncOptions(flags);
       const progress = progressPrinter();
       const log = flags.verbose ? (message: string) => process.stderr.write(`${message}\n`) : undefined;
       const report = await sync(options, { progress: progress.update, log }).finally(progress.done);
       printReport(report, flags.json ?? false);
     });
-}
-
-/** Prints a report as the sync and fetch commands do, and sets the exit code. */
-export function printReport(report: SyncReport, json: boolean): void {
-  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(formatSummary(report));
-  process.exitCode = reportExitCode(report) === 0 ? ExitCode.Ok : ExitCode.Failed;
 }

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { loadArchive } from '../archive/load.js';
-import { formatProblem, verifyArchive } from '../archive/verify.js';
-import { verifyAttachments } from '../attachments/verify.js';
 import { ExitCode } from './exit-codes.js';
 
 /** `cabsync verify`: load the archive and report what is wrong with it. */
@@ -12,6 +9,11 @@ export function registerVerify(program: Command): void {
     .option('--archive <dir>', 'archive folder', './archive')
     .option('--json', 'print the problems as JSON')
     .action(async (options: { archive: string; json?: boolean }) => {
+      const [{ loadArchive }, { formatProblem, verifyArchive }, { verifyAttachments }] = await Promise.all([
+        import('../archive/load.js'),
+        import('../archive/verify.js'),
+        import('../attachments/verify.js'),
+      ]);
       const index = await loadArchive(options.archive);
       const problems = [...verifyArchive(index), ...(await verifyAttachments(options.archive, index))];
       if (options.json) {

@@ -1,30 +1,7 @@
 import type TurndownService from 'turndown';
 import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl, unescapeLineStart } from './escape.js';
+import type { DomNode } from './dom.js';
 import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, firstCell, isHeadingRow, isLoneCell } from './tables.js';
-
-/** The slice of a DOM element (domino, inside turndown) the rules use. */
-export interface DomElement {
-  nodeName: string;
-  nodeType: number;
-  textContent: string | null;
-  parentNode: DomElement | null;
-  nextSibling: DomElement | null;
-  previousSibling: DomElement | null;
-  firstChild: DomElement | null;
-  childNodes: ArrayLike<DomElement>;
-  children: ArrayLike<DomElement>;
-  /** Rows of a TABLE. */
-  rows?: ArrayLike<DomElement>;
-  outerHTML: string;
-  attributes: ArrayLike<{ name: string; value: string }>;
-  getAttribute(name: string): string | null;
-  setAttribute(name: string, value: string): void;
-  removeAttribute(name: string): void;
-  /** domino answers `undefined`, not `null`, when nothing matches. */
-  querySelector(selector: string): DomElement | null | undefined;
-  querySelectorAll(selector: string): ArrayLike<DomElement>;
-  remove(): void;
-}
 
 /** Per-conversion facts the rules need. */
 export interface RuleContext {
@@ -35,13 +12,13 @@ export interface RuleContext {
 /** One custom rule: which elements, what Markdown, and why it differs from turndown's default. */
 export interface SiteRule {
   key: string;
-  filter: (node: DomElement) => boolean;
-  replacement: (content: string, node: DomElement, context: RuleContext) => string;
+  filter: (node: DomNode) => boolean;
+  replacement: (content: string, node: DomNode, context: RuleContext) => string;
   why: string;
 }
 
-const is = (...names: string[]) => (node: DomElement): boolean => names.includes(node.nodeName);
-const hasClass = (node: DomElement | null | undefined, name: string): boolean => (node?.getAttribute('class') ?? '').split(/\s+/).includes(name);
+const is = (...names: string[]) => (node: DomNode): boolean => names.includes(node.nodeName);
+const hasClass = (node: DomNode | null | undefined, name: string): boolean => (node?.getAttribute('class') ?? '').split(/\s+/).includes(name);
 const footnoteLabel = (href: string | null, prefix: string): string => (href ?? '').replace(prefix, '');
 const indent = (text: string, width: number): string => text.replace(/\n(?=[^\n])/g, `\n${' '.repeat(width)}`);
 
@@ -218,14 +195,14 @@ export function sitePlugin(context: RuleContext): TurndownService.Plugin {
     for (const rule of SITE_RULES) {
       service.addRule(rule.key, {
         filter: rule.filter as unknown as TurndownService.FilterFunction,
-        replacement: (content, node) => rule.replacement(content, node as unknown as DomElement, context),
+        replacement: (content, node) => rule.replacement(content, node as unknown as DomNode, context),
       });
     }
     service.escape = escapeText; // turndown escapes every text node through this method
   };
 }
 
-function formatLink(content: string, node: DomElement, context: RuleContext): string {
+function formatLink(content: string, node: DomNode, context: RuleContext): string {
   const rawHref = (node.getAttribute('href') ?? '').trim();
   if (rawHref === '' || isUnsafeUrl(rawHref)) return content;
   const href = absoluteUrl(rawHref, context.baseUrl);
@@ -246,7 +223,7 @@ function bareForm(text: string, rawHref: string, href: string): string | undefin
 }
 
 // Linkify stops before trailing punctuation and needs a word boundary on both sides.
-function linkifies(node: DomElement, url: string): boolean {
+function linkifies(node: DomNode, url: string): boolean {
   if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url)) return false;
   const before = (node.previousSibling?.textContent ?? '').slice(-1);
   const after = (node.nextSibling?.textContent ?? '').charAt(0);
@@ -262,7 +239,7 @@ function balancedBrackets(text: string): boolean {
   return depth === 0;
 }
 
-function hasTextAfter(node: DomElement): boolean {
+function hasTextAfter(node: DomNode): boolean {
   for (let next = node.nextSibling; next; next = next.nextSibling) {
     if ((next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG') return true;
   }

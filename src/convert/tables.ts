@@ -1,17 +1,17 @@
 // Tables: GFM pipe tables in one pass over the rows (the plugin's row and table rules rescan every
 // row for every column, quadratic on the forum's long vote tables), and clean HTML for the rest.
 import { absoluteUrl, isUnsafeUrl } from './escape.js';
-import type { DomElement } from './rules.js';
+import type { DomNode } from './dom.js';
 
 /** True for the only cell of a table (the GFM plugin renders such a table as plain content). */
-export function isLoneCell(cell: DomElement): boolean {
+export function isLoneCell(cell: DomNode): boolean {
   const row = cell.parentNode;
   if (!row || row.children.length > 1) return false;
   const table = closestTable(row);
   return !table || (table.rows?.length ?? 0) <= 1;
 }
 
-function closestTable(node: DomElement): DomElement | null {
+function closestTable(node: DomNode): DomNode | null {
   let current = node.parentNode;
   while (current && current.nodeName !== 'TABLE') current = current.parentNode;
   return current;
@@ -19,18 +19,18 @@ function closestTable(node: DomElement): DomElement | null {
 
 const BLOCKS_IN_CELLS = new Set(['ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'blockquote', 'pre', 'table', 'dl']);
 
-// Matched as domino matches a type selector (lower-cased nodeName).
-const isBlock = (element: DomElement): boolean => BLOCKS_IN_CELLS.has(element.nodeName.toLowerCase());
-const spans = (element: DomElement): boolean =>
+// Matched as a type selector matches (lower-cased nodeName).
+const isBlock = (element: DomNode): boolean => BLOCKS_IN_CELLS.has(element.nodeName.toLowerCase());
+const spans = (element: DomNode): boolean =>
   !(Number(element.getAttribute('rowspan') ?? '1') <= 1 && Number(element.getAttribute('colspan') ?? '1') <= 1);
 
 /** False when a table has block content or row/column spans: a pipe table would mangle it. */
-export function canBePipeTable(table: DomElement): boolean {
+export function canBePipeTable(table: DomNode): boolean {
   return findBelow(table, (element) => isBlock(element) || spans(element)) === undefined;
 }
 
 /** The first cell of a table, as `querySelector('td, th')` finds it. */
-export function firstCell(table: DomElement): DomElement | undefined {
+export function firstCell(table: DomNode): DomNode | undefined {
   return findBelow(table, (element) => {
     const name = element.nodeName.toLowerCase();
     return name === 'td' || name === 'th';
@@ -39,9 +39,9 @@ export function firstCell(table: DomElement): DomElement | undefined {
 
 /**
  * The first element below `node`, in document order, that passes `test`: `querySelector` without
- * parsing a selector on every call (domino does, and runs one search per part of a list).
+ * a search per part of a selector list.
  */
-export function findBelow(node: DomElement, test: (element: DomElement) => boolean): DomElement | undefined {
+export function findBelow(node: DomNode, test: (element: DomNode) => boolean): DomNode | undefined {
   let current = node.firstChild;
   while (current) {
     if (current.nodeType === 1 && test(current)) return current;
@@ -62,7 +62,7 @@ const KEPT_ATTRIBUTES = new Set(['href', 'src', 'alt', 'title', 'colspan', 'rows
  * An HTML table goes into the archive verbatim: only harmless attributes, absolute URLs, no blank
  * lines. Cleans the node in place (turndown is done with it; cloning throws on odd tag names).
  */
-export function cleanTableHtml(table: DomElement, baseUrl: string, removed: readonly string[]): string {
+export function cleanTableHtml(table: DomNode, baseUrl: string, removed: readonly string[]): string {
   for (const element of [table, ...Array.from(table.querySelectorAll('*'))]) {
     if (removed.includes(element.nodeName.toLowerCase())) {
       element.remove();
@@ -79,7 +79,7 @@ export function cleanTableHtml(table: DomElement, baseUrl: string, removed: read
 const ALIGN_BORDER: Record<string, string> = { left: ':---', center: ':---:', right: '---:' };
 
 /** True for a pipe table's heading row: in THEAD, or a first row of TH cells. */
-export function isHeadingRow(row: DomElement): boolean {
+export function isHeadingRow(row: DomNode): boolean {
   const section = row.parentNode;
   if (section?.nodeName === 'THEAD') return true;
   // Cheapest test first: most rows are not their section's first.
@@ -89,7 +89,7 @@ export function isHeadingRow(row: DomElement): boolean {
 }
 
 /** The delimiter row under a heading row, aligned as its cells (goldmark sets `text-align` on every cell). */
-export function delimiterRow(row: DomElement): string {
+export function delimiterRow(row: DomNode): string {
   const table = closestTable(row);
   const cells = Array.from(row.children);
   const columns = Math.max(cells.length, table ? columnCount(table) : 0);
@@ -98,16 +98,16 @@ export function delimiterRow(row: DomElement): string {
 }
 
 /** A pipe table without a heading row gets an empty one: GFM needs it. */
-export function emptyHeading(table: DomElement): string {
+export function emptyHeading(table: DomNode): string {
   const columns = columnCount(table);
   return `|${'  |'.repeat(columns)}\n| ${Array.from({ length: columns }, () => '---').join(' | ')} |`;
 }
 
-function columnCount(table: DomElement): number {
+function columnCount(table: DomNode): number {
   return Math.max(0, ...Array.from(table.querySelectorAll('tr'), (row) => row.children.length));
 }
 
-function alignment(cell: DomElement | undefined): string {
+function alignment(cell: DomNode | undefined): string {
   const style = /text-align:\s*(left|center|right)/i.exec(cell?.getAttribute('style') ?? '')?.[1];
   return (style ?? cell?.getAttribute('align') ?? '').toLowerCase();
 }

@@ -69,12 +69,17 @@ function combine(hashes: readonly number[], from: number, to: number): number {
 
 /** MinHash signature of a set of shingle hashes: slot i is the least i-th hash over all shingles. */
 export function minHash(hashes: Uint32Array): Uint32Array {
-  const signature = new Uint32Array(FINGERPRINT.signatureSize).fill(0xffffffff);
-  for (const h of hashes) {
-    for (let i = 0; i < signature.length; i += 1) {
-      const slot = (Math.imul(h, SLOT_A[i]!) + SLOT_B[i]!) >>> 0;
-      if (slot < signature[i]!) signature[i] = slot;
+  const signature = new Uint32Array(FINGERPRINT.signatureSize);
+  // Slot by slot, its hash function's constants and running minimum in locals: a few times faster than shingle by shingle.
+  for (let i = 0; i < signature.length; i += 1) {
+    const a = SLOT_A[i]!;
+    const b = SLOT_B[i]!;
+    let least = 0xffffffff;
+    for (let j = 0; j < hashes.length; j += 1) {
+      const slot = (Math.imul(hashes[j]!, a) + b) >>> 0;
+      if (slot < least) least = slot;
     }
+    signature[i] = least;
   }
   return signature;
 }

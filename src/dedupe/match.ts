@@ -4,6 +4,7 @@ import type { Post } from '../archive/post.js';
 import { normalizeTitle } from '../archive/slug.js';
 import { FINGERPRINT, fingerprint, signatureOf, similarity, tooDifferentInSize, wordsOf, type Fingerprint } from './fingerprint.js';
 import { normalizeForCompare } from './normalize.js';
+import type { CompareData } from './compare.js';
 import { pull, push } from '../archive/multimap.js';
 
 /** A converted page, ready to be matched against the archive. */
@@ -21,19 +22,6 @@ export interface Incoming {
   compare?: CompareData;
 }
 
-/** What content comparison needs of a body; plain data, so a worker thread can compute it. */
-export interface CompareData {
-  fingerprint: Fingerprint;
-  /** Null when the body is too short for a signature. */
-  signature: Uint32Array | null;
-}
-
-/** Computes a body's comparison data: one normalization, one word split. */
-export function compareData(body: string): CompareData {
-  const normalized = normalizeForCompare(body);
-  const words = wordsOf(normalized);
-  return { fingerprint: fingerprint(normalized, words), signature: signatureOf(words) ?? null };
-}
 
 interface Fingerprinted {
   entry: ArchiveEntry;

@@ -82,7 +82,11 @@ function kindOf(key: string): LineKind {
 // `--flag` or an `a--b` in a link is a real difference.
 const VERBATIM = /(`+)[^`]*?\1|\]\([^)\s]*\)|(?:https?|ftp|mailto):[^\s)>\]]+/g;
 
+// Every TYPOGRAPHY pattern needs one of these: a line with none is left as it is, unsplit.
+const TYPOGRAPHIC = /[&\u00a0\u2000-\u200d\u202f\u205f\u3000\u2060\ufeff‘’‚‛′“”„‟″…‐‑‒–—―−]|--/;
+
 function typography(line: string): string {
+  if (!TYPOGRAPHIC.test(line)) return line;
   let out = '';
   let last = 0;
   for (const match of line.matchAll(VERBATIM)) {

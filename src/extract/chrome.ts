@@ -4,7 +4,7 @@ import { CHROME_RULES, type ChromeRule } from './chrome-rules.js';
 import { squash, textOf } from './dom.js';
 import { compileQuery, isScoped, queryEach, type Query } from './select.js';
 
-// Every selector of the table compiled once, at load.
+// Every selector of the table compiled once (on first use).
 const QUERIES: ReadonlyMap<string, Query> = new Map(
   Object.values(CHROME_RULES)
     .flat()

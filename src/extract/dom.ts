@@ -9,14 +9,21 @@ export const MAX_DEPTH = 200;
 
 const hasChildren = (node: AnyNode): node is ParentNode & AnyNode => 'children' in node && Array.isArray(node.children);
 
-/** Text of a node and its descendants, without recursion (comments, scripts and styles skipped). */
-export function textOf(node: AnyNode): string {
+/**
+ * Text of a node and its descendants, without recursion (comments, scripts and styles skipped).
+ * With `atLeast`, the walk stops once that many characters are read: the text's start, or all of it.
+ */
+export function textOf(node: AnyNode, atLeast = Infinity): string {
   const parts: string[] = [];
   const stack: AnyNode[] = [node];
-  while (stack.length > 0) {
+  let length = 0;
+  while (stack.length > 0 && length < atLeast) {
     const current = stack.pop()!;
-    if (current.type === 'text') parts.push((current as Text).data);
-    else if ((current.type === 'tag' || current.type === 'root') && hasChildren(current)) {
+    if (current.type === 'text') {
+      const { data } = current as Text;
+      parts.push(data);
+      length += data.length;
+    } else if ((current.type === 'tag' || current.type === 'root') && hasChildren(current)) {
       for (let i = current.children.length - 1; i >= 0; i--) stack.push(current.children[i]!);
     }
   }

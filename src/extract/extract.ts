@@ -1,5 +1,4 @@
-import * as cheerio from 'cheerio';
-import type { CheerioAPI } from 'cheerio';
+import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { CHROME_RULES, OUTSIDE_CONTENT, PULLED_IN_CHROME, type ChromeRegion } from './chrome-rules.js';
 import { removeChrome } from './chrome.js';
@@ -7,6 +6,7 @@ import { classifyPage, isPermalinkShaped, redirectTarget } from '../site/index.j
 import { findContent, hasContent, type ContentRoot } from './content.js';
 import { limitDepth, MAX_DEPTH, squash, textOf } from './dom.js';
 import { readHead, type HeadFacts } from './head.js';
+import { innerHtml, loadPage } from './html.js';
 import { readDomSources, resolveMeta } from './metadata.js';
 import { compileQuery, queryAll, queryOne } from './select.js';
 
@@ -51,7 +51,24 @@ export type Extracted =
   | { kind: 'failed'; url: string; reason: string };
 
 /** The post variant of {@link Extracted}. */
-export type ExtractedPost = Extract<Extracted, { kind: 'post' }>;
+export type ExtractedPost = Extract<Extracted, { kind: 'post' }> & { readonly [PARSED_BODY]?: Element };
+
+/**
+ * Where a post keeps its body as parsed (convert walks it: a page is parsed once). Not enumerable:
+ * the page stays plain data, and `contentHtml` is serialized only when read.
+ */
+const PARSED_BODY: unique symbol = Symbol('parsed body');
+
+/** The parsed body of a post (its root element), when the page still carries it. */
+export function parsedBody(page: ExtractedPost): Element | undefined {
+  return page[PARSED_BODY];
+}
+
+/** The post as plain data without its body, to cross to another thread once converted. */
+export function withoutBody(page: ExtractedPost): ExtractedPost {
+  const fields = Object.entries(Object.getOwnPropertyDescriptors(page)).filter(([key, field]) => field.enumerable && key !== 'contentHtml');
+  return { ...Object.fromEntries(fields.map(([key, field]) => [key, field.value])), contentHtml: '' } as ExtractedPost;
+}
 
 const LISTING_ENTRY = compileQuery('small a[href*="/author/"]');
 const PULLED_IN = compileQuery(PULLED_IN_CHROME);
@@ -80,7 +97,7 @@ export function extractPage(html: string, url: string, hints: PageHints = {}): E
   const truncated = truncation(html);
   if (truncated) return { kind: 'failed', url, reason: truncated };
 
-  const $ = cheerio.load(html);
+  const $ = loadPage(html);
   const landmarks = walkPage($);
   const head = readHead(landmarks.head);
   const kind = classifyPage({ url: pageUrl, head, listingEntries: () => queryAll(LISTING_ENTRY, $.root()[0]!).length });
@@ -116,8 +133,7 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
   const pulledIn = content.via === '#content' && queryOne(PULLED_IN, content.root[0]!) !== undefined;
   removeChrome($, pulledIn ? ALL_RULES : CHROME_RULES.body, chromeRemoved, content.root);
 
-  let text: string | undefined;
-  const bodyText = (): string => (text ??= textOf(content.root[0]!));
+  const bodyText = (chars: number): string => textOf(content.root[0]!, chars);
   const { meta, sources, canonicalUrl } = resolveMeta({ head, dom, hints, url: pageUrl, bodyText });
   if (meta.title === undefined) return { kind: 'failed', url, reason: 'no title: no <h1>, og:title or <title>' };
   if (content.via !== '#content') removeTitleHeading($, content.root, meta.title, chromeRemoved);
@@ -126,7 +142,19 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
   // exist); elsewhere an empty block means the heuristic found nothing.
   if (empty && content.via !== '#content') return { kind: 'failed', url, reason: `no credible content: ${content.via} is empty once chrome is removed` };
 
-  return { kind: 'post', url, canonicalUrl, meta: meta as PostMeta, contentHtml: empty ? '' : (content.root.html() ?? ''), sources, chromeRemoved };
+  let html: string | undefined = empty ? '' : undefined;
+  const post = {
+    kind: 'post' as const,
+    url,
+    canonicalUrl,
+    meta: meta as PostMeta,
+    get contentHtml(): string {
+      return (html ??= innerHtml(content.root[0]!));
+    },
+    sources,
+    chromeRemoved,
+  };
+  return empty ? post : Object.defineProperty(post, PARSED_BODY, { value: content.root[0]! });
 }
 
 // The site layout's #content holds the post and nothing else: it is set aside, and what is around it
@@ -148,7 +176,7 @@ function fallbackContent($: CheerioAPI, counts: Record<string, number>): Content
 }
 
 // Outside the site layout the title is a plain first <h1>; it goes to front matter, not the body.
-function removeTitleHeading($: CheerioAPI, root: cheerio.Cheerio<AnyNode>, title: string, counts: Record<string, number>): void {
+function removeTitleHeading($: CheerioAPI, root: Cheerio<AnyNode>, title: string, counts: Record<string, number>): void {
   const heading = queryOne(HEADING, root[0]!);
   if (heading === undefined || squash(textOf(heading)) !== title) return;
   $(heading).remove();

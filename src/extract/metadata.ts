@@ -1,12 +1,11 @@
 import type { CheerioAPI } from 'cheerio';
 import { decodeHTML } from 'entities';
-import type { AnyNode, Element } from 'domhandler';
 import { isDayOnly, toArchiveDate } from './dates.js';
 import { dayOfPath, decodePath, resolveHref } from '../site/index.js';
 import { squash, textOf } from './dom.js';
 import type { HeadFacts } from './head.js';
 import { METADATA_SOURCES, type MetaField, type MetaSource } from './metadata-sources.js';
-import { compileQuery, queryAll, queryOne, type Query } from './select.js';
+import { compileQuery, queryEach } from './select.js';
 import type { PageHints, PostMeta } from './extract.js';
 
 /** Values of the DOM sources (`text`, `texts`), read before chrome removal takes them away. */
@@ -18,8 +17,8 @@ export interface MetaContext {
   dom: DomValues;
   hints: PageHints;
   url: URL;
-  /** Text of the extracted body (lazy: only the summary check needs it). */
-  bodyText: () => string;
+  /** The start of the extracted body's text, at least `chars` characters (all of it when shorter). Only the summary check reads it. */
+  bodyText: (chars: number) => string;
 }
 
 /** Resolved metadata and which source gave each field. */
@@ -31,23 +30,20 @@ export interface ResolvedMeta {
 
 const domKey = (field: MetaField, source: MetaSource): string => `${field}\u0000${source.id}`;
 
-// The `text`/`texts` sources of the table with their selectors compiled once, at load.
+// The `text`/`texts` sources of the table, each selector compiled once (on first use).
 const DOM_SOURCES = (Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>).flatMap(([field, { sources }]) =>
   sources.flatMap((source) => (source.from === 'text' || source.from === 'texts' ? [{ key: domKey(field, source), all: source.from === 'texts', query: compileQuery(source.selector) }] : [])),
 );
 
-/** Reads every `text`/`texts` source of the table: a handful of selector queries over the document. */
+/** Reads every `text`/`texts` source of the table: their selector queries, in one walk over the document. */
 export function readDomSources($: CheerioAPI): DomValues {
   const values = new Map<string, string[]>();
-  const document = $.root()[0]!;
-  for (const { key, all, query } of DOM_SOURCES) values.set(key, matches(query, document, all).map((el) => squash(textOf(el))));
+  const found = queryEach(DOM_SOURCES.map((source) => source.query), $.root()[0]!);
+  for (const { key, all, query } of DOM_SOURCES) {
+    const matches = found.get(query)!;
+    values.set(key, (all ? matches : matches.slice(0, 1)).map((el) => squash(textOf(el))));
+  }
   return values;
-}
-
-function matches(query: Query, document: AnyNode, all: boolean): Element[] {
-  if (all) return queryAll(query, document);
-  const first = queryOne(query, document);
-  return first ? [first] : [];
 }
 
 /** Applies the metadata-source table: per field, its sources in order, `first` or `union`. */
@@ -81,7 +77,7 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
   switch (source.from) {
     case 'meta': {
       const values = context.head.metas.get(source.name) ?? [];
-      return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText())) : values;
+      return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText)) : values;
     }
     case 'text':
     case 'texts':
@@ -94,7 +90,7 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
     }
     case 'hint': {
       const values = hintValues(field, source.dayOnly === true, context.hints);
-      return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText())) : values;
+      return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText)) : values;
     }
     case 'url-day': {
       const day = dayOfPath(decodePath(context.url.pathname));
@@ -122,9 +118,16 @@ function normalize(field: MetaField, raw: string): string | undefined {
 }
 
 // Hugo's automatic summary is the start of the body's plain text, maybe cut with an ellipsis.
-// Compared on letters and digits only: markup and spacing differ between the two.
-function isSummaryOf(description: string, bodyText: string): boolean {
-  const letters = (text: string): string => text.replace(/[^\p{L}\p{N}]+/gu, '');
+// Compared on letters and digits only: markup and spacing differ between the two. Only the start
+// of the body is read, longer until it holds as many letters as the description (or ends).
+function isSummaryOf(description: string, bodyText: (chars: number) => string): boolean {
   const wanted = letters(description.replace(/(?:…|\.\.\.)\s*$/, ''));
-  return wanted.length > 0 && letters(bodyText).startsWith(wanted);
+  if (wanted.length === 0) return false;
+  for (let chars = 2 * wanted.length + 64; ; chars *= 2) {
+    const text = bodyText(chars);
+    const start = letters(text);
+    if (start.length >= wanted.length || text.length < chars) return start.startsWith(wanted);
+  }
 }
+
+const letters = (text: string): string => text.replace(/[^\p{L}\p{N}]+/gu, '');

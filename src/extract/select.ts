@@ -2,34 +2,63 @@ import { compile, selectAll, selectOne } from 'css-select';
 import type { AnyNode, Element } from 'domhandler';
 
 /**
- * A CSS selector compiled once. `$(selector)` and `.find(selector)` parse and compile the
- * selector on every call, which cost more than the queries themselves on every page.
+ * A CSS selector compiled once, on first use. `$(selector)` and `.find(selector)` parse and
+ * compile the selector on every call, which cost more than the queries themselves on every page;
+ * compiling at load would cost every process that never extracts a page.
  */
 export interface Query {
   selector: string;
   /** Same elements, same order as cheerio's `.find(selector)`, but see {@link queryAll}. */
-  test: (element: Element) => boolean;
+  readonly test: (element: Element) => boolean;
   /** True when the selector has a combinator outside `:has()`: its match can depend on ancestors. */
   looksUp: boolean;
   /** Tag names a match can have, when every alternative names one (`nav, aside > div`); else undefined. */
   tags?: ReadonlySet<string>;
+  /**
+   * Tag names a match without a class or an id can have: alternatives that ask for a class or an id
+   * (`.col, #search, nav`) cannot match such an element, and most of a page is such elements.
+   * Undefined when an alternative asks for neither a tag, a class nor an id.
+   */
+  plainTags?: ReadonlySet<string>;
+  /** {@link test} that first rules out, without css-select, an element the query cannot match. */
+  readonly quickTest: (element: Element) => boolean;
 }
 
 // A combinator outside parentheses: ` `, `>`, `+`, `~` between compounds (a `,` list is not one).
 const COMBINATOR = /[\s>+~]/;
 const TAG_NAME = /^[A-Za-z][\w-]*/;
 
-/** Compiles `selector` (css-select, the engine cheerio uses, with cheerio's HTML options). */
+/** A query for `selector` (css-select, the engine cheerio uses, with cheerio's HTML options), compiled when first tested. */
 export function compileQuery(selector: string): Query {
   const alternatives = outline(selector).split(',').map((part) => part.trim());
   // The subject is the last compound; its tag name, if it names one (HTML names compare lower-cased).
   const subjects = alternatives.map((part) => TAG_NAME.exec(part.split(COMBINATOR).pop()!)?.[0]?.toLowerCase());
-  return {
+  // Tag names of the alternatives whose subject asks for no class or id; undefined for one that asks for nothing of the three.
+  const plain = alternatives.map((part) => part.split(COMBINATOR).pop()!).filter((compound) => !/[.#]/.test(compound));
+  const plainTags = plain.map((compound) => TAG_NAME.exec(compound)?.[0]?.toLowerCase());
+  let compiled: Query['test'] | undefined;
+  let quick: Query['quickTest'] | undefined;
+  const query: Query = {
     selector,
-    test: compile<AnyNode, Element>(selector, { xmlMode: false }),
+    // The compiled function itself (not a wrapper): css-select reads properties it carries.
+    get test() {
+      return (compiled ??= compile<AnyNode, Element>(selector, { xmlMode: false }));
+    },
+    // Not behind a sibling combinator: css-select then walks siblings too, and reads that off the compiled function.
+    get quickTest() {
+      return (quick ??= alternatives.some((part) => /[+~]/.test(part)) || query.plainTags === undefined ? query.test : quickly(query.plainTags, query.test));
+    },
     looksUp: alternatives.some((part) => COMBINATOR.test(part)),
     ...(subjects.every((tag) => tag !== undefined) && { tags: new Set(subjects) }),
+    ...(plainTags.every((tag) => tag !== undefined) && { plainTags: new Set(plainTags) }),
   };
+  return query;
+}
+
+const isPlain = (element: Element): boolean => element.attribs.class === undefined && element.attribs.id === undefined;
+
+function quickly(plainTags: ReadonlySet<string>, test: (element: Element) => boolean): (element: Element) => boolean {
+  return (element) => (!isPlain(element) || plainTags.has(element.name)) && test(element);
 }
 
 // The selector without quoted strings and the insides of `[…]` and `(…)`: what is left is compounds and combinators.
@@ -46,7 +75,7 @@ function outline(selector: string): string {
  * looks up must go through cheerio.
  */
 export function queryAll(query: Query, root: AnyNode): Element[] {
-  return selectAll(query.test, root);
+  return selectAll(query.quickTest, root);
 }
 
 /**
@@ -55,20 +84,29 @@ export function queryAll(query: Query, root: AnyNode): Element[] {
  */
 export function queryEach(queries: readonly Query[], root: AnyNode): Map<Query, Element[]> {
   const found = new Map<Query, Element[]>(queries.map((query) => [query, []]));
-  // Only the queries that can match an element's tag name are tried on it.
-  const anyTag = queries.filter((query) => query.tags === undefined);
-  const byTag = new Map<string, Query[]>();
-  for (const query of queries) for (const tag of query.tags ?? []) byTag.set(tag, [...(byTag.get(tag) ?? anyTag), query]);
+  // Only the queries that can match an element's tag name are tried on it, and on an element with
+  // neither a class nor an id only those that can match one (see plainTags).
+  const byTag = byTagName(queries, (query) => query.tags);
+  const plainByTag = byTagName(queries, (query) => query.plainTags);
   selectAll((element: Element) => {
-    for (const query of byTag.get(element.name) ?? anyTag) if (query.test(element)) found.get(query)!.push(element);
+    const { named, any } = isPlain(element) ? plainByTag : byTag;
+    for (const query of named.get(element.name) ?? any) if (query.test(element)) found.get(query)!.push(element);
     return false;
   }, root);
   return found;
 }
 
+// The queries to try on an element of each tag name (those naming it, and those naming none), and on any other element.
+function byTagName(queries: readonly Query[], tagsOf: (query: Query) => ReadonlySet<string> | undefined): { named: Map<string, Query[]>; any: Query[] } {
+  const any = queries.filter((query) => tagsOf(query) === undefined);
+  const named = new Map<string, Query[]>();
+  for (const query of queries) for (const tag of tagsOf(query) ?? []) named.set(tag, [...(named.get(tag) ?? any), query]);
+  return { named, any };
+}
+
 /** The first element {@link queryAll} would give, or undefined. */
 export function queryOne(query: Query, root: AnyNode): Element | undefined {
-  return selectOne(query.test, root) ?? undefined;
+  return selectOne(query.quickTest, root) ?? undefined;
 }
 
 const ELEMENT_TYPES = new Set<string>(['tag', 'script', 'style']);

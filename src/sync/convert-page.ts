@@ -1,6 +1,6 @@
-import { extractPage, type Extracted, type PageHints } from '../extract/extract.js';
-import { htmlToMarkdown } from '../convert/convert.js';
-import { compareData, type CompareData } from '../dedupe/index.js';
+import { extractPage, withoutBody, type Extracted, type PageHints } from '../extract/extract.js';
+import { bodyMarkdown } from '../convert/markdown.js';
+import { compareData, type CompareData } from '../dedupe/compare.js';
 
 /** One page to extract and convert: plain data, so it can cross to a worker thread. */
 export interface ConvertJob {
@@ -20,7 +20,7 @@ export interface Converted {
 export function convertPage({ html, url, hints }: ConvertJob): Converted {
   const extracted = extractPage(html, url, hints);
   if (extracted.kind !== 'post') return { extracted };
-  const markdown = htmlToMarkdown(extracted.contentHtml, extracted.url);
+  const markdown = bodyMarkdown(extracted);
   // The body as toPost writes it: comparing it is CPU work too, and belongs here.
-  return { extracted: { ...extracted, contentHtml: '' }, markdown, compare: compareData(`\n${markdown}`) };
+  return { extracted: withoutBody(extracted), markdown, compare: compareData(`\n${markdown}`) };
 }

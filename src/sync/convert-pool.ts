@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { convertPage, type ConvertJob, type Converted } from './convert-page.js';
+import type { ConvertJob, Converted } from './convert-page.js';
 
 /** Runs extract → convert, on worker threads when there is a core to spare. */
 export interface ConvertPool {
@@ -37,7 +37,7 @@ interface Slot {
  * worker, pages convert in-process.
  */
 export function createConvertPool(size = availableParallelism() - 1, options: ConvertPoolOptions = {}): ConvertPool {
-  if (size < 1 || !existsSync(WORKER)) return { convert: async (job) => convertPage(job), close: async () => undefined };
+  if (size < 1 || !existsSync(WORKER)) return inProcess();
   const timeoutMs = options.timeoutMs ?? 60_000;
   const queue: Task[] = [];
   const slots = new Set<Slot>();
@@ -58,7 +58,7 @@ export function createConvertPool(size = availableParallelism() - 1, options: Co
   const start = (): Slot => {
     // Started on demand: a sync with nothing to convert never pays for a thread. A small young
     // generation keeps the thread's memory close to what one page needs.
-    const slot: Slot = { thread: new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 8 } }) };
+    const slot: Slot = { thread: new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 4 } }) };
     slot.thread.on('message', ({ result, error }: { result?: Converted; error?: string }) =>
       finish(slot, (task) => (error === undefined ? task.resolve(result!) : task.reject(new Error(error)))),
     );
@@ -92,5 +92,14 @@ export function createConvertPool(size = availableParallelism() - 1, options: Co
       slots.clear();
       await Promise.all(threads.map((thread) => thread.terminate()));
     },
+  };
+}
+
+// Extract and convert load only where pages are converted: on the main thread only without workers.
+function inProcess(): ConvertPool {
+  let load: Promise<typeof import('./convert-page.js')> | undefined;
+  return {
+    convert: async (job) => (await (load ??= import('./convert-page.js'))).convertPage(job),
+    close: async () => undefined,
   };
 }

@@ -2,7 +2,7 @@ import { pathKey, revealedAliases } from '../site/index.js';
 import { dayOf } from '../archive/slug.js';
 import { serializePost } from '../archive/post.js';
 import type { Extracted, PageHints } from '../extract/extract.js';
-import { toPost } from '../convert/convert.js';
+import { toPostWith } from '../convert/post.js';
 import type { Incoming } from '../dedupe/index.js';
 import type { DiscoveredPost } from '../discover/discover.js';
 import { needsFetch, recordFetch, recordNotPost, type UrlState } from '../fetch/state.js';
@@ -142,7 +142,7 @@ async function followAlias(run: Run, page: DiscoveredPost, target: string, extra
 
 function toIncoming(page: DiscoveredPost, extracted: PostPage, markdown: string, aliases: string[]): Incoming {
   const meta = { ...extracted.meta, aliases: aliases.length > 0 ? aliases : undefined };
-  const post = toPost({ ...extracted, meta }, markdown);
+  const post = toPostWith({ ...extracted, meta }, markdown);
   const weakFields = Object.entries(extracted.sources)
     .filter(([, source]) => source !== undefined && WEAK_SOURCES.has(source))
     .map(([field]) => field);

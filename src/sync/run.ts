@@ -191,6 +191,8 @@ export async function runPages<T>(run: Run, pages: readonly T[], handle: (page: 
 
 /** Saves state and report, then rethrows the run's first write error, if any (it outranks later ones). */
 export async function finishRun(run: Run): Promise<SyncReport> {
+  // Every page is converted: the worker threads' memory goes before the state and report are written.
+  await run.pool.close();
   const report = await closeRun(run).catch((error: unknown) => {
     throw run.fatal ?? error;
   });

@@ -1,0 +1,386 @@
+// A DOM view of a parsed (domhandler) body, for turndown to walk: the page is parsed once, by the
+// extractor, and never serialized and parsed again for conversion. Only what turndown, its GFM
+// plugin and the site rules use is here, and it answers as the DOM turndown used to build (domino)
+// answered: that keeps the archive's Markdown byte for byte what it was.
+import type { AnyNode, Element, ParentNode } from 'domhandler';
+
+const ELEMENT = 1;
+const TEXT = 3;
+const COMMENT = 8;
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
+
+/** Elements whose leading newline the HTML parser drops: a body that went through HTML text lost it. */
+const DROPS_LEADING_NEWLINE = new Set(['pre', 'textarea', 'listing']);
+/** How `type` read on the old DOM: enumerated for these (lower-cased when valid, else the default)… */
+const ENUMERATED_TYPE: Record<string, { valid: readonly string[]; missing: string }> = {
+  input: { valid: ['text', 'hidden', 'search', 'tel', 'url', 'email', 'password', 'datetime', 'date', 'month', 'week', 'time', 'datetime-local', 'number', 'range', 'color', 'checkbox', 'radio', 'file', 'submit', 'image', 'reset', 'button'], missing: 'text' },
+  menuitem: { valid: ['command', 'checkbox', 'radio'], missing: 'command' },
+};
+/** …and the attribute as written for these. */
+const STRING_TYPE = new Set(['a', 'area', 'embed', 'li', 'link', 'object', 'ol', 'output', 'param', 'progress', 'script', 'source', 'style', 'ul']);
+
+/** A node of the view: element, text or comment, with the DOM members the conversion reads. */
+export class DomNode {
+  parentNode: DomNode | null = null;
+  firstChild: DomNode | null = null;
+  lastChild: DomNode | null = null;
+  previousSibling: DomNode | null = null;
+  nextSibling: DomNode | null = null;
+  // Set by turndown on every node it visits.
+  isBlock = false;
+  isCode = false;
+  isBlank = false;
+  flankingWhitespace: { leading: string; trailing: string } | undefined = undefined;
+  private text: string | undefined;
+  private childList: DomNode[] | undefined;
+  private elementList: DomNode[] | undefined;
+  private ownAttributes = false;
+
+  private constructor(
+    readonly nodeType: number,
+    /** Upper-case for HTML elements, as written for SVG and MathML ones; `#text`, `#comment`. */
+    readonly nodeName: string,
+    /** Lower-case tag name (HTML) or the name as written (SVG, MathML); empty for text and comments. */
+    readonly localName: string,
+    private readonly namespace: string,
+    private data_: string,
+    private attribs: Record<string, string>,
+  ) {}
+
+  static element(name: string, namespace: string, attribs: Record<string, string>): DomNode {
+    const html = namespace === HTML_NS;
+    return new DomNode(ELEMENT, html ? asciiUpperCase(name) : name, name, namespace, '', attribs);
+  }
+
+  static text(data: string): DomNode {
+    return new DomNode(TEXT, '#text', '', '', data, {});
+  }
+
+  static comment(data: string): DomNode {
+    return new DomNode(COMMENT, '#comment', '', '', data, {});
+  }
+
+  get data(): string {
+    return this.data_;
+  }
+
+  set data(value: string) {
+    this.data_ = value;
+    this.changed();
+  }
+
+  get nodeValue(): string | null {
+    return this.nodeType === ELEMENT ? null : this.data_;
+  }
+
+  /** Text of the node and its descendants (comments left out); kept until the subtree changes. */
+  get textContent(): string {
+    if (this.nodeType !== ELEMENT) return this.data_;
+    if (this.text === undefined) {
+      let text = '';
+      for (let child = this.firstChild; child; child = child.nextSibling) if (child.nodeType !== COMMENT) text += child.textContent;
+      this.text = text;
+    }
+    return this.text;
+  }
+
+  get childNodes(): readonly DomNode[] {
+    if (this.childList === undefined) {
+      this.childList = [];
+      for (let child = this.firstChild; child; child = child.nextSibling) this.childList.push(child);
+    }
+    return this.childList;
+  }
+
+  /** Element children only. */
+  get children(): readonly DomNode[] {
+    this.elementList ??= this.childNodes.filter((child) => child.nodeType === ELEMENT);
+    return this.elementList;
+  }
+
+  get lastElementChild(): DomNode | null {
+    const children = this.children;
+    return children[children.length - 1] ?? null;
+  }
+
+  get attributes(): readonly { name: string; value: string }[] {
+    return Object.keys(this.attribs).map((name) => ({ name, value: this.attribs[name]! }));
+  }
+
+  getAttribute(name: string): string | null {
+    return Object.hasOwn(this.attribs, name) ? this.attribs[name]! : null;
+  }
+
+  hasAttribute(name: string): boolean {
+    return Object.hasOwn(this.attribs, name);
+  }
+
+  // Attributes are the parsed tree's until one changes: then this node gets its own copy.
+  setAttribute(name: string, value: string): void {
+    this.ownAttribs()[name] = value;
+  }
+
+  removeAttribute(name: string): void {
+    if (this.hasAttribute(name)) delete this.ownAttribs()[name];
+  }
+
+  get className(): string {
+    return this.getAttribute('class') ?? '';
+  }
+
+  get classList(): { contains(name: string): boolean } {
+    const names = this.className.split(/[\t\n\f\r ]+/);
+    return { contains: (name) => names.includes(name) };
+  }
+
+  /** The `type` property as the old DOM reflected it (task list checkboxes are found by it). */
+  get type(): string | undefined {
+    const value = this.getAttribute('type');
+    const enumerated = ENUMERATED_TYPE[this.localName];
+    if (enumerated) return value === null ? enumerated.missing : enumerated.valid.find((valid) => valid === value.toLowerCase()) ?? enumerated.missing;
+    return STRING_TYPE.has(this.localName) ? (value ?? '') : undefined;
+  }
+
+  get checked(): boolean {
+    return this.hasAttribute('checked');
+  }
+
+  /** Only `text-align`, the one declaration the GFM plugin reads. */
+  get style(): { textAlign: string } {
+    const declarations = [...(this.getAttribute('style') ?? '').matchAll(/(?:^|;)\s*text-align\s*:\s*([^;]*)/gi)];
+    return { textAlign: declarations.at(-1)?.[1]?.trim() ?? '' };
+  }
+
+  /** Every `tr` below a table, nested tables' too (as the old DOM counted them). */
+  get rows(): DomNode[] | undefined {
+    return this.nodeName === 'TABLE' ? this.getElementsByTagName('tr') : undefined;
+  }
+
+  /** Descendant elements named `name` (compared lower-cased for HTML elements, as written otherwise). */
+  getElementsByTagName(name: string): DomNode[] {
+    const lower = name.toLowerCase();
+    return descendants(this, (element) => element.localName === (element.namespace === HTML_NS ? lower : name));
+  }
+
+  /** Only type selectors (`code`, `tr`) and `*`: nothing else is needed, so nothing else is parsed. */
+  querySelectorAll(selector: string): DomNode[] {
+    return descendants(this, typeSelector(selector));
+  }
+
+  querySelector(selector: string): DomNode | null {
+    return descendants(this, typeSelector(selector), 1)[0] ?? null;
+  }
+
+  removeChild(child: DomNode): DomNode {
+    const { previousSibling: before, nextSibling: after } = child;
+    if (before) before.nextSibling = after;
+    else this.firstChild = after;
+    if (after) after.previousSibling = before;
+    else this.lastChild = before;
+    child.parentNode = child.previousSibling = child.nextSibling = null;
+    this.changed();
+    return child;
+  }
+
+  remove(): void {
+    this.parentNode?.removeChild(this);
+  }
+
+  appendChild(child: DomNode): DomNode {
+    child.parentNode = this;
+    child.previousSibling = this.lastChild;
+    if (this.lastChild) this.lastChild.nextSibling = child;
+    else this.firstChild = child;
+    this.lastChild = child;
+    this.changed();
+    return child;
+  }
+
+  /** The node as HTML, serialized as the old DOM serialized it (turndown keeps some tables as HTML). */
+  get outerHTML(): string {
+    return serialize(this);
+  }
+
+  private ownAttribs(): Record<string, string> {
+    if (!this.ownAttributes) {
+      this.attribs = { ...this.attribs };
+      this.ownAttributes = true;
+    }
+    return this.attribs;
+  }
+
+  /** Drops what was derived from the subtree, here and above (a cached text's subtree is all cached). */
+  private changed(): void {
+    this.childList = this.elementList = undefined;
+    const from = this.nodeType === ELEMENT ? this : this.parentNode;
+    for (let node = from; node && node.text !== undefined; node = node.parentNode) node.text = undefined;
+  }
+
+  /** @internal The namespace test the serializer needs. */
+  isIn(namespace: 'html' | 'svg' | 'mathml'): boolean {
+    return this.namespace === { html: HTML_NS, svg: SVG_NS, mathml: MATHML_NS }[namespace];
+  }
+}
+
+/** Descendant elements that pass `test`, in document order, at most `limit`. */
+function descendants(root: DomNode, test: (element: DomNode) => boolean, limit = Infinity): DomNode[] {
+  const found: DomNode[] = [];
+  let node = root.firstChild;
+  while (node && found.length < limit) {
+    if (node.nodeType === ELEMENT && test(node)) found.push(node);
+    if (node.firstChild) {
+      node = node.firstChild;
+      continue;
+    }
+    while (node && node !== root && !node.nextSibling) node = node.parentNode;
+    node = node === root || !node ? null : node.nextSibling;
+  }
+  return found;
+}
+
+// A type selector matches the lower-cased node name, whatever the namespace (as domino's did).
+function typeSelector(selector: string): (element: DomNode) => boolean {
+  if (!/^(?:\*|[A-Za-z][\w-]*)$/.test(selector)) throw new Error(`unsupported selector ${JSON.stringify(selector)}: only a tag name or *`);
+  const type = selector.toLowerCase();
+  return type === '*' ? () => true : (element) => element.nodeName.toLowerCase() === type;
+}
+
+function asciiUpperCase(name: string): string {
+  return /^[\x00-\x7f]*$/.test(name) ? name.toUpperCase() : name.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
+/**
+ * Roots whose inner HTML, parsed again inside a body, does not give back their children: table
+ * parts, raw text, templates. A body under one of them is converted from its HTML, as it always was.
+ */
+const REPARSES_OTHERWISE = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr', 'colgroup', 'select', 'template', 'noscript', 'noembed', 'noframes', 'xmp', 'iframe', 'plaintext', 'textarea', 'title', 'frameset', 'head', 'html']);
+
+function reparsesAsIs(root: ParentNode): boolean {
+  if (root.type !== 'tag') return root.type === 'root';
+  const element = root as Element;
+  return (element.namespace ?? HTML_NS) === HTML_NS && !REPARSES_OTHERWISE.has(element.name);
+}
+
+// Trees the parser builds from broken markup (adoption of misnested tags, foster parenting out of
+// tables) that it would not build again from their own HTML: a start tag that closes an open
+// element (HTML standard, "in body" insertion mode) meets that element open above it. The tests
+// may say "differs" for a tree that would parse back (the body's HTML is then converted, as before),
+// never the other way round.
+const CLOSES_P = new Set(['address', 'article', 'aside', 'blockquote', 'center', 'details', 'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'header', 'hgroup', 'main', 'menu', 'nav', 'ol', 'p', 'search', 'section', 'summary', 'ul', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'listing', 'form', 'plaintext', 'xmp', 'hr', 'li', 'dd', 'dt']);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** Special elements (HTML standard) that end the search for an open `li`, `dd` or `dt`. */
+const SPECIAL = new Set(['applet', 'area', 'article', 'aside', 'base', 'basefont', 'bgsound', 'blockquote', 'body', 'br', 'button', 'caption', 'center', 'col', 'colgroup', 'dd', 'details', 'dir', 'dl', 'dt', 'embed', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'frame', 'frameset', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'header', 'hgroup', 'hr', 'html', 'iframe', 'img', 'input', 'keygen', 'li', 'link', 'listing', 'main', 'marquee', 'menu', 'meta', 'nav', 'noembed', 'noframes', 'noscript', 'object', 'ol', 'param', 'plaintext', 'pre', 'script', 'search', 'section', 'select', 'source', 'style', 'summary', 'table', 'tbody', 'td', 'template', 'textarea', 'tfoot', 'th', 'thead', 'title', 'tr', 'track', 'ul', 'wbr', 'xmp']);
+const LIST_ITEMS: Record<string, ReadonlySet<string>> = { li: new Set(['li']), dd: new Set(['dd', 'dt']), dt: new Set(['dd', 'dt']) };
+
+function reparsesElsewhere(name: string, parent: DomNode): boolean {
+  const html = (node: DomNode | null): node is DomNode => node !== null && node.nodeType === ELEMENT && node.isIn('html');
+  const above = (test: (node: DomNode) => boolean, stop: (node: DomNode) => boolean = () => false): boolean => {
+    for (let node: DomNode | null = parent; node; node = node.parentNode) {
+      if (!node.isIn('html')) continue;
+      if (test(node)) return true;
+      if (stop(node)) return false;
+    }
+    return false;
+  };
+  if (HEADINGS.has(name) && html(parent) && HEADINGS.has(parent.localName)) return true;
+  if ((name === 'option' || name === 'optgroup') && html(parent) && parent.localName === 'option') return true;
+  if ((name === 'a' || name === 'nobr' || name === 'button') && above((node) => node.localName === name)) return true;
+  if (CLOSES_P.has(name) && above((node) => node.localName === 'p')) return true;
+  const items = LIST_ITEMS[name];
+  return items !== undefined && above((node) => items.has(node.localName), (node) => SPECIAL.has(node.localName) && node.localName !== 'address' && node.localName !== 'div' && node.localName !== 'p');
+}
+
+/**
+ * {@link domView} answering as the body would after being serialized and parsed again, which is
+ * how it was converted before (so the Markdown stays the same bytes): adjacent text nodes read as
+ * one, and a `pre`'s leading newline is dropped. Undefined when the body would not parse back to
+ * the same tree (see REPARSES_OTHERWISE, reparsesElsewhere): convert its HTML instead.
+ */
+export function reparsedView(root: ParentNode): DomNode | undefined {
+  return reparsesAsIs(root) ? domView(root, { asReparsed: true }) : undefined;
+}
+
+export interface ViewOptions {
+  /** See {@link reparsedView}. */
+  asReparsed?: boolean;
+}
+
+/**
+ * The children of `root` (a domhandler node) under one root element, as a DOM tree of their own:
+ * turndown changes what it walks, the parsed page stays as it was. One iterative pass; undefined
+ * only with `asReparsed`, for a tree that would not parse back.
+ */
+export function domView(root: ParentNode, options: ViewOptions & { asReparsed: true }): DomNode | undefined;
+export function domView(root: ParentNode, options?: ViewOptions): DomNode;
+export function domView(root: ParentNode, options: ViewOptions = {}): DomNode | undefined {
+  const top = DomNode.element('x-turndown', HTML_NS, { id: 'turndown-root' });
+  const stack: Array<{ source: readonly AnyNode[]; index: number; target: DomNode; pending: string }> = [{ source: root.children, index: 0, target: top, pending: '' }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const node = frame.source[frame.index++];
+    if (node?.type === 'text') {
+      // Adjacent text nodes (left by chrome removal) are one text node once serialized and parsed again.
+      if (options.asReparsed) frame.pending += node.data;
+      else if (node.data !== '') frame.target.appendChild(DomNode.text(node.data));
+      continue;
+    }
+    if (frame.pending !== '') frame.target.appendChild(DomNode.text(frame.pending));
+    frame.pending = '';
+    if (node === undefined) {
+      stack.pop();
+      if (options.asReparsed) dropLeadingNewline(frame.target);
+      continue;
+    }
+    if (node.type === 'comment') frame.target.appendChild(DomNode.comment(node.data));
+    else if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
+      const element = node as Element;
+      const namespace = element.namespace ?? HTML_NS;
+      const html = namespace === HTML_NS;
+      if (options.asReparsed && html && reparsesElsewhere(element.name, frame.target)) return undefined;
+      const child = frame.target.appendChild(DomNode.element(element.name, namespace, element.attribs));
+      // A template's content is not among its children in the DOM.
+      if (!(html && element.name === 'template')) stack.push({ source: element.children, index: 0, target: child, pending: '' });
+    }
+  }
+  return top;
+}
+
+function dropLeadingNewline(element: DomNode): void {
+  const first = element.firstChild;
+  if (!element.isIn('html') || !DROPS_LEADING_NEWLINE.has(element.localName) || first?.nodeType !== TEXT || !first.data.startsWith('\n')) return;
+  first.data = first.data.slice(1);
+  if (first.data === '') first.remove();
+}
+
+// Serialization, as domino's NodeUtils.serializeOne writes it.
+const VOID_ELEMENTS = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const RAW_TEXT_ELEMENTS = new Set(['STYLE', 'SCRIPT', 'XMP', 'IFRAME', 'NOEMBED', 'NOFRAMES', 'PLAINTEXT']);
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
+
+function serialize(node: DomNode): string {
+  if (node.nodeType === TEXT) {
+    const parent = node.parentNode;
+    const raw = parent?.isIn('html') && (RAW_TEXT_ELEMENTS.has(parent.nodeName) || parent.nodeName === 'NOSCRIPT');
+    return raw ? node.data : node.data.replace(/[&<>\u00a0]/g, (c) => TEXT_ESCAPES[c]!);
+  }
+  if (node.nodeType === COMMENT) return `<!--${node.data.replace(/(--!?)>/g, '$1&gt;')}-->`;
+  const name = node.localName;
+  let html = `<${name}`;
+  for (const { name: attribute, value } of node.attributes) html += ` ${attribute}="${value.replace(/[&"<>\u00a0]/g, (c) => TEXT_ESCAPES[c]!)}"`;
+  html += '>';
+  if (node.isIn('html') && VOID_ELEMENTS.has(name)) return html;
+  let inner = '';
+  for (let child = node.firstChild; child; child = child.nextSibling) inner += serialize(child);
+  if (RAW_TEXT_ELEMENTS.has(name.toUpperCase())) inner = escapeClosingTag(inner, name);
+  return `${html}${inner}</${name}>`;
+}
+
+function escapeClosingTag(raw: string, name: string): string {
+  const closing = `</${name}`;
+  if (!raw.toLowerCase().includes(closing)) return raw;
+  const chars = [...raw];
+  for (const match of raw.matchAll(new RegExp(closing, 'ig'))) chars[match.index] = '&lt;';
+  return chars.join('');
+}

@@ -1,0 +1,117 @@
+// Post bodies to the archive's Markdown: turndown, with the site's rules, over the parsed body.
+import { createRequire } from 'node:module';
+import type { ParentNode } from 'domhandler';
+import type TurndownService from 'turndown';
+import { limitDepth, MAX_DEPTH } from '../extract/dom.js';
+import { innerHtml, loadFragment, loadPage } from '../extract/html.js';
+import { parsedBody, type ExtractedPost } from '../extract/extract.js';
+import { domView, reparsedView, type DomNode } from './dom.js';
+import { sitePlugin } from './rules.js';
+
+const require = createRequire(import.meta.url);
+// Turndown's build without an HTML parser of its own: it is only ever handed a DOM (./dom.ts), so
+// domino, the parser its Node build loads at import (40 ms, 9 MB a thread), stays out.
+const Turndown = require('turndown/lib/turndown.browser.cjs.js') as typeof TurndownService;
+// The Joplin fork of the GFM plugin (the original is abandoned and breaks `|` in cells); CommonJS only.
+const { gfm } = require('@joplin/turndown-plugin-gfm') as { gfm: TurndownService.Plugin };
+
+/** The archive's Markdown style, as turndown options. */
+export const TURNDOWN_OPTIONS: TurndownService.Options = {
+  headingStyle: 'atx',
+  hr: '---',
+  bulletListMarker: '-',
+  codeBlockStyle: 'fenced',
+  fence: '```',
+  emDelimiter: '_',
+  strongDelimiter: '**',
+  linkStyle: 'inlined',
+};
+
+/**
+ * Converts a post body (HTML) to the archive's Markdown: no front matter, whitespace normalized,
+ * ending with exactly one `\n`. Relative links and images resolve against `baseUrl`.
+ * Deterministic: the same HTML always gives the same bytes.
+ *
+ * @example
+ * htmlToMarkdown('<h2 id="minutes">Minutes</h2><p>See <a href="/uploads/x.pdf">x</a></p>', 'https://cabforum.org/')
+ * // '## Minutes\n\nSee [x](https://cabforum.org/uploads/x.pdf)\n'
+ */
+export function htmlToMarkdown(html: string, baseUrl: string): string {
+  return viewToMarkdown(domView(parseBody(limitHtmlDepth(html))), baseUrl);
+}
+
+/**
+ * {@link htmlToMarkdown} for a body the extractor parsed with its page (`root`'s children): no
+ * second parse. The same bytes as converting the body's HTML.
+ */
+export function treeToMarkdown(root: ParentNode, baseUrl: string): string {
+  const view = reparsedView(root);
+  return view ? viewToMarkdown(view, baseUrl) : htmlToMarkdown(innerHtml(root), baseUrl);
+}
+
+/** The Markdown of an extracted post's body: from its parsed tree when it carries one, else from its HTML. */
+export function bodyMarkdown(page: ExtractedPost): string {
+  const tree = parsedBody(page);
+  return tree ? treeToMarkdown(tree, page.url) : htmlToMarkdown(page.contentHtml, page.url);
+}
+
+function viewToMarkdown(view: DomNode, baseUrl: string): string {
+  // A fresh service per call: the base URL lives in the rules' closure, not in shared state.
+  const service = new Turndown(TURNDOWN_OPTIONS).use([gfm, sitePlugin({ baseUrl })]);
+  // Turndown clones the node it is given before changing it; the view is already this
+  // conversion's own copy of the body, so it is that clone.
+  return normalizeMarkdown(service.turndown({ nodeType: 1, cloneNode: () => view } as unknown as TurndownService.Node));
+}
+
+/** A body's HTML parsed as turndown parsed it: inside one element of a document's body, no scripting (`<noscript>` holds markup). */
+function parseBody(html: string): ParentNode {
+  const $ = loadPage(`<x-turndown id="turndown-root">${html}</x-turndown>`, { scripting: false });
+  return $('x-turndown')[0]!;
+}
+
+const FENCE = /^\s*(`{3,}|~{3,})/;
+
+/**
+ * One blank line between blocks, no trailing whitespace, no leading or trailing blank lines, a final
+ * newline. Lines inside fenced code are kept as they are.
+ */
+export function normalizeMarkdown(markdown: string): string {
+  const lines: string[] = [];
+  let fence: string | undefined;
+  for (const line of markdown.replace(/\r\n?/g, '\n').split('\n')) {
+    const marker = FENCE.exec(line)?.[1];
+    if (fence !== undefined) {
+      const closes = marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
+      lines.push(closes ? line.trimEnd() : line);
+      if (closes) fence = undefined;
+      continue;
+    }
+    if (marker) fence = marker;
+    const trimmed = line.replace(/[ \t]+$/, '');
+    if (trimmed === '' && (lines.length === 0 || lines[lines.length - 1] === '')) continue;
+    lines.push(trimmed);
+  }
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return `${lines.join('\n')}\n`;
+}
+
+const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(\/?)>/g;
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+
+/**
+ * Turndown recurses once per nesting level, so a pathologically deep document would overflow the
+ * stack. A cheap scan estimates the depth; only a deep document is parsed and flattened.
+ */
+export function limitHtmlDepth(html: string, maxDepth = MAX_DEPTH): string {
+  let depth = 0;
+  let deepest = 0;
+  for (const [, closing, name, selfClosing] of html.matchAll(TAG)) {
+    if (VOID.has(name!.toLowerCase()) || selfClosing) continue;
+    depth = closing ? Math.max(0, depth - 1) : depth + 1;
+    if (depth > deepest) deepest = depth;
+  }
+  if (deepest < maxDepth) return html;
+  const $ = loadFragment(html);
+  limitDepth($, $.root()[0]!, maxDepth);
+  return innerHtml($.root()[0]!);
+}
