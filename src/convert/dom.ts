@@ -265,9 +265,9 @@ function reparsesAsIs(root: ParentNode): boolean {
 
 // Trees the parser builds from broken markup (adoption of misnested tags, foster parenting out of
 // tables) that it would not build again from their own HTML: a start tag that closes an open
-// element (HTML standard, "in body" insertion mode) meets that element open above it. The tests
-// may say "differs" for a tree that would parse back (the body's HTML is then converted, as before),
-// never the other way round.
+// element (HTML standard, "in body" insertion mode) meets that element open above it. The checks
+// err one way only: a tree that would parse back may be taken for one that would not (its HTML is
+// then converted, as before), never the other way round.
 const CLOSES_P = new Set(['address', 'article', 'aside', 'blockquote', 'center', 'details', 'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'header', 'hgroup', 'main', 'menu', 'nav', 'ol', 'p', 'search', 'section', 'summary', 'ul', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'listing', 'form', 'plaintext', 'xmp', 'hr', 'li', 'dd', 'dt']);
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /** Special elements (HTML standard) that end the search for an open `li`, `dd` or `dt`. */
