@@ -1,5 +1,5 @@
 import * as cheerio from 'cheerio';
-import type { Element } from 'domhandler';
+import type { AnyNode, Element, Text } from 'domhandler';
 import { isPermalinkShaped, normalizeUrl, resolveHref } from '../site/index.js';
 
 /** What a listing entry says about one post; the only place the author appears. */
@@ -61,16 +61,18 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
     .map((link) => normalizeUrl(resolveHref($(link).attr('href') ?? '', base) ?? '', site))
     .filter((url): url is string => url !== undefined);
 
-  const all = $('*').toArray().filter((node): node is Element => node.type === 'tag');
+  let all: Element[] | undefined;
+  const allElements = (): Element[] => (all ??= $('*').toArray().filter((node): node is Element => node.type === 'tag'));
   const isTitleLink = (a: Element): boolean => {
     const path = pathOf($(a).attr('href'));
     return path !== undefined && !TAXONOMY.test(path) && !pagePattern.test(path) && path !== section && path !== '/';
   };
   const entries: ListingEntry[] = [];
-  const bylines = $('p, small, span, div, time, li').toArray().filter((el) => isByline($, el));
+  const bylines = findBylines($);
+  const holding = bylinesWithin(bylines);
   for (const byline of bylines) {
-    const root = entryRoot($, byline, bylines);
-    const titleLink = $(root).find('a[href]').toArray().find(isTitleLink) ?? precedingTitleLink(all, byline, isTitleLink);
+    const root = entryRoot(byline, holding);
+    const titleLink = $(root).find('a[href]').toArray().find(isTitleLink) ?? precedingTitleLink(allElements(), byline, isTitleLink);
     if (titleLink === undefined) continue;
     const url = normalizeUrl(resolveHref($(titleLink).attr('href') ?? '', base) ?? '', site);
     if (url === undefined) continue;
@@ -89,24 +91,58 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
   return { entries, postLinks: [...postLinks], pageNumbers: [...pageNumbers].sort((a, b) => a - b), feeds: [...new Set(feeds)] };
 }
 
+/** Elements a byline may be; the page's outer containers never are. */
+const BYLINE_TAGS = new Set(['p', 'small', 'span', 'div', 'time', 'li']);
+const OUTER = new Set(['body', 'html', 'main']);
+
 /**
- * An entry's byline: `January 2, 2006 by <a href="/author/…">Name</a>`, or the date alone for a post
- * without an author (still a post). The innermost element whose whole text is that line.
+ * Entries' bylines, in document order: `January 2, 2006 by <a href="/author/…">Name</a>`, or the date
+ * alone for a post without an author (still a post). Each is the innermost element whose whole text
+ * is that line, found from the text nodes that hold a date (one walk, not a text per element).
  */
-function isByline($: cheerio.CheerioAPI, el: Element): boolean {
-  const text = clean($(el).text());
-  if (text === undefined || !BYLINE.test(text)) return false;
-  if (!MONTHS.includes((LONG_DATE.exec(text)?.[1] ?? '').toLowerCase())) return false;
-  return !$(el).children().toArray().some((child) => child.type === 'tag' && isByline($, child));
+function findBylines($: cheerio.CheerioAPI): Element[] {
+  const bylines: Element[] = [];
+  const stack: AnyNode[] = [...($.root()[0]?.children ?? [])].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'text') {
+      const month = LONG_DATE.exec((node as Text).data)?.[1]?.toLowerCase();
+      if (month !== undefined && MONTHS.includes(month)) {
+        const byline = innermostByline($, node);
+        if (byline !== undefined && bylines.at(-1) !== byline) bylines.push(byline);
+      }
+    } else if ('children' in node) {
+      stack.push(...[...(node as Element).children].reverse());
+    }
+  }
+  return bylines;
+}
+
+function innermostByline($: cheerio.CheerioAPI, text: AnyNode): Element | undefined {
+  for (let el = text.parent; el && el.type === 'tag' && !OUTER.has((el as Element).name); el = el.parent) {
+    if (!BYLINE_TAGS.has((el as Element).name)) continue;
+    const line = clean($(el).text());
+    if (line === undefined || line.length > 200) return undefined;
+    if (BYLINE.test(line)) return el as Element;
+  }
+  return undefined;
+}
+
+/** How many bylines each element holds (only elements that hold one), so entry roots cost no searches. */
+function bylinesWithin(bylines: Element[]): Map<AnyNode, number> {
+  const counts = new Map<AnyNode, number>();
+  for (const byline of bylines) {
+    for (let el: AnyNode | null = byline; el; el = el.parent) counts.set(el, (counts.get(el) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** The largest ancestor of the byline that holds no other entry's byline. */
-function entryRoot($: cheerio.CheerioAPI, byline: Element, bylines: Element[]): Element {
+function entryRoot(byline: Element, holding: Map<AnyNode, number>): Element {
   let root: Element = byline;
   for (let parent = byline.parent; parent && parent.type === 'tag'; parent = parent.parent) {
-    if (['body', 'html', 'main'].includes(parent.name)) break;
-    if (bylines.some((other) => other !== byline && $(parent).find(other).length > 0)) break;
-    root = parent;
+    if (OUTER.has((parent as Element).name) || (holding.get(parent) ?? 0) > 1) break;
+    root = parent as Element;
   }
   return root;
 }
