@@ -3,11 +3,10 @@
 // plugin and the site rules use is here, and it answers as the DOM turndown used to build (domino)
 // answered: that keeps the archive's Markdown byte for byte what it was.
 import type { AnyNode, Element, ParentNode } from 'domhandler';
+import { COMMENT, ELEMENT, HTML_NS, TEXT } from './dom-constants.js';
+import { reparsesAsIs, reparsesElsewhere } from './reparse.js';
+import { serialize } from './serialize.js';
 
-const ELEMENT = 1;
-const TEXT = 3;
-const COMMENT = 8;
-const HTML_NS = 'http://www.w3.org/1999/xhtml';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
@@ -252,47 +251,6 @@ function asciiUpperCase(name: string): string {
 }
 
 /**
- * Roots whose inner HTML, parsed again inside a body, does not give back their children: table
- * parts, raw text, templates. A body under one of them is converted from its HTML, as it always was.
- */
-const REPARSES_OTHERWISE = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr', 'colgroup', 'select', 'template', 'noscript', 'noembed', 'noframes', 'xmp', 'iframe', 'plaintext', 'textarea', 'title', 'frameset', 'head', 'html']);
-
-function reparsesAsIs(root: ParentNode): boolean {
-  if (root.type !== 'tag') return root.type === 'root';
-  const element = root as Element;
-  return (element.namespace ?? HTML_NS) === HTML_NS && !REPARSES_OTHERWISE.has(element.name);
-}
-
-// Trees the parser builds from broken markup (adoption of misnested tags, foster parenting out of
-// tables) that it would not build again from their own HTML: a start tag that closes an open
-// element (HTML standard, "in body" insertion mode) meets that element open above it. The checks
-// err one way only: a tree that would parse back may be taken for one that would not (its HTML is
-// then converted, as before), never the other way round.
-const CLOSES_P = new Set(['address', 'article', 'aside', 'blockquote', 'center', 'details', 'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'header', 'hgroup', 'main', 'menu', 'nav', 'ol', 'p', 'search', 'section', 'summary', 'ul', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'listing', 'form', 'plaintext', 'xmp', 'hr', 'li', 'dd', 'dt']);
-const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
-/** Special elements (HTML standard) that end the search for an open `li`, `dd` or `dt`. */
-const SPECIAL = new Set(['applet', 'area', 'article', 'aside', 'base', 'basefont', 'bgsound', 'blockquote', 'body', 'br', 'button', 'caption', 'center', 'col', 'colgroup', 'dd', 'details', 'dir', 'dl', 'dt', 'embed', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'frame', 'frameset', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'header', 'hgroup', 'hr', 'html', 'iframe', 'img', 'input', 'keygen', 'li', 'link', 'listing', 'main', 'marquee', 'menu', 'meta', 'nav', 'noembed', 'noframes', 'noscript', 'object', 'ol', 'param', 'plaintext', 'pre', 'script', 'search', 'section', 'select', 'source', 'style', 'summary', 'table', 'tbody', 'td', 'template', 'textarea', 'tfoot', 'th', 'thead', 'title', 'tr', 'track', 'ul', 'wbr', 'xmp']);
-const LIST_ITEMS: Record<string, ReadonlySet<string>> = { li: new Set(['li']), dd: new Set(['dd', 'dt']), dt: new Set(['dd', 'dt']) };
-
-function reparsesElsewhere(name: string, parent: DomNode): boolean {
-  const html = (node: DomNode | null): node is DomNode => node !== null && node.nodeType === ELEMENT && node.isIn('html');
-  const above = (test: (node: DomNode) => boolean, stop: (node: DomNode) => boolean = () => false): boolean => {
-    for (let node: DomNode | null = parent; node; node = node.parentNode) {
-      if (!node.isIn('html')) continue;
-      if (test(node)) return true;
-      if (stop(node)) return false;
-    }
-    return false;
-  };
-  if (HEADINGS.has(name) && html(parent) && HEADINGS.has(parent.localName)) return true;
-  if ((name === 'option' || name === 'optgroup') && html(parent) && parent.localName === 'option') return true;
-  if ((name === 'a' || name === 'nobr' || name === 'button') && above((node) => node.localName === name)) return true;
-  if (CLOSES_P.has(name) && above((node) => node.localName === 'p')) return true;
-  const items = LIST_ITEMS[name];
-  return items !== undefined && above((node) => items.has(node.localName), (node) => SPECIAL.has(node.localName) && node.localName !== 'address' && node.localName !== 'div' && node.localName !== 'p');
-}
-
-/**
  * {@link domView} answering as the body would after being serialized and parsed again, which is
  * how it was converted before (so the Markdown stays the same bytes): adjacent text nodes read as
  * one, and a `pre`'s leading newline is dropped. Undefined when the body would not parse back to
@@ -352,35 +310,4 @@ function dropLeadingNewline(element: DomNode): void {
   if (!element.isIn('html') || !DROPS_LEADING_NEWLINE.has(element.localName) || first?.nodeType !== TEXT || !first.data.startsWith('\n')) return;
   first.data = first.data.slice(1);
   if (first.data === '') first.remove();
-}
-
-// Serialization, as domino's NodeUtils.serializeOne writes it.
-const VOID_ELEMENTS = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-const RAW_TEXT_ELEMENTS = new Set(['STYLE', 'SCRIPT', 'XMP', 'IFRAME', 'NOEMBED', 'NOFRAMES', 'PLAINTEXT']);
-const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
-
-function serialize(node: DomNode): string {
-  if (node.nodeType === TEXT) {
-    const parent = node.parentNode;
-    const raw = parent?.isIn('html') && (RAW_TEXT_ELEMENTS.has(parent.nodeName) || parent.nodeName === 'NOSCRIPT');
-    return raw ? node.data : node.data.replace(/[&<>\u00a0]/g, (c) => TEXT_ESCAPES[c]!);
-  }
-  if (node.nodeType === COMMENT) return `<!--${node.data.replace(/(--!?)>/g, '$1&gt;')}-->`;
-  const name = node.localName;
-  let html = `<${name}`;
-  for (const { name: attribute, value } of node.attributes) html += ` ${attribute}="${value.replace(/[&"<>\u00a0]/g, (c) => TEXT_ESCAPES[c]!)}"`;
-  html += '>';
-  if (node.isIn('html') && VOID_ELEMENTS.has(name)) return html;
-  let inner = '';
-  for (let child = node.firstChild; child; child = child.nextSibling) inner += serialize(child);
-  if (RAW_TEXT_ELEMENTS.has(name.toUpperCase())) inner = escapeClosingTag(inner, name);
-  return `${html}${inner}</${name}>`;
-}
-
-function escapeClosingTag(raw: string, name: string): string {
-  const closing = `</${name}`;
-  if (!raw.toLowerCase().includes(closing)) return raw;
-  const chars = [...raw];
-  for (const match of raw.matchAll(new RegExp(closing, 'ig'))) chars[match.index] = '&lt;';
-  return chars.join('');
 }
