@@ -63,7 +63,11 @@ describe('a sync of the Hugo-built site', () => {
     expect(index.entries.map((e) => e.title).sort()).toEqual(sources.map((s) => s.title).sort());
     expect(first.coverage).toEqual({ listed: sources.length, archived: sources.length, missing: [] });
     // Every URL the site named has an outcome.
+    expect(first.skipped.length).toBeGreaterThan(0);
     for (const url of first.skipped.map((s) => s.url)) expect(first.urls[url]?.outcome, url).toBe('skipped');
+    const archived = Object.values(first.urls).filter((o) => o.outcome === 'archived');
+    expect(archived.length).toBe(sources.length);
+    expect(Object.values(first.urls).filter((o) => o.outcome === 'failed')).toEqual([]);
     for (const entry of index.entries) {
       const source = sources.find((s) => s.title === entry.title)!;
       const front = entry.post.frontMatter;
