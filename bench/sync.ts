@@ -63,7 +63,8 @@ export interface ColdAndResync {
 
 /** A cold sync of `posts` into an empty archive, then a re-sync with nothing changed. */
 export async function coldAndResync(posts: SitePost[], latencyMs: number, concurrency: number): Promise<ColdAndResync> {
-  const site = await startFixtureSite({ posts, latencyMs, idleTimeoutMs: 600_000 });
+  // Pages pre-rendered and pre-compressed, as a static host serves them: the server shares the two cores.
+  const site = await startFixtureSite({ posts, latencyMs, idleTimeoutMs: 600_000, precompute: true });
   try {
     return await withArchive(`cold-${posts.length}`, async (archive) => {
       const cold = await syncOnce(site.url, site.log, archive, concurrency);
@@ -154,7 +155,7 @@ export interface HugoComparison {
  * server with the same latency and concurrency. Each runs `rounds` times, alternating; the best counts.
  */
 export async function hugoComparison(latencyMs: number, concurrency: number, rounds = 2): Promise<HugoComparison> {
-  const site = await startFixtureSite({ root: HUGO_ROOT, latencyMs, idleTimeoutMs: 600_000 });
+  const site = await startFixtureSite({ root: HUGO_ROOT, latencyMs, idleTimeoutMs: 600_000, precompute: true });
   let cabsync: SyncRun | undefined;
   let alternative: AlternativeRun | undefined;
   try {

@@ -9,6 +9,9 @@ import { markdownToHtml } from '../fixtures/site/markdown.js';
 import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
 import { syntheticPosts } from '../fixtures/site/synthetic.js';
 import { rawGet } from './helpers/raw-get.js';
+import { fileURLToPath } from 'node:url';
+import { buildSiteModel } from '../fixtures/site/routes.js';
+import { buildStaticModel } from '../fixtures/site/static.js';
 import { postPath, rfc822, urlize, wirePath } from '../fixtures/site/util.js';
 
 const CODE_SIGNING = '/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
@@ -231,6 +234,25 @@ describe('validators and encodings', () => {
     expect([head.status, head.body.length, head.headers['content-length']]).toEqual([200, 0, String(plain.body.length)]);
   });
 
+  it('with precompute, serves every path byte for byte as the lazy site does, in every encoding', async () => {
+    const hugoRoot = fileURLToPath(new URL('../fixtures/hugo/public/', import.meta.url));
+    for (const options of [{ posts: syntheticPosts(25) }, { root: hugoRoot }] as FixtureSiteOptions[]) {
+      const lazy = await start(options);
+      const eager = await start({ ...options, precompute: true });
+      const paths = buildModelPaths(options, lazy.url);
+      expect(paths.length).toBeGreaterThan(20);
+      for (const path of paths) {
+        for (const encoding of ['br', 'gzip', 'identity']) {
+          const [a, b] = await Promise.all([lazy, eager].map((site) => rawGet(site.url + wirePath(path), { 'accept-encoding': encoding })));
+          expect([b!.status, b!.headers['content-encoding']], `${path} ${encoding}`).toEqual([a!.status, a!.headers['content-encoding']]);
+          // The sites run on two ports, and the bodies link each one's own: compared decoded, port for port.
+          const text = (res: typeof a, site: FixtureSite) => decoded(res!).toString('latin1').replaceAll(site.url, 'http://site');
+          expect(text(b, eager), `${path} ${encoding}`).toBe(text(a, lazy));
+        }
+      }
+    }
+  });
+
   it('serves raw pages as given, overriding generated ones, until removed', async () => {
     const site = await start({ rawPages: { '/posts/': { body: 'hello', status: 418, headers: { 'content-type': 'text/plain' } } } });
     const raw = await rawGet(`${site.url}/posts/`);
@@ -442,4 +464,15 @@ function refused(url: string): Promise<boolean> {
     });
     socket.once('error', () => resolve(true));
   });
+}
+
+/** Every path of the site `options` describe, from a model built aside (the server's is private). */
+function buildModelPaths(options: FixtureSiteOptions, url: string): string[] {
+  const model = options.root === undefined ? buildSiteModel(options.posts ?? [], { siteUrl: url, pageSize: 10 }) : buildStaticModel(options.root, url);
+  return model.paths();
+}
+
+function decoded(res: { headers: Record<string, string | string[] | undefined>; body: Buffer }): Buffer {
+  const encoding = res.headers['content-encoding'];
+  return encoding === 'br' ? brotliDecompressSync(res.body) : encoding === 'gzip' ? gunzipSync(res.body) : res.body;
 }

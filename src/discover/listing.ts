@@ -1,5 +1,6 @@
-import * as cheerio from 'cheerio';
 import type { AnyNode, Element, Text } from 'domhandler';
+import { parseDocument } from '../extract/html.js';
+import { compileQuery, queryAll, queryOne } from '../extract/select.js';
 import { isPermalinkShaped, normalizeUrl, resolveHref } from '../site/index.js';
 
 /** What a listing entry says about one post; the only place the author appears. */
@@ -32,59 +33,71 @@ const LONG_DATE = /\b([A-Z][a-z]+)\s+(\d{1,2}),\s+(\d{4})\b/;
 /** `January 2, 2006`, maybe followed by `by Name`, and nothing else. */
 const BYLINE = /^[A-Z][a-z]+\s+\d{1,2},\s+\d{4}(?:\s+by\s+.+)?$/;
 
+// What a listing page is read by, as CSS (compiled on first use).
+const FEED_LINK = compileQuery('link[rel="alternate"][type="application/rss+xml"][href]');
+const AUTHOR_LINK = compileQuery('a[href*="/author/"]');
+const TAG_LINK = compileQuery('a[href*="/tags/"]');
+const SUMMARY = compileQuery('p, div.summary, div.card-text');
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
 /**
  * Reads a Hugo listing page (`/posts/`, `/posts/page/N/`, a taxonomy page).
  * Entries are found from their byline (`January 2, 2006 by <a href="/author/…">…</a>`, or the date
  * alone), not from theme class names, so a theme change does not silently lose the hints.
+ * The page is walked once; the tree is read directly, no cheerio wrappers (a sync reads hundreds).
  */
 export function parseListing(html: string, pageUrl: string, site: URL, section = '/posts/'): ListingPage {
-  const $ = cheerio.load(html);
+  const document = parseDocument(html);
   const base = new URL(pageUrl);
+  // A listing repeats its links (nav, tags, authors): each href is resolved once.
+  const paths = new Map<string, string | undefined>();
   const pathOf = (href: string | undefined): string | undefined => {
-    const url = href === undefined ? undefined : normalizeUrl(resolveHref(href, base) ?? '', site);
-    return url === undefined ? undefined : new URL(url).pathname;
+    if (href === undefined) return undefined;
+    if (!paths.has(href)) {
+      const url = normalizeUrl(resolveHref(href, base) ?? '', site);
+      paths.set(href, url === undefined ? undefined : new URL(url).pathname);
+    }
+    return paths.get(href);
   };
 
+  const { elements, bylines } = walk(document.children);
   const postLinks = new Set<string>();
   const pageNumbers = new Set<number>();
   const pagePattern = new RegExp(`^${escapeRegExp(section)}page/(\\d+)/$`);
-  $('a[href]').each((_, a) => {
-    const path = pathOf($(a).attr('href'));
-    if (path === undefined) return;
+  for (const a of elements) {
+    if (!isLink(a)) continue;
+    const path = pathOf(a.attribs.href);
+    if (path === undefined) continue;
     if (isPermalinkShaped(path)) postLinks.add(new URL(path, site).href);
     const page = pagePattern.exec(path);
     if (page) pageNumbers.add(Number(page[1]));
-  });
+  }
 
-  const feeds = $('link[rel="alternate"][type="application/rss+xml"][href]')
-    .toArray()
-    .map((link) => normalizeUrl(resolveHref($(link).attr('href') ?? '', base) ?? '', site))
+  const feeds = queryAll(FEED_LINK, document)
+    .map((link) => normalizeUrl(resolveHref(link.attribs.href ?? '', base) ?? '', site))
     .filter((url): url is string => url !== undefined);
 
-  let all: Element[] | undefined;
-  const allElements = (): Element[] => (all ??= $('*').toArray().filter((node): node is Element => node.type === 'tag'));
   const isTitleLink = (a: Element): boolean => {
-    const path = pathOf($(a).attr('href'));
+    const path = pathOf(a.attribs.href);
     return path !== undefined && !TAXONOMY.test(path) && !pagePattern.test(path) && path !== section && path !== '/';
   };
   const entries: ListingEntry[] = [];
-  const bylines = findBylines($);
   const holding = bylinesWithin(bylines);
   for (const byline of bylines) {
     const root = entryRoot(byline, holding);
-    const titleLink = $(root).find('a[href]').toArray().find(isTitleLink) ?? precedingTitleLink(allElements(), byline, isTitleLink);
+    const titleLink = walk(root.children, false).elements.find((a) => isLink(a) && isTitleLink(a)) ?? precedingTitleLink(elements, byline, isTitleLink);
     if (titleLink === undefined) continue;
-    const url = normalizeUrl(resolveHref($(titleLink).attr('href') ?? '', base) ?? '', site);
+    const url = normalizeUrl(resolveHref(titleLink.attribs.href ?? '', base) ?? '', site);
     if (url === undefined) continue;
-    const author = $(byline).find('a[href*="/author/"]').first();
+    const author = queryOne(AUTHOR_LINK, byline);
     entries.push(
       compact({
         url,
-        title: clean($(titleLink).text()),
-        author: author.length > 0 ? clean(author.text()) : undefined,
-        date: longDate($(byline).text()),
-        tags: tagsOf($, root),
-        summary: summaryOf($, root, byline, titleLink),
+        title: clean(textContent(titleLink)),
+        author: author ? clean(textContent(author)) : undefined,
+        date: longDate(textContent(byline)),
+        tags: tagsOf(root),
+        summary: summaryOf(root, byline, titleLink),
       }),
     );
   }
@@ -95,33 +108,40 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
 const BYLINE_TAGS = new Set(['p', 'small', 'span', 'div', 'time', 'li']);
 const OUTER = new Set(['body', 'html', 'main']);
 
+const isLink = (element: Element): boolean => element.name === 'a' && element.attribs.href !== undefined;
+
 /**
- * Entries' bylines, in document order: `January 2, 2006 by <a href="/author/…">Name</a>`, or the date
- * alone for a post without an author (still a post). Each is the innermost element whose whole text
- * is that line, found from the text nodes that hold a date (one walk, not a text per element).
+ * The elements under `nodes` in document order (as `$('*')` gives them, scripts and styles left
+ * out), and the entries' bylines among them: `January 2, 2006 by <a href="/author/…">Name</a>`, or
+ * the date alone for a post without an author (still a post). A byline is the innermost element
+ * whose whole text is that line, found from the text nodes that hold a date.
  */
-function findBylines($: cheerio.CheerioAPI): Element[] {
+function walk(nodes: readonly AnyNode[], withBylines = true): { elements: Element[]; bylines: Element[] } {
+  const elements: Element[] = [];
   const bylines: Element[] = [];
-  const stack: AnyNode[] = [...($.root()[0]?.children ?? [])].reverse();
+  const stack: AnyNode[] = [...nodes].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.type === 'text') {
+      if (!withBylines) continue;
       const month = LONG_DATE.exec((node as Text).data)?.[1]?.toLowerCase();
       if (month !== undefined && MONTHS.includes(month)) {
-        const byline = innermostByline($, node);
+        const byline = innermostByline(node);
         if (byline !== undefined && bylines.at(-1) !== byline) bylines.push(byline);
       }
     } else if ('children' in node) {
-      stack.push(...[...(node as Element).children].reverse());
+      if (node.type === 'tag') elements.push(node as Element);
+      const { children } = node as Element;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }
   }
-  return bylines;
+  return { elements, bylines };
 }
 
-function innermostByline($: cheerio.CheerioAPI, text: AnyNode): Element | undefined {
+function innermostByline(text: AnyNode): Element | undefined {
   for (let el = text.parent; el && el.type === 'tag' && !OUTER.has((el as Element).name); el = el.parent) {
     if (!BYLINE_TAGS.has((el as Element).name)) continue;
-    const line = clean($(el).text());
+    const line = clean(textContent(el));
     if (line === undefined || line.length > 200) return undefined;
     if (BYLINE.test(line)) return el as Element;
   }
@@ -151,27 +171,54 @@ function entryRoot(byline: Element, holding: Map<AnyNode, number>): Element {
 function precedingTitleLink(all: Element[], byline: Element, isTitle: (a: Element) => boolean): Element | undefined {
   for (let i = all.indexOf(byline) - 1; i >= 0; i--) {
     const el = all[i];
-    if (el !== undefined && el.name === 'a' && el.attribs.href !== undefined && isTitle(el)) return el;
+    if (el !== undefined && isLink(el) && isTitle(el)) return el;
   }
   return undefined;
 }
 
-function tagsOf($: cheerio.CheerioAPI, root: Element): string[] | undefined {
-  const tags = $(root).find('a[href*="/tags/"]').toArray().map((a) => clean($(a).text())).filter((t): t is string => t !== undefined);
+function tagsOf(root: Element): string[] | undefined {
+  const tags = queryAll(TAG_LINK, root)
+    .map((a) => clean(textContent(a)))
+    .filter((t): t is string => t !== undefined);
   return tags.length > 0 ? [...new Set(tags)] : undefined;
 }
 
 /** The first paragraph of the entry that is neither the title, the byline nor the tag line. */
-function summaryOf($: cheerio.CheerioAPI, root: Element, byline: Element, title: Element): string | undefined {
-  const candidates = $(root).find('p, div.summary, div.card-text').toArray();
-  for (const node of candidates) {
-    const $node = $(node);
-    if (node === byline || $node.find(byline).length > 0 || $node.find(title).length > 0 || $node.is(':has(a[href*="/tags/"])')) continue;
-    if ($node.closest('h1, h2, h3, h4, h5, h6').length > 0) continue;
-    const text = clean($node.text());
+function summaryOf(root: Element, byline: Element, title: Element): string | undefined {
+  for (const node of queryAll(SUMMARY, root)) {
+    if (node === byline || isInside(byline, node) || isInside(title, node) || queryOne(TAG_LINK, node) !== undefined) continue;
+    if (inHeading(node)) continue;
+    const text = clean(textContent(node));
     if (text) return text;
   }
   return undefined;
+}
+
+/** True when `node` is below `ancestor`. */
+function isInside(node: AnyNode, ancestor: AnyNode): boolean {
+  for (let parent = node.parent; parent; parent = parent.parent) if (parent === ancestor) return true;
+  return false;
+}
+
+/** The element or one of its ancestors is a heading (cheerio's `closest('h1, …, h6')`). */
+function inHeading(element: Element): boolean {
+  for (let el: AnyNode | null = element; el && el.type === 'tag'; el = el.parent) if (HEADINGS.has((el as Element).name)) return true;
+  return false;
+}
+
+/** All text under a node, scripts and styles included, comments not: cheerio's `.text()`. */
+function textContent(node: AnyNode): string {
+  let text = '';
+  const stack: AnyNode[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (current.type === 'text') text += (current as Text).data;
+    else if (current.type !== 'comment' && 'children' in current) {
+      const { children } = current as Element;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    }
+  }
+  return text;
 }
 
 /** `January 2, 2006` → `2006-01-02`; computed by hand so the local time zone cannot shift the day. */

@@ -4,13 +4,18 @@
 // 200 ms a thread) that extraction never uses.
 import type { CheerioAPI } from 'cheerio';
 import { load } from 'cheerio/slim';
-import { isDocument, type ParentNode } from 'domhandler';
+import { isDocument, type Document, type ParentNode } from 'domhandler';
 import { parse, parseFragment, serializeOuter } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
 
-/** A page, as `cheerio.load(html)` parses it. `scripting: false` parses `<noscript>` content as markup. */
+/** A page's tree, as `cheerio.load(html)` builds it. `scripting: false` parses `<noscript>` content as markup. */
+export function parseDocument(html: string, options: { scripting?: boolean } = {}): Document {
+  return parse(html, { treeAdapter: adapter, scriptingEnabled: options.scripting ?? true });
+}
+
+/** A page, as `cheerio.load(html)` parses it, with cheerio's API over it. */
 export function loadPage(html: string, options: { scripting?: boolean } = {}): CheerioAPI {
-  return load(parse(html, { treeAdapter: adapter, scriptingEnabled: options.scripting ?? true }));
+  return load(parseDocument(html, options));
 }
 
 /** A fragment, as `cheerio.load(html, null, false)` parses it. */
