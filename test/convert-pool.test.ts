@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertPage, type ConvertJob } from '../src/sync/convert-page.js';
 import type { ConvertPool } from '../src/sync/convert-pool.js';
+import { readListingJob, type ListingJob } from '../src/discover/listing.js';
 
 const PAGES = new URL('../fixtures/pages/', import.meta.url).pathname;
 const jobs: ConvertJob[] = readdirSync(PAGES)
@@ -38,6 +39,35 @@ describe('convert pool', () => {
       const [slow, ...rest] = await Promise.allSettled([pool.convert(huge), ...jobs.map((job) => pool.convert(job))]);
       expect(slow).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringMatching(/longer than 1000 ms/) }) });
       expect(rest.map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual(jobs.map(convertPage));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('reads listing pages on worker threads as in-process, and in-process with no workers', async () => {
+    const html = readFileSync(new URL('../fixtures/hugo/public/posts/index.html', import.meta.url), 'utf8');
+    const job: ListingJob = { html, url: 'https://cabforum.org/posts/', site: 'https://cabforum.org/', section: '/posts/' };
+    const expected = readListingJob(job);
+    expect(expected.entries.length).toBe(5);
+    for (const size of [1, 0]) {
+      const pool = createConvertPool(size);
+      try {
+        expect(await pool.listing(job)).toEqual(expected);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it.runIf(existsSync('/proc/thread-self'))('runs its threads at a lower priority than the main thread (Linux)', async () => {
+    const pool = createConvertPool(1);
+    try {
+      await pool.convert(jobs[0]!);
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after the parenthesised name).
+      const nice = (tid: string): number => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      const values = readdirSync('/proc/self/task').map(nice);
+      expect(nice(String(process.pid))).toBe(0);
+      expect(values).toContain(10);
     } finally {
       await pool.close();
     }

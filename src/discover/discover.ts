@@ -2,7 +2,7 @@ import type { Fetcher } from '../fetch/fetcher.js';
 import { dayOfPath, decodePath, normalizeUrl, resolveHref } from '../site/index.js';
 import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
-import { parseListing, type ListingPage } from './listing.js';
+import { readListingJob, type ListingJob, type ListingPage } from './listing.js';
 import { selectPosts, unionSightings, type PostHints, type Sighting, type Source } from './merge.js';
 import { isWhole, listedUrls, oldestDay, pageOn, readListing, SECTION, stopBefore, stopWhenAllKnown, type GetListingPage, type ListingRead } from './paging.js';
 import { sourceReader, type ReadSource } from './sources.js';
@@ -48,6 +48,8 @@ export interface DiscoverOptions {
   full?: boolean;
   /** How sources are read; default plain GETs. A sync passes a conditional reader (see sources.ts). */
   read?: ReadSource;
+  /** Where listing pages are parsed; default here. A sync hands them to its worker threads, idle while it discovers. */
+  readListing?: (job: ListingJob) => ListingPage | Promise<ListingPage>;
   log?: (message: string) => void;
 }
 
@@ -56,7 +58,7 @@ const FALLBACK_FEED = '/posts/index.xml';
 const MAX_SITEMAPS = 100;
 
 /** Reads one source, recording a failure; `undefined` when it could not be read. */
-type Get = <T>(url: string, parse: (body: string, finalUrl: string) => T) => Promise<T | undefined>;
+type Get = <T>(url: string, parse: (body: string, finalUrl: string) => T | Promise<T>) => Promise<T | undefined>;
 
 /**
  * Finds every post of `site` from three sources and unions them: the sitemap (with indexes and
@@ -79,7 +81,8 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
     log(`discover: cannot read ${url}: ${result.error}`);
     return undefined;
   };
-  const getPage: GetListingPage = (url) => get(url, (body, finalUrl) => parseListing(body, finalUrl, site, SECTION));
+  const listingPage = options.readListing ?? readListingJob;
+  const getPage: GetListingPage = (url) => get(url, (html, finalUrl) => listingPage({ html, url: finalUrl, site: site.href, section: SECTION }));
 
   // Sitemap and listing are independent; the feed is found from the listing's <head>.
   const known = options.full ? undefined : options.known;

@@ -26,6 +26,19 @@ export interface ListingPage {
   feeds: string[];
 }
 
+/** One listing page to read, as plain data: it may cross to a worker thread. */
+export interface ListingJob {
+  html: string;
+  url: string;
+  site: string;
+  section: string;
+}
+
+/** {@link parseListing} for a {@link ListingJob}. */
+export function readListingJob({ html, url, site, section }: ListingJob): ListingPage {
+  return parseListing(html, url, new URL(site), section);
+}
+
 /** Where taxonomy links point; they are never an entry's title. */
 const TAXONOMY = /^\/(author|authors|tags|categories|series)\//;
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];

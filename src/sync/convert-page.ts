@@ -1,6 +1,7 @@
 import { extractPage, withoutBody, type Extracted, type PageHints } from '../extract/extract.js';
 import { bodyMarkdown } from '../convert/markdown.js';
 import { compareData, type CompareData } from '../dedupe/compare.js';
+import { readListingJob } from '../discover/listing.js';
 
 /** One page to extract and convert: plain data, so it can cross to a worker thread. */
 export interface ConvertJob {
@@ -24,3 +25,16 @@ export function convertPage({ html, url, hints }: ConvertJob): Converted {
   // The body as toPost writes it: comparing it is CPU work too, and belongs here.
   return { extracted: withoutBody(extracted), markdown, compare: compareData(`\n${markdown}`) };
 }
+
+/**
+ * What the worker threads do, by job kind: pure CPU work on plain data. Listing pages are read
+ * there too: discovery reads hundreds while the threads have no post to convert yet.
+ */
+export const WORKER_JOBS = {
+  page: convertPage,
+  listing: readListingJob,
+};
+
+export type JobKind = keyof typeof WORKER_JOBS;
+export type JobInput<K extends JobKind> = Parameters<(typeof WORKER_JOBS)[K]>[0];
+export type JobOutput<K extends JobKind> = ReturnType<(typeof WORKER_JOBS)[K]>;

@@ -2,11 +2,15 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ConvertJob, Converted } from './convert-page.js';
+import type { ListingJob, ListingPage } from '../discover/listing.js';
+import type { ConvertJob, Converted, JobInput, JobKind, JobOutput } from './convert-page.js';
 
-/** Runs extract → convert, on worker threads when there is a core to spare. */
+/** Runs extract → convert (and listing pages' reading), on worker threads when there is a core to spare. */
 export interface ConvertPool {
   convert(job: ConvertJob): Promise<Converted>;
+  listing(job: ListingJob): Promise<ListingPage>;
+  /** Starts the threads now rather than at the first job, when jobs are sure to come. */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -15,12 +19,19 @@ export interface ConvertPoolOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A worker's young generation: large enough that one page's parse tree dies young (at 4 MB a third
+ * of a worker's time went to garbage collection), small enough to keep a thread near 40 MB.
+ */
+const YOUNG_GENERATION_MB = 16;
+
 // The compiled worker; absent when the sources run uncompiled (tests), where work stays in-process.
 const WORKER = fileURLToPath(new URL('./convert-worker.js', import.meta.url));
 
 interface Task {
-  job: ConvertJob;
-  resolve: (converted: Converted) => void;
+  kind: JobKind;
+  job: unknown;
+  resolve: (result: unknown) => void;
   reject: (error: Error) => void;
 }
 
@@ -56,10 +67,9 @@ export function createConvertPool(size = availableParallelism() - 1, options: Co
     finish(slot, (task) => task.reject(error));
   };
   const start = (): Slot => {
-    // Started on demand: a sync with nothing to convert never pays for a thread. A small young
-    // generation keeps the thread's memory close to what one page needs.
-    const slot: Slot = { thread: new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 4 } }) };
-    slot.thread.on('message', ({ result, error }: { result?: Converted; error?: string }) =>
+    // Started on demand (or by warm): a sync with nothing to convert never pays for a thread.
+    const slot: Slot = { thread: new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }) };
+    slot.thread.on('message', ({ result, error }: { result?: unknown; error?: string }) =>
       finish(slot, (task) => (error === undefined ? task.resolve(result!) : task.reject(new Error(error)))),
     );
     slot.thread.on('error', (error) => retire(slot, error));
@@ -76,16 +86,21 @@ export function createConvertPool(size = availableParallelism() - 1, options: Co
       const task = queue.shift()!;
       slot.task = task;
       slot.timer = setTimeout(() => retire(slot, new Error(`extract and convert took longer than ${timeoutMs} ms`)), timeoutMs);
-      slot.thread.postMessage({ id: 0, job: task.job });
+      slot.thread.postMessage({ id: 0, kind: task.kind, job: task.job });
     }
   };
 
+  const run = <K extends JobKind>(kind: K, job: JobInput<K>): Promise<JobOutput<K>> =>
+    new Promise((resolve, reject) => {
+      queue.push({ kind, job, resolve: resolve as (result: unknown) => void, reject });
+      pump();
+    });
   return {
-    convert: (job) =>
-      new Promise((resolve, reject) => {
-        queue.push({ job, resolve, reject });
-        pump();
-      }),
+    convert: (job) => run('page', job),
+    listing: (job) => run('listing', job),
+    warm: () => {
+      while (!closed && slots.size < size) start();
+    },
     close: async () => {
       closed = true;
       const threads = [...slots].map((slot) => slot.thread);
@@ -98,8 +113,15 @@ export function createConvertPool(size = availableParallelism() - 1, options: Co
 // Extract and convert load only where pages are converted: on the main thread only without workers.
 function inProcess(): ConvertPool {
   let load: Promise<typeof import('./convert-page.js')> | undefined;
+  const run = async <K extends JobKind>(kind: K, job: JobInput<K>): Promise<JobOutput<K>> => {
+    const { WORKER_JOBS } = await (load ??= import('./convert-page.js'));
+    return (WORKER_JOBS[kind] as (input: JobInput<K>) => JobOutput<K>)(job);
+  };
   return {
-    convert: async (job) => (await (load ??= import('./convert-page.js'))).convertPage(job),
+    convert: (job) => run('page', job),
+    listing: (job) => run('listing', job),
+    // A failed import is reported by the job that awaits it.
+    warm: () => void (load ??= import('./convert-page.js')).catch(() => undefined),
     close: async () => undefined,
   };
 }

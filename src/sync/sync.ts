@@ -20,14 +20,19 @@ export function sync(options: SyncOptions, hooks: RunHooks = {}): Promise<SyncRe
  */
 async function syncAll(run: Run): Promise<SyncReport> {
   const { options, hooks } = run;
+  const firstRead = Object.keys(run.state.sources ?? {}).length === 0 || options.full;
+  // A first sync (or --full) reads and converts every page: the threads start while robots.txt and the sitemap load.
+  if (firstRead) run.pool.warm();
   const discovery = await discover(options.site, run.fetcher, {
     since: options.since,
     limit: options.limit,
     // Listing pages past the newest known posts carry nothing new: discovery may stop paging there.
-    known: (url) => archivedAt(run, url) !== undefined && run.state.urls[url] !== undefined,
+    // An empty archive knows none, so every page is asked for at once.
+    known: run.dedupe.archive.entries.length === 0 ? undefined : (url) => archivedAt(run, url) !== undefined && run.state.urls[url] !== undefined,
     full: options.full,
     // Sitemap, listing pages and feed are asked "changed since?" like posts (validators in the state).
     read: sourceReader(run.fetcher, options.full ? undefined : (run.state.sources ??= {})),
+    readListing: (job) => run.pool.listing(job),
     log: hooks.log,
   });
   run.discoveredPaths = new Set(discovery.posts.map((page) => pathKey(page.url)));
