@@ -87,9 +87,11 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   // Sitemap and listing are independent; the feed is found from the listing's <head>.
   const known = options.full ? undefined : options.known;
   const [sitemap, head] = await Promise.all([readSitemaps(site, get), readListing(site, getPage, known && stopWhenAllKnown(known))]);
-  const listing = known ? await coverUnknown(site, getPage, head, sitemap.pages, known, log) : head;
+  // Every sitemap URL is looked at up to three times below: normalized once (10,000 URLs on a large site).
+  const normalize = memoize((url: string) => normalizeUrl(url, site));
+  const listing = known ? await coverUnknown(site, getPage, head, sitemap.pages, known, normalize, log) : head;
   if (!isWhole(listing)) log(`discover: listing read to page ${listing.next - 1} of ${listing.last}; older posts are all known`);
-  const feedUrls = feedsToRead(site, listing.pages, sitemap.pages);
+  const feedUrls = feedsToRead(site, listing.pages, sitemap.pages, normalize);
   const feedItems = (await Promise.all(feedUrls.map((url) => readFeed(url, get)))).flat();
 
   const sightings: Sighting[] = [
@@ -100,7 +102,7 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
     ),
     ...feedItems,
   ];
-  const { candidates, skipped } = unionSightings(sightings, site);
+  const { candidates, skipped } = unionSightings(sightings, site, normalize);
   for (const entry of skipped) log(`discover: skipped ${entry.url}: ${entry.reason}`);
   const posts = selectPosts(
     [...candidates.values()].map(
@@ -146,12 +148,20 @@ async function readSitemaps(site: URL, get: Get): Promise<{ ok: boolean; pages: 
  * older than the pages read (a post added late, or one whose fetch failed last time). Its author is
  * only on the listing, so paging goes on until the listing reaches back before its day.
  */
-async function coverUnknown(site: URL, getPage: GetListingPage, read: ListingRead, sitemap: SitemapPage[], known: (url: string) => boolean, log: (message: string) => void): Promise<ListingRead> {
+async function coverUnknown(
+  site: URL,
+  getPage: GetListingPage,
+  read: ListingRead,
+  sitemap: SitemapPage[],
+  known: (url: string) => boolean,
+  normalize: (url: string) => string | undefined,
+  log: (message: string) => void,
+): Promise<ListingRead> {
   if (isWhole(read)) return read;
   const listed = listedUrls(read.pages);
   const from = oldestDay(read.pages) ?? '9999-99-99';
   const days = sitemap
-    .map((page) => normalizeUrl(page.loc, site))
+    .map((page) => normalize(page.loc))
     .filter((url): url is string => url !== undefined && !listed.has(url) && !known(url))
     .map((url) => dayOfPath(decodePath(new URL(url).pathname)))
     .filter((day): day is string => day !== undefined && day <= from);
@@ -162,10 +172,10 @@ async function coverUnknown(site: URL, getPage: GetListingPage, read: ListingRea
 }
 
 /** Feeds announced by the listing, else feed-like URLs from the sitemap, else Hugo's section feed. */
-function feedsToRead(site: URL, listing: ListingPage[], sitemap: SitemapPage[]): string[] {
+function feedsToRead(site: URL, listing: ListingPage[], sitemap: SitemapPage[], normalize: (url: string) => string | undefined): string[] {
   const announced = listing[0]?.feeds ?? [];
   if (announced.length > 0) return announced;
-  const fromSitemap = sitemap.map((page) => normalizeUrl(page.loc, site)).filter((url): url is string => url !== undefined && /\/index\.xml$/.test(url));
+  const fromSitemap = sitemap.map((page) => normalize(page.loc)).filter((url): url is string => url !== undefined && /\/index\.xml$/.test(url));
   return fromSitemap.length > 0 ? [...new Set(fromSitemap)] : [new URL(FALLBACK_FEED, site).href];
 }
 
@@ -186,4 +196,13 @@ function listingHints(entry: ListingPage['entries'][number]): PostHints {
 
 function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** `fn` with its results kept by argument, for one discovery. */
+function memoize<R>(fn: (key: string) => R): (key: string) => R {
+  const results = new Map<string, R>();
+  return (key) => {
+    if (!results.has(key)) results.set(key, fn(key));
+    return results.get(key) as R;
+  };
 }

@@ -60,12 +60,12 @@ export function skipReason(url: string): string | undefined {
  * always candidates (the site names them as posts); a sitemap URL is one unless it is a page of
  * Hugo's own making (SKIP_REASONS), and its page decides.
  */
-export function unionSightings(sightings: Sighting[], site: URL): { candidates: Map<string, Candidate>; skipped: { url: string; reason: string }[] } {
+export function unionSightings(sightings: Sighting[], site: URL, normalize = (url: string) => normalizeUrl(url, site)): { candidates: Map<string, Candidate>; skipped: { url: string; reason: string }[] } {
   const bySource = new Map<string, Map<Source, PostHints>>();
   const candidates = new Map<string, Candidate>();
   const skipped = new Map<string, string>();
   for (const sighting of sightings) {
-    const url = normalizeUrl(sighting.url, site);
+    const url = normalize(sighting.url);
     if (url === undefined) {
       skipped.set(sighting.url, 'off the site or not an http(s) URL');
       continue;

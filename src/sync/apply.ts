@@ -75,10 +75,11 @@ async function refuseReadOnly(archive: string, path: string): Promise<string | u
   return undefined;
 }
 
-/** Pending writes by archive path, and the folders already checked for symbolic links. */
+/** Pending writes by archive path, the folders already checked for symbolic links, and the folders to fsync before the state is saved. */
 export interface WriteQueue {
   pending: Map<string, Promise<void>>;
   checkedDirs: Set<string>;
+  unsyncedDirs: Set<string>;
 }
 
 /**
@@ -86,7 +87,7 @@ export interface WriteQueue {
  * (so a later merge of the same post never lands before an earlier one).
  */
 export function writeInOrder(queue: WriteQueue, archive: string, path: string, text: string): Promise<void> {
-  const write = (queue.pending.get(path) ?? Promise.resolve()).then(() => writePost(archive, path, text, queue.checkedDirs));
+  const write = (queue.pending.get(path) ?? Promise.resolve()).then(() => writePost(archive, path, text, queue.checkedDirs, queue.unsyncedDirs));
   queue.pending.set(path, write.catch(() => undefined));
   return write;
 }

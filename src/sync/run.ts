@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { loadArchive, type ArchiveEntry } from '../archive/load.js';
-import { pathKey } from '../site/index.js';
+import { pathKey, type PathKey } from '../site/index.js';
 import { buildDedupeIndex, type DedupeIndex } from '../dedupe/index.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { loadState, saveState, type CrawlState } from '../fetch/state.js';
 import { newSyncId, saveReport, type SyncReport, type UrlOutcome } from '../report/report.js';
 import { USER_AGENT } from '../version.js';
-import { removeTempFiles } from '../write/atomic.js';
+import { removeTempFiles, syncDirs } from '../write/atomic.js';
 import { FILES_DIR } from '../attachments/paths.js';
 import { acquireLock } from '../write/lock.js';
 import { createConvertPool, type ConvertPool } from './convert-pool.js';
@@ -63,6 +63,8 @@ export interface Run {
   fatal?: Error;
   /** URL paths of every discovered page. */
   discoveredPaths?: Set<string>;
+  /** Comparison keys of the URLs this run has looked up (each discovered URL is, several times). */
+  urlKeys: Map<string, PathKey>;
 }
 
 /**
@@ -143,11 +145,12 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     present: new Set(),
     handled: new Set(),
     serial: pLimit(1),
-    writes: { pending: new Map(), checkedDirs: new Set() },
+    writes: { pending: new Map(), checkedDirs: new Set(), unsyncedDirs: new Set() },
     pool: createConvertPool(),
     raw,
     offline,
     healthPages: [],
+    urlKeys: new Map(),
   };
 }
 
@@ -165,6 +168,8 @@ export async function closeRun(run: Run): Promise<SyncReport> {
   report.updated.sort();
   report.missingUpstream.sort();
   if (!run.options.dryRun) {
+    // The posts' folders are fsynced once each, before the state that records the posts as written.
+    await syncDirs(run.writes.unsyncedDirs);
     if (!run.offline) await saveState(run.options.archive, run.state);
     await run.raw?.save();
     await saveReport(run.options.archive, report);
@@ -177,16 +182,18 @@ export async function closeRun(run: Run): Promise<SyncReport> {
  * stops the run (as a write error does) but never leaves sibling pages writing after the run closed.
  */
 export async function runPages<T>(run: Run, pages: readonly T[], handle: (page: T) => Promise<unknown>): Promise<void> {
-  const limit = pLimit(Math.max(8, run.options.concurrency * 4));
-  await Promise.all(
-    pages.map((page) =>
-      limit(() =>
-        handle(page).catch((error: unknown) => {
-          run.fatal ??= error instanceof Error ? error : new Error(String(error));
-        }),
-      ),
-    ),
-  );
+  // A few loops that each take the next page, rather than a queued promise per page: a 10,000-page
+  // run would otherwise hold 10,000 pending promises and closures from the start.
+  let next = 0;
+  const loop = async (): Promise<void> => {
+    while (next < pages.length) {
+      const page = pages[next++]!;
+      await handle(page).catch((error: unknown) => {
+        run.fatal ??= error instanceof Error ? error : new Error(String(error));
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(pages.length, Math.max(8, run.options.concurrency * 4)) }, loop));
 }
 
 /** Saves state and report, then rethrows the run's first write error, if any (it outranks later ones). */
@@ -217,8 +224,15 @@ export function setOutcome(run: Run, url: string, outcome: UrlOutcome): void {
 
 /** The archive post a URL already belongs to, if any: by the post's URLs, else by where the state says it went. */
 export function archivedAt(run: Run, url: string): ArchiveEntry | undefined {
-  const byUrl = run.dedupe.archive.byUrlPath.get(pathKey(url))?.[0];
+  const byUrl = run.dedupe.archive.byUrlPath.get(urlKey(run, url))?.[0];
   if (byUrl) return byUrl;
   const path = run.state.urls[url]?.path;
   return path === undefined ? undefined : run.dedupe.archive.byPath.get(path);
+}
+
+/** {@link pathKey} of a URL, kept for the run. */
+export function urlKey(run: Run, url: string): PathKey {
+  let key = run.urlKeys.get(url);
+  if (key === undefined) run.urlKeys.set(url, (key = pathKey(url)));
+  return key;
 }

@@ -1,11 +1,11 @@
 import { urlPathsOf } from '../archive/load.js';
-import { normalizeUrl, pathKey } from '../site/index.js';
+import { normalizeUrl } from '../site/index.js';
 import { discover } from '../discover/discover.js';
 import { sourceReader } from '../discover/sources.js';
 import { UsageError } from '../errors.js';
 import type { Coverage, SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { archivedAt, bump, finishRun, runPages, setOutcome, withRun, type Run, type RunHooks } from './run.js';
+import { archivedAt, bump, finishRun, runPages, setOutcome, urlKey, withRun, type Run, type RunHooks } from './run.js';
 import { syncPage } from './page.js';
 import { mirrorAttachments } from './attachments-step.js';
 
@@ -35,7 +35,7 @@ async function syncAll(run: Run): Promise<SyncReport> {
     readListing: (job) => run.pool.listing(job),
     log: hooks.log,
   });
-  run.discoveredPaths = new Set(discovery.posts.map((page) => pathKey(page.url)));
+  run.discoveredPaths = new Set(discovery.posts.map((page) => urlKey(run, page.url)));
   run.report.discovered = discovery.posts.length;
   for (const { url, reason } of discovery.skipped) skipped(run, url, reason);
   run.report.failed.push(...discovery.failed);

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { WriteError } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic, type AtomicWriteOptions } from './atomic.js';
 
 /**
  * The absolute file for an archive-relative path, or an error when the path
@@ -16,21 +16,26 @@ export function resolveInArchive(archiveDir: string, relPath: string): string {
 
 /**
  * Writes one post atomically; any failure is a {@link WriteError} naming the file.
- * `checkedDirs` remembers folders already found free of symbolic links during this run.
+ * `checkedDirs` remembers folders already found free of symbolic links (and existing) during this
+ * run; with `deferDirSync`, folders are fsynced by the caller, once per batch (see writeFileAtomic).
  */
-export async function writePost(archiveDir: string, relPath: string, text: string, checkedDirs = new Set<string>()): Promise<void> {
-  await writeArchiveFile(archiveDir, relPath, text, checkedDirs);
+export async function writePost(archiveDir: string, relPath: string, text: string, checkedDirs = new Set<string>(), deferDirSync?: Set<string>): Promise<void> {
+  await writeArchiveFile(archiveDir, relPath, text, checkedDirs, deferDirSync);
 }
 
 /** Writes any archive file (a post, an attachment's bytes) with the same guards as {@link writePost}. */
-export async function writeArchiveFile(archiveDir: string, relPath: string, data: string | Uint8Array, checkedDirs = new Set<string>()): Promise<void> {
+export async function writeArchiveFile(archiveDir: string, relPath: string, data: string | Uint8Array, checkedDirs = new Set<string>(), deferDirSync?: Set<string>): Promise<void> {
   const full = resolveInArchive(archiveDir, relPath);
   await refuseSymlinks(resolve(archiveDir), full, checkedDirs);
+  const dir = dirname(full);
+  const options: AtomicWriteOptions = { makeDir: !checkedDirs.has(dir), ...(deferDirSync && { deferDirSync }) };
   try {
-    await writeFileAtomic(full, data);
+    await writeFileAtomic(full, data, options);
   } catch (error) {
     throw new WriteError(full, error);
   }
+  // Made by this write if it was missing: a folder of ours, no link.
+  checkedDirs.add(dir);
 }
 
 /** A symbolic link anywhere between the archive root and the file could lead the write outside. */
