@@ -2,7 +2,7 @@ import type { Fetcher } from '../fetch/fetcher.js';
 import { dayOfPath, decodePath, normalizeUrl, resolveHref } from '../site/index.js';
 import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
-import { readListingJob, type ListingJob, type ListingPage } from './listing.js';
+import type { ListingJob, ListingPage } from './listing.js';
 import { selectPosts, unionSightings, type PostHints, type Sighting, type Source } from './merge.js';
 import { isWhole, listedUrls, oldestDay, pageOn, readListing, SECTION, stopBefore, stopWhenAllKnown, type GetListingPage, type ListingRead } from './paging.js';
 import { sourceReader, type ReadSource } from './sources.js';
@@ -81,7 +81,8 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
     log(`discover: cannot read ${url}: ${result.error}`);
     return undefined;
   };
-  const listingPage = options.readListing ?? readListingJob;
+  // The HTML parser loads only where listing pages are parsed here (a sync parses them on its threads).
+  const listingPage = options.readListing ?? (async (job: ListingJob) => (await import('./listing.js')).readListingJob(job));
   const getPage: GetListingPage = (url) => get(url, (html, finalUrl) => listingPage({ html, url: finalUrl, site: site.href, section: SECTION }));
 
   // Sitemap and listing are independent; the feed is found from the listing's <head>.

@@ -149,6 +149,16 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
 
   /** One GET through the composed dispatcher, its body read as `kind` says. */
   async function fetchOnce<B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<Fetched<B> | FetchFailure> {
+    const exchanged = await exchange(url, validators, kind, maxBytes);
+    return 'raw' in exchanged ? exchanged.settle() : exchanged;
+  }
+
+  /**
+   * The network part of one GET: the request, and the body's bytes as they came. Reading them
+   * (decompressing, decoding the charset) is left to `settle`, outside the place among the
+   * requests in flight, so the next request goes out while this body is read.
+   */
+  async function exchange<B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<{ raw: Buffer; settle: () => Fetched<B> | FetchFailure } | FetchFailure> {
     let target: URL;
     try {
       target = new URL(url);
@@ -166,7 +176,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       const raw = Buffer.from(await response.body.arrayBuffer());
       counters.total += 1;
       counters.bytes += raw.length;
-      return interpret(url, target, response, raw, validators, (finalUrl) => kind.read(raw, response.headers, new URL(finalUrl).pathname, maxBytes));
+      return { raw, settle: () => interpret(url, target, response, raw, validators, (finalUrl) => kind.read(raw, response.headers, new URL(finalUrl).pathname, maxBytes)) };
     } catch (error) {
       counters.total += 1;
       return describeFailure(url, error, opts);
@@ -196,16 +206,19 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     return { ok: true, url, finalUrl, status, notModified: false, body: body.body, bytes: raw.length, ...contentType, ...validatorFields };
   }
 
-  // Every request waits for robots.txt (read once, first) and a place among the requests in flight.
+  // Every request waits for robots.txt (read once, first) and a place among the requests in flight;
+  // it gives the place up once its bytes are in.
   const limit = pLimit(opts.concurrency);
-  const queued = <T>(work: () => Promise<T>): Promise<T> =>
-    limit(async () => {
+  const queued = async <B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<Fetched<B> | FetchFailure> => {
+    const exchanged = await limit(async () => {
       await (robotsReady ??= loadRobots());
-      return work();
+      return exchange(url, validators, kind, maxBytes);
     });
+    return 'raw' in exchanged ? exchanged.settle() : exchanged;
+  };
   return {
-    get: (url, validators) => queued(() => fetchOnce(url, validators, PAGE, opts.maxBytes)),
-    getFile: (url, validators, options) => queued(() => fetchOnce(url, validators, FILE, options?.maxBytes ?? opts.maxBytes)),
+    get: (url, validators) => queued(url, validators, PAGE, opts.maxBytes),
+    getFile: (url, validators, options) => queued(url, validators, FILE, options?.maxBytes ?? opts.maxBytes),
     stats: () => ({ ...counters }),
     close: () => agent.close(),
   };
