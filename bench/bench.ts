@@ -16,7 +16,7 @@ const SETUP = {
   coldPosts: 3000,
   /** Rendered synthetic post pages added to fixtures/pages for throughput. */
   throughputPages: 100,
-  throughputRounds: 5,
+  throughputRounds: 9,
   archiveSizes: [1000, 10_000] as const,
   changes: { added: 150, edited: 50 },
   startupRuns: 15,

@@ -9,13 +9,17 @@ import * as cheerio from 'cheerio';
 import * as cheerioSlim from 'cheerio/slim';
 import { parseHTML } from 'linkedom';
 import TurndownService from 'turndown';
-import { TURNDOWN_OPTIONS, toPost } from '../src/convert/convert.js';
-import { extractPage } from '../src/extract/extract.js';
 import { renderPostPage } from '../fixtures/site/render.js';
 import { syntheticPosts } from '../fixtures/site/synthetic.js';
 import { postPath } from '../fixtures/site/util.js';
 
 const { gfm } = createRequire(import.meta.url)('@joplin/turndown-plugin-gfm') as { gfm: TurndownService.Plugin };
+
+// The built code (npm run bench builds first), as the CLI runs it: the sources run through tsx,
+// whose transform adds a call to every inner function (`__name`) that the compiled code has not.
+const built = (path: string): Promise<unknown> => import(new URL(`../dist/src/${path}`, import.meta.url).href);
+const { TURNDOWN_OPTIONS, toPost } = (await built('convert/convert.js')) as typeof import('../src/convert/convert.js');
+const { extractPage } = (await built('extract/extract.js')) as typeof import('../src/extract/extract.js');
 
 export interface PageInput {
   html: string;

@@ -21,6 +21,8 @@ const ENUMERATED_TYPE: Record<string, { valid: readonly string[]; missing: strin
 const STRING_TYPE = new Set(['a', 'area', 'embed', 'li', 'link', 'object', 'ol', 'output', 'param', 'progress', 'script', 'source', 'style', 'ul']);
 
 /** A node of the view: element, text or comment, with the DOM members the conversion reads. */
+const NAMESPACES = { html: HTML_NS, svg: SVG_NS, mathml: MATHML_NS } as const;
+
 export class DomNode {
   parentNode: DomNode | null = null;
   firstChild: DomNode | null = null;
@@ -218,8 +220,8 @@ export class DomNode {
   }
 
   /** @internal The namespace test the serializer needs. */
-  isIn(namespace: 'html' | 'svg' | 'mathml'): boolean {
-    return this.namespace === { html: HTML_NS, svg: SVG_NS, mathml: MATHML_NS }[namespace];
+  isIn(namespace: keyof typeof NAMESPACES): boolean {
+    return this.namespace === NAMESPACES[namespace];
   }
 }
 

@@ -29,19 +29,30 @@ const SPECIAL = new Set(['applet', 'area', 'article', 'aside', 'base', 'basefont
 const LIST_ITEMS: Record<string, ReadonlySet<string>> = { li: new Set(['li']), dd: new Set(['dd', 'dt']), dt: new Set(['dd', 'dt']) };
 
 export function reparsesElsewhere(name: string, parent: DomNode): boolean {
-  const html = (node: DomNode | null): node is DomNode => node !== null && node.nodeType === ELEMENT && node.isIn('html');
-  const above = (test: (node: DomNode) => boolean, stop: (node: DomNode) => boolean = () => false): boolean => {
-    for (let node: DomNode | null = parent; node; node = node.parentNode) {
-      if (!node.isIn('html')) continue;
-      if (test(node)) return true;
-      if (stop(node)) return false;
-    }
-    return false;
-  };
-  if (HEADINGS.has(name) && html(parent) && HEADINGS.has(parent.localName)) return true;
-  if ((name === 'option' || name === 'optgroup') && html(parent) && parent.localName === 'option') return true;
-  if ((name === 'a' || name === 'nobr' || name === 'button') && above((node) => node.localName === name)) return true;
-  if (CLOSES_P.has(name) && above((node) => node.localName === 'p')) return true;
+  if (HEADINGS.has(name) && isHtml(parent) && HEADINGS.has(parent.localName)) return true;
+  if ((name === 'option' || name === 'optgroup') && isHtml(parent) && parent.localName === 'option') return true;
+  if ((name === 'a' || name === 'nobr' || name === 'button') && openAbove(parent, name)) return true;
+  if (CLOSES_P.has(name) && openAbove(parent, 'p')) return true;
   const items = LIST_ITEMS[name];
-  return items !== undefined && above((node) => items.has(node.localName), (node) => SPECIAL.has(node.localName) && node.localName !== 'address' && node.localName !== 'div' && node.localName !== 'p');
+  return items !== undefined && listItemOpen(parent, items);
+}
+
+function isHtml(node: DomNode): boolean {
+  return node.nodeType === ELEMENT && node.isIn('html');
+}
+
+/** An HTML element named `name` is open at `parent` or above. */
+function openAbove(parent: DomNode, name: string): boolean {
+  for (let node: DomNode | null = parent; node; node = node.parentNode) if (node.localName === name && node.isIn('html')) return true;
+  return false;
+}
+
+/** One of `items` is open above, before a special element (other than address, div, p) ends the search. */
+function listItemOpen(parent: DomNode, items: ReadonlySet<string>): boolean {
+  for (let node: DomNode | null = parent; node; node = node.parentNode) {
+    if (!node.isIn('html')) continue;
+    if (items.has(node.localName)) return true;
+    if (SPECIAL.has(node.localName) && node.localName !== 'address' && node.localName !== 'div' && node.localName !== 'p') return false;
+  }
+  return false;
 }
