@@ -45,6 +45,7 @@ function bareHost(hostname: string): string {
 
 /** Percent-decodes a path; an invalid escape leaves the path as it is. `%2F` stays encoded: it is not a separator. */
 export function decodePath(path: string): string {
+  if (!path.includes('%')) return path;
   try {
     return decodeURIComponent(path.replace(/%2f/gi, '%252F'));
   } catch {
@@ -58,8 +59,13 @@ export function isFilePath(path: string): boolean {
   return last !== '' && FILE_SEGMENT.test(last);
 }
 
+// ASCII is in NFC already; asking ICU costs more than the rest of a URL's normalization.
+const ASCII = /^[\x00-\x7f]*$/;
+
 function normalizePath(pathname: string): string {
-  let path = decodePath(pathname).normalize('NFC').replace(/\/{2,}/g, '/').replace(INDEX_FILES, '/');
+  let path = decodePath(pathname);
+  if (!ASCII.test(path)) path = path.normalize('NFC');
+  path = path.replace(/\/{2,}/g, '/').replace(INDEX_FILES, '/');
   if (!path.startsWith('/')) path = `/${path}`;
   // Pages are folders; a file (feed, sitemap, PDF) keeps its name.
   if (!path.endsWith('/') && !isFilePath(path)) path += '/';
@@ -89,6 +95,7 @@ export function normalizeUrl(url: string, site: URL): string | undefined {
   // The site's own spelling wins for scheme and host: http/https and www. are the same page.
   const out = new URL(site.origin);
   out.pathname = normalizePath(parsed.pathname);
+  if (parsed.search === '') return out.href;
   for (const [name, value] of parsed.searchParams) {
     if (!TRACKING_PARAMS.some((rule) => rule.test(name.toLowerCase()))) out.searchParams.append(name, value);
   }
