@@ -18,6 +18,8 @@ const SETUP = {
   throughputPages: 100,
   throughputRounds: 9,
   archiveSizes: [1000, 10_000] as const,
+  /** Fresh archives per size; CPU figures are the least of them, peak RSS the most. */
+  archiveRounds: 2,
   changes: { added: 150, edited: 50 },
   startupRuns: 15,
 };
@@ -59,8 +61,8 @@ const coldRatio = sync.cold.wallMs / sync.idealMs;
 const resyncFraction = sync.resync.wallMs / sync.cold.wallMs;
 rows.push(
   {
-    metric: `cold sync, ${int(SETUP.coldPosts)} posts, ${SETUP.latencyMs} ms latency, concurrency ${SETUP.concurrency}`,
-    value: `${seconds(sync.cold.wallMs)} (${int(sync.cold.requests.length)} requests, CPU ${seconds(sync.cold.cpuMs)})`,
+    metric: `cold sync, ${int(SETUP.coldPosts)} posts, ${SETUP.latencyMs} ms latency, concurrency ${SETUP.concurrency}, best of ${sync.coldWalls.length}`,
+    value: `${seconds(sync.cold.wallMs)} (${int(sync.cold.requests.length)} requests, CPU ${seconds(sync.cold.cpuMs)}; runs ${sync.coldWalls.map(seconds).join(', ')})`,
     target: '',
   },
   { metric: 'cold sync / ideal (requests × latency / concurrency)', value: `${times(coldRatio)} (ideal ${seconds(sync.idealMs)})`, target: `≤ ${TARGETS.coldRatio}×`, ok: coldRatio <= TARGETS.coldRatio },
@@ -76,7 +78,9 @@ const check = checkArchiveMarkdown(all.slice(SETUP.changes.added, SETUP.changes.
 const sizes: ArchiveSizeRun[] = [];
 for (const size of SETUP.archiveSizes) {
   say(`sync into an archive of ${int(size)} posts (+${SETUP.changes.added} new, ${SETUP.changes.edited} edited upstream)`);
-  sizes.push(await syncIntoArchive(all, size, SETUP.changes, SETUP.latencyMs, SETUP.concurrency));
+  const rounds: ArchiveSizeRun[] = [];
+  for (let round = 0; round < SETUP.archiveRounds; round += 1) rounds.push(await syncIntoArchive(all, size, SETUP.changes, SETUP.latencyMs, SETUP.concurrency));
+  sizes.push(leastCpu(rounds));
 }
 const perPage = (run: ArchiveSizeRun): number => run.changed.cpuMs / run.pages;
 const marginal = (run: ArchiveSizeRun): number => (run.changed.cpuMs - run.idle.cpuMs) / run.pages;
@@ -92,8 +96,9 @@ for (const run of sizes) {
       ok,
     },
     { metric: `  wall, requests, post pages converted`, value: `${seconds(run.changed.wallMs)}, ${int(run.changed.requests.length)}, ${run.pages}`, target: '' },
+    { metric: `  CPU of the changed sync, each round (least counts)`, value: (run.cpuRuns ?? [run.changed.cpuMs]).map(seconds).join(', '), target: '' },
     {
-      metric: `  peak RSS`,
+      metric: `  peak RSS (highest of the rounds)`,
       value: `${run.changed.maxRssMb.toFixed(0)} MB`,
       target: run === large ? `≤ ${TARGETS.rssMb} MB` : '',
       ...(run === large ? { ok: run.changed.maxRssMb <= TARGETS.rssMb } : {}),
@@ -124,6 +129,17 @@ rows.push(
   },
   { metric: 'Hugo site: alternative wall / cabsync wall', value: times(hugo.alternative.wallMs / hugo.cabsync.wallMs), target: '' },
 );
+
+/**
+ * The rounds of one archive size as one: the changed and the idle sync of least CPU (noise on a
+ * shared machine only ever adds CPU), and the highest peak RSS of any (memory is not chosen down).
+ */
+function leastCpu(rounds: ArchiveSizeRun[]): ArchiveSizeRun {
+  const least = <T extends { cpuMs: number }>(runs: T[]): T => runs.reduce((best, run) => (run.cpuMs < best.cpuMs ? run : best));
+  const changed = least(rounds.map((run) => run.changed));
+  const maxRssMb = Math.max(...rounds.map((run) => run.changed.maxRssMb));
+  return { ...rounds.find((run) => run.changed === changed)!, changed: { ...changed, maxRssMb }, idle: least(rounds.map((run) => run.idle)), cpuRuns: rounds.map((run) => run.changed.cpuMs) };
+}
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(`\ncabsync benchmark — ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}, ${process.platform}\n`);
