@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conventionalOldPaths, dayOfPath, isPermalinkShaped, normalizeUrl, pathKey, permalinkPath, revealedAliases, urlize } from '../src/site/index.js';
 
@@ -115,5 +116,20 @@ describe("a '#' Hugo keeps in a permalink", () => {
     expect(pathKey(href)).toBe('/2023/10/17/f2f-meeting-#58-zürich-switzerland/');
     // A real fragment is still dropped.
     expect(normalizeUrl('/2022/11/03/a/#roll-call', SITE)).toBe('https://cabforum.org/2022/11/03/a/');
+  });
+});
+
+describe('normalizeUrl fast path', () => {
+  it('gives for URLs already in the site\'s spelling what the full normalization gives', () => {
+    const site = new URL('https://cabforum.org');
+    const segment = fc.constantFrom('a', 'B', '2024', '.', '..', '...', 'index.html', 'default.htm', 'x.pdf', 'v1.3', '-', '_', 'é', '%41', '', 'a.b', '#58');
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), fc.boolean(), (segments, slash) => {
+        const path = `/${segments.join('/')}${slash ? '/' : ''}`;
+        // An upper-case scheme and host never take the fast path, and normalize to the site's spelling.
+        expect(normalizeUrl(`https://cabforum.org${path}`, site)).toBe(normalizeUrl(`HTTPS://CABFORUM.ORG${path}`, site));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

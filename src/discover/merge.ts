@@ -80,6 +80,8 @@ export function unionSightings(sightings: Sighting[], site: URL, normalize = (ur
     candidate.entry ||= sighting.entry === true;
     if (sighting.lastmod !== undefined && (candidate.lastmod === undefined || sighting.lastmod > candidate.lastmod)) candidate.lastmod = sighting.lastmod;
     candidates.set(url, candidate);
+    // A sitemap entry gives no hints: most sightings of a large site end here.
+    if (sighting.hints === undefined) continue;
     const perSource = bySource.get(url) ?? new Map<Source, PostHints>();
     perSource.set(sighting.source, { ...perSource.get(sighting.source), ...sighting.hints });
     bySource.set(url, perSource);

@@ -81,6 +81,7 @@ function normalizePath(pathname: string): string {
  *   // → 'https://example.org/2022/11/03/a/'
  */
 export function normalizeUrl(url: string, site: URL): string | undefined {
+  if (isNormalFor(url, site)) return url;
   let parsed: URL;
   try {
     parsed = new URL(keepHashInPath(url.trim()), site);
@@ -100,6 +101,18 @@ export function normalizeUrl(url: string, site: URL): string | undefined {
     if (!TRACKING_PARAMS.some((rule) => rule.test(name.toLowerCase()))) out.searchParams.append(name, value);
   }
   return out.href;
+}
+
+/**
+ * A URL the rules above leave as it is: the site's own origin, then a folder path of letters,
+ * digits, `-`, `_`, `.` and `/` (no empty or dot segment, no index file) and nothing after it.
+ * Most URLs a sitemap lists are such: they skip two URL parses.
+ */
+const PLAIN_PATH = /^(?:\/(?!\.{1,2}\/)[A-Za-z0-9_.-]+)*\/$/;
+
+function isNormalFor(url: string, site: URL): boolean {
+  const { origin } = site;
+  return url.length > origin.length && url.startsWith(origin) && url.charCodeAt(origin.length) === 47 && PLAIN_PATH.test(url.slice(origin.length));
 }
 
 /**
