@@ -192,6 +192,21 @@ describe('discover against the fixture site', () => {
     expect(paths.some((p) => p.startsWith('/uploads/'))).toBe(false);
   });
 
+  it('records a listing page whose reading fails (a worker thread died) as failed, and reads the rest', async () => {
+    const { site, fetcher, url } = await start({ pageSize: 10 });
+    const broken = `${site.url}/posts/page/2/`;
+    const { readListingJob } = await import('../src/discover/listing.js');
+    const found = await discover(url, fetcher, {
+      readListing: async (job) => {
+        if (job.url === broken) throw new Error('convert worker exited (code 1)');
+        return readListingJob(job);
+      },
+    });
+    expect(found.failed).toEqual([{ url: broken, error: 'cannot read it: convert worker exited (code 1)' }]);
+    // Every post is still found: the sitemap names them all.
+    expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
+  });
+
   it('reads a sitemap index with a gzipped child', async () => {
     const { site, fetcher, url } = await start({ gzipSitemap: true });
     const found = await discover(url, fetcher, {});

@@ -52,7 +52,7 @@ export function fileLinks(body: string, postUrl: string, site: URL): string[] {
 }
 
 /** The normalized URL of a link when it names a file on the site, else undefined. */
-export function fileUrl(href: string, postUrl: string, site: URL): string | undefined {
+function fileUrl(href: string, postUrl: string, site: URL): string | undefined {
   const resolved = resolveHref(href, postUrl);
   const normalized = resolved === undefined ? undefined : normalizeUrl(resolved, site);
   if (normalized === undefined) return undefined;
@@ -83,7 +83,11 @@ export function archivePost(entry: ArchiveEntry, site: URL): PostBody {
 export function linksOfPosts(posts: Iterable<PostBody>, site: URL): Map<string, string[]> {
   const links = new Map<string, string[]>();
   for (const post of posts) {
-    for (const url of fileLinks(post.body, post.url, site)) links.set(url, [...(links.get(url) ?? []), post.path]);
+    for (const url of fileLinks(post.body, post.url, site)) {
+      const paths = links.get(url);
+      if (paths) paths.push(post.path);
+      else links.set(url, [post.path]);
+    }
   }
   for (const paths of links.values()) paths.sort();
   return links;

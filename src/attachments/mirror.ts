@@ -63,7 +63,11 @@ function confirmed(record: AttachmentRecord): AttachmentRecord {
 
 /** The size of the file at an archive path, or undefined when it is not a plain file there. */
 export async function sizeOnDisk(archive: string, path: string): Promise<number | undefined> {
-  const info = await lstat(resolveInArchive(archive, path)).catch(() => undefined);
+  const info = await lstat(resolveInArchive(archive, path)).catch((error: NodeJS.ErrnoException) => {
+    // Only "not there" means not there: a file that cannot be read is not forgotten or fetched again.
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw error;
+  });
   return info?.isFile() ? info.size : undefined;
 }
 

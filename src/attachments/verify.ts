@@ -41,8 +41,14 @@ export async function verifyAttachments(archiveDir: string, index: ArchiveIndex)
 /** What is wrong with one entry's copy, or undefined when it is the file the manifest describes. */
 async function copyProblem(archiveDir: string, record: AttachmentRecord): Promise<string | undefined> {
   const full = join(archiveDir, record.path);
-  const info = await lstat(full).catch(() => undefined);
-  if (!info) return 'missing: the manifest lists it, the folder does not have it';
+  let info;
+  try {
+    info = await lstat(full);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing: the manifest lists it, the folder does not have it';
+    return `cannot be read: ${(error as Error).message}`;
+  }
   if (info.isSymbolicLink()) return 'a symbolic link (not followed)';
   if (!info.isFile()) return 'not a plain file';
   if (info.size !== record.size) return `changed on disk: ${info.size} bytes, the manifest says ${record.size}`;
@@ -61,7 +67,12 @@ function linkedUrls(index: ArchiveIndex, site: string): Set<string> {
 /** Every file under `dir` as an archive-relative posix path; symbolic links are listed, never followed; temp files skipped. */
 async function listFiles(archiveDir: string, dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+  // No folder yet is no file; a folder that cannot be read is an error, not an empty list.
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  for (const entry of entries) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await listFiles(archiveDir, full)));
     else if (!isTempName(entry.name)) out.push(relative(archiveDir, full).split(sep).join('/'));

@@ -4,7 +4,7 @@ import type { ExtractedPost } from '../extract/extract.js';
 import { bodyMarkdown } from './markdown.js';
 import { toPostWith } from './post.js';
 
-export { bodyMarkdown, htmlToMarkdown, limitHtmlDepth, normalizeMarkdown, treeToMarkdown, TURNDOWN_OPTIONS } from './markdown.js';
+export { htmlToMarkdown, TURNDOWN_OPTIONS } from './markdown.js';
 
 /** {@link toPostWith} converting the body when its Markdown is not given. */
 export function toPost(page: ExtractedPost, markdown: string = bodyMarkdown(page)): Post {

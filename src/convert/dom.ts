@@ -1,17 +1,13 @@
-// A DOM view of a parsed (domhandler) body, for turndown to walk: the page is parsed once, by the
+// The DOM turndown walks (built from the parsed body by view.ts): the page is parsed once, by the
 // extractor, and never serialized and parsed again for conversion. Only what turndown, its GFM
 // plugin and the site rules use is here, and it answers as the DOM turndown used to build (domino)
 // answered: that keeps the archive's Markdown byte for byte what it was.
-import type { AnyNode, Element, ParentNode } from 'domhandler';
 import { COMMENT, ELEMENT, HTML_NS, TEXT } from './dom-constants.js';
-import { reparsesAsIs, reparsesElsewhere } from './reparse.js';
 import { serialize } from './serialize.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
-/** Elements whose leading newline the HTML parser drops: a body that went through HTML text lost it. */
-const DROPS_LEADING_NEWLINE = new Set(['pre', 'textarea', 'listing']);
 /** How `type` read on the old DOM: enumerated for these (lower-cased when valid, else the default)… */
 const ENUMERATED_TYPE: Record<string, { valid: readonly string[]; missing: string }> = {
   input: { valid: ['text', 'hidden', 'search', 'tel', 'url', 'email', 'password', 'datetime', 'date', 'month', 'week', 'time', 'datetime-local', 'number', 'range', 'color', 'checkbox', 'radio', 'file', 'submit', 'image', 'reset', 'button'], missing: 'text' },
@@ -20,9 +16,9 @@ const ENUMERATED_TYPE: Record<string, { valid: readonly string[]; missing: strin
 /** …and the attribute as written for these. */
 const STRING_TYPE = new Set(['a', 'area', 'embed', 'li', 'link', 'object', 'ol', 'output', 'param', 'progress', 'script', 'source', 'style', 'ul']);
 
-/** A node of the view: element, text or comment, with the DOM members the conversion reads. */
 const NAMESPACES = { html: HTML_NS, svg: SVG_NS, mathml: MATHML_NS } as const;
 
+/** A node of the view: element, text or comment, with the DOM members the conversion reads. */
 export class DomNode {
   parentNode: DomNode | null = null;
   firstChild: DomNode | null = null;
@@ -250,66 +246,4 @@ function typeSelector(selector: string): (element: DomNode) => boolean {
 
 function asciiUpperCase(name: string): string {
   return /^[\x00-\x7f]*$/.test(name) ? name.toUpperCase() : name.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
-}
-
-/**
- * {@link domView} answering as the body would after being serialized and parsed again, which is
- * how it was converted before (so the Markdown stays the same bytes): adjacent text nodes read as
- * one, and a `pre`'s leading newline is dropped. Undefined when the body would not parse back to
- * the same tree (see REPARSES_OTHERWISE, reparsesElsewhere): convert its HTML instead.
- */
-export function reparsedView(root: ParentNode): DomNode | undefined {
-  return reparsesAsIs(root) ? domView(root, { asReparsed: true }) : undefined;
-}
-
-export interface ViewOptions {
-  /** See {@link reparsedView}. */
-  asReparsed?: boolean;
-}
-
-/**
- * The children of `root` (a domhandler node) under one root element, as a DOM tree of their own:
- * turndown changes what it walks, the parsed page stays as it was. One iterative pass; undefined
- * only with `asReparsed`, for a tree that would not parse back.
- */
-export function domView(root: ParentNode, options: ViewOptions & { asReparsed: true }): DomNode | undefined;
-export function domView(root: ParentNode, options?: ViewOptions): DomNode;
-export function domView(root: ParentNode, options: ViewOptions = {}): DomNode | undefined {
-  const top = DomNode.element('x-turndown', HTML_NS, { id: 'turndown-root' });
-  const stack: Array<{ source: readonly AnyNode[]; index: number; target: DomNode; pending: string }> = [{ source: root.children, index: 0, target: top, pending: '' }];
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
-    const node = frame.source[frame.index++];
-    if (node?.type === 'text') {
-      // Adjacent text nodes (left by chrome removal) are one text node once serialized and parsed again.
-      if (options.asReparsed) frame.pending += node.data;
-      else if (node.data !== '') frame.target.appendChild(DomNode.text(node.data));
-      continue;
-    }
-    if (frame.pending !== '') frame.target.appendChild(DomNode.text(frame.pending));
-    frame.pending = '';
-    if (node === undefined) {
-      stack.pop();
-      if (options.asReparsed) dropLeadingNewline(frame.target);
-      continue;
-    }
-    if (node.type === 'comment') frame.target.appendChild(DomNode.comment(node.data));
-    else if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
-      const element = node as Element;
-      const namespace = element.namespace ?? HTML_NS;
-      const html = namespace === HTML_NS;
-      if (options.asReparsed && html && reparsesElsewhere(element.name, frame.target)) return undefined;
-      const child = frame.target.appendChild(DomNode.element(element.name, namespace, element.attribs));
-      // A template's content is not among its children in the DOM.
-      if (!(html && element.name === 'template')) stack.push({ source: element.children, index: 0, target: child, pending: '' });
-    }
-  }
-  return top;
-}
-
-function dropLeadingNewline(element: DomNode): void {
-  const first = element.firstChild;
-  if (!element.isIn('html') || !DROPS_LEADING_NEWLINE.has(element.localName) || first?.nodeType !== TEXT || !first.data.startsWith('\n')) return;
-  first.data = first.data.slice(1);
-  if (first.data === '') first.remove();
 }

@@ -5,7 +5,8 @@ import type TurndownService from 'turndown';
 import { limitDepth, MAX_DEPTH } from '../extract/dom.js';
 import { innerHtml, loadFragment, loadPage } from '../extract/html.js';
 import { parsedBody, type ExtractedPost } from '../extract/extract.js';
-import { domView, reparsedView, type DomNode } from './dom.js';
+import type { DomNode } from './dom.js';
+import { domView, reparsedView } from './view.js';
 import { sitePlugin } from './rules.js';
 
 const require = createRequire(import.meta.url);
@@ -44,7 +45,7 @@ export function htmlToMarkdown(html: string, baseUrl: string): string {
  * {@link htmlToMarkdown} for a body the extractor parsed with its page (`root`'s children): no
  * second parse. The same bytes as converting the body's HTML.
  */
-export function treeToMarkdown(root: ParentNode, baseUrl: string): string {
+function treeToMarkdown(root: ParentNode, baseUrl: string): string {
   const view = reparsedView(root);
   return view ? viewToMarkdown(view, baseUrl) : htmlToMarkdown(innerHtml(root), baseUrl);
 }
@@ -75,7 +76,7 @@ const FENCE = /^\s*(`{3,}|~{3,})/;
  * One blank line between blocks, no trailing whitespace, no leading or trailing blank lines, a final
  * newline. Lines inside fenced code are kept as they are.
  */
-export function normalizeMarkdown(markdown: string): string {
+function normalizeMarkdown(markdown: string): string {
   const lines: string[] = [];
   let fence: string | undefined;
   for (const line of markdown.replace(/\r\n?/g, '\n').split('\n')) {
@@ -102,7 +103,7 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
  * Turndown recurses once per nesting level, so a pathologically deep document would overflow the
  * stack. A cheap scan estimates the depth; only a deep document is parsed and flattened.
  */
-export function limitHtmlDepth(html: string, maxDepth = MAX_DEPTH): string {
+function limitHtmlDepth(html: string, maxDepth = MAX_DEPTH): string {
   let depth = 0;
   let deepest = 0;
   for (const [, closing, name, selfClosing] of html.matchAll(TAG)) {

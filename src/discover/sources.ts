@@ -29,7 +29,13 @@ export function sourceReader(fetcher: Fetcher, cache?: SourceCache): ReadSource 
     if (!result.ok) return { ok: false, error: result.error };
     if (result.notModified && cached) return { ok: true, value: cached.value as T, finalUrl: cached.finalUrl };
     if (result.body === undefined) return { ok: false, error: 'empty response' };
-    const value = await parse(result.body, result.finalUrl);
+    let value: T;
+    try {
+      value = await parse(result.body, result.finalUrl);
+    } catch (error) {
+      // A parse on a worker thread can fail (the thread died, the page took too long): this source fails, not the run.
+      return { ok: false, error: `cannot read it: ${error instanceof Error ? error.message : String(error)}` };
+    }
     if (cache) {
       if (result.etag || result.lastModified) {
         cache[url] = { finalUrl: result.finalUrl, value, ...(result.etag && { etag: result.etag }), ...(result.lastModified && { lastModified: result.lastModified }) };

@@ -34,11 +34,12 @@ const domKey = (field: MetaField, source: MetaSource): string => `${field}\u0000
 const DOM_SOURCES = (Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>).flatMap(([field, { sources }]) =>
   sources.flatMap((source) => (source.from === 'text' || source.from === 'texts' ? [{ key: domKey(field, source), all: source.from === 'texts', query: compileQuery(source.selector) }] : [])),
 );
+const DOM_QUERIES = DOM_SOURCES.map((source) => source.query);
 
 /** Reads every `text`/`texts` source of the table: their selector queries, in one walk over the document. */
 export function readDomSources($: CheerioAPI): DomValues {
   const values = new Map<string, string[]>();
-  const found = queryEach(DOM_SOURCES.map((source) => source.query), $.root()[0]!);
+  const found = queryEach(DOM_QUERIES, $.root()[0]!);
   for (const { key, all, query } of DOM_SOURCES) {
     const matches = found.get(query)!;
     values.set(key, (all ? matches : matches.slice(0, 1)).map((el) => squash(textOf(el))));

@@ -32,9 +32,10 @@ const TAG_NAME = /^[A-Za-z][\w-]*/;
 export function compileQuery(selector: string): Query {
   const alternatives = outline(selector).split(',').map((part) => part.trim());
   // The subject is the last compound; its tag name, if it names one (HTML names compare lower-cased).
-  const subjects = alternatives.map((part) => TAG_NAME.exec(part.split(COMBINATOR).pop()!)?.[0]?.toLowerCase());
+  const compounds = alternatives.map((part) => part.split(COMBINATOR).pop()!);
+  const subjects = compounds.map((compound) => TAG_NAME.exec(compound)?.[0]?.toLowerCase());
   // Tag names of the alternatives whose subject asks for no class or id; undefined for one that asks for nothing of the three.
-  const plain = alternatives.map((part) => part.split(COMBINATOR).pop()!).filter((compound) => !/[.#]/.test(compound));
+  const plain = compounds.filter((compound) => !/[.#]/.test(compound));
   const plainTags = plain.map((compound) => TAG_NAME.exec(compound)?.[0]?.toLowerCase());
   let compiled: Query['test'] | undefined;
   let quick: Query['quickTest'] | undefined;

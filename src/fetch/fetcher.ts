@@ -149,24 +149,24 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
 
   /** One GET through the composed dispatcher, its body read as `kind` says. */
   async function fetchOnce<B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<Fetched<B> | FetchFailure> {
-    const exchanged = await exchange(url, validators, kind, maxBytes);
-    return 'raw' in exchanged ? exchanged.settle() : exchanged;
+    return (await exchange(url, validators, kind, maxBytes))();
   }
 
   /**
    * The network part of one GET: the request, and the body's bytes as they came. Reading them
-   * (decompressing, decoding the charset) is left to `settle`, outside the place among the
-   * requests in flight, so the next request goes out while this body is read.
+   * (decompressing, decoding the charset) is the returned function's work, done outside the place
+   * among the requests in flight, so the next request goes out while this body is read.
    */
-  async function exchange<B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<{ raw: Buffer; settle: () => Fetched<B> | FetchFailure } | FetchFailure> {
+  async function exchange<B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<() => Fetched<B> | FetchFailure> {
+    const failed = (failure: FetchFailure) => () => failure;
     let target: URL;
     try {
       target = new URL(url);
     } catch {
-      return { ok: false, url, error: 'unparsable URL', retryable: false };
+      return failed({ ok: false, url, error: 'unparsable URL', retryable: false });
     }
     const refused = gate.refuse(target, kind.purpose);
-    if (refused !== undefined) return { ok: false, url, error: `refused: ${refused}`, retryable: false, refused: true };
+    if (refused !== undefined) return failed({ ok: false, url, error: `refused: ${refused}`, retryable: false, refused: true });
     const headers: Record<string, string> = { 'user-agent': opts.userAgent, ...kind.headers };
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
@@ -176,10 +176,10 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       const raw = Buffer.from(await response.body.arrayBuffer());
       counters.total += 1;
       counters.bytes += raw.length;
-      return { raw, settle: () => interpret(url, target, response, raw, validators, (finalUrl) => kind.read(raw, response.headers, new URL(finalUrl).pathname, maxBytes)) };
+      return () => interpret(url, target, response, raw, validators, (finalUrl) => kind.read(raw, response.headers, new URL(finalUrl).pathname, maxBytes));
     } catch (error) {
       counters.total += 1;
-      return describeFailure(url, error, opts);
+      return failed(describeFailure(url, error, opts));
     }
   }
 
@@ -210,11 +210,11 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
   // it gives the place up once its bytes are in.
   const limit = pLimit(opts.concurrency);
   const queued = async <B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<Fetched<B> | FetchFailure> => {
-    const exchanged = await limit(async () => {
+    const settle = await limit(async () => {
       await (robotsReady ??= loadRobots());
       return exchange(url, validators, kind, maxBytes);
     });
-    return 'raw' in exchanged ? exchanged.settle() : exchanged;
+    return settle();
   };
   return {
     get: (url, validators) => queued(url, validators, PAGE, opts.maxBytes),

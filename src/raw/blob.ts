@@ -10,7 +10,7 @@ export const BLOB_SUFFIX = '.html.gz';
 
 /** Hex SHA-256 of the page's UTF-8 bytes (the blob's name), or of raw bytes (an attachment's). */
 export function hashOf(body: string | Uint8Array): string {
-  return typeof body === 'string' ? createHash('sha256').update(body, 'utf8').digest('hex') : createHash('sha256').update(body).digest('hex');
+  return createHash('sha256').update(body).digest('hex');
 }
 
 /** True for a lower-case hex SHA-256. */

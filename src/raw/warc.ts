@@ -60,7 +60,7 @@ export async function exportWarc(store: RawStore, file: string, more: AsyncItera
 }
 
 /** One `response` record: the HTTP status line and headers as far as they are known, then the body. */
-export function responseRecord(entry: RawEntry, body: Uint8Array): WARCRecord {
+function responseRecord(entry: RawEntry, body: Uint8Array): WARCRecord {
   const httpHeaders: Record<string, string> = {
     'Content-Type': utf8ContentType(entry.contentType),
     'Content-Length': String(body.byteLength),
@@ -72,7 +72,7 @@ export function responseRecord(entry: RawEntry, body: Uint8Array): WARCRecord {
 }
 
 /** A `response` record for any HTTP response. */
-export function httpResponseRecord(response: WarcResponse): WARCRecord {
+function httpResponseRecord(response: WarcResponse): WARCRecord {
   return WARCRecord.create(
     {
       url: response.url,

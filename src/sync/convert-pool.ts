@@ -20,8 +20,8 @@ export interface ConvertPoolOptions {
 }
 
 /**
- * A worker's young generation: large enough that one page's parse tree dies young (at 4 MB a third
- * of a worker's time went to garbage collection), small enough to keep a thread near 40 MB.
+ * A worker's young generation: large enough that one page's parse tree dies young (at 4 MB a quarter
+ * of a worker's busy time went to garbage collection), small enough to keep a thread near 40 MB.
  */
 const YOUNG_GENERATION_MB = 16;
 
