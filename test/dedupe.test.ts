@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildIndex, loadArchive, type ArchiveEntry } from '../src/archive/load.js';
 import { parsePost, serializePost, type FrontMatter, type Post } from '../src/archive/post.js';
 import { FINGERPRINT, signatureOf, similarity, wordsOf } from '../src/dedupe/fingerprint.js';
 import { addToDedupeIndex, buildDedupeIndex, findSame, mergePost, nextFreePath, normalizeForCompare, type Incoming } from '../src/dedupe/index.js';
 import { mergeBody } from '../src/dedupe/merge.js';
+import { REWRITES } from '../src/dedupe/normalize.js';
 
 const SEED_000 = 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md';
 const SEED_000_TITLE = '2022-11-03 Minutes of the Code Signing Certificate Working Group';
@@ -212,6 +214,26 @@ describe('normalizeForCompare', () => {
     ['use `--flag` now', 'use `-flag` now'],
   ];
   it.each(different)('%j differs from %j', (a, b) => expect(normalizeForCompare(a)).not.toBe(normalizeForCompare(b)));
+
+  // A rule is skipped on a line without its `needs`: that must never skip a match.
+  const rules = Object.values(REWRITES).flatMap((table) => table.filter((rule) => rule.needs !== undefined));
+  const markdownish = fc.string({ unit: fc.constantFrom(...' \t\\_*<>[]()|@:/.-#&x1'.split(''), 'https:', 'mailto:', 'a@b.c', '\u00a0'), maxLength: 40 });
+  it.each(rules.map((rule) => [rule.why, rule] as const))('%s: no match without its needs', (_why, rule) => {
+    fc.assert(
+      fc.property(markdownish, (text) => text.includes(rule.needs!) || text.replace(rule.pattern, rule.replacement) === text),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('wordsOf', () => {
+  it('splits ASCII text as the Unicode letter and digit classes do', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)) }), (text) => {
+        expect(wordsOf(text)).toEqual(text.toLowerCase().replace(/\b(?:https?|ftp|mailto):[^\s)\]>]+|\bwww\.[^\s)\]>]+/g, ' ').match(/[\p{L}\p{N}]+/gu) ?? []);
+      }),
+    );
+  });
 });
 
 describe('mergeBody', () => {

@@ -9,6 +9,8 @@ interface Rewrite {
   pattern: RegExp;
   replacement: string;
   why: string;
+  /** Text every match contains: a line without it is passed over without running the pattern. */
+  needs?: string;
 }
 
 // Typography: the site renders with goldmark's typographer; old converters and editors did not.
@@ -35,23 +37,28 @@ const MARKDOWN: Rewrite[] = [
   { pattern: /^([ \t]*)[*+-][ \t]+/, replacement: '$1- ', why: '*, + and - bullets are one list item' },
   { pattern: /^([ \t]*)\d{1,9}[.)][ \t]+/, replacement: '$11. ', why: '1. and 1) are one item; only the first number shows' },
   { pattern: /^ {0,3}>[ \t]?/, replacement: '> ', why: 'a quote marker with or without its space' },
-  { pattern: /\\([!-/:-@[-`{-~])/g, replacement: '$1', why: 'escaped and unescaped punctuation render the same' },
-  { pattern: /(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)/g, replacement: '**$1**', why: '__strong__ is **strong**' },
-  { pattern: /(?<![\w\\*_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w*_])/g, replacement: '*$1*', why: '_em_ is *em* (never inside a word)' },
-  { pattern: /<((?:https?|ftp|mailto):[^>\s]+)>/gi, replacement: '$1', why: '<url> is the bare url, which the site links anyway' },
-  { pattern: /<([^@<>\s]+@[^<>\s]+\.[^<>\s]+)>/g, replacement: '$1', why: '<user@host> is the bare address' },
-  { pattern: /\[((?:https?|ftp|mailto):[^\]\s]+)\]\(<?\1>?\)/gi, replacement: '$1', why: '[url](url) is the bare url' },
-  { pattern: /[ \t]*\|[ \t]*/g, replacement: '|', why: 'table cell padding is layout' },
+  { pattern: /\\([!-/:-@[-`{-~])/g, replacement: '$1', why: 'escaped and unescaped punctuation render the same', needs: '\\' },
+  { pattern: /(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)/g, replacement: '**$1**', why: '__strong__ is **strong**', needs: '__' },
+  { pattern: /(?<![\w\\*_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w*_])/g, replacement: '*$1*', why: '_em_ is *em* (never inside a word)', needs: '_' },
+  { pattern: /<((?:https?|ftp|mailto):[^>\s]+)>/gi, replacement: '$1', why: '<url> is the bare url, which the site links anyway', needs: '<' },
+  { pattern: /<([^@<>\s]+@[^<>\s]+\.[^<>\s]+)>/g, replacement: '$1', why: '<user@host> is the bare address', needs: '@' },
+  { pattern: /\[((?:https?|ftp|mailto):[^\]\s]+)\]\(<?\1>?\)/gi, replacement: '$1', why: '[url](url) is the bare url', needs: '](' },
+  { pattern: /[ \t]*\|[ \t]*/g, replacement: '|', why: 'table cell padding is layout', needs: '|' },
 ];
 
 const WHITESPACE: Rewrite[] = [
-  { pattern: /\t/g, replacement: '    ', why: 'a tab indents like four spaces' },
-  { pattern: /(\S) {2,}/g, replacement: '$1 ', why: 'runs of spaces inside a line render as one' },
+  { pattern: /\t/g, replacement: '    ', why: 'a tab indents like four spaces', needs: '\t' },
+  { pattern: /(\S) {2,}/g, replacement: '$1 ', why: 'runs of spaces inside a line render as one', needs: '  ' },
   { pattern: /\s+$/, replacement: '', why: 'trailing spaces (and a hard break made of them) are layout' },
 ];
 
+/** @internal The tables, for tests. */
+export const REWRITES = { TYPOGRAPHY, MARKDOWN, WHITESPACE } as const;
+
 function applyAll(text: string, rewrites: readonly Rewrite[]): string {
-  return rewrites.reduce((acc, rule) => acc.replace(rule.pattern, rule.replacement), text);
+  let out = text;
+  for (const rule of rewrites) if (rule.needs === undefined || out.includes(rule.needs)) out = out.replace(rule.pattern, rule.replacement);
+  return out;
 }
 
 /** A short text (title, description, tag) as compared: typography and spacing do not count. */

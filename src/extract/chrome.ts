@@ -2,7 +2,7 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { CHROME_RULES, type ChromeRule } from './chrome-rules.js';
 import { squash, textOf } from './dom.js';
-import { compileQuery, isScoped, queryEach, type Query } from './select.js';
+import { compileQuery, isScoped, queryEach, querySet, type Query, type QuerySet } from './select.js';
 
 // Every selector of the table compiled once (on first use).
 const QUERIES: ReadonlyMap<string, Query> = new Map(
@@ -11,15 +11,41 @@ const QUERIES: ReadonlyMap<string, Query> = new Map(
     .map((rule) => [rule.selector, compileQuery(rule.selector)]),
 );
 
+/** A rule list's queries, and their sets for one walk: over a document, and under a scoped root (see walkCandidates). */
+interface RuleQueries {
+  bySelector: ReadonlyMap<string, Query>;
+  whole: QuerySet;
+  scoped: QuerySet;
+}
+
+// Rule lists are the table's constants: bucketed once per list.
+const PREPARED = new WeakMap<readonly ChromeRule[], RuleQueries>();
+
+function prepare(rules: readonly ChromeRule[]): RuleQueries {
+  let prepared = PREPARED.get(rules);
+  if (prepared === undefined) {
+    const bySelector = new Map(rules.map((rule) => [rule.selector, QUERIES.get(rule.selector) ?? compileQuery(rule.selector)]));
+    // Rules that share a selector (the side boxes) share one query.
+    const queries = [...new Set(bySelector.values())];
+    prepared = { bySelector, whole: querySet(queries), scoped: querySet(queries.filter((query) => !query.looksUp)) };
+    PREPARED.set(rules, prepared);
+  }
+  return prepared;
+}
+
 /**
  * Removes the chrome matched by `rules`, within `scope` (or the whole document), adding to
  * `counts` how many elements each rule removed. Mutates the document: the one place that does.
  */
 export function removeChrome($: CheerioAPI, rules: readonly ChromeRule[], counts: Record<string, number>, scope?: Cheerio<AnyNode>): void {
   const root = scope?.[0] ?? $.root()[0]!;
-  const queries = new Map(rules.map((rule) => [rule.selector, QUERIES.get(rule.selector) ?? compileQuery(rule.selector)]));
-  const walked = walkCandidates([...new Set(queries.values())], root);
-  // Rules that share a selector (the side boxes) share one query, and an element's text is read once.
+  const { bySelector: queries, whole, scoped } = prepare(rules);
+  // The elements each rule's query matches, found in one walk before any removal. Removal only
+  // detaches elements and can only make a `:has()` fail, so those still attached and still matching
+  // are what a query at the rule's turn would find. A scoped query that looks up (see queryAll) is
+  // left out of the walk: cheerio runs it at the rule's turn.
+  const walked = queryEach(isScoped(root) ? scoped : whole, root);
+  // An element's text is read once, until something inside it is removed.
   const queried = new Map<string, Element[]>();
   const texts = new Map<Element, string>();
   for (const rule of rules) {
@@ -32,26 +58,18 @@ export function removeChrome($: CheerioAPI, rules: readonly ChromeRule[], counts
       // A candidate inside chrome removed a moment ago is gone already: do not count it twice.
       if (!isAttached(element, scope?.[0])) continue;
       // Found before earlier rules removed anything: a `:has()` may no longer hold.
-      if (early && !query.test(element)) continue;
+      if (early && query.looksDown && !query.test(element)) continue;
       if (rule.text) {
         let text = texts.get(element);
         if (text === undefined) texts.set(element, (text = squash(textOf(element))));
         if (!rule.text.test(text)) continue;
       }
+      for (let above = element.parent; above; above = above.parent) texts.delete(above as Element);
       $(element).remove();
       removed += 1;
     }
     counts[rule.id] = (counts[rule.id] ?? 0) + removed;
   }
-}
-
-// The elements each rule's query matches, found in one walk before any removal. Removal only
-// detaches elements and can only make a `:has()` fail, so those still attached and still matching
-// are what a query at the rule's turn would find. A scoped query that looks up (see queryAll) is
-// left out: cheerio runs it at the rule's turn.
-function walkCandidates(queries: readonly Query[], root: AnyNode): Map<Query, Element[]> {
-  const scoped = isScoped(root);
-  return queryEach(queries.filter((query) => !(scoped && query.looksUp)), root);
 }
 
 // Attached: still reaches the document root, or the scope (which may itself be set aside).

@@ -76,7 +76,9 @@ const HEADING = compileQuery('h1');
 
 // Without the site layout, page chrome is removed before the body is looked for; body chrome always after.
 const PAGE_REGIONS: readonly ChromeRegion[] = ['header', 'side', 'footer'];
-const ALL_RULES = [...PAGE_REGIONS, 'body' as const].flatMap((region) => CHROME_RULES[region]);
+// In table order, as one list: one walk finds the candidates of every rule (see removeChrome).
+const PAGE_RULES = PAGE_REGIONS.flatMap((region) => CHROME_RULES[region]);
+const ALL_RULES = [...PAGE_RULES, ...CHROME_RULES.body];
 
 /**
  * Extracts one fetched page: a post (metadata, body HTML without chrome), an alias, a listing,
@@ -164,14 +166,14 @@ function layoutContent($: CheerioAPI, layoutElement: Element | undefined, counts
   const root = $(layoutElement);
   if (!hasContent($, root)) return undefined;
   root.remove();
-  for (const region of PAGE_REGIONS) removeChrome($, CHROME_RULES[region], counts);
+  removeChrome($, PAGE_RULES, counts);
   counts[OUTSIDE_CONTENT.id] = 1;
   return { root, via: '#content' };
 }
 
 // Without the layout, page chrome is removed first so the content heuristic cannot pick it.
 function fallbackContent($: CheerioAPI, counts: Record<string, number>): ContentRoot | undefined {
-  for (const region of PAGE_REGIONS) removeChrome($, CHROME_RULES[region], counts);
+  removeChrome($, PAGE_RULES, counts);
   return findContent($);
 }
 
