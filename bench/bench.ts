@@ -14,12 +14,14 @@ const SETUP = {
   latencyMs: 20,
   concurrency: 4,
   coldPosts: 3000,
+  /** Cold syncs, each into an empty archive; the fastest counts. */
+  coldRounds: 3,
   /** Rendered synthetic post pages added to fixtures/pages for throughput. */
   throughputPages: 100,
   throughputRounds: 9,
   archiveSizes: [1000, 10_000] as const,
   /** Fresh archives per size; CPU figures are the least of them, peak RSS the most. */
-  archiveRounds: 2,
+  archiveRounds: 3,
   changes: { added: 150, edited: 50 },
   startupRuns: 15,
 };
@@ -56,7 +58,7 @@ rows.push(
 rows.push({ metric: '  fixture pages left out (not posts) / Readability failures', value: `${speed.notPosts} / ${speed.readabilityFailures}`, target: '' });
 
 say(`cold sync of ${int(SETUP.coldPosts)} posts, then a re-sync`);
-const sync = await coldAndResync(syntheticPosts(SETUP.coldPosts), SETUP.latencyMs, SETUP.concurrency);
+const sync = await coldAndResync(syntheticPosts(SETUP.coldPosts), SETUP.latencyMs, SETUP.concurrency, SETUP.coldRounds);
 const coldRatio = sync.cold.wallMs / sync.idealMs;
 const resyncFraction = sync.resync.wallMs / sync.cold.wallMs;
 rows.push(
