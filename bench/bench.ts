@@ -77,13 +77,16 @@ rows.push(
 
 const all = syntheticPosts(Math.max(...SETUP.archiveSizes) + SETUP.changes.added);
 const check = checkArchiveMarkdown(all.slice(SETUP.changes.added, SETUP.changes.added + 20), 'http://127.0.0.1:1');
-const sizes: ArchiveSizeRun[] = [];
-for (const size of SETUP.archiveSizes) {
-  say(`sync into an archive of ${int(size)} posts (+${SETUP.changes.added} new, ${SETUP.changes.edited} edited upstream)`);
-  const rounds: ArchiveSizeRun[] = [];
-  for (let round = 0; round < SETUP.archiveRounds; round += 1) rounds.push(await syncIntoArchive(all, size, SETUP.changes, SETUP.latencyMs, SETUP.concurrency));
-  sizes.push(leastCpu(rounds));
+// Sizes alternate within each round: the machine's slow spells then fall on both sizes alike, and the
+// growth figures compare runs made under the same conditions.
+const roundsBySize = new Map<number, ArchiveSizeRun[]>(SETUP.archiveSizes.map((size) => [size, []]));
+for (let round = 1; round <= SETUP.archiveRounds; round += 1) {
+  for (const size of SETUP.archiveSizes) {
+    say(`round ${round}: sync into an archive of ${int(size)} posts (+${SETUP.changes.added} new, ${SETUP.changes.edited} edited upstream)`);
+    roundsBySize.get(size)!.push(await syncIntoArchive(all, size, SETUP.changes, SETUP.latencyMs, SETUP.concurrency));
+  }
 }
+const sizes = SETUP.archiveSizes.map((size) => leastCpu(roundsBySize.get(size)!));
 const perPage = (run: ArchiveSizeRun): number => run.changed.cpuMs / run.pages;
 const marginal = (run: ArchiveSizeRun): number => (run.changed.cpuMs - run.idle.cpuMs) / run.pages;
 const [small, large] = sizes as [ArchiveSizeRun, ArchiveSizeRun];
