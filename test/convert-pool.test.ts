@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertPage, type ConvertJob } from '../src/sync/convert-page.js';
@@ -71,6 +72,26 @@ describe('convert pool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it.runIf(existsSync('/proc/thread-self'))('lowers every other thread of a process, and not the calling one (Linux)', () => {
+    // In a process of its own: the change is process-wide. Prints [calling thread, others] nice values, before and after.
+    const priority = new URL('../dist/src/sync/priority.js', import.meta.url).href;
+    const script = `
+      import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+      import { runOtherThreadsInBackground } from ${JSON.stringify(priority)};
+      const own = readlinkSync('/proc/thread-self').split('/').pop();
+      const nice = (tid) => Number(readFileSync('/proc/self/task/' + tid + '/stat', 'utf8').split(') ')[1].split(' ')[16]);
+      const read = () => { const others = readdirSync('/proc/self/task').filter((tid) => tid !== own); return [nice(own), others.length, [...new Set(others.map(nice))]]; };
+      const before = read();
+      runOtherThreadsInBackground();
+      process.stdout.write(JSON.stringify({ before, after: read() }));`;
+    const { before, after } = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Record<'before' | 'after', [number, number, number[]]>;
+    expect(before[0]).toBe(0);
+    expect(before[2]).toEqual([0]);
+    expect(after[0]).toBe(0);
+    expect(after[1]).toBeGreaterThan(0);
+    expect(after[2]).toEqual([10]);
   });
 
   it('converts in-process with no workers', async () => {

@@ -25,8 +25,15 @@ export function registerSync(program: Command): void {
     .option('-v, --verbose', 'log skipped URLs and why on stderr')
     .action(async (flags: RawSyncFlags & { json?: boolean }) => {
       // The pipeline loads when the command runs: `--help` and `--version` never pay for it.
-      const [{ resolveSyncOptions }, { sync }, { printReport }] = await Promise.all([import('../sync/options.js'), import('../sync/sync.js'), import('./print-report.js')]);
+      const [{ resolveSyncOptions }, { sync }, { printReport }, { runOtherThreadsInBackground }] = await Promise.all([
+        import('../sync/options.js'),
+        import('../sync/sync.js'),
+        import('./print-report.js'),
+        import('../sync/priority.js'),
+      ]);
       const options = resolveSyncOptions(flags);
+      // The main thread, which sends requests and takes responses, comes first for a core (see priority.ts).
+      runOtherThreadsInBackground();
       const progress = progressPrinter();
       const log = flags.verbose ? (message: string) => process.stderr.write(`${message}\n`) : undefined;
       const report = await sync(options, { progress: progress.update, log }).finally(progress.done);
