@@ -218,6 +218,7 @@ describe('normalizeForCompare', () => {
   // A rule is skipped on a line without its `needs`: that must never skip a match.
   const rules = Object.values(REWRITES).flatMap((table) => table.filter((rule) => rule.needs !== undefined));
   const markdownish = fc.string({ unit: fc.constantFrom(...' \t\\_*<>[]()|@:/.-#&x1'.split(''), 'https:', 'mailto:', 'a@b.c', '\u00a0'), maxLength: 40 });
+  it('has rules with needs to check', () => expect(rules.length).toBeGreaterThanOrEqual(9));
   it.each(rules.map((rule) => [rule.why, rule] as const))('%s: no match without its needs', (_why, rule) => {
     fc.assert(
       fc.property(markdownish, (text) => text.includes(rule.needs!) || text.replace(rule.pattern, rule.replacement) === text),

@@ -208,6 +208,11 @@ describe('queries run together (querySet, queryEach)', () => {
     // Subjects without a usable key, and keys in odd places: every one must fall back, not miss.
     '[data-pagefind-ignore]', ':is(.col, footer) > *', 'DIV.Col', '#Content', '.a\\:b', '.café', 'p:not(.lead)', 'li + li', 'h2 ~ p', '*',
   ];
+  it('has fixture pages and selectors to compare', () => {
+    expect(pages.length).toBeGreaterThan(5);
+    expect(selectors.length).toBeGreaterThan(20);
+  });
+
   it.each(pages)('finds in %s what css-select finds, selector by selector', (name) => {
     const $ = loadPage(readFileSync(`${ROOT}fixtures/pages/${name}`, 'utf8'));
     const queries = selectors.map(compileQuery);

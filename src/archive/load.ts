@@ -56,6 +56,12 @@ export function dateTitleKey(day: string, title: string): string {
   return `${day}|${normalizeTitle(title)}`;
 }
 
+/** {@link normalizeTitle} of a post's title, read off its date-title key (kept by the load cache), not made again. */
+export function titleKeyOf(entry: Pick<ArchiveEntry, 'post' | 'day' | 'title' | 'keys'>): string {
+  const key = indexKeys(entry).dateTitle;
+  return key.slice(key.indexOf('|') + 1);
+}
+
 /** The URL paths a post answers to: its aliases and its own permalink. */
 export function urlPathsOf(entry: Pick<ArchiveEntry, 'post' | 'day' | 'title' | 'keys'>): PathKey[] {
   return indexKeys(entry).urlPaths;

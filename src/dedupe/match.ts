@@ -1,4 +1,4 @@
-import { addToIndex, dateTitleKey, indexKeys, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
+import { addToIndex, dateTitleKey, titleKeyOf, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
 import { pathKey, type PathKey } from '../site/index.js';
 import type { Post } from '../archive/post.js';
 import { normalizeTitle } from '../archive/slug.js';
@@ -73,19 +73,13 @@ function addBuckets(dindex: DedupeIndex, entry: ArchiveEntry): Fingerprinted {
   const previous = dindex.byPath.get(entry.path);
   if (previous) {
     pull(dindex.byDay, previous.entry.day, previous);
-    pull(dindex.byTitle, titleKey(previous.entry), previous);
+    pull(dindex.byTitle, titleKeyOf(previous.entry), previous);
   }
   const item: Fingerprinted = { entry };
   dindex.byPath.set(entry.path, item);
   push(dindex.byDay, entry.day, item);
-  push(dindex.byTitle, titleKey(entry), item);
+  push(dindex.byTitle, titleKeyOf(entry), item);
   return item;
-}
-
-/** {@link normalizeTitle} of the post's title, read off its date-title key (which the load cache keeps). */
-function titleKey(entry: ArchiveEntry): string {
-  const key = indexKeys(entry).dateTitle;
-  return key.slice(key.indexOf('|') + 1);
 }
 
 function lengthOf(item: Fingerprinted): number {

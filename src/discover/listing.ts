@@ -1,4 +1,5 @@
 import type { AnyNode, Element, Text } from 'domhandler';
+import { textOf } from '../extract/dom.js';
 import { parseDocument } from '../extract/html.js';
 import { compileQuery, queryAll, queryOne } from '../extract/select.js';
 import { isPermalinkShaped, normalizeUrl, resolveHref } from '../site/index.js';
@@ -106,9 +107,9 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
     entries.push(
       compact({
         url,
-        title: clean(textContent(titleLink)),
-        author: author ? clean(textContent(author)) : undefined,
-        date: longDate(textContent(byline)),
+        title: clean(cheerioText(titleLink)),
+        author: author ? clean(cheerioText(author)) : undefined,
+        date: longDate(cheerioText(byline)),
         tags: tagsOf(root),
         summary: summaryOf(root, byline, titleLink),
       }),
@@ -120,6 +121,9 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
 /** Elements a byline may be; the page's outer containers never are. */
 const BYLINE_TAGS = new Set(['p', 'small', 'span', 'div', 'time', 'li']);
 const OUTER = new Set(['body', 'html', 'main']);
+
+// All the text under a node as cheerio's `.text()` reads it (scripts and styles included), as listings were read before.
+const cheerioText = (node: AnyNode): string => textOf(node, Infinity, { scripts: true });
 
 const isLink = (element: Element): boolean => element.name === 'a' && element.attribs.href !== undefined;
 
@@ -154,7 +158,7 @@ function walk(nodes: readonly AnyNode[], withBylines = true): { elements: Elemen
 function innermostByline(text: AnyNode): Element | undefined {
   for (let el = text.parent; el && el.type === 'tag' && !OUTER.has((el as Element).name); el = el.parent) {
     if (!BYLINE_TAGS.has((el as Element).name)) continue;
-    const line = clean(textContent(el));
+    const line = clean(cheerioText(el));
     if (line === undefined || line.length > 200) return undefined;
     if (BYLINE.test(line)) return el as Element;
   }
@@ -191,7 +195,7 @@ function precedingTitleLink(all: Element[], byline: Element, isTitle: (a: Elemen
 
 function tagsOf(root: Element): string[] | undefined {
   const tags = queryAll(TAG_LINK, root)
-    .map((a) => clean(textContent(a)))
+    .map((a) => clean(cheerioText(a)))
     .filter((t): t is string => t !== undefined);
   return tags.length > 0 ? [...new Set(tags)] : undefined;
 }
@@ -201,7 +205,7 @@ function summaryOf(root: Element, byline: Element, title: Element): string | und
   for (const node of queryAll(SUMMARY, root)) {
     if (node === byline || isInside(byline, node) || isInside(title, node) || queryOne(TAG_LINK, node) !== undefined) continue;
     if (inHeading(node)) continue;
-    const text = clean(textContent(node));
+    const text = clean(cheerioText(node));
     if (text) return text;
   }
   return undefined;
@@ -217,21 +221,6 @@ function isInside(node: AnyNode, ancestor: AnyNode): boolean {
 function inHeading(element: Element): boolean {
   for (let el: AnyNode | null = element; el && el.type === 'tag'; el = el.parent) if (HEADINGS.has((el as Element).name)) return true;
   return false;
-}
-
-/** All text under a node, scripts and styles included, comments not: cheerio's `.text()`. */
-function textContent(node: AnyNode): string {
-  let text = '';
-  const stack: AnyNode[] = [node];
-  while (stack.length > 0) {
-    const current = stack.pop()!;
-    if (current.type === 'text') text += (current as Text).data;
-    else if (current.type !== 'comment' && 'children' in current) {
-      const { children } = current as Element;
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-    }
-  }
-  return text;
 }
 
 /** `January 2, 2006` → `2006-01-02`; computed by hand so the local time zone cannot shift the day. */

@@ -10,10 +10,11 @@ export const MAX_DEPTH = 200;
 const hasChildren = (node: AnyNode): node is ParentNode & AnyNode => 'children' in node && Array.isArray(node.children);
 
 /**
- * Text of a node and its descendants, without recursion (comments, scripts and styles skipped).
+ * Text of a node and its descendants, without recursion (comments, scripts and styles skipped;
+ * with `scripts`, scripts and styles read too, as cheerio's `.text()` reads them).
  * With `atLeast`, the walk stops once that many characters are read: the text's start, or all of it.
  */
-export function textOf(node: AnyNode, atLeast = Infinity): string {
+export function textOf(node: AnyNode, atLeast = Infinity, { scripts = false } = {}): string {
   const parts: string[] = [];
   const stack: AnyNode[] = [node];
   let length = 0;
@@ -23,7 +24,7 @@ export function textOf(node: AnyNode, atLeast = Infinity): string {
       const { data } = current as Text;
       parts.push(data);
       length += data.length;
-    } else if ((current.type === 'tag' || current.type === 'root') && hasChildren(current)) {
+    } else if ((current.type === 'tag' || current.type === 'root' || (scripts && (current.type === 'script' || current.type === 'style'))) && hasChildren(current)) {
       for (let i = current.children.length - 1; i >= 0; i--) stack.push(current.children[i]!);
     }
   }

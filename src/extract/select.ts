@@ -86,7 +86,10 @@ function carries(element: Element, key: SubjectKey): boolean {
 }
 
 function keyed(keys: readonly SubjectKey[], test: (element: Element) => boolean): (element: Element) => boolean {
-  return (element) => keys.some((key) => carries(element, key)) && test(element);
+  return (element) => {
+    for (const key of keys) if (carries(element, key)) return test(element);
+    return false;
+  };
 }
 
 // The selector without quoted strings and the insides of `[…]` and `(…)`: what is left is compounds and combinators.
