@@ -180,6 +180,17 @@ describe('fetcher against the fixture site', () => {
     expect(site.maxInFlight()).toBeGreaterThan(1);
   });
 
+  it('keeps a spare connection for each place among the requests in flight, and no more', async () => {
+    // undici hands a keep-alive socket back only a loop turn after its answer ends: the request
+    // taking the freed place goes out on a spare socket instead of waiting for that turn.
+    const { site, fetcher } = await start({ latencyMs: 10 }, { concurrency: 3, rateMs: 0 });
+    const results = await Promise.all(urlsOf(site).map((url) => fetcher.get(url)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(site.maxInFlight()).toBeLessThanOrEqual(3);
+    expect(site.connections()).toBeGreaterThan(3);
+    expect(site.connections()).toBeLessThanOrEqual(6);
+  });
+
   const TRANSIENT: FaultKind[] = ['latency', '429', '503', 'reset', 'stall', 'truncate'];
   const PERMANENT: [FaultKind, RegExp][] = [
     ['redirect-loop', /redirect loop/],
