@@ -11,7 +11,7 @@ const QUERIES: ReadonlyMap<string, Query> = new Map(
     .map((rule) => [rule.selector, compileQuery(rule.selector)]),
 );
 
-/** A rule list's queries, and their sets for one walk: over a document, and under a scoped root (see walkCandidates). */
+/** A rule list's queries, and their sets for one walk: over a document, and under a scoped root (see removeChrome). */
 interface RuleQueries {
   bySelector: ReadonlyMap<string, Query>;
   whole: QuerySet;
