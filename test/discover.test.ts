@@ -26,8 +26,31 @@ describe('parsers', () => {
     });
     const index = `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://cabforum.org/s.xml.gz</loc></sitemap></sitemapindex>`;
     expect(parseSitemap(index)).toEqual({ ok: true, pages: [], sitemaps: ['https://cabforum.org/s.xml.gz'] });
-    expect(parseSitemap('<urlset><url><loc>x</loc></urlset>')).toMatchObject({ ok: false, reason: expect.stringContaining('invalid XML') });
+    expect(parseSitemap('<urlset><url><loc>x</loc></urlset>')).toEqual({ ok: false, reason: 'invalid XML: unexpected close tag (line 1, column 34)' });
     expect(parseSitemap('<html></html>')).toMatchObject({ ok: false, reason: expect.stringContaining('not a sitemap') });
+  });
+
+  it('reads a field once, from its own text and CDATA, and refuses what XML refuses', () => {
+    const urlset = `<urlset xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+      <url><loc><![CDATA[https://cabforum.org/a/?x=1&y=2]]></loc><image:image><image:loc>https://cabforum.org/i.png</image:loc></image:image></url>
+      <url><loc>https://cabforum.org/caf&#233;/</loc><lastmod>2022-11-03</lastmod><lastmod>2022-11-04</lastmod></url>
+      <url><loc>https://cabforum.org/b/</loc><loc>https://cabforum.org/c/</loc></url>
+      <url><loc>https://cabforum.org/d<x>ignored</x>/</loc></url></urlset>`;
+    expect(parseSitemap(urlset)).toEqual({
+      ok: true,
+      pages: [{ loc: 'https://cabforum.org/a/?x=1&y=2' }, { loc: 'https://cabforum.org/café/' }, { loc: 'https://cabforum.org/d/' }],
+      sitemaps: [],
+    });
+    // Not well-formed: an entity XML does not define, a second root, a raw `&`.
+    for (const [xml, reason] of [
+      ['<urlset><url><loc>https://cabforum.org/a&nbsp;b/</loc></url></urlset>', 'undefined entity (line 1, column 46)'],
+      ['<urlset></urlset><urlset></urlset>', 'documents may contain only one root (line 1, column 25)'],
+      ['<urlset><url><loc>https://cabforum.org/?a=1&b=2</loc></url></urlset>', 'invalid XML'],
+    ]) {
+      expect(parseSitemap(xml!)).toMatchObject({ ok: false, reason: expect.stringContaining(reason!) });
+    }
+    // A byte-order mark and whitespace after the root are allowed.
+    expect(parseSitemap('\uFEFF<?xml version="1.0"?><urlset><url><loc>https://cabforum.org/a/</loc></url></urlset>\n')).toEqual({ ok: true, pages: [{ loc: 'https://cabforum.org/a/' }], sitemaps: [] });
   });
 
   it('reads an RSS feed with the full publication time', () => {

