@@ -172,6 +172,17 @@ describe('findSame', () => {
     expect(findSame(short, incoming('\nMeeting cancelled.\n', { canonicalUrl: 'https://cabforum.org/b/', title: 'B' }))).toBeUndefined();
   });
 
+  it('makes the content buckets only when a page needs them, from every post of the archive', () => {
+    const d = dindex();
+    expect(d.buckets).toBeUndefined();
+    // A match by URL or by date and title is a map lookup: no buckets for a run whose pages all match so.
+    findSame(d, incoming('x', { canonicalUrl: 'https://cabforum.org/new/place/', aliases: ['/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group/'] }));
+    expect(d.buckets).toBeUndefined();
+    const page = incoming(WEEK_2, { canonicalUrl: 'https://cabforum.org/p/7/', title: 'Renamed', day: '2022-11-10' });
+    expect(findSame(d, page)).toMatchObject({ entry: { path: 'posts/2022/2022-11-10-w.md' }, reason: 'content' });
+    expect(d.buckets?.byPath.size).toBe(2);
+  });
+
   it('sees posts added during the crawl and forgets what a replaced entry was', () => {
     const d = buildDedupeIndex(buildIndex('/archive', []));
     const first = entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'First title', WEEK_1);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { conventionalOldPaths, dayOfPath, isPermalinkShaped, normalizeUrl, pathKey, permalinkPath, revealedAliases, urlize } from '../src/site/index.js';
+import { conventionalOldPaths, dayOfPath, isPermalinkShaped, normalizeUrl, pathKey, permalinkPath, revealedAliases, urlize, urlPath } from '../src/site/index.js';
 
 const SITE = new URL('https://cabforum.org');
 
@@ -131,5 +131,21 @@ describe('normalizeUrl fast path', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('urlPath', () => {
+  it('gives what the URL parser gives as the pathname, with or without its fast path', () => {
+    const segment = fc.constantFrom('a', 'B', '2024', '.', '..', '...', '.a', 'index.html', 'v1.3', '-', '_', 'é', '%41', '%2e', '', 'a b', '#58', '?q=1', 'a\\b', '~');
+    const origin = fc.constantFrom('https://cabforum.org', 'http://127.0.0.1:8080', 'HTTPS://CabForum.org', 'https://user@cabforum.org', 'https://[::1]:3000');
+    fc.assert(
+      fc.property(origin, fc.array(segment, { maxLength: 5 }), fc.boolean(), (base, segments, slash) => {
+        const url = `${base}${segments.length > 0 ? '/' : ''}${segments.join('/')}${slash ? '/' : ''}`;
+        expect(urlPath(url)).toBe(new URL(url).pathname);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(urlPath('https://cabforum.org')).toBe('/');
+    expect(urlPath('https://cabforum.org/2023/05/11/a.b/')).toBe('/2023/05/11/a.b/');
   });
 });

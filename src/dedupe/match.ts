@@ -40,10 +40,15 @@ interface Fingerprinted {
  * The archive index plus buckets for content comparison: posts by day and by normalized title.
  * Fingerprints are computed lazily, only for the posts a page is compared with, so building the
  * index costs no body processing and a run's fixed cost does not grow with the archive's text.
+ * The buckets themselves are made on the first comparison: a run that converts no page never needs them.
  * Wraps (does not copy) the {@link ArchiveIndex}: {@link addToDedupeIndex} updates both.
  */
 export interface DedupeIndex {
   archive: ArchiveIndex;
+  buckets?: Buckets;
+}
+
+interface Buckets {
   byDay: Map<string, Fingerprinted[]>;
   byTitle: Map<string, Fingerprinted[]>;
   byPath: Map<string, Fingerprinted>;
@@ -52,11 +57,17 @@ export interface DedupeIndex {
 /** Why a page was found to be an archive post. */
 export type MatchReason = 'url' | 'date-title' | 'content' | 'near-duplicate';
 
-/** Builds the dedupe lookups over a loaded archive: map insertions only, no body is read. */
+/** The dedupe lookups over a loaded archive; the buckets wait for the first comparison. */
 export function buildDedupeIndex(index: ArchiveIndex): DedupeIndex {
-  const dindex: DedupeIndex = { archive: index, byDay: new Map(), byTitle: new Map(), byPath: new Map() };
-  for (const entry of index.entries) addBuckets(dindex, entry);
-  return dindex;
+  return { archive: index };
+}
+
+/** The buckets, made on first use from the archive's entries: map insertions only, no body is read. */
+function bucketsOf(dindex: DedupeIndex): Buckets {
+  if (dindex.buckets) return dindex.buckets;
+  const buckets: Buckets = { byDay: new Map(), byTitle: new Map(), byPath: new Map() };
+  for (const entry of dindex.archive.entries) addBuckets(buckets, entry);
+  return (dindex.buckets = buckets);
 }
 
 /**
@@ -65,20 +76,20 @@ export function buildDedupeIndex(index: ArchiveIndex): DedupeIndex {
  */
 export function addToDedupeIndex(dindex: DedupeIndex, entry: ArchiveEntry, compare?: CompareData): void {
   addToIndex(dindex.archive, entry);
-  const item = addBuckets(dindex, entry);
+  const item = addBuckets(bucketsOf(dindex), entry);
   if (compare) Object.assign(item, compare);
 }
 
-function addBuckets(dindex: DedupeIndex, entry: ArchiveEntry): Fingerprinted {
-  const previous = dindex.byPath.get(entry.path);
+function addBuckets(buckets: Buckets, entry: ArchiveEntry): Fingerprinted {
+  const previous = buckets.byPath.get(entry.path);
   if (previous) {
-    pull(dindex.byDay, previous.entry.day, previous);
-    pull(dindex.byTitle, titleKeyOf(previous.entry), previous);
+    pull(buckets.byDay, previous.entry.day, previous);
+    pull(buckets.byTitle, titleKeyOf(previous.entry), previous);
   }
   const item: Fingerprinted = { entry };
-  dindex.byPath.set(entry.path, item);
-  push(dindex.byDay, entry.day, item);
-  push(dindex.byTitle, titleKeyOf(entry), item);
+  buckets.byPath.set(entry.path, item);
+  push(buckets.byDay, entry.day, item);
+  push(buckets.byTitle, titleKeyOf(entry), item);
   return item;
 }
 
@@ -178,7 +189,8 @@ function byContent(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined 
   // Identical text alone is not enough: a recurring post (a cancelled meeting's notice, a template) repeats
   // word for word. It must also be near in date or carry the same title.
   const { day, title } = probe.incoming;
-  const candidates = [...(day ? daysAround(day).flatMap((d) => dindex.byDay.get(d) ?? []) : []), ...(dindex.byTitle.get(normalizeTitle(title)) ?? [])].filter(
+  const { byDay, byTitle } = bucketsOf(dindex);
+  const candidates = [...(day ? daysAround(day).flatMap((d) => byDay.get(d) ?? []) : []), ...(byTitle.get(normalizeTitle(title)) ?? [])].filter(
     (item) => lengthsAlike(item, probe.self),
   );
   if (candidates.length === 0) return undefined;
@@ -195,9 +207,10 @@ function daysAround(day: string): string[] {
 function byNearDuplicate(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined {
   const { day } = probe.incoming;
   if (!day) return undefined;
+  const { byDay } = bucketsOf(dindex);
   let best: { entry: ArchiveEntry; score: number } | undefined;
   for (const candidateDay of daysAround(day)) {
-    for (const item of dindex.byDay.get(candidateDay) ?? []) {
+    for (const item of byDay.get(candidateDay) ?? []) {
       if (!lengthsAlike(item, probe.self) || tooDifferentInSize(fingerprintOf(item).words, probe.fingerprint().words)) continue;
       const other = signatureOfItem(item);
       if (!other) continue;

@@ -1,5 +1,5 @@
 import type { Fetcher } from '../fetch/fetcher.js';
-import { dayOfPath, decodePath, normalizeUrl, resolveHref } from '../site/index.js';
+import { dayOfPath, decodePath, normalizeUrl, resolveHref, urlPath } from '../site/index.js';
 import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
 import type { ListingJob, ListingPage } from './listing.js';
@@ -164,7 +164,7 @@ async function coverUnknown(
   const days = sitemap
     .map((page) => normalize(page.loc))
     .filter((url): url is string => url !== undefined && !listed.has(url) && !known(url))
-    .map((url) => dayOfPath(decodePath(new URL(url).pathname)))
+    .map((url) => dayOfPath(decodePath(urlPath(url))))
     .filter((day): day is string => day !== undefined && day <= from);
   if (days.length === 0) return read;
   const day = days.reduce((a, b) => (b < a ? b : a));

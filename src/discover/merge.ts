@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { PageHints } from '../extract/extract.js';
-import { dayOfPath, decodePath, isFilePath, normalizeUrl } from '../site/index.js';
+import { dayOfPath, decodePath, isFilePath, normalizeUrl, urlPath } from '../site/index.js';
 
 /** Where a URL was seen. */
 export type Source = 'sitemap' | 'listing' | 'feed';
@@ -51,7 +51,7 @@ const SKIP_REASONS: readonly { test: (path: string) => boolean; reason: string }
 
 /** Why a normalized URL is certainly not a post, or `undefined` when only its page can tell. */
 export function skipReason(url: string): string | undefined {
-  const path = decodePath(new URL(url).pathname);
+  const path = decodePath(urlPath(url));
   return SKIP_REASONS.find((rule) => rule.test(path))?.reason;
 }
 
@@ -115,7 +115,7 @@ export function mergeHints(bySource: [Source, PostHints][]): PostHints {
 
 /** The moment a post sorts by: its hinted date, else the day in its permalink. */
 export function postTime(url: string, hints: PostHints): string {
-  const date = hints.date ?? dayOfPath(decodePath(new URL(url).pathname)) ?? '0000-00-00';
+  const date = hints.date ?? dayOfPath(decodePath(urlPath(url))) ?? '0000-00-00';
   if (/^\d{4}-\d{2}-\d{2}$/.test(date)) return `${date}T00:00:00.000Z`;
   const time = Date.parse(date);
   return Number.isNaN(time) ? `${date.slice(0, 10)}T00:00:00.000Z` : new Date(time).toISOString();
@@ -139,6 +139,6 @@ export function selectPosts<T extends { url: string; hints: PostHints }>(posts: 
   const sorted = posts
     .map((post) => ({ post, time: postTime(post.url, post.hints) }))
     .sort((a, b) => (a.time === b.time ? (a.post.url < b.post.url ? -1 : 1) : a.time < b.time ? 1 : -1));
-  const recent = sorted.filter(({ post, time }) => since === undefined || time.slice(0, 10) >= since || (dayOfPath(decodePath(new URL(post.url).pathname)) ?? '') >= since);
+  const recent = sorted.filter(({ post, time }) => since === undefined || time.slice(0, 10) >= since || (dayOfPath(decodePath(urlPath(post.url))) ?? '') >= since);
   return recent.slice(0, options.limit ?? recent.length).map(({ post }) => post);
 }

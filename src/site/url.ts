@@ -115,6 +115,18 @@ function isNormalFor(url: string, site: URL): boolean {
   return url.length > origin.length && url.startsWith(origin) && url.charCodeAt(origin.length) === 47 && PLAIN_PATH.test(url.slice(origin.length));
 }
 
+/** An http(s) URL of a plain host, then segments of letters, digits, `-`, `_` and `.` (no dot segment), and nothing after. */
+const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?((?:\/(?!\.{1,2}(?:\/|$))[A-Za-z0-9_.-]*)*)$/;
+
+/**
+ * `new URL(url).pathname` of an absolute URL. A plain one (nearly every URL a sitemap lists) is read
+ * off the string: sorting and sorting out 10,000 sitemap URLs parsed each of them once more per pass.
+ */
+export function urlPath(url: string): string {
+  const plain = PLAIN_URL.exec(url);
+  return plain ? plain[1] || '/' : new URL(url).pathname;
+}
+
 /**
  * Resolves a link as the site writes it against the page it is on, keeping a `#` that belongs to
  * the path (see keepHashInPath). `undefined` when it is no URL.
@@ -137,7 +149,7 @@ export function pathKey(urlOrPath: string): PathKey {
   let path = keepHashInPath(urlOrPath.trim());
   if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
     try {
-      path = new URL(path).pathname;
+      path = urlPath(path);
     } catch {
       // Not a URL after all: used as a path.
     }
