@@ -187,6 +187,8 @@ describe('findSame', () => {
     const d = buildDedupeIndex(buildIndex('/archive', []));
     const first = entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'First title', WEEK_1);
     addToDedupeIndex(d, first);
+    // A post written before any comparison is bucketed with the rest when one first needs the buckets.
+    expect(d.buckets).toBeUndefined();
     expect(findSame(d, incoming('x', { canonicalUrl: 'https://cabforum.org/z/', title: 'First title' }))?.reason).toBe('date-title');
     addToDedupeIndex(d, entry(first.path, '2022-11-03', 'Second title', WEEK_2));
     expect(findSame(d, incoming('x', { canonicalUrl: 'https://cabforum.org/z/', title: 'First title' }))).toBeUndefined();

@@ -76,7 +76,9 @@ function bucketsOf(dindex: DedupeIndex): Buckets {
  */
 export function addToDedupeIndex(dindex: DedupeIndex, entry: ArchiveEntry, compare?: CompareData): void {
   addToIndex(dindex.archive, entry);
-  const item = addBuckets(bucketsOf(dindex), entry);
+  // Buckets not made yet: the first comparison makes them from the archive's entries, this one included.
+  if (!dindex.buckets) return;
+  const item = addBuckets(dindex.buckets, entry);
   if (compare) Object.assign(item, compare);
 }
 
