@@ -97,10 +97,13 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
   };
   const entries: ListingEntry[] = [];
   const holding = bylinesWithin(bylines);
+  const pageLevel = pageLinkHolders(elements, (a) => isPageLink(pathOf(a.attribs.href), section));
   for (const byline of bylines) {
-    const root = entryRoot(byline, holding);
-    const titleLink = walk(root.children, false).elements.find((a) => isLink(a) && isTitleLink(a)) ?? precedingTitleLink(elements, byline, isTitleLink);
+    const bound = entryBound(byline, holding, pageLevel);
+    const inner = nearestTitleLink(walk(bound.children, false).elements, byline, (a) => isLink(a) && isTitleLink(a));
+    const titleLink = inner ?? precedingTitleLink(elements, byline, isTitleLink);
     if (titleLink === undefined) continue;
+    const root = entryRoot(byline, bound, inner !== undefined && precedes(elements, inner, byline) ? inner : byline);
     const url = normalizeUrl(resolveHref(titleLink.attribs.href ?? '', base) ?? '', site);
     if (url === undefined) continue;
     const author = queryOne(AUTHOR_LINK, byline);
@@ -174,14 +177,87 @@ function bylinesWithin(bylines: Element[]): Map<AnyNode, number> {
   return counts;
 }
 
-/** The largest ancestor of the byline that holds no other entry's byline. */
-function entryRoot(byline: Element, holding: Map<AnyNode, number>): Element {
+/**
+ * The largest ancestor of the byline that may still be its entry: it holds no other entry's byline,
+ * is not one of the page's outer containers, and holds none of the page's own links ({@link isPageLink}).
+ * The byline count alone is not enough: on a page with a single entry nothing stops it, and the
+ * "entry" grew to the whole column, header and pagination included (the live header's
+ * "Filter posts by Author, Tag or Series" became a tag "Tag" of that post, on and off as the
+ * post count moved entries between pages).
+ */
+function entryBound(byline: Element, holding: Map<AnyNode, number>, pageLevel: Set<AnyNode>): Element {
   let root: Element = byline;
   for (let parent = byline.parent; parent && parent.type === 'tag'; parent = parent.parent) {
-    if (OUTER.has((parent as Element).name) || (holding.get(parent) ?? 0) > 1) break;
+    if (OUTER.has((parent as Element).name) || (holding.get(parent) ?? 0) > 1 || pageLevel.has(parent)) break;
     root = parent as Element;
   }
   return root;
+}
+
+/**
+ * An entry's root: the largest ancestor of the byline, up to `bound`, in which nothing readable (text
+ * or a link) comes before the entry's first part (`start`: its title link, or the byline when the title
+ * comes later or lies outside). An entry begins with its title or byline; whatever a container holds
+ * before that (a page heading, an intro, a filter line) is the page's, not the entry's. So the root is
+ * the same element whether the page holds one entry or many.
+ */
+function entryRoot(byline: Element, bound: Element, start: Element): Element {
+  let root: Element = byline;
+  for (let parent = byline.parent; parent && parent.type === 'tag' && root !== bound; parent = parent.parent) {
+    if (readableBefore(parent as Element, start)) break;
+    root = parent as Element;
+  }
+  return root;
+}
+
+/** `container` holds text or a link before `start` (nothing, when `start` is not inside it: it then lies wholly after `start`). */
+function readableBefore(container: Element, start: Element): boolean {
+  if (!isInside(start, container)) return false;
+  const stack: AnyNode[] = [...container.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node === start) return false;
+    if (node.type === 'text') {
+      if ((node as Text).data.trim() !== '') return true;
+    } else if (node.type === 'tag') {
+      const el = node as Element;
+      if (isLink(el)) return true;
+      for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!);
+    }
+  }
+  return false;
+}
+
+/** Where a page links for itself, never for one entry: home, the section, any listing's pagination, a taxonomy's index. */
+const PAGE_LINK = /^\/(?:(?:author|authors|tags|categories|series)\/)?$|\/page\/\d+\/$/;
+function isPageLink(path: string | undefined, section: string): boolean {
+  return path !== undefined && (path === section || PAGE_LINK.test(path));
+}
+
+/** Every element that holds a page link ({@link isPageLink}): no entry root may be one. */
+function pageLinkHolders(elements: Element[], isPage: (a: Element) => boolean): Set<AnyNode> {
+  const holders = new Set<AnyNode>();
+  for (const a of elements) {
+    if (!isLink(a) || !isPage(a)) continue;
+    for (let el: AnyNode | null = a; el && !holders.has(el); el = el.parent) holders.add(el);
+  }
+  return holders;
+}
+
+/**
+ * The entry's title link among the elements of its bound (document order): the nearest one before the
+ * byline, else the first after it (a theme that puts the date first). Not simply the first: a bound
+ * may still begin with page content (a header's link) that the entry root then leaves out.
+ */
+function nearestTitleLink(bound: Element[], byline: Element, isTitle: (a: Element) => boolean): Element | undefined {
+  const at = bound.indexOf(byline);
+  for (let i = at - 1; i >= 0; i--) if (isTitle(bound[i]!)) return bound[i];
+  return bound.slice(at + 1).find((el) => isTitle(el) && !isInside(el, byline));
+}
+
+/** `a` comes before `b` in document order (`all` is the page's elements in that order). */
+function precedes(all: Element[], a: Element, b: Element): boolean {
+  return all.indexOf(a) < all.indexOf(b);
 }
 
 /** In flat layouts the title link is the nearest link before the byline. */
