@@ -103,7 +103,10 @@ describe('a sync of the Hugo-built site', () => {
     const second = await sync(syncOptions(site.url, archive));
     const log = site.log.slice(before);
     expect(log.filter((e) => e.status === 200).map((e) => e.path)).toEqual(['/robots.txt']);
-    expect(log.filter((e) => /^\/posts\/page\//.test(e.path))).toEqual([]);
+    // Listing pages past the first are reread a seventh at a time (revalidation), and answered 304.
+    const listingPages = log.filter((e) => /^\/posts\/page\//.test(e.path));
+    expect(listingPages.length).toBeLessThanOrEqual(3);
+    expect(listingPages.every((e) => e.status === 304)).toBe(true);
     expect(second.added).toEqual([]);
     expect(second.updated).toEqual([]);
     expect(second.failed).toEqual([]);

@@ -114,7 +114,7 @@ export function addToIndex(index: ArchiveIndex, entry: ArchiveEntry): void {
   push(index.byDateTitle, dateTitle, entry);
 }
 
-function removeFromIndex(index: ArchiveIndex, entry: ArchiveEntry): void {
+export function removeFromIndex(index: ArchiveIndex, entry: ArchiveEntry): void {
   index.entries.splice(index.entries.indexOf(entry), 1);
   index.byPath.delete(entry.path);
   const { urlPaths, dateTitle } = indexKeys(entry);

@@ -28,3 +28,14 @@ export function postPath(day: string, title: string, suffix = ''): string {
 export function normalizeTitle(title: string): string {
   return flatSlug(title.replace(/[‘’“”]/g, '')).replaceAll('-', ' ');
 }
+
+/**
+ * A file name fits its post when it is the post's path for its day and title, or that path with the
+ * name-clash suffix `-N`. One rule for `verify` (misnamed) and for the sync (rename after a retitle).
+ */
+export function fitsName(path: string, day: string, title: string): boolean {
+  const expected = postPath(day, title);
+  if (path === expected) return true;
+  const stem = expected.slice(0, -'.md'.length);
+  return path.startsWith(`${stem}-`) && /^-\d+\.md$/.test(path.slice(stem.length));
+}

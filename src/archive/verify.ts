@@ -1,5 +1,5 @@
 import type { ArchiveIndex, Malformed } from './load.js';
-import { postPath } from './slug.js';
+import { fitsName, postPath } from './slug.js';
 
 /** A problem `cabsync verify` reports. */
 export type Problem =
@@ -32,17 +32,9 @@ export function verifyArchive(index: ArchiveIndex): Problem[] {
     }
   }
   for (const entry of index.entries) {
-    const expected = postPath(entry.day, entry.title);
-    if (!nameMatches(entry.path, expected)) problems.push({ kind: 'misnamed', path: entry.path, expected });
+    if (!fitsName(entry.path, entry.day, entry.title)) problems.push({ kind: 'misnamed', path: entry.path, expected: postPath(entry.day, entry.title) });
   }
   return problems;
-}
-
-/** A name matches its expected path, or that path with the name-clash suffix `-N`. */
-function nameMatches(path: string, expected: string): boolean {
-  if (path === expected) return true;
-  const stem = expected.slice(0, -'.md'.length);
-  return path.startsWith(`${stem}-`) && /^-\d+\.md$/.test(path.slice(stem.length));
 }
 
 /** One line per problem, for people. */

@@ -21,6 +21,7 @@ export function registerSync(program: Command): void {
     .option('--attachments', 'mirror the files posts link on the site (PDF, DOCX, images…) into <archive>/files/')
     .option('--max-attachment-size <bytes>', 'largest attachment downloaded, e.g. 50MB (default 50MB)')
     .option('--accept-shrink', 'write pages that would shrink or empty an archived post (held back by default)')
+    .option('--revalidate <share>', 're-download this share of the archived posts each run, least recently checked first (1/7; 0 for none)')
     .option('--strict-health', 'do not write pages with layout-health issues; exit 1 on site-wide health warnings')
     .option('-v, --verbose', 'log skipped URLs and why on stderr')
     .action(async (flags: RawSyncFlags & { json?: boolean }) => {

@@ -1,4 +1,4 @@
-import { addToIndex, dateTitleKey, titleKeyOf, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
+import { addToIndex, dateTitleKey, removeFromIndex, titleKeyOf, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
 import { pathKey, type PathKey } from '../site/index.js';
 import type { Post } from '../archive/post.js';
 import { normalizeTitle } from '../archive/slug.js';
@@ -46,6 +46,11 @@ interface Fingerprinted {
 export interface DedupeIndex {
   archive: ArchiveIndex;
   buckets?: Buckets;
+  /**
+   * Archive paths of posts the site no longer shows (none of their URLs discovered this run). Set by
+   * a sync whose discovery saw the whole site; a page may be one of them under a new URL.
+   */
+  gone?: Set<string>;
 }
 
 interface Buckets {
@@ -55,7 +60,7 @@ interface Buckets {
 }
 
 /** Why a page was found to be an archive post. */
-export type MatchReason = 'url' | 'date-title' | 'content' | 'near-duplicate';
+export type MatchReason = 'url' | 'date-title' | 'content' | 'near-duplicate' | 'gone-upstream';
 
 /** The dedupe lookups over a loaded archive; the buckets wait for the first comparison. */
 export function buildDedupeIndex(index: ArchiveIndex): DedupeIndex {
@@ -82,12 +87,23 @@ export function addToDedupeIndex(dindex: DedupeIndex, entry: ArchiveEntry, compa
   if (compare) Object.assign(item, compare);
 }
 
+/** Takes a post out of the index (its file is being renamed: the new entry is added under its new path). */
+export function removeFromDedupeIndex(dindex: DedupeIndex, entry: ArchiveEntry): void {
+  removeFromIndex(dindex.archive, entry);
+  dindex.gone?.delete(entry.path);
+  if (dindex.buckets) pullBuckets(dindex.buckets, entry.path);
+}
+
+function pullBuckets(buckets: Buckets, path: string): void {
+  const previous = buckets.byPath.get(path);
+  if (!previous) return;
+  buckets.byPath.delete(path);
+  pull(buckets.byDay, previous.entry.day, previous);
+  pull(buckets.byTitle, titleKeyOf(previous.entry), previous);
+}
+
 function addBuckets(buckets: Buckets, entry: ArchiveEntry): Fingerprinted {
-  const previous = buckets.byPath.get(entry.path);
-  if (previous) {
-    pull(buckets.byDay, previous.entry.day, previous);
-    pull(buckets.byTitle, titleKeyOf(previous.entry), previous);
-  }
+  pullBuckets(buckets, entry.path);
   const item: Fingerprinted = { entry };
   buckets.byPath.set(entry.path, item);
   push(buckets.byDay, entry.day, item);
@@ -154,6 +170,11 @@ const MATCHERS: Matcher[] = [
   { reason: 'date-title', find: byDateTitle, why: 'one post per title per day' },
   { reason: 'content', find: byContent, why: 'identical text after normalization, long enough to identify a post' },
   { reason: 'near-duplicate', find: byNearDuplicate, why: 'the same post in another format; the date guard keeps recurring minutes apart' },
+  {
+    reason: 'gone-upstream',
+    find: byGoneUpstream,
+    why: 'a post the site stopped showing, back under a new URL (retitled or re-dated): the same body, however short, with its day or title, tags and author',
+  },
 ];
 
 /** Finds the archive post that is the same post as the page, and why; undefined for a new post. */
@@ -199,6 +220,33 @@ function byContent(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined 
   const print = probe.fingerprint();
   if (print.words < FINGERPRINT.minWords) return undefined;
   return candidates.find((item) => fingerprintOf(item).contentHash === print.contentHash)?.entry;
+}
+
+function byGoneUpstream(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined {
+  if (!dindex.gone || dindex.gone.size === 0) return undefined;
+  const { incoming } = probe;
+  const body = normalizeForCompare(incoming.post.body);
+  const titleKey = normalizeTitle(incoming.title);
+  for (const path of dindex.gone) {
+    const entry = dindex.archive.byPath.get(path);
+    if (!entry) continue;
+    // A retitle keeps the day, a date change keeps the title: one of them must hold.
+    if (entry.day !== incoming.day && normalizeTitle(entry.title) !== titleKey) continue;
+    if (!sameWhenBoth(entry.post.frontMatter.author, incoming.post.frontMatter.author)) continue;
+    if (!sameWhenBoth(tagKey(entry.post.frontMatter.tags), tagKey(incoming.post.frontMatter.tags))) continue;
+    if (normalizeForCompare(entry.post.body) === body) return entry;
+  }
+  return undefined;
+}
+
+/** Tags as one comparable string (order does not count). */
+function tagKey(tags: unknown): string | undefined {
+  if (!Array.isArray(tags) || tags.length === 0) return undefined;
+  return tags.map((tag) => normalizeTitle(String(tag))).sort().join('|');
+}
+
+function sameWhenBoth(a: unknown, b: unknown): boolean {
+  return a === undefined || b === undefined || a === null || b === null || String(a) === String(b);
 }
 
 /** The day before, the day and the day after. */

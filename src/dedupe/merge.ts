@@ -137,7 +137,9 @@ export function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMat
  * aliases, nor its permalink before or after the merge. The page's own URL is never an alias.
  */
 function newAliases(old: FrontMatter, merged: FrontMatter, incoming: Incoming): string[] {
-  const claimed = new Set([...pathsClaimed(old), ...pathsClaimed(merged)]);
+  // The post's permalink before the merge is not claimed after it: when the site retitles or re-dates
+  // a post and serves a redirect at the old permalink, that path becomes an alias.
+  const claimed = new Set([...pathsClaimed(merged), ...aliasKeys(old)]);
   claimed.add(pathKey(incoming.canonicalUrl));
   const added: string[] = [];
   for (const key of incoming.aliases.map(pathKey)) {
@@ -148,12 +150,16 @@ function newAliases(old: FrontMatter, merged: FrontMatter, incoming: Incoming): 
   return added;
 }
 
+function aliasKeys(frontMatter: FrontMatter): string[] {
+  const aliases = Array.isArray(frontMatter.aliases) ? frontMatter.aliases : [];
+  return aliases.filter((a): a is string => typeof a === 'string').map(pathKey);
+}
+
 function pathsClaimed(frontMatter: FrontMatter): string[] {
   const day = typeof frontMatter.date === 'string' ? dayOf(frontMatter.date) : undefined;
   const title = typeof frontMatter.title === 'string' ? frontMatter.title : undefined;
   if (day && title) return urlPathsOf({ post: { frontMatter, body: '' }, day, title });
-  const aliases = Array.isArray(frontMatter.aliases) ? frontMatter.aliases : [];
-  return aliases.filter((a): a is string => typeof a === 'string').map(pathKey);
+  return aliasKeys(frontMatter);
 }
 
 /**

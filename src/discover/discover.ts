@@ -4,7 +4,7 @@ import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
 import type { ListingJob, ListingPage } from './listing.js';
 import { selectPosts, unionSightings, type PostHints, type Sighting, type Source } from './merge.js';
-import { isWhole, listedUrls, oldestDay, pageOn, readListing, SECTION, stopBefore, stopWhenAllKnown, type GetListingPage, type ListingRead } from './paging.js';
+import { isWhole, listedUrls, oldestDay, pageOn, pageUrl, readListing, SECTION, stopBefore, stopWhenAllKnown, type GetListingPage, type ListingRead } from './paging.js';
 import { sourceReader, type ReadSource } from './sources.js';
 
 export type { PostHints, Source } from './merge.js';
@@ -20,6 +20,11 @@ export interface DiscoveredPost {
    * sitemap-only URL is a post only if its page says so. Absent for a URL given by hand.
    */
   named?: Source[];
+  /**
+   * A URL the state knew as a post that no source names any more: asked once what it is now (an
+   * alias or redirect to the post's new URL, a 404, the post still), never a failure.
+   */
+  vanished?: true;
 }
 
 /** What discovery found. */
@@ -32,6 +37,12 @@ export interface Discovery {
   skipped: { url: string; reason: string }[];
   /** Sources or pages that could not be read. */
   failed: { url: string; error: string }[];
+  /** The feeds read (or tried): a sync remembers them, so a run whose listing is down still knows where the feed is. */
+  feeds: string[];
+  /** Every source was read: the sitemap(s), each listing page asked for, the feeds. Only then is a URL's absence news. */
+  complete: boolean;
+  /** The listing pages asked for could all be read. */
+  listingOk: boolean;
 }
 
 export interface DiscoverOptions {
@@ -46,6 +57,13 @@ export interface DiscoverOptions {
   known?: (url: string) => boolean;
   /** Read every listing page even when `known` is given (`--full`). */
   full?: boolean;
+  /** Feeds found on earlier runs: read when the listing that announces them cannot be. */
+  knownFeeds?: string[];
+  /**
+   * Listing pages past where paging stops are read a share per run (`part` of `of`, with one page
+   * of overlap each side), so a field only the listing shows (the author) is seen on old posts too.
+   */
+  listingShare?: { part: number; of: number };
   /** How sources are read; default plain GETs. A sync passes a conditional reader (see sources.ts). */
   read?: ReadSource;
   /** Where listing pages are parsed; default here. A sync hands them to its worker threads, idle while it discovers. */
@@ -90,9 +108,10 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   const [sitemap, head] = await Promise.all([readSitemaps(site, get), readListing(site, getPage, known && stopWhenAllKnown(known))]);
   // Every sitemap URL is looked at up to three times below: normalized once (10,000 URLs on a large site).
   const normalize = memoize((url: string) => normalizeUrl(url, site));
-  const listing = known ? await coverUnknown(site, getPage, head, sitemap.pages, known, normalize, log) : head;
-  if (!isWhole(listing)) log(`discover: listing read to page ${listing.next - 1} of ${listing.last}; older posts are all known`);
-  const feedUrls = feedsToRead(site, listing.pages, sitemap.pages, normalize);
+  const covered = known ? await coverUnknown(site, getPage, head, sitemap.pages, known, normalize, log) : head;
+  if (!isWhole(covered)) log(`discover: listing read to page ${covered.next - 1} of ${covered.last}; older posts are all known`);
+  const listing = options.listingShare && !isWhole(covered) ? await readShare(site, getPage, covered, options.listingShare) : covered;
+  const feedUrls = feedsToRead(site, listing.pages, sitemap.pages, normalize, options.knownFeeds);
   const feedItems = (await Promise.all(feedUrls.map((url) => readFeed(url, get)))).flat();
 
   const sightings: Sighting[] = [
@@ -118,7 +137,7 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   );
   const listed = [...new Set(listing.pages.flatMap((page) => page.entries.map((entry) => entry.url)))];
   log(`discover: ${candidates.size} pages to judge, ${posts.length} selected, ${listed.length} listed, ${skipped.length} skipped, ${failed.length} failed`);
-  return { posts, listed, skipped, failed };
+  return { posts, listed, skipped, failed, feeds: feedUrls, complete: failed.length === 0 && sitemap.ok && listing.ok, listingOk: listing.ok };
 }
 
 /** Reads `/sitemap.xml` and, breadth first, every child sitemap of an index. */
@@ -130,7 +149,7 @@ async function readSitemaps(site: URL, get: Get): Promise<{ ok: boolean; pages: 
   while (queue.length > 0 && seen.size < MAX_SITEMAPS) {
     const batch = queue.filter((url) => !seen.has(url));
     batch.forEach((url) => seen.add(url));
-    const parsedAll = await Promise.all(batch.map((url) => get(url, (body) => parseSitemap(body))));
+    const parsedAll = await Promise.all(batch.map((url) => get(url, (body) => orThrow(parseSitemap(body)))));
     queue = [];
     parsedAll.forEach((parsed, i) => {
       if (parsed === undefined || !parsed.ok) return void (ok = false);
@@ -172,16 +191,44 @@ async function coverUnknown(
   return pageOn(site, getPage, read, stopBefore(day));
 }
 
-/** Feeds announced by the listing, else feed-like URLs from the sitemap, else Hugo's section feed. */
-function feedsToRead(site: URL, listing: ListingPage[], sitemap: SitemapPage[], normalize: (url: string) => string | undefined): string[] {
+/**
+ * A parse that found the document broken throws: the source reader then reports the source as
+ * failed (with the parser's line and column) and keeps nothing of it in its cache.
+ */
+function orThrow<T extends { ok: boolean }>(result: T | { ok: false; reason: string }): T {
+  if ('reason' in result && !result.ok) throw new Error(result.reason);
+  return result as T;
+}
+
+/**
+ * Listing pages of this run's share of those past `read.next` (see {@link DiscoverOptions.listingShare}).
+ * Contiguous slices, one page wider each side, so a post that moved a page down since the last run
+ * (newer posts pushed it) is still read once in `of` runs.
+ */
+async function readShare(site: URL, getPage: GetListingPage, read: ListingRead, share: { part: number; of: number }): Promise<ListingRead> {
+  const first = read.next;
+  const count = read.last - first + 1;
+  const size = Math.ceil(count / share.of);
+  const from = Math.max(first, first + (share.part % share.of) * size - 1);
+  const to = Math.min(read.last, first + (share.part % share.of + 1) * size);
+  if (from > to) return read;
+  const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  const pages = await Promise.all(numbers.map((n) => getPage(pageUrl(site, n))));
+  const got = pages.filter((page): page is ListingPage => page !== undefined);
+  return { ...read, pages: [...read.pages, ...got], ok: read.ok && got.length === pages.length };
+}
+
+/** Feeds announced by the listing, else those found on earlier runs, else feed-like URLs from the sitemap, else Hugo's section feed. */
+function feedsToRead(site: URL, listing: ListingPage[], sitemap: SitemapPage[], normalize: (url: string) => string | undefined, knownFeeds: string[] = []): string[] {
   const announced = listing[0]?.feeds ?? [];
   if (announced.length > 0) return announced;
+  if (knownFeeds.length > 0) return knownFeeds;
   const fromSitemap = sitemap.map((page) => normalize(page.loc)).filter((url): url is string => url !== undefined && /\/index\.xml$/.test(url));
   return fromSitemap.length > 0 ? [...new Set(fromSitemap)] : [new URL(FALLBACK_FEED, site).href];
 }
 
 async function readFeed(url: string, get: Get): Promise<Sighting[]> {
-  const parsed = await get(url, (body) => parseFeed(body));
+  const parsed = await get(url, (body) => orThrow(parseFeed(body)));
   if (parsed === undefined || !parsed.ok) return [];
   return parsed.items.map((item) => ({
     url: item.link,

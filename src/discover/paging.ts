@@ -23,6 +23,11 @@ export interface ListingRead {
 export const SECTION = '/posts/';
 const MAX_LISTING_PAGES = 5000;
 
+/** The URL of listing page `n` (2 and up; page 1 is the section itself). */
+export function pageUrl(site: URL, n: number): string {
+  return new URL(`${SECTION}page/${n}/`, site).href;
+}
+
 /** Every page of the listing was requested. */
 export function isWhole(read: ListingRead): boolean {
   return read.next > read.last;
@@ -51,7 +56,7 @@ export async function pageOn(site: URL, getPage: GetListingPage, read: ListingRe
     const to = stop === undefined ? last : Math.min(last, next + batch - 1);
     const numbers = Array.from({ length: to - next + 1 }, (_, i) => next + i);
     next = to + 1;
-    const read = await Promise.all(numbers.map((n) => getPage(new URL(`${SECTION}page/${n}/`, site).href)));
+    const read = await Promise.all(numbers.map((n) => getPage(pageUrl(site, n))));
     let stopped = false;
     for (const page of read) {
       if (page === undefined) {

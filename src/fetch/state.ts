@@ -29,6 +29,13 @@ export interface UrlState {
    * (its title was edited in the archive, or the site sets its own slug) is still known by its URL.
    */
   path?: string;
+  /**
+   * The URL no longer shows its post (it vanished from discovery and then answered 404, or an alias
+   * page): why, and it is not asked again unless the site names it again.
+   */
+  gone?: string;
+  /** Written while the listing could not be read: what only the listing shows (the author) is still to come. */
+  unlisted?: true;
 }
 
 export interface CrawlState {
@@ -36,6 +43,10 @@ export interface CrawlState {
   urls: Record<string, UrlState>;
   /** Sitemaps, listing pages and feeds as last read, with their validators (src/discover/sources.ts). */
   sources?: SourceCache;
+  /** Feeds read on earlier runs: read again when the listing that announces them is down. */
+  feeds?: string[];
+  /** Syncs completed on this archive (not dry runs): picks the listing pages a run revalidates. */
+  runs?: number;
 }
 
 /** The state file could not be read as cabsync state; names the file and what is wrong. */
@@ -72,7 +83,9 @@ export async function loadState(archiveDir: string): Promise<CrawlState> {
   }
   const sources = state.sources;
   if (sources !== undefined && (sources === null || typeof sources !== 'object' || Array.isArray(sources))) throw new StateFileError(file, '"sources" is not an object');
-  return { version: 1, urls: state.urls, sources: sources ?? {} };
+  const feeds = Array.isArray(state.feeds) && state.feeds.every((feed) => typeof feed === 'string') ? state.feeds : undefined;
+  const runs = Number.isSafeInteger(state.runs) && state.runs! >= 0 ? state.runs : undefined;
+  return { version: 1, urls: state.urls, sources: sources ?? {}, ...(feeds && { feeds }), ...(runs !== undefined && { runs }) };
 }
 
 /**
@@ -84,7 +97,7 @@ export async function saveState(archiveDir: string, state: CrawlState): Promise<
   const file = stateFile(archiveDir);
   try {
     const sources = Object.fromEntries(Object.entries(state.sources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    await writeFileAtomic(file, `${JSON.stringify({ version: 1, urls, sources }, null, 2)}\n`);
+    await writeFileAtomic(file, `${JSON.stringify({ version: 1, urls, sources, feeds: state.feeds, runs: state.runs }, null, 2)}\n`);
   } catch (error) {
     throw new WriteError(file, error);
   }

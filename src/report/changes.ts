@@ -18,11 +18,12 @@ export function bodyPatch(path: string, before: string, after: string): string {
 }
 
 /** Describes what writing `after` over `before` (or over nothing) changes. Pure. */
-export function describeChange(path: string, before: Post | undefined, after: Post, url?: string): PostChange {
+export function describeChange(path: string, before: Post | undefined, after: Post, url?: string, from?: string): PostChange {
   const fields = changedFields(before, after);
   // A new file's diff would be the whole file: the file itself says it better, and reports stay small.
   const patch = before ? bodyPatch(path, before.body, after.body) : '';
   const title = typeof after.frontMatter.title === 'string' ? after.frontMatter.title : path;
+  if (before && from !== undefined && from !== path) return { kind: 'renamed', path, from, title, url, fields, patch };
   return { kind: kindOf(before, fields, patch), path, title, url, fields, patch };
 }
 

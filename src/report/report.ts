@@ -7,7 +7,7 @@ import type { HealthReport } from '../health/health.js';
 import type { AttachmentsReport } from '../attachments/report.js';
 
 /** What happened to one archive file in a sync. */
-export type ChangeKind = 'added' | 'updated' | 'alias-added' | 'metadata-only' | 'removed';
+export type ChangeKind = 'added' | 'updated' | 'renamed' | 'alias-added' | 'metadata-only' | 'removed';
 
 export interface FieldChange {
   field: string;
@@ -18,6 +18,8 @@ export interface FieldChange {
 export interface PostChange {
   kind: ChangeKind;
   path: string;
+  /** For `renamed`: the archive path the file had before (the post was retitled or re-dated upstream). */
+  from?: string;
   title: string;
   url?: string;
   fields: FieldChange[];
@@ -59,13 +61,25 @@ export interface SyncReport {
   dryRun: boolean;
   startedAt: string;
   finishedAt: string;
+  /** Posts discovery found (pages judged no post are counted in `notPosts`). */
   discovered: number;
+  /** Pages discovery named that turned out not to be posts (static pages, listings, taxonomy pages). */
+  notPosts: number;
   added: string[];
   updated: string[];
+  /** Files renamed because the site retitled or re-dated their post (each is also in `updated`). */
+  renamed: { from: string; to: string }[];
   unchanged: number;
   /** Fetched pages judged the same as an archive file found by another URL, alias, title or content: URL → path. */
   merged: Record<string, string>;
-  missingUpstream: string[];
+  /** Why each page in `merged` was judged that post: `url`, `date-title`, `content`, `near-duplicate`, `gone-upstream` or `alias`. */
+  mergedBy: Record<string, string>;
+  /** Posts re-downloaded although nothing announced a change (`--revalidate`), and the oldest check left. */
+  revalidation?: { share: number; revalidated: number; oldestCheckedAt?: string };
+  /** Archive files the site no longer has; `null` when it was not checked this run (see `missingUpstreamNotChecked`). */
+  missingUpstream: string[] | null;
+  /** Why missing upstream was not checked (discovery incomplete, `--limit`, a failed source). */
+  missingUpstreamNotChecked?: string;
   failed: { url: string; error: string }[];
   skipped: { url: string; reason: string }[];
   /**

@@ -1,15 +1,16 @@
 import { stat } from 'node:fs/promises';
 import type { ArchiveEntry } from '../archive/load.js';
 import { serializePost, type Post } from '../archive/post.js';
-import { dayOf, postPath } from '../archive/slug.js';
-import { addToDedupeIndex, findSame, mergePost, nextFreePath, type DedupeIndex, type Incoming } from '../dedupe/index.js';
+import { dayOf, fitsName, postPath } from '../archive/slug.js';
+import { addToDedupeIndex, findSame, mergePost, nextFreePath, removeFromDedupeIndex, type DedupeIndex, type Incoming } from '../dedupe/index.js';
 import { describeChange } from '../report/changes.js';
 import type { PostChange } from '../report/report.js';
-import { resolveInArchive, writePost } from '../write/write-post.js';
+import { moveArchiveFile, resolveInArchive, writePost } from '../write/write-post.js';
 
 /** What applying one converted page to the archive did. */
 export type Applied =
-  | { kind: 'added' | 'updated'; path: string; change: PostChange; reason?: string; text: string }
+  /** `from`: the file's path before this update, when the site's new title or date renames it. */
+  | { kind: 'added' | 'updated'; path: string; change: PostChange; reason?: string; text: string; from?: string }
   | { kind: 'unchanged'; path: string; reason: string }
   | { kind: 'refused'; path: string; error: string }
   /** The page would shrink the archived post: the file keeps its bytes (see Hold). */
@@ -45,27 +46,50 @@ export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Ga
     if (merged.kind === 'unchanged') return { kind: 'unchanged', path: match.entry.path, reason: match.reason };
     const refusal = await refuseReadOnly(ctx.archive, match.entry.path);
     if (refusal) return { kind: 'refused', path: match.entry.path, error: refusal };
-    return plan(ctx, match.entry.path, match.entry.post, merged.post, incoming, match.reason);
+    const renamed = newName(ctx, match.entry, merged.post, merged.changedFields);
+    if (renamed && 'error' in renamed) return { kind: 'refused', path: renamed.path, error: renamed.error };
+    return plan(ctx, renamed?.path ?? match.entry.path, match.entry, merged.post, incoming, match.reason);
   }
   const day = incoming.day ?? dayOf(String(incoming.post.frontMatter.date ?? ''));
   if (!day) return { kind: 'refused', path: '', error: 'page has no date: cannot name its file' };
-  const path = nextFreePath(postPath(day, incoming.title), (p) => ctx.dedupe.archive.byPath.has(p));
-  // A file (or folder) the loader could not read is never written over or through.
-  const blocked = ctx.dedupe.archive.malformed.find((m) => path === m.path || path.startsWith(`${m.path}/`));
-  if (blocked) return { kind: 'refused', path, error: `${blocked.path} cannot be read (${blocked.reason}): left untouched` };
-  return plan(ctx, path, undefined, incoming.post, incoming);
+  const named = freeName(ctx, postPath(day, incoming.title));
+  if ('error' in named) return { kind: 'refused', path: named.path, error: named.error };
+  return plan(ctx, named.path, undefined, incoming.post, incoming);
 }
 
-function plan(ctx: ApplyContext, path: string, archived: Post | undefined, after: Post, incoming: Incoming, reason?: string): Applied {
+/**
+ * Where a post goes when the site changed its title or date so that its file name no longer fits
+ * (as `verify` judges names); undefined when the name still fits or neither field changed.
+ */
+function newName(ctx: ApplyContext, entry: ArchiveEntry, after: Post, changed: { field: string }[]): { path: string } | { path: string; error: string } | undefined {
+  if (!changed.some(({ field }) => field === 'title' || field === 'date')) return undefined;
+  const day = dayOf(String(after.frontMatter.date ?? ''));
+  const title = String(after.frontMatter.title ?? '');
+  if (!day || !title || fitsName(entry.path, day, title)) return undefined;
+  return freeName(ctx, postPath(day, title));
+}
+
+/** The first free name from `base` on (`-2`, `-3`, …), unless a file the loader could not read is in the way. */
+function freeName(ctx: ApplyContext, base: string): { path: string } | { path: string; error: string } {
+  const path = nextFreePath(base, (p) => ctx.dedupe.archive.byPath.has(p));
+  // A file (or folder) the loader could not read is never written over or through.
+  const blocked = ctx.dedupe.archive.malformed.find((m) => path === m.path || path.startsWith(`${m.path}/`));
+  if (blocked) return { path, error: `${blocked.path} cannot be read (${blocked.reason}): left untouched` };
+  return { path };
+}
+
+function plan(ctx: ApplyContext, path: string, archived: ArchiveEntry | undefined, after: Post, incoming: Incoming, reason?: string): Applied {
   // Archive bodies are read from disk on demand: take the old one before the file is replaced.
-  const before = archived && { frontMatter: archived.frontMatter, body: archived.body };
+  const before = archived && { frontMatter: archived.post.frontMatter, body: archived.post.body };
+  const from = archived && archived.path !== path ? archived.path : undefined;
   const text = serializePost(after);
   const entry: ArchiveEntry = { path, post: after, title: String(after.frontMatter.title ?? incoming.title), day: dayOf(String(after.frontMatter.date ?? '')) ?? incoming.day ?? '' };
+  if (from !== undefined) removeFromDedupeIndex(ctx.dedupe, archived!);
   // The crawl's later pages must see this post at once, before its file is written.
   // A new file's body is the page's: its comparison data is already known.
   addToDedupeIndex(ctx.dedupe, entry, after.body === incoming.post.body ? incoming.compare : undefined);
-  const change = describeChange(path, before, after, incoming.canonicalUrl);
-  return { kind: before ? 'updated' : 'added', path, change, reason, text };
+  const change = describeChange(path, before, after, incoming.canonicalUrl, from);
+  return { kind: before ? 'updated' : 'added', path, change, reason, text, ...(from !== undefined && { from }) };
 }
 
 /** An archive file with no write permission for anyone is the user's way of saying "leave it". */
@@ -86,7 +110,14 @@ export interface WriteQueue {
  * Writes planned files: different files in parallel, one file's writes in the order planned
  * (so a later merge of the same post never lands before an earlier one).
  */
-export function writeInOrder(queue: WriteQueue, archive: string, path: string, text: string): Promise<void> {
+export function writeInOrder(queue: WriteQueue, archive: string, path: string, text: string, from?: string): Promise<void> {
+  if (from !== undefined) {
+    // Renamed first, then written: a run killed between the two leaves one file (old text, new
+    // name), which the next run matches and rewrites; never two files of one post.
+    const move = (queue.pending.get(from) ?? Promise.resolve()).then(() => moveArchiveFile(archive, from, path, queue.checkedDirs, queue.unsyncedDirs));
+    queue.pending.set(from, move.catch(() => undefined));
+    queue.pending.set(path, move.catch(() => undefined));
+  }
   const write = (queue.pending.get(path) ?? Promise.resolve()).then(() => writePost(archive, path, text, queue.checkedDirs, queue.unsyncedDirs));
   queue.pending.set(path, write.catch(() => undefined));
   return write;

@@ -23,6 +23,11 @@ export interface SyncOptions {
   attachments: boolean;
   /** Largest attachment downloaded, in bytes (`--max-attachment-size`, default 50 MB). */
   maxAttachmentBytes: number;
+  /**
+   * Share of the archived posts re-downloaded each run, least recently checked first (`--revalidate`,
+   * default 1/7): an edit the sitemap does not announce is seen within 1/share runs. 0 turns it off.
+   */
+  revalidate: number;
   /** Lower-level fetch settings (timeouts, retries); tests shorten them. */
   fetch?: Record<string, number | boolean>;
 }
@@ -46,6 +51,7 @@ export interface RawSyncFlags {
   acceptShrink?: boolean;
   attachments?: boolean;
   maxAttachmentSize?: string | number;
+  revalidate?: string | number;
 }
 
 /** Validates flags; every error names the flag and the bad value. */
@@ -65,7 +71,22 @@ export function resolveSyncOptions(flags: RawSyncFlags): SyncOptions {
     acceptShrink: flags.acceptShrink ?? false,
     attachments: flags.attachments ?? false,
     maxAttachmentBytes: flags.maxAttachmentSize === undefined ? DEFAULT_MAX_ATTACHMENT_BYTES : parseSize('--max-attachment-size', flags.maxAttachmentSize),
+    revalidate: flags.revalidate === undefined ? DEFAULT_REVALIDATE : parseShare('--revalidate', flags.revalidate),
   };
+}
+
+/** Every archived post checked at least once a week on a daily schedule. */
+export const DEFAULT_REVALIDATE = 1 / 7;
+
+/** A share of posts: `1/7`, `0.25`, `25%`, or `0` (off). */
+export function parseShare(flag: string, value: string | number): number {
+  const text = String(value).trim();
+  const fraction = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
+  const share = fraction ? Number(fraction[1]) / Number(fraction[2]) : /^\d+(\.\d+)?%$/.test(text) ? Number(text.slice(0, -1)) / 100 : /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(share) || share < 0 || share > 1) {
+    throw new UsageError(`${flag}: expected a share of posts from 0 to 1 such as 1/7, 0.25 or 25%, got ${JSON.stringify(value)}`);
+  }
+  return share;
 }
 
 export function parseSite(value: string): URL {

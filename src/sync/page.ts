@@ -1,4 +1,4 @@
-import { pathKey, revealedAliases } from '../site/index.js';
+import { normalizeUrl, pathKey, revealedAliases } from '../site/index.js';
 import { dayOf } from '../archive/slug.js';
 import { serializePost } from '../archive/post.js';
 import type { Extracted, PageHints } from '../extract/extract.js';
@@ -26,25 +26,30 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
   run.handled.add(page.url);
   const { options, state } = run;
   const known = archivedAt(run, page.url);
-  if (known) run.present.add(known.path);
+  if (known && !page.vanished) run.present.add(known.path);
   const judged = state.urls[page.url];
-  if (judged?.notPost && !options.full && !needsFetch(state, page, false)) return skip(run, page.url, judged.notPost);
+  if (judged?.notPost && !options.full && !needsFetch(state, page, false)) return notPostAgain(run, page.url, judged.notPost);
   // Validators only for pages the archive (and, with --keep-raw, the raw store) still has:
   // a deleted file must be fetched again in full.
   const haveAll = known !== undefined && !options.full && (!run.raw || run.raw.entry(page.url) !== undefined);
-  if (haveAll && !needsFetch(state, page, false)) return unchanged(run, page.url, known.path);
-  // A page judged no post is asked "changed since?" too: its verdict stands on a 304.
-  const validators = haveAll || judged?.notPost ? judged : undefined;
-  const fetched = await run.fetcher.get(page.url, validators);
+  const refresh = haveAll ? refreshReason(run, page, judged) : undefined;
+  if (haveAll && !refresh && !needsFetch(state, page, false)) return unchanged(run, page.url, known.path);
+  // A page judged no post is asked "changed since?" too: its verdict stands on a 304. A page whose
+  // listing entry changed, or that vanished, must be read whatever its validators say.
+  const validators = (haveAll && refresh !== 'listing') || judged?.notPost ? judged : undefined;
+  const fetched = await run.fetcher.get(page.url, page.vanished ? undefined : validators);
   if (run.fatal) return undefined;
-  if (!fetched.ok) return fetched.refused ? skip(run, page.url, fetched.error) : fail(run, page.url, fetched.error);
+  if (!fetched.ok) {
+    if (page.vanished) return vanished(run, page.url, fetched.status, fetched.error);
+    return fetched.refused ? skip(run, page.url, fetched.error) : fail(run, page.url, fetched.error);
+  }
   bump(run, 'fetched');
   const now = new Date();
   if (fetched.notModified) {
     recordFetch(state, fetched, page.lastmod, now, page.hints);
     run.raw?.touch(page.url, { fetchedAt: now.toISOString(), etag: fetched.etag, lastModified: fetched.lastModified });
     const verdict = state.urls[page.url]?.notPost;
-    return verdict ? skip(run, page.url, verdict) : unchanged(run, page.url, known?.path);
+    return verdict ? notPostAgain(run, page.url, verdict) : unchanged(run, page.url, known?.path);
   }
   const body = fetched.body ?? '';
   const outcome = await processBody(run, page, body, fetched.finalUrl, extraAliases);
@@ -63,9 +68,41 @@ export async function syncPage(run: Run, page: DiscoveredPost, extraAliases: str
   // A held-back page keeps no validators either: the next run asks again, and holds it again.
   else if (outcome && outcome.kind !== 'refused' && outcome.kind !== 'held') {
     recordFetch(state, fetched, page.lastmod, now, page.hints);
-    state.urls[page.url]!.path = outcome.path;
+    const entry = state.urls[page.url]!;
+    entry.path = outcome.path;
+    // Written without the listing: the author is still to come, and the next run asks for it.
+    if (run.listingDown && page.hints.author === undefined && !(page.named ?? []).includes('listing')) entry.unlisted = true;
+    // A vanished URL that now leads to its post elsewhere (an alias page, a redirect) is no post page itself.
+    if (page.vanished && (pathKey(fetched.finalUrl) !== pathKey(page.url) || run.report.urls[page.url]?.reason?.startsWith('alias of'))) {
+      entry.gone = `redirects to ${outcome.path}`;
+    }
   }
   return outcome === NOT_A_POST ? undefined : outcome;
+}
+
+/**
+ * Why a known post whose sitemap entry did not move is read again anyway: its turn to be
+ * revalidated came, or the listing now says something the archived post was written without.
+ */
+function refreshReason(run: Run, page: DiscoveredPost, judged: UrlState | undefined): 'revalidate' | 'listing' | undefined {
+  if (page.vanished) return 'listing';
+  const listed = page.hints.author !== undefined || (page.named ?? []).includes('listing');
+  if (judged?.unlisted && listed) return 'listing';
+  if (page.hints.author !== undefined && page.hints.author !== judged?.hints?.author) return 'listing';
+  if (run.revalidate.has(page.url)) return 'revalidate';
+  return undefined;
+}
+
+/** A URL the state knew that the site no longer names answered with an error: gone (404, 410), or not checked. */
+function vanished(run: Run, url: string, status: number | undefined, error: string): undefined {
+  if (status === 404 || status === 410) {
+    const entry = run.state.urls[url];
+    if (entry) entry.gone = `HTTP ${status}`;
+    return skip(run, url, `gone upstream (HTTP ${status})`);
+  }
+  // Not the site's word on the post: nothing is concluded, and the next run asks again.
+  run.report.warnings.push(`could not check ${url}, which the site no longer names: ${error}`);
+  return skip(run, url, `no longer named by the site; not checked: ${error}`);
 }
 
 /**
@@ -94,7 +131,7 @@ export async function processBody(run: Run, page: DiscoveredPost, body: string, 
     const ctx = { archive: run.options.archive, dedupe: run.dedupe };
     applied = await run.serial(() => applyPost(ctx, incoming, healthGate(run, page.url, extracted, incoming)));
     if ((applied.kind === 'added' || applied.kind === 'updated') && !run.options.dryRun) {
-      await writeInOrder(run.writes, run.options.archive, applied.path, applied.text);
+      await writeInOrder(run.writes, run.options.archive, applied.path, applied.text, applied.kind === 'updated' ? applied.from : undefined);
     }
   } catch (error) {
     // Disk full or permission denied: stop the whole run cleanly, nothing half-written.
@@ -130,9 +167,13 @@ async function followAlias(run: Run, page: DiscoveredPost, target: string, extra
   // Reprocessing has no network: the target is reprocessed from its own stored page.
   if (run.offline) return skip(run, page.url, `alias of ${target}`);
   const alias = pathKey(page.url);
-  const applied = await syncPage(run, { url: target, hints: { ...page.hints, aliases: [...(page.hints.aliases ?? []), alias] } }, [alias]);
+  // The target as discovery found it (its listing hints, lastmod and sources), when it did.
+  const found = run.discovered.get(normalizeUrl(target, run.options.site) ?? target);
+  const hints = { ...found?.hints, ...page.hints, aliases: [...(found?.hints.aliases ?? []), ...(page.hints.aliases ?? []), alias] };
+  const applied = await syncPage(run, { ...found, url: found?.url ?? target, hints }, [alias]);
   if (applied && applied.kind !== 'refused' && applied.kind !== 'held') {
     run.report.merged[page.url] = applied.path;
+    run.report.mergedBy[page.url] = 'alias';
     setOutcome(run, page.url, { outcome: 'archived', path: applied.path, reason: `alias of ${target}` });
   } else if (!run.report.urls[page.url]) {
     setOutcome(run, page.url, { outcome: 'failed', reason: `alias of ${target}, which was not archived` });
@@ -173,8 +214,22 @@ function recordApplied(run: Run, url: string, incoming: Incoming, applied: Appli
     (applied.kind === 'added' ? report.added : report.updated).push(applied.path);
     report.changes.push(applied.change);
   }
+  if (applied.kind === 'updated' && applied.from !== undefined) {
+    report.renamed.push({ from: applied.from, to: applied.path });
+    renameInState(run, applied.from, applied.path);
+  }
   const mergedElsewhere = applied.kind !== 'added' && (applied.reason !== 'url' || pathKey(url) !== pathKey(incoming.canonicalUrl));
-  if (mergedElsewhere) report.merged[url] = applied.path;
+  if (mergedElsewhere) {
+    report.merged[url] = applied.path;
+    if (applied.reason !== undefined) report.mergedBy[url] = applied.reason;
+  }
+}
+
+/** URLs the state sent to a renamed file now go to its new name (a scan of the state: renames are rare). */
+function renameInState(run: Run, from: string, to: string): void {
+  for (const entry of Object.values(run.state.urls)) if (entry.path === from) entry.path = to;
+  run.present.delete(from);
+  run.present.add(to);
 }
 
 function describeNonPost(extracted: Exclude<Extracted, { kind: 'post' | 'alias' }>): string {
@@ -195,6 +250,12 @@ export function fail(run: Run, url: string, error: string): undefined {
   setOutcome(run, url, { outcome: 'failed', reason: error });
   bump(run, 'failed');
   return undefined;
+}
+
+/** A page judged no post (now or on an earlier run): skipped, and counted apart from the posts. */
+function notPostAgain(run: Run, url: string, reason: string): undefined {
+  run.notPosts += 1;
+  return skip(run, url, reason);
 }
 
 /** Marks a page the sync leaves alone on purpose, with why. */
@@ -218,9 +279,9 @@ export const NOT_A_POST = Symbol('not a post');
  * (the site changed under us). A sitemap URL is simply not a post: skipped, and remembered.
  */
 function notAPost(run: Run, page: DiscoveredPost, reason: string): typeof NOT_A_POST | undefined {
-  const namedAsPost = page.named === undefined || page.named.some((source) => source !== 'sitemap');
+  const namedAsPost = !page.vanished && (page.named === undefined || page.named.some((source) => source !== 'sitemap'));
   if (namedAsPost) return fail(run, page.url, reason);
-  skip(run, page.url, reason);
+  notPostAgain(run, page.url, reason);
   const entry: UrlState | undefined = run.state.urls[page.url];
   if (entry) entry.notPost = reason;
   else run.state.urls[page.url] = { fetchedAt: new Date().toISOString(), notPost: reason };

@@ -15,6 +15,8 @@ export function reprocess(options: SyncOptions, hooks: RunHooks = {}): Promise<S
 async function reprocessAll(run: Run): Promise<SyncReport> {
   const pages = storedPages(run.raw!);
   run.report.discovered = pages.length;
+  run.report.missingUpstream = null;
+  run.report.missingUpstreamNotChecked = 'reprocess reads stored pages only';
   // One page at a time: bodies are read lazily, so memory stays flat however large the store.
   for (const page of pages) {
     if (run.fatal) break;

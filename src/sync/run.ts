@@ -16,6 +16,7 @@ import type { WriteQueue } from './apply.js';
 import { openRawStore, rawDir, type RawStore } from '../raw/store.js';
 import { coverageWarning, healthReport, type PageHealthIssue, type PageRecord } from '../health/health.js';
 import type { SyncOptions } from './options.js';
+import type { DiscoveredPost } from '../discover/discover.js';
 
 /** Counts for a progress display. */
 export interface Progress {
@@ -65,6 +66,14 @@ export interface Run {
   discoveredPaths?: Set<string>;
   /** Comparison keys of the URLs this run has looked up (each discovered URL is, several times). */
   urlKeys: Map<string, PathKey>;
+  /** Known posts this run re-downloads although the sitemap says nothing changed (see `--revalidate`). */
+  revalidate: Set<string>;
+  /** Discovery could not read the listing: posts written now lack what only the listing shows. */
+  listingDown: boolean;
+  /** Pages judged no post this run (counted apart from the posts discovered). */
+  notPosts: number;
+  /** What discovery found, by URL: an alias followed to its target takes the target's hints. */
+  discovered: Map<string, DiscoveredPost>;
 }
 
 /**
@@ -121,7 +130,10 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     added: [],
     updated: [],
     unchanged: 0,
+    notPosts: 0,
+    renamed: [],
     merged: {},
+    mergedBy: {},
     missingUpstream: [],
     failed: [],
     skipped: [],
@@ -151,6 +163,10 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     offline,
     healthPages: [],
     urlKeys: new Map(),
+    revalidate: new Set(),
+    listingDown: false,
+    notPosts: 0,
+    discovered: new Map(),
   };
 }
 
@@ -166,7 +182,7 @@ export async function closeRun(run: Run): Promise<SyncReport> {
   report.finishedAt = new Date().toISOString();
   report.added.sort();
   report.updated.sort();
-  report.missingUpstream.sort();
+  report.missingUpstream?.sort();
   if (!run.options.dryRun) {
     // The posts' folders are fsynced once each, before the state that records the posts as written.
     await syncDirs(run.writes.unsyncedDirs);

@@ -1,4 +1,4 @@
-import { lstat } from 'node:fs/promises';
+import { lstat, mkdir, rename } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { WriteError } from '../errors.js';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic.js';
@@ -45,4 +45,24 @@ async function refuseSymlinks(root: string, full: string, checkedDirs: Set<strin
     if (info?.isSymbolicLink()) throw new WriteError(full, new Error(`${at} is a symbolic link: not followed`));
     if (info?.isDirectory()) checkedDirs.add(at);
   }
+}
+
+/**
+ * Renames an archive file (a post the site retitled or re-dated) with the guards of {@link writePost};
+ * both folders are fsynced with the batch. A failure is a {@link WriteError} naming the file.
+ */
+export async function moveArchiveFile(archiveDir: string, from: string, to: string, checkedDirs = new Set<string>(), deferDirSync = new Set<string>()): Promise<void> {
+  const [source, target] = [resolveInArchive(archiveDir, from), resolveInArchive(archiveDir, to)];
+  const root = resolve(archiveDir);
+  await refuseSymlinks(root, source, checkedDirs);
+  await refuseSymlinks(root, target, checkedDirs);
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await rename(source, target);
+  } catch (error) {
+    throw new WriteError(source, error);
+  }
+  checkedDirs.add(dirname(target));
+  deferDirSync.add(dirname(source));
+  deferDirSync.add(dirname(target));
 }
