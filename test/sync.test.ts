@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { readFile, writeFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, readdir, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -168,6 +168,9 @@ describe('sync into an empty archive', () => {
 });
 
 describe('failures and locking', () => {
+  /** Lock times short enough that a killed run's lock goes stale within the test. */
+  const SHORT_LOCK = { CABSYNC_LOCK_STALE_MS: '500', CABSYNC_LOCK_UPDATE_MS: '100' };
+
   it('reports a failing URL, writes every other post, and exits 1', async () => {
     const archive = await tempDir();
     const site = await fixtureSite();
@@ -192,7 +195,9 @@ describe('failures and locking', () => {
     expect(refused.stderr).toMatch(/another sync \(pid \d+.*holds the lock/);
     await expect(sync(syncOptions(site.url, archive))).rejects.toBeInstanceOf(LockHeldError);
 
+    // Stale: not refreshed for longer than the stale time (30 s), whatever process it names.
     await writeFile(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }));
+    await utimes(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     const taken = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
     expect(taken.code).toBe(0);
     await expect(stat(lock)).rejects.toThrow();
@@ -219,14 +224,16 @@ describe('failures and locking', () => {
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let run = 0; run < 10; run++) {
       const archive = await tempDir();
-      const child = spawn(process.execPath, [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0'], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0'], { stdio: 'ignore', env: { ...process.env, ...SHORT_LOCK } });
       const exited = new Promise((resolve) => child.on('exit', resolve));
       await new Promise((r) => setTimeout(r, 150 + random() * 900));
       child.kill('SIGKILL');
       await exited;
       const partial = await loadArchive(archive);
       expect(partial.malformed).toEqual([]);
-      const rerun = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
+      // The killed run's lock goes stale once not refreshed for the stale time: wait that long.
+      await new Promise((r) => setTimeout(r, 600));
+      const rerun = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0'], { env: SHORT_LOCK });
       expect(rerun.code).toBe(0);
       expect(await postsOf(archive)).toEqual(expected);
     }
@@ -238,6 +245,7 @@ describe('the lock under contention', () => {
     const archive = await tempDir();
     await mkdir(join(archive, '.cabsync'), { recursive: true });
     await writeFile(join(archive, '.cabsync', 'lock'), JSON.stringify({ pid: 2 ** 22 + 4321, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }));
+    await utimes(join(archive, '.cabsync', 'lock'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     const lockModule = new URL('../dist/src/write/lock.js', import.meta.url).href;
     const script = `const { acquireLock } = await import(${JSON.stringify(lockModule)});
       try { const lock = await acquireLock(${JSON.stringify(archive)}); console.log('got'); await new Promise((r) => setTimeout(r, 1500)); await lock.release(); }
