@@ -300,3 +300,35 @@ describe('racing for one stale lock', () => {
     }
   });
 });
+
+describe('a sync that loses its lock', () => {
+  it('stops, and writes neither state nor report over the run that took the archive', async () => {
+    const { sync } = await import('../src/sync/sync.js');
+    const { syncOptions } = await import('./helpers/site.js');
+    const site = await fixtureSite({ latencyMs: 150 });
+    const archive = await tempDir();
+    const saved = { stale: process.env.CABSYNC_LOCK_STALE_MS, update: process.env.CABSYNC_LOCK_UPDATE_MS };
+    process.env.CABSYNC_LOCK_STALE_MS = '400';
+    process.env.CABSYNC_LOCK_UPDATE_MS = '50';
+    try {
+      const running = sync(syncOptions(site.url, archive, { concurrency: 1 }));
+      // Another run takes the archive (as if this one had been stopped past the stale time).
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const other = `${JSON.stringify({ pid: 1, host: 'elsewhere', startedAt: new Date().toISOString(), token: 'ab'.repeat(16) })}\n`;
+      await writeFile(join(archive, '.cabsync', 'lock.other'), other);
+      const { rename } = await import('node:fs/promises');
+      await rename(join(archive, '.cabsync', 'lock.other'), join(archive, '.cabsync', 'lock'));
+      await expect(running).rejects.toMatchObject({ name: 'LockCompromisedError' });
+      const files = await readdir(join(archive, '.cabsync'));
+      expect(files).not.toContain('state.json');
+      expect(files).not.toContain('reports');
+      // The other run's lock is left alone.
+      expect(await readFile(join(archive, '.cabsync', 'lock'), 'utf8')).toBe(other);
+    } finally {
+      process.env.CABSYNC_LOCK_STALE_MS = saved.stale;
+      process.env.CABSYNC_LOCK_UPDATE_MS = saved.update;
+      if (saved.stale === undefined) delete process.env.CABSYNC_LOCK_STALE_MS;
+      if (saved.update === undefined) delete process.env.CABSYNC_LOCK_UPDATE_MS;
+    }
+  }, 30_000);
+});

@@ -87,9 +87,15 @@ export async function withRun(
   work: (run: Run) => Promise<SyncReport>,
   offline = false,
 ): Promise<SyncReport> {
-  const lock = options.dryRun ? undefined : await acquireLock(options.archive);
+  // A lock lost to another run (this one was stopped past the stale time) stops this run: never two writers.
+  let lost: ((error: Error) => void) | undefined;
+  const lock = options.dryRun ? undefined : await acquireLock(options.archive, { onCompromised: (error) => (lost ? lost(error) : process.emitWarning(error)) });
   try {
     const run = await openRun(options, hooks, command, offline);
+    lost = (error) => {
+      process.emitWarning(error);
+      run.fatal ??= error;
+    };
     try {
       return await work(run);
     } finally {
@@ -216,6 +222,8 @@ export async function runPages<T>(run: Run, pages: readonly T[], handle: (page: 
 export async function finishRun(run: Run): Promise<SyncReport> {
   // Every page is converted: the worker threads' memory goes before the state and report are written.
   await run.pool.close();
+  // Another run holds the archive now: its state and report are not ours to write over.
+  if (run.fatal?.name === 'LockCompromisedError') throw run.fatal;
   const report = await closeRun(run).catch((error: unknown) => {
     throw run.fatal ?? error;
   });
