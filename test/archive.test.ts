@@ -8,7 +8,7 @@ import { pathKey } from '../src/site/index.js';
 import { verifyArchive } from '../src/archive/verify.js';
 import { postPath, slugify } from '../src/archive/slug.js';
 import { parseArchiveDate } from '../src/archive/date.js';
-import { seededArchive } from './helpers/tmp.js';
+import { seededArchive, tempDir } from './helpers/tmp.js';
 import { runCli } from './helpers/cli.js';
 
 // The four seed archive files, committed byte for byte as they were given.
@@ -177,5 +177,20 @@ describe('the load cache', () => {
 
     await writeFile(join(root, '.cabsync', 'load-cache.json'), '{ not json');
     expect((await loadArchive(root, { cache: true })).entries).toHaveLength(4);
+  });
+
+  it('finds one post archived under two titles (same day, author, tags and short body), and not two posts that only share a body', async () => {
+    const root = await tempDir();
+    await mkdir(join(root, 'posts/2024'), { recursive: true });
+    const file = (title: string, day: string, tags = '- Ballot') => `---\nauthor: Ann\ndate: ${day} 10:00:00\ntags:\n${tags}\ntitle: ${title}\ntype: post\n---\n\nThis ballot was withdrawn.\n`;
+    const old = postPath('2024-03-05', 'Ballot SC-99');
+    const renamed = postPath('2024-03-05', 'Ballot SC-99 (withdrawn)');
+    await writeFile(join(root, old), file('Ballot SC-99', '2024-03-05'));
+    await writeFile(join(root, renamed), file('Ballot SC-99 (withdrawn)', '2024-03-05'));
+    // Another day, or other tags: another post with the same stock sentence.
+    await writeFile(join(root, postPath('2024-03-09', 'Ballot SC-98')), file('Ballot SC-98', '2024-03-09'));
+    await writeFile(join(root, postPath('2024-03-05', 'Ballot NS-1')), file('Ballot NS-1', '2024-03-05', '- Network Security'));
+    const problems = verifyArchive(await loadArchive(root, { cache: false }));
+    expect(problems).toEqual([{ kind: 'duplicate', paths: [old, renamed].sort(), reason: 'same day, author, tags and body' }]);
   });
 });

@@ -1,5 +1,6 @@
 import type { ArchiveIndex, Malformed } from './load.js';
 import { fitsName, postPath } from './slug.js';
+import { normalizeForCompare } from '../dedupe/normalize.js';
 
 /** A problem `cabsync verify` reports. */
 export type Problem =
@@ -31,10 +32,31 @@ export function verifyArchive(index: ArchiveIndex): Problem[] {
       problems.push({ kind: 'duplicate', paths, reason: `${what} (${key})` });
     }
   }
+  for (const paths of sameBodies(index)) {
+    if (!seen.has(paths.join('\0'))) problems.push({ kind: 'duplicate', paths, reason: 'same day, author, tags and body' });
+  }
   for (const entry of index.entries) {
     if (!fitsName(entry.path, entry.day, entry.title)) problems.push({ kind: 'misnamed', path: entry.path, expected: postPath(entry.day, entry.title) });
   }
   return problems;
+}
+
+/**
+ * Files that are one post under two titles (a retitle archived twice): the same day, author and tags,
+ * and the same non-empty body after normalization. A short body alone ("This ballot was withdrawn.")
+ * is shared by many posts; with the day, the author and the tags it names one.
+ */
+function sameBodies(index: ArchiveIndex): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const entry of index.entries) {
+    const body = normalizeForCompare(entry.post.body);
+    if (body.trim() === '') continue;
+    const { author, tags } = entry.post.frontMatter;
+    const tagList = Array.isArray(tags) ? tags.map(String).sort() : [];
+    const key = JSON.stringify([entry.day, author ?? null, tagList, body]);
+    groups.set(key, [...(groups.get(key) ?? []), entry.path]);
+  }
+  return [...groups.values()].filter((paths) => paths.length > 1).map((paths) => paths.sort());
 }
 
 /** One line per problem, for people. */
