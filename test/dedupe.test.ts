@@ -251,6 +251,15 @@ describe('wordsOf', () => {
 });
 
 describe('mergeBody', () => {
+  it('replaces a body changed past the edit bound instead of diffing it line by line', async () => {
+    const { MAX_MERGE_EDITS } = await import('../src/dedupe/merge.js');
+    const old = Array.from({ length: MAX_MERGE_EDITS * 2 }, (_, i) => `old paragraph ${i}\n`).join('\n');
+    const next = Array.from({ length: MAX_MERGE_EDITS * 2 }, (_, i) => `new paragraph ${i}\n`).join('\n');
+    expect(mergeBody(old, next)).toBe(next);
+    // Below the bound, unchanged lines keep their old bytes.
+    expect(mergeBody('a  \n\nb\n', 'a\n\nc\n')).toBe('a  \n\nc\n');
+  });
+
   it('keeps old bytes of equal lines, takes changed and added lines, drops removed ones', () => {
     const old = '\n## A \n\nkeep “this”\n\ngone\n\nold tail';
     const next = '\n## A\n\nkeep "this"\n\nnew line\n\nold tail\n\nadded\n';

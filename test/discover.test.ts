@@ -230,6 +230,29 @@ describe('discover against the fixture site', () => {
     expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
   });
 
+  it('reads one sitemap of 130,000 URLs without overflowing the stack', async () => {
+    const { site, fetcher, url } = await start({ pageSize: 10 });
+    const locs = Array.from({ length: 130_000 }, (_, i) => `<url><loc>${site.url}/p/${i}/</loc></url>`).join('');
+    site.setRawPage('/sitemap.xml', { body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`, headers: { 'content-type': 'application/xml' } });
+    const found = await discover(url, fetcher, {});
+    expect(found.failed).toEqual([]);
+    expect(found.posts.length).toBeGreaterThanOrEqual(130_000);
+  }, 60_000);
+
+  it('reads at most 100 sitemaps however many an index names, and says discovery was not complete', async () => {
+    const { site, fetcher, url } = await start({ pageSize: 10 });
+    const children = Array.from({ length: 150 }, (_, i) => `<sitemap><loc>${site.url}/child-${i}.xml</loc></sitemap>`).join('');
+    site.setRawPage('/sitemap.xml', { body: `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${children}</sitemapindex>`, headers: { 'content-type': 'application/xml' } });
+    for (let i = 0; i < 150; i++) {
+      site.setRawPage(`/child-${i}.xml`, { body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${site.url}/c/${i}/</loc></url></urlset>`, headers: { 'content-type': 'application/xml' } });
+    }
+    const messages: string[] = [];
+    const found = await discover(url, fetcher, { log: (m) => messages.push(m) });
+    expect(site.log.filter((e) => /^\/child-\d+\.xml$/.test(e.path))).toHaveLength(99);
+    expect(found.complete).toBe(false);
+    expect(messages.some((m) => m.includes('51 child sitemaps past the cap of 100'))).toBe(true);
+  });
+
   it('reads a sitemap index with a gzipped child', async () => {
     const { site, fetcher, url } = await start({ gzipSitemap: true });
     const found = await discover(url, fetcher, {});

@@ -65,6 +65,9 @@ export function mergePost(existing: Post, incoming: Incoming): MergeResult {
   return { kind: 'updated', post: { frontMatter, body }, changedFields, bodyChanged, aliasesAdded };
 }
 
+/** Lines added plus removed beyond which a body is replaced rather than merged line by line. */
+export const MAX_MERGE_EDITS = 2000;
+
 /**
  * Line-level merge: lines whose comparison keys match keep their old bytes,
  * changed and added lines take the new text, removed lines go, except runs of
@@ -73,7 +76,10 @@ export function mergePost(existing: Post, incoming: Incoming): MergeResult {
 export function mergeBody(oldBody: string, newBody: string): string {
   const oldLines = bodyLines(oldBody);
   const newLines = bodyLines(newBody);
-  const parts = diffArrays(lineKeys(oldLines).map((l) => l.key), lineKeys(newLines).map((l) => l.key));
+  // Myers' diff is quadratic in the edit length: past a bound, the page's body replaces the old one
+  // (what a merge of mostly changed lines would give anyway), so one post cannot stall the run.
+  const parts = diffArrays(lineKeys(oldLines).map((l) => l.key), lineKeys(newLines).map((l) => l.key), { maxEditLength: MAX_MERGE_EDITS });
+  if (parts === undefined) return newBody;
   const out: string[] = [];
   let i = 0;
   let j = 0;

@@ -105,7 +105,7 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
 
   // Sitemap and listing are independent; the feed is found from the listing's <head>.
   const known = options.full ? undefined : options.known;
-  const [sitemap, head] = await Promise.all([readSitemaps(site, get), readListing(site, getPage, known && stopWhenAllKnown(known))]);
+  const [sitemap, head] = await Promise.all([readSitemaps(site, get, log), readListing(site, getPage, known && stopWhenAllKnown(known))]);
   // Every sitemap URL is looked at up to three times below: normalized once (10,000 URLs on a large site).
   const normalize = memoize((url: string) => normalizeUrl(url, site));
   const covered = known ? await coverUnknown(site, getPage, head, sitemap.pages, known, normalize, log) : head;
@@ -141,26 +141,31 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
 }
 
 /** Reads `/sitemap.xml` and, breadth first, every child sitemap of an index. */
-async function readSitemaps(site: URL, get: Get): Promise<{ ok: boolean; pages: SitemapPage[] }> {
+async function readSitemaps(site: URL, get: Get, log: (message: string) => void): Promise<{ ok: boolean; pages: SitemapPage[] }> {
   const pages: SitemapPage[] = [];
   const seen = new Set<string>();
   let queue = [new URL(SITEMAP, site).href];
   let ok = true;
   while (queue.length > 0 && seen.size < MAX_SITEMAPS) {
-    const batch = queue.filter((url) => !seen.has(url));
+    // At most MAX_SITEMAPS sitemaps in all, however many an index names.
+    const batch = [...new Set(queue.filter((url) => !seen.has(url)))].slice(0, MAX_SITEMAPS - seen.size);
     batch.forEach((url) => seen.add(url));
     const parsedAll = await Promise.all(batch.map((url) => get(url, (body) => orThrow(parseSitemap(body)))));
-    queue = [];
+    queue = queue.filter((url) => !seen.has(url));
     parsedAll.forEach((parsed, i) => {
       if (parsed === undefined || !parsed.ok) return void (ok = false);
-      pages.push(...parsed.pages);
+      // One at a time: spreading a 125,000-URL sitemap into push() overflows the call stack.
+      for (const page of parsed.pages) pages.push(page);
       for (const child of parsed.sitemaps) {
         const url = normalizeUrl(resolveHref(child, batch[i]!) ?? '', site);
         if (url !== undefined) queue.push(url);
       }
     });
   }
-  return { ok: ok && pages.length > 0, pages };
+  // Children past the cap are not read: the sitemap is then not the whole site.
+  const unread = new Set(queue.filter((url) => !seen.has(url))).size;
+  if (unread > 0) log(`discover: ${unread} child sitemaps past the cap of ${MAX_SITEMAPS} not read`);
+  return { ok: ok && unread === 0 && pages.length > 0, pages };
 }
 
 /**
