@@ -218,4 +218,25 @@ describe('the report says what happened', () => {
     expect(report.notPosts).toBeGreaterThan(0);
     expect(existsSync(join(archive, postPath('2024-03-11', 'Welcome')))).toBe(true);
   });
+
+  it('prints no control character of a title raw: summary, diff text and Markdown show it escaped', async () => {
+    const { formatDiffMarkdown, formatDiffText, viewOfReport } = await import('../src/report/diff.js');
+    const archive = await tempDir();
+    const site = await siteOf([source('Ballot \u001b[31mRED\u0007 Bell', '2024-03-05T10:00:00+00:00', 'Body.\n')]);
+    const first = await sync(syncOptions(site.url, archive));
+    site.setPosts([fromSource(source('Ballot \u001b[31mRED\u0007 Bell', '2024-03-05T10:00:00+00:00', 'Body, edited.\n', { lastmod: '2024-04-01T00:00:00+00:00' }))]);
+    const second = await sync(syncOptions(site.url, archive));
+    expect(first.changes[0]?.title).toContain('\u001b');
+    const texts = [formatSummary(first), formatSummary(second), formatDiffText(viewOfReport(second), false), formatDiffMarkdown(viewOfReport(second))];
+    for (const text of texts) {
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    }
+    expect(texts[0]).toContain('Ballot \\x1b[31mRED\\x07 Bell');
+    // With colour, the only escapes are the diff's own.
+    const coloured = formatDiffText(viewOfReport(second), true);
+    expect(coloured.replace(/\u001b\[(\d+)m/g, '')).not.toContain('\u001b');
+    expect(coloured).toContain('\\x1b[31mRED\\x07');
+    expect(coloured).not.toContain('\u0007');
+  });
 });

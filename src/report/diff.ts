@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
 import { parsePost, type Post } from '../archive/post.js';
+import { printableDeep } from './printable.js';
 import { describeChange } from './changes.js';
 import type { PostChange, SyncReport } from './report.js';
 import { attachmentSections, type AttachmentsReport } from '../attachments/report.js';
@@ -166,7 +167,8 @@ function parseOrUndefined(text: string): Post | undefined {
 const COLOURS = { add: '\x1b[32m', del: '\x1b[31m', hunk: '\x1b[36m', head: '\x1b[1m', reset: '\x1b[0m' };
 
 /** Plain text, coloured when `colour` is set (a TTY). */
-export function formatDiffText(view: DiffView, colour: boolean): string {
+export function formatDiffText(unsafe: DiffView, colour: boolean): string {
+  const view = printableDeep(unsafe);
   const paint = (code: string, text: string) => (colour ? `${code}${text}${COLOURS.reset}` : text);
   const out: string[] = [paint(COLOURS.head, `${view.source}: ${view.changes.length} changed, ${missingSummary(view)}`)];
   for (const change of view.changes) {
@@ -185,7 +187,8 @@ export function formatDiffText(view: DiffView, colour: boolean): string {
 }
 
 /** Markdown, for pasting into a pull request or an issue. */
-export function formatDiffMarkdown(view: DiffView): string {
+export function formatDiffMarkdown(unsafe: DiffView): string {
+  const view = printableDeep(unsafe);
   const out: string[] = [`## ${view.source}`, ''];
   if (view.missingUpstream === null) out.push(`${missingSummary(view)}.`, '');
   for (const change of view.changes) {

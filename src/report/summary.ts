@@ -1,9 +1,11 @@
 import type { SyncReport } from './report.js';
+import { printableDeep } from './printable.js';
 import { formatHealth } from '../health/health.js';
 import { attachmentSections, attachmentsLine } from '../attachments/report.js';
 
 /** The short Markdown-friendly summary a sync prints (and the scheduled workflow uses as its commit body). */
-export function formatSummary(report: SyncReport): string {
+export function formatSummary(unsafe: SyncReport): string {
+  const report = printableDeep(unsafe);
   const titles = new Map(report.changes.map((c) => [c.path, c.title]));
   const lines: string[] = [];
   const verb = report.dryRun ? 'would be ' : '';
