@@ -6,6 +6,7 @@ import { decodeBody } from '../src/fetch/decode.js';
 import { refusalReason } from '../src/fetch/policy.js';
 import { resolveFetchOptions, FetchOptionError } from '../src/fetch/options.js';
 import { loadState, needsFetch, recordFetch, saveState, stateFile, StateFileError, type CrawlState } from '../src/fetch/state.js';
+import { RunDeadlineError } from '../src/fetch/deadline.js';
 import { createFetcher, type Fetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
 import { discover } from '../src/discover/discover.js';
 import { type FaultKind, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
@@ -23,8 +24,8 @@ const TIMER_SLACK_MS = 2;
 describe('backoff', () => {
   const settings = { retries: 3, baseRetryDelayMs: 100, maxRetryDelayMs: 1_000, maxRetryAfterMs: 5_000 };
   it('retries network errors, 429 and 5xx, not other 4xx or unknown errors', () => {
-    expect(retryVerdict({ code: 'ECONNRESET' }, 1, settings, 0, () => 0)).toEqual({ retry: true, delayMs: 50, pauseHost: false });
-    expect(retryVerdict({ statusCode: 502 }, 2, settings, 0, () => 1)).toEqual({ retry: true, delayMs: 200, pauseHost: false });
+    expect(retryVerdict({ code: 'ECONNRESET' }, 1, settings, 0, () => 0)).toEqual({ retry: true, delayMs: 50, pauseHost: false, retryAfter: false });
+    expect(retryVerdict({ statusCode: 502 }, 2, settings, 0, () => 1)).toEqual({ retry: true, delayMs: 200, pauseHost: false, retryAfter: false });
     expect(retryVerdict({ statusCode: 404 }, 1, settings)).toEqual({ retry: false });
     expect(retryVerdict({ statusCode: 403 }, 1, settings)).toEqual({ retry: false });
     expect(retryVerdict({ code: 'CABSYNC_REFUSED' }, 1, settings)).toEqual({ retry: false });
@@ -32,9 +33,9 @@ describe('backoff', () => {
     expect(retryVerdict({ code: 'ECONNRESET' }, 4, settings)).toEqual({ retry: false });
   });
   it('honours Retry-After up to the cap; a 429/503 with it pauses the host', () => {
-    expect(retryVerdict({ statusCode: 429, headers: { 'retry-after': '2' } }, 1, settings)).toEqual({ retry: true, delayMs: 2_000, pauseHost: true });
-    expect(retryVerdict({ statusCode: 503, headers: { 'retry-after': '3600' } }, 1, settings)).toEqual({ retry: true, delayMs: 5_000, pauseHost: true });
-    expect(retryVerdict({ statusCode: 500, headers: { 'retry-after': '1' } }, 1, settings)).toEqual({ retry: true, delayMs: 1_000, pauseHost: false });
+    expect(retryVerdict({ statusCode: 429, headers: { 'retry-after': '2' } }, 1, settings)).toEqual({ retry: true, delayMs: 2_000, pauseHost: true, retryAfter: true });
+    expect(retryVerdict({ statusCode: 503, headers: { 'retry-after': '3600' } }, 1, settings)).toEqual({ retry: true, delayMs: 5_000, pauseHost: true, retryAfter: true });
+    expect(retryVerdict({ statusCode: 500, headers: { 'retry-after': '1' } }, 1, settings)).toEqual({ retry: true, delayMs: 1_000, pauseHost: false, retryAfter: true });
   });
   it('parses Retry-After seconds and dates', () => {
     const now = Date.parse('2024-01-01T00:00:00Z');
@@ -257,6 +258,47 @@ describe('fetcher against the fixture site', () => {
     const after = site.log.filter((e) => e.time > limited.time);
     expect(after.length).toBe(6);
     for (const entry of after) expect(entry.time - limited.end).toBeGreaterThanOrEqual(150 - TIMER_SLACK_MS);
+  });
+
+  it('ends a GET at its deadline when the server drips a byte at a time, and the other URLs complete', async () => {
+    const { site, fetcher } = await start({}, { requestDeadlineMs: 800 });
+    const [drip, ...rest] = urlsOf(site).slice(0, 4);
+    site.setFaults([{ path: new URL(drip!).pathname, kind: 'drip', ms: 100 }]);
+    const started = Date.now();
+    const [dripped, ...others] = await Promise.all([drip, ...rest].map((url) => fetcher.get(url!)));
+    expect(dripped).toMatchObject({ ok: false, retryable: true, error: 'no complete answer within 0.8 s (the deadline of one request)' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(others.every((r) => r.ok)).toBe(true);
+  });
+
+  it('holds robots.txt to the deadline too', async () => {
+    const { site, fetcher } = await start({ faults: [{ path: '/robots.txt', kind: 'drip', ms: 100 }] }, { requestDeadlineMs: 500 });
+    const started = Date.now();
+    const result = await fetcher.get(urlsOf(site)[0]!);
+    expect(result).toMatchObject({ ok: false, refused: true });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("stops waiting for Retry-After once the run's budget is spent", async () => {
+    const { site, fetcher } = await start({}, { maxRetryAfterMs: 1_000, retryAfterBudgetMs: 600, retries: 4 });
+    const urls = urlsOf(site).slice(0, 3);
+    site.setFaults(urls.map((url) => ({ path: new URL(url).pathname, kind: '429' as const, retryAfter: 0.25 })));
+    const started = Date.now();
+    const results = await Promise.all(urls.map((url) => fetcher.get(url)));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    for (const result of results) expect(result).toMatchObject({ ok: false, status: 429, retryable: true, error: expect.stringContaining('Retry-After budget (1 s)') });
+  });
+
+  it('after the run is aborted, fails what is in flight and sends nothing more, naming the reason', async () => {
+    const run = new AbortController();
+    const { site, fetcher } = await start({}, { signal: run.signal, concurrency: 1 });
+    const urls = urlsOf(site).slice(0, 5);
+    site.setFaults([{ path: new URL(urls[0]!).pathname, kind: 'drip', ms: 100 }]);
+    const pending = Promise.all(urls.map((url) => fetcher.get(url)));
+    setTimeout(() => run.abort(new RunDeadlineError(300)), 300);
+    const results = await pending;
+    for (const result of results) expect(result).toMatchObject({ ok: false, retryable: true, error: "not done: the run's deadline (--max-duration 300ms) passed" });
+    expect(postRequests(site)).toHaveLength(1);
   });
 
   it('does not retry a 404', async () => {

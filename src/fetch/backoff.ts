@@ -30,8 +30,11 @@ export interface BackoffSettings {
   maxRetryAfterMs: number;
 }
 
-/** What to do after a failed attempt. `pauseHost`: the wait applies to every request to the host. */
-export type RetryVerdict = { retry: false } | { retry: true; delayMs: number; pauseHost: boolean };
+/**
+ * What to do after a failed attempt. `pauseHost`: the wait applies to every request to the host.
+ * `retryAfter`: the wait is the server's (capped), counted against the run's Retry-After budget.
+ */
+export type RetryVerdict = { retry: false } | { retry: true; delayMs: number; pauseHost: boolean; retryAfter: boolean };
 
 /** A failed attempt as undici reports it: a status (with headers) or an error code. */
 export interface Failure {
@@ -52,9 +55,9 @@ export function retryVerdict(failure: Failure, attempt: number, settings: Backof
   if (failure.statusCode === undefined && !RETRYABLE_ERROR_CODES.some((rule) => rule.code === failure.code)) return { retry: false };
   const retryAfter = parseRetryAfter(headerValue(failure.headers?.['retry-after']), now);
   if (retryAfter !== undefined) {
-    return { retry: true, delayMs: Math.min(retryAfter, settings.maxRetryAfterMs), pauseHost: statusRule?.pausesHost ?? false };
+    return { retry: true, delayMs: Math.min(retryAfter, settings.maxRetryAfterMs), pauseHost: statusRule?.pausesHost ?? false, retryAfter: true };
   }
-  return { retry: true, delayMs: backoffDelay(attempt, settings, random), pauseHost: false };
+  return { retry: true, delayMs: backoffDelay(attempt, settings, random), pauseHost: false, retryAfter: false };
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so parallel retries spread out. */

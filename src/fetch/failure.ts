@@ -1,5 +1,19 @@
 import { RETRYABLE_ERROR_CODES } from './backoff.js';
 import { RefusedError, TooLargeError } from './interceptors.js';
+import { RequestDeadlineError, RunDeadlineError } from './deadline.js';
+
+/** A Retry-After the run can no longer afford: its budget (`retryAfterBudgetMs`) is spent. */
+export class RetryAfterSpentError extends Error {
+  override name = 'RetryAfterSpentError';
+  readonly code = 'CABSYNC_RETRY_AFTER_SPENT';
+  constructor(
+    readonly statusCode: number | undefined,
+    readonly waitMs: number,
+    readonly budgetMs: number,
+  ) {
+    super(`HTTP ${statusCode ?? '?'} with Retry-After ${Math.round(waitMs / 1000)} s: not waited, the run has spent its Retry-After budget (${Math.round(budgetMs / 1000)} s)`);
+  }
+}
 
 /** A GET that did not give a usable response. A value naming its cause, never an exception. */
 export interface FetchFailure {
@@ -18,6 +32,9 @@ export interface FetchFailure {
 export function describeFailure(url: string, error: unknown, settings: { retries: number; maxBytes: number }): FetchFailure {
   const err = error as Error & { code?: string; statusCode?: number };
   if (err instanceof RefusedError) return { ok: false, url, error: err.message, retryable: false, refused: true };
+  // Worth another try next run: the server was slow or busy, or this run ran out of time.
+  if (err instanceof RequestDeadlineError || err instanceof RunDeadlineError) return { ok: false, url, error: err.message, retryable: true };
+  if (err instanceof RetryAfterSpentError) return { ok: false, url, ...(err.statusCode !== undefined && { status: err.statusCode }), error: err.message, retryable: true };
   if (err.code === 'UND_ERR_REQ_RETRY' && err.statusCode !== undefined) {
     return { ok: false, url, status: err.statusCode, error: `HTTP ${err.statusCode} after ${settings.retries} retries`, retryable: true };
   }

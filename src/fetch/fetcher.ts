@@ -5,7 +5,8 @@ import { retryVerdict, type Failure } from './backoff.js';
 import { politeness, sizeCap, tagged, wholeBody, type Gate } from './interceptors.js';
 import { refusalReason, type Purpose } from './policy.js';
 import { decodeBody, undoEncoding } from './decode.js';
-import { describeFailure, type FetchFailure } from './failure.js';
+import { describeFailure, RetryAfterSpentError, type FetchFailure } from './failure.js';
+import { requestDeadline } from './deadline.js';
 import { ALLOW_ALL, parseRobots, rulesForUnreadable, type RobotsRules } from './robots.js';
 
 export type { FetchOptions } from './options.js';
@@ -112,14 +113,20 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     },
   };
 
+  // Time Retry-After has made the run wait so far: a host pause counts once, however many requests it holds.
+  let retryAfterSpentMs = 0;
   const retry: NonNullable<Parameters<typeof interceptors.retry>[0]>['retry'] = (error, { state, opts: request }, callback) => {
     const verdict = retryVerdict(error as Failure, state.counter, opts);
     if (!verdict.retry) return callback(error);
-    counters.retries += 1;
-    if (verdict.pauseHost && request.origin !== undefined) {
-      const pace = paceOf(new URL(String(request.origin)).host);
-      pace.pausedUntil = Math.max(pace.pausedUntil, Date.now() + verdict.delayMs);
+    const pace = verdict.pauseHost && request.origin !== undefined ? paceOf(new URL(String(request.origin)).host) : undefined;
+    if (verdict.retryAfter) {
+      const until = Date.now() + verdict.delayMs;
+      const cost = pace ? Math.max(0, until - Math.max(Date.now(), pace.pausedUntil)) : verdict.delayMs;
+      if (retryAfterSpentMs + cost > opts.retryAfterBudgetMs) return callback(new RetryAfterSpentError((error as Failure).statusCode, verdict.delayMs, opts.retryAfterBudgetMs));
+      retryAfterSpentMs += cost;
     }
+    counters.retries += 1;
+    if (pace) pace.pausedUntil = Math.max(pace.pausedUntil, Date.now() + verdict.delayMs);
     setTimeout(() => callback(null), verdict.delayMs);
   };
 
@@ -174,16 +181,23 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     const headers: Record<string, string> = { 'user-agent': opts.userAgent, ...kind.headers };
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
+    const deadline = requestDeadline(opts.requestDeadlineMs, opts.signal);
     try {
-      const request = tagged({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'GET' as const, headers }, { purpose: kind.purpose, maxBytes });
-      const response = await dispatcher.request(request);
-      const raw = Buffer.from(await response.body.arrayBuffer());
+      const request = tagged({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'GET' as const, headers, signal: deadline.signal }, { purpose: kind.purpose, maxBytes });
+      // Raced as well as passed on: a request waiting for its slot or a retry has no socket to abort yet.
+      const raw = await deadline.race(async () => {
+        const response = await dispatcher.request(request);
+        return { response, bytes: Buffer.from(await response.body.arrayBuffer()) };
+      });
       counters.total += 1;
-      counters.bytes += raw.length;
-      return () => interpret(url, target, response, raw, validators, (finalUrl) => kind.read(raw, response.headers, new URL(finalUrl).pathname, maxBytes));
+      counters.bytes += raw.bytes.length;
+      const { response } = raw;
+      return () => interpret(url, target, response, raw.bytes, validators, (finalUrl) => kind.read(raw.bytes, response.headers, new URL(finalUrl).pathname, maxBytes));
     } catch (error) {
       counters.total += 1;
-      return failed(describeFailure(url, error, opts));
+      return failed(describeFailure(url, deadline.reason() ?? error, opts));
+    } finally {
+      deadline.clear();
     }
   }
 
@@ -215,6 +229,8 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
   const limit = pLimit(opts.concurrency);
   const queued = async <B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<Fetched<B> | FetchFailure> => {
     const settle = await limit(async () => {
+      // Past the run's deadline nothing more is sent; what is queued fails at once, with the reason.
+      if (opts.signal?.aborted) return () => describeFailure(url, opts.signal!.reason, opts);
       await (robotsReady ??= loadRobots());
       return exchange(url, validators, kind, maxBytes);
     });

@@ -11,6 +11,11 @@ export interface FetchOptions {
   headersTimeoutMs: number;
   /** Longest silence while a body streams. */
   bodyTimeoutMs: number;
+  /**
+   * Longest one GET may take from when it is sent, headers, body, retries and their waits included:
+   * a server that drips a byte every few seconds never trips the silence timeouts. Default 120 s.
+   */
+  requestDeadlineMs: number;
   /** Largest body accepted, compressed or not; over it the URL fails and the stream is cut. Default 10 MB. */
   maxBytes: number;
   /** Redirects followed, same host only. Default 5. */
@@ -23,7 +28,14 @@ export interface FetchOptions {
   maxRetryDelayMs: number;
   /** Cap on a server's Retry-After; a longer one is waited only this long. Default 60 s. */
   maxRetryAfterMs: number;
+  /**
+   * Cap on the time Retry-After may make a whole run wait, summed over its retries. Once spent, an
+   * answer with Retry-After is a failure of its URL, not another wait. Default 5 min.
+   */
+  retryAfterBudgetMs: number;
   respectRobots: boolean;
+  /** The run's deadline: once aborted, requests in flight are cut and no new one is sent; each fails with the signal's reason. */
+  signal?: AbortSignal;
   /** Where warnings go (validators ignored, robots.txt trouble). */
   log?: (message: string) => void;
 }
@@ -34,12 +46,14 @@ export const DEFAULT_FETCH_OPTIONS: Omit<FetchOptions, 'userAgent'> = {
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
+  requestDeadlineMs: 120_000,
   maxBytes: 10 * 1024 * 1024,
   maxRedirects: 5,
   retries: 4,
   baseRetryDelayMs: 500,
   maxRetryDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
+  retryAfterBudgetMs: 300_000,
   respectRobots: true,
 };
 
@@ -53,12 +67,14 @@ const LIMITS: readonly { key: keyof FetchOptions; min: number; flag: string }[] 
   { key: 'connectTimeoutMs', min: 1, flag: 'connectTimeoutMs' },
   { key: 'headersTimeoutMs', min: 1, flag: 'headersTimeoutMs' },
   { key: 'bodyTimeoutMs', min: 1, flag: 'bodyTimeoutMs' },
+  { key: 'requestDeadlineMs', min: 1, flag: 'requestDeadlineMs' },
   { key: 'maxBytes', min: 1, flag: 'maxBytes' },
   { key: 'maxRedirects', min: 0, flag: 'maxRedirects' },
   { key: 'retries', min: 0, flag: 'retries' },
   { key: 'baseRetryDelayMs', min: 0, flag: 'baseRetryDelayMs' },
   { key: 'maxRetryDelayMs', min: 0, flag: 'maxRetryDelayMs' },
   { key: 'maxRetryAfterMs', min: 0, flag: 'maxRetryAfterMs' },
+  { key: 'retryAfterBudgetMs', min: 0, flag: 'retryAfterBudgetMs' },
 ];
 
 /** Fills defaults and checks every number once, so the fetcher never meets a bad value. */
