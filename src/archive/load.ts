@@ -198,6 +198,15 @@ function readOne(file: string, path: string): { entry: ArchiveEntry; cached?: Ca
 const tooLarge = (size: number): string => `file too large (${size} bytes, limit ${MAX_POST_BYTES})`;
 
 /**
+ * Why a post file of this text would be refused by the loader, or undefined. Checked before a post is
+ * written, with the loader's own limit, so the archive never holds a file the next run cannot read.
+ */
+export function unloadable(text: string): string | undefined {
+  const size = Buffer.byteLength(text);
+  return size > MAX_POST_BYTES ? tooLarge(size) : undefined;
+}
+
+/**
  * Keeps a post's front matter in memory and its body on disk: the body is read again only when
  * a page is compared with this post, so a 10,000-post archive costs megabytes, not hundreds.
  */

@@ -15,6 +15,13 @@ export function registerConvert(program: Command): void {
     .action(async (file: string, options: { url: string; author?: string }) => {
       checkUrl(options.url);
       const html = await readPage(file);
+      const { pageLimitBreach } = await import('../fetch/page-limits.js');
+      const breach = pageLimitBreach(html);
+      if (breach !== undefined) {
+        process.stderr.write(`cabsync convert: ${file}: ${breach}\n`);
+        process.exitCode = ExitCode.Failed;
+        return;
+      }
       const [{ extractPage }, { renderPage }] = await Promise.all([import('../extract/extract.js'), import('./render-page.js')]);
       const hints: PageHints = options.author === undefined ? {} : { author: options.author };
       const page = extractPage(html, options.url, hints);

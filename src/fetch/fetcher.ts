@@ -7,6 +7,7 @@ import { refusalReason, type Purpose } from './policy.js';
 import { decodeBody, undoEncoding } from './decode.js';
 import { describeFailure, RetryAfterSpentError, type FetchFailure } from './failure.js';
 import { requestDeadline } from './deadline.js';
+import { pageLimitBreach } from './page-limits.js';
 import { ALLOW_ALL, parseRobots, rulesForUnreadable, type RobotsRules } from './robots.js';
 
 export type { FetchOptions } from './options.js';
@@ -258,7 +259,11 @@ const PAGE: BodyKind<string> = {
   headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8', 'accept-encoding': 'gzip, br' },
   read: (raw, headers, path, maxBytes) => {
     const decoded = decodeBody(raw, headers, path, maxBytes);
-    return decoded.ok ? { ok: true, body: decoded.text, ...(decoded.contentType && { contentType: decoded.contentType }) } : decoded;
+    if (!decoded.ok) return decoded;
+    // Refused here, before any parser sees it, so a hostile page fails alone and costs no memory.
+    const breach = isHtmlPath(path) ? pageLimitBreach(decoded.text) : undefined;
+    if (breach !== undefined) return { ok: false, error: breach };
+    return { ok: true, body: decoded.text, ...(decoded.contentType && { contentType: decoded.contentType }) };
   },
 };
 
@@ -272,6 +277,11 @@ const FILE: BodyKind<Buffer> = {
     return unpacked.ok ? { ok: true, body: unpacked.body, ...(contentType && { contentType }) } : unpacked;
   },
 };
+
+/** Sitemaps, feeds and robots.txt are read by their own small parsers, within maxBytes; every other page is HTML. */
+function isHtmlPath(path: string): boolean {
+  return !/(\.xml|\.xml\.gz|\/robots\.txt)$/i.test(path);
+}
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
