@@ -13,7 +13,9 @@ import { defaultPosts } from '../fixtures/site/content.js';
 import { renderPostPage } from '../fixtures/site/render.js';
 import { postPath, wirePath } from '../fixtures/site/util.js';
 import { seededArchive, tempDir } from './helpers/tmp.js';
-import { fixtureSite, FAST_FETCH, syncOptions } from './helpers/site.js';
+import { fixtureSite, FAST_FETCH, siteFetcher, syncOptions } from './helpers/site.js';
+import { syncAttachments } from '../src/attachments/attachments.js';
+import { gzipSync } from 'node:zlib';
 import { CLI } from './helpers/cli.js';
 import { CAN_MOUNT, encodeCp1252, expectWhole, IS_ROOT, run, tree } from './helpers/drill.js';
 
@@ -278,4 +280,46 @@ describe('a disk that refuses writes', () => {
     expect(readFileSync(join(copy, 'stderr'), 'utf8')).toMatch(/cannot write \S*posts\/\d{4}\/\S+\.md: .*(ENOSPC|no space left)/i);
     await expectWhole(join(copy, 'archive'));
   }, 60_000);
+});
+
+describe('each fault stays with its file', () => {
+  it('reports an attachment the disk refuses, a bomb and a symlinked folder per file, and mirrors the rest', async () => {
+    const long = `/uploads/${'n'.repeat(250)}.pdf`; // 254 bytes: the name fits, with no room for a suffix
+    const deep = `/uploads/${`${'d'.repeat(200)}/`.repeat(25)}x.pdf`; // past PATH_MAX
+    const bomb = '/uploads/bomb.pdf';
+    const linked = '/linked/inside.pdf';
+    const pdf = { headers: { 'content-type': 'application/pdf' }, body: Buffer.from('%PDF-1.4\n%%EOF\n') };
+    const site = await fixtureSite({
+      rawPages: {
+        [long]: pdf,
+        [deep]: pdf,
+        '/uploads/fine.pdf': pdf,
+        [linked]: pdf,
+        [bomb]: { headers: { 'content-type': 'application/pdf', 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(64 * 1024 * 1024)) },
+      },
+    });
+    const archive = await tempDir();
+    const outside = await tempDir();
+    await mkdir(join(archive, 'files'), { recursive: true });
+    await symlink(outside, join(archive, 'files', 'linked'));
+    const body = [long, deep, bomb, linked, '/uploads/fine.pdf'].map((path, i) => `[f${i}](${site.url}${path})`).join('\n');
+    const report = await syncAttachments({
+      archive,
+      site: new URL(site.url),
+      fetcher: siteFetcher(site, { userAgent: 'cabsync-test', ...FAST_FETCH }),
+      maxBytes: 1024 * 1024,
+      dryRun: false,
+      posts: [{ path: 'posts/2024/x.md', body, url: `${site.url}/2024/01/02/x/` }],
+      scope: 'some',
+    });
+    expect(report.added.sort()).toEqual(['files/uploads/fine.pdf', `files${long}`]);
+    expect(report.failed.map((f) => [f.url.slice(site.url.length), f.error.match(/ENAMETOOLONG|symbolic link/)?.[0]])).toEqual([
+      [linked, 'symbolic link'],
+      [deep, 'ENAMETOOLONG'],
+    ]);
+    expect(report.warnings.map((w) => [w.kind, w.url.slice(site.url.length)])).toEqual([['too-large', bomb]]);
+    expect(await tree(outside)).toEqual(new Map());
+    const manifest = JSON.parse(readFileSync(join(archive, 'files', 'manifest.json'), 'utf8')) as { files: Record<string, unknown> };
+    expect(Object.keys(manifest.files).sort()).toEqual([`${site.url}/uploads/fine.pdf`, `${site.url}${long}`]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Fetcher } from '../fetch/fetcher.js';
+import { WriteError } from '../errors.js';
 import { fileTypeOf } from './file-types.js';
 import { linksOfPosts, type PostBody } from './links.js';
 import { readAttachmentManifest, saveAttachmentManifest, serializeAttachmentManifest, type AttachmentManifest } from './manifest.js';
@@ -28,8 +29,8 @@ export interface AttachmentsInput {
 
 /**
  * Mirrors every same-host file the posts link into `files/`, one copy per URL, and keeps
- * `files/manifest.json` in step. Broken links and files over the cap are warnings; only a write
- * error throws (after the manifest has recorded what was written).
+ * `files/manifest.json` in step. Broken links and files over the cap are warnings; a file that cannot
+ * be fetched or written is a failure of that file, and the other files go on.
  */
 export async function syncAttachments(input: AttachmentsInput): Promise<AttachmentsReport> {
   const manifest = await readAttachmentManifest(input.archive, input.site.origin);
@@ -66,7 +67,11 @@ async function mirrorLink(ctx: MirrorContext, manifest: AttachmentManifest, repo
   const path = attachmentPath(url);
   if (!path.ok) return warn('unsafe-path', `not mirrored: ${path.reason}`);
   const held = manifest.files[url];
-  const outcome: MirrorOutcome = await mirrorFile(ctx, url, path.path, fileTypeOf(path.path)!, held);
+  const outcome: MirrorOutcome = await mirrorFile(ctx, url, path.path, fileTypeOf(path.path)!, held).catch((error: unknown) => {
+    // A file the disk refuses (a name or path too long, a symbolic link in the way) is that file's failure.
+    if (error instanceof WriteError) return { kind: 'failed', error: error.message };
+    throw error;
+  });
   switch (outcome.kind) {
     case 'added':
     case 'changed':

@@ -15,7 +15,7 @@ export interface MirrorContext {
   now: () => Date;
 }
 
-/** What became of one file. Only a write error throws (a WriteError: the run stops). */
+/** What became of one file. A write error throws a WriteError, which the caller makes that file's failure. */
 export type MirrorOutcome =
   | { kind: 'added' | 'changed' | 'unchanged'; record: AttachmentRecord }
   | { kind: 'gone'; status: number }

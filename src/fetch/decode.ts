@@ -1,7 +1,10 @@
 import { gunzipSync, brotliDecompressSync, inflateSync } from 'node:zlib';
 import { TextDecoder } from 'node:util';
 
-export type Decoded = { ok: true; text: string; contentType?: string } | { ok: false; error: string };
+/** A body refused; `tooLarge` when the reason is its size once decompressed (a bomb), like a body cut at the cap. */
+export type Refused = { ok: false; error: string; tooLarge?: { limit: number } };
+
+export type Decoded = { ok: true; text: string; contentType?: string } | Refused;
 
 // Content-Encoding decoders. Done here rather than with undici's decompress interceptor, which
 // prints an ExperimentalWarning on every run; the body is already whole and bounded, so this is small.
@@ -29,7 +32,7 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  * The bytes the server meant, with its Content-Encoding undone (and, with `gunzipFile`, the gzip of
  * a `.gz` file). Decompressing past `maxBytes` is an error, so a small bomb cannot fill memory.
  */
-export function undoEncoding(raw: Buffer, headers: Record<string, string | string[] | undefined>, maxBytes: number, gunzipFile = false): { ok: true; body: Buffer } | { ok: false; error: string } {
+export function undoEncoding(raw: Buffer, headers: Record<string, string | string[] | undefined>, maxBytes: number, gunzipFile = false): { ok: true; body: Buffer } | Refused {
   const encoding = header(headers['content-encoding'])?.trim().toLowerCase() || 'identity';
   const decoder = DECODERS[encoding];
   if (decoder === undefined) return { ok: false, error: `unsupported Content-Encoding ${encoding}` };
@@ -39,7 +42,7 @@ export function undoEncoding(raw: Buffer, headers: Record<string, string | strin
     return { ok: true, body: gunzipSync(body, { maxOutputLength: maxBytes }) };
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, error: `body larger than ${maxBytes} bytes once decompressed` };
+    if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, error: `body larger than ${maxBytes} bytes once decompressed`, tooLarge: { limit: maxBytes } };
     return { ok: false, error: `cannot decompress ${encoding} body: ${(error as Error).message}` };
   }
 }

@@ -4,7 +4,7 @@ import { resolveFetchOptions, type FetchOptions } from './options.js';
 import { retryVerdict, type Failure } from './backoff.js';
 import { politeness, sizeCap, tagged, wholeBody, type Gate } from './interceptors.js';
 import { refusalReason, type Purpose } from './policy.js';
-import { decodeBody, undoEncoding } from './decode.js';
+import { decodeBody, undoEncoding, type Refused } from './decode.js';
 import { describeFailure, RetryAfterSpentError, type FetchFailure } from './failure.js';
 import { requestDeadline } from './deadline.js';
 import { pageLimitBreach } from './page-limits.js';
@@ -220,7 +220,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       counters.validatorsIgnored = true;
     }
     const body = read(finalUrl);
-    if (!body.ok) return { ok: false, url, status, error: body.error, retryable: false };
+    if (!body.ok) return { ok: false, url, status, error: body.error, retryable: false, ...(body.tooLarge && { tooLarge: body.tooLarge }) };
     const contentType = body.contentType ? { contentType: body.contentType } : {};
     return { ok: true, url, finalUrl, status, notModified: false, body: body.body, bytes: raw.length, ...contentType, ...validatorFields };
   }
@@ -245,7 +245,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
   };
 }
 
-type Read<B> = { ok: true; body: B; contentType?: string } | { ok: false; error: string };
+type Read<B> = { ok: true; body: B; contentType?: string } | Refused;
 
 /** How a request asks for its body and reads it: a page as text in its charset, a file as its bytes. */
 interface BodyKind<B> {

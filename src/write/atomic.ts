@@ -20,7 +20,7 @@ export interface AtomicWriteOptions {
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   if (options.makeDir !== false) await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, tempName(basename(path)));
   const handle = await open(temp, 'wx', 0o644);
   try {
     await handle.writeFile(data);
@@ -54,6 +54,14 @@ async function syncDir(dir: string): Promise<void> {
   if (!handle) return;
   await handle.sync().catch(() => undefined);
   await handle.close();
+}
+
+/**
+ * The temp file's name: the target's first characters, so a stray one says what it was for, short
+ * enough that a target name at the file system's limit (255 bytes) still has a temp name.
+ */
+function tempName(name: string): string {
+  return `.${Array.from(name).slice(0, 48).join('')}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
 /** True for names writeFileAtomic leaves behind when a process dies mid-write. */
