@@ -323,3 +323,44 @@ describe('each fault stays with its file', () => {
     expect(Object.keys(manifest.files).sort()).toEqual([`${site.url}/uploads/fine.pdf`, `${site.url}${long}`]);
   });
 });
+
+describe('no write follows a link out of the archive', () => {
+  it('refuses a symlinked state folder before writing anything; verify does not follow a symlinked posts folder', async () => {
+    const archive = await seededArchive();
+    const outside = await tempDir('cabsync-outside-');
+    await symlink(outside, join(archive, '.cabsync'));
+    const site = await fixtureSite();
+    const synced = await run([process.execPath, CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0']);
+    expect(synced.code).toBe(1);
+    expect(synced.stderr).toContain(`cannot write ${join(archive, '.cabsync')}: a symbolic link: not followed`);
+    expect(await tree(outside)).toEqual(new Map());
+
+    const elsewhere = await seededArchive();
+    const linked = await tempDir('cabsync-linked-');
+    await symlink(join(elsewhere, 'posts'), join(linked, 'posts'));
+    const verified = await run([process.execPath, CLI, 'verify', '--archive', linked, '--json']);
+    expect(verified.code).toBe(1);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ posts: 0, problems: [{ kind: 'malformed', path: 'posts', reason: 'symbolic link (not followed)' }] });
+  }, 30_000);
+});
+
+describe('pages too big or too deep to parse', () => {
+  it('fails each alone, before parsing, and syncs the rest', async () => {
+    const posts = defaultPosts();
+    const [huge, deep] = posts.slice(4);
+    huge!.bodyHtml = `<p>${'x'.repeat(5 * 1024 * 1024)}</p>`;
+    huge!.summary = 'A huge page.';
+    deep!.bodyHtml = '<div>'.repeat(100_000) + 'deep' + '</div>'.repeat(100_000);
+    const site = await fixtureSite({ posts });
+    const archive = await tempDir();
+    const started = Date.now();
+    const report = await sync(syncOptions(site.url, archive));
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const failed = new Map(report.failed.map((f) => [f.url, f.error]));
+    expect(failed.get(urlOf(site, huge!))).toMatch(/^page too large to parse: \d+ characters, over 4194304$/);
+    expect(failed.get(urlOf(site, deep!))).toMatch(/^page nested too deep to parse: 1000\d\d levels of elements, over 1000$/);
+    expect(report.failed, JSON.stringify(report.failed)).toHaveLength(2);
+    const index = await loadArchive(archive);
+    expect(index.byUrlPath.size).toBeGreaterThanOrEqual(posts.length - 2);
+  }, 30_000);
+});

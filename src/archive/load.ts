@@ -134,7 +134,7 @@ export async function loadArchive(root: string, options: { cache?: boolean } = {
   const cache = options.cache ? readCache(root) : { version: 1 as const, files: {} };
   const next: LoadCache = { version: 1, files: {} };
   let changed = false;
-  for (const file of await listMarkdown(join(root, 'posts'), 'posts', malformed)) {
+  for (const file of await listPosts(root, malformed)) {
     const result = loadOne(file, cache);
     if ('reason' in result) {
       malformed.push(result);
@@ -226,6 +226,16 @@ interface Listed {
 }
 
 // Paths are built by concatenation as the folders are walked: `path.join`/`relative` per file cost more than the rest of a cached load.
+/** The post files; `posts` itself as a symbolic link is reported, not followed, like any link inside it. */
+async function listPosts(root: string, malformed: Malformed[]): Promise<Listed[]> {
+  const info = lstatSync(join(root, 'posts'), { throwIfNoEntry: false });
+  if (info?.isSymbolicLink()) {
+    malformed.push({ path: 'posts', reason: 'symbolic link (not followed)' });
+    return [];
+  }
+  return listMarkdown(join(root, 'posts'), 'posts', malformed);
+}
+
 async function listMarkdown(dir: string, relDir: string, malformed: Malformed[]): Promise<Listed[]> {
   let names;
   try {

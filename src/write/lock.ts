@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as osConstants, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LockHeldError, UsageError } from '../errors.js';
+import { refuseLinkedFolder } from './write-post.js';
 
 /*
  * The archive lock is a lease kept alive by a heartbeat, the idea of npm's `proper-lockfile`: the holder
@@ -97,6 +98,8 @@ export async function acquireLock(archiveDir: string, options: LockOptions = {})
   const { staleMs, updateMs } = lockTimes(options);
   const dir = join(archiveDir, '.cabsync');
   const path = lockPath(archiveDir);
+  // The state, load cache, reports and raw store live beside the lock: checked once, before any is written.
+  refuseLinkedFolder(dir);
   mkdirSync(dir, { recursive: true });
   const info: LockInfo = {
     pid: process.pid,

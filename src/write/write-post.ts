@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import { lstat, mkdir, rename } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { WriteError } from '../errors.js';
@@ -65,4 +66,19 @@ export async function moveArchiveFile(archiveDir: string, from: string, to: stri
   checkedDirs.add(dirname(target));
   deferDirSync.add(dirname(source));
   deferDirSync.add(dirname(target));
+}
+
+/**
+ * Throws a {@link WriteError} when `dir` is a symbolic link (or not a folder): every write under it
+ * would land where it points. A folder not there yet is fine: it will be made, as a folder.
+ */
+export function refuseLinkedFolder(dir: string): void {
+  let info;
+  try {
+    info = lstatSync(dir);
+  } catch {
+    return;
+  }
+  if (info.isSymbolicLink()) throw new WriteError(dir, new Error('a symbolic link: not followed'));
+  if (!info.isDirectory()) throw new WriteError(dir, new Error('not a folder'));
 }
