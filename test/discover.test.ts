@@ -3,7 +3,7 @@ import { parseSitemap } from '../src/discover/sitemap.js';
 import { parseFeed } from '../src/discover/feed.js';
 import { parseListing, longDate } from '../src/discover/listing.js';
 import { mergeHints, selectPosts, SelectionError, unionSightings } from '../src/discover/merge.js';
-import { discover } from '../src/discover/discover.js';
+import { MAX_URLS, discover } from '../src/discover/discover.js';
 import type { Fetcher } from '../src/fetch/fetcher.js';
 import { type FixtureSite, type FixtureSiteOptions, type SitePost } from '../fixtures/site/server.js';
 import { postPath, urlize, wirePath } from '../fixtures/site/util.js';
@@ -230,13 +230,29 @@ describe('discover against the fixture site', () => {
     expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
   });
 
-  it('reads one sitemap of 130,000 URLs without overflowing the stack', async () => {
+  it('reads one sitemap of 130,000 URLs without overflowing the stack, considers 50,000 and says so', async () => {
     const { site, fetcher, url } = await start({ pageSize: 10 });
     const locs = Array.from({ length: 130_000 }, (_, i) => `<url><loc>${site.url}/p/${i}/</loc></url>`).join('');
     site.setRawPage('/sitemap.xml', { body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`, headers: { 'content-type': 'application/xml' } });
     const found = await discover(url, fetcher, {});
-    expect(found.failed).toEqual([]);
-    expect(found.posts.length).toBeGreaterThanOrEqual(130_000);
+    expect(found.failed).toEqual([{ url: `${site.url}/sitemap.xml`, error: 'the site names more than 50000 URLs (--max-urls): the rest are not considered this run' }]);
+    expect(found.posts).toHaveLength(MAX_URLS);
+    expect(found.complete).toBe(false);
+  }, 60_000);
+
+  it('stops reading child sitemaps once the URL cap is reached', async () => {
+    const { site, fetcher, url } = await start({ pageSize: 10 });
+    const children = Array.from({ length: 300 }, (_, i) => `<sitemap><loc>${site.url}/child-${i}.xml</loc></sitemap>`).join('');
+    site.setRawPage('/sitemap.xml', { body: `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${children}</sitemapindex>`, headers: { 'content-type': 'application/xml' } });
+    for (let i = 0; i < 300; i++) {
+      const locs = Array.from({ length: 1_000 }, (_, j) => `<url><loc>${site.url}/c/${i}/${j}/</loc></url>`).join('');
+      site.setRawPage(`/child-${i}.xml`, { body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`, headers: { 'content-type': 'application/xml' } });
+    }
+    const found = await discover(url, fetcher, { maxUrls: 5_000 });
+    // Read a few at a time, and none once 5,000 URLs are in: one batch past the fifth child at most.
+    expect(site.log.filter((e) => /^\/child-\d+\.xml$/.test(e.path)).length).toBeLessThanOrEqual(8);
+    expect(found.posts).toHaveLength(5_000);
+    expect(found.failed.map((f) => f.error)).toEqual(['the site names more than 5000 URLs (--max-urls): the rest are not considered this run']);
   }, 60_000);
 
   it('reads at most 100 sitemaps however many an index names, and says discovery was not complete', async () => {

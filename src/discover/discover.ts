@@ -68,12 +68,19 @@ export interface DiscoverOptions {
   read?: ReadSource;
   /** Where listing pages are parsed; default here. A sync hands them to its worker threads, idle while it discovers. */
   readListing?: (job: ListingJob) => ListingPage | Promise<ListingPage>;
+  /** Most URLs one run considers (`--max-urls`); past it the rest wait, and the run says so. Default {@link MAX_URLS}. */
+  maxUrls?: number;
   log?: (message: string) => void;
 }
+
+/** Far above the real site (about 2,000 pages), far below what fills memory (millions). */
+export const MAX_URLS = 50_000;
 
 const SITEMAP = '/sitemap.xml';
 const FALLBACK_FEED = '/posts/index.xml';
 const MAX_SITEMAPS = 100;
+// Sitemaps read at once: each may be up to maxBytes of XML, so memory stays a few of them.
+const SITEMAPS_AT_ONCE = 4;
 
 /** Reads one source, recording a failure; `undefined` when it could not be read. */
 type Get = <T>(url: string, parse: (body: string, finalUrl: string) => T | Promise<T>) => Promise<T | undefined>;
@@ -105,7 +112,8 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
 
   // Sitemap and listing are independent; the feed is found from the listing's <head>.
   const known = options.full ? undefined : options.known;
-  const [sitemap, head] = await Promise.all([readSitemaps(site, get, log), readListing(site, getPage, known && stopWhenAllKnown(known))]);
+  const maxUrls = options.maxUrls ?? MAX_URLS;
+  const [sitemap, head] = await Promise.all([readSitemaps(site, get, log, maxUrls), readListing(site, getPage, known && stopWhenAllKnown(known))]);
   // Every sitemap URL is looked at up to three times below: normalized once (10,000 URLs on a large site).
   const normalize = memoize((url: string) => normalizeUrl(url, site));
   const covered = known ? await coverUnknown(site, getPage, head, sitemap.pages, known, normalize, log) : head;
@@ -124,7 +132,7 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   ];
   const { candidates, skipped } = unionSightings(sightings, site, normalize);
   for (const entry of skipped) log(`discover: skipped ${entry.url}: ${entry.reason}`);
-  const posts = selectPosts(
+  const selected = selectPosts(
     [...candidates.values()].map(
       (candidate): DiscoveredPost => ({
         url: candidate.url,
@@ -135,27 +143,38 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
     ),
     options,
   );
+  const posts = selected.length > maxUrls ? selected.slice(0, maxUrls) : selected;
+  if (sitemap.capped || posts.length < selected.length) {
+    failed.push({ url: new URL(SITEMAP, site).href, error: `the site names more than ${maxUrls} URLs (--max-urls): the rest are not considered this run` });
+    log(`discover: more than ${maxUrls} URLs; the rest are not considered this run`);
+  }
   const listed = [...new Set(listing.pages.flatMap((page) => page.entries.map((entry) => entry.url)))];
   log(`discover: ${candidates.size} pages to judge, ${posts.length} selected, ${listed.length} listed, ${skipped.length} skipped, ${failed.length} failed`);
   return { posts, listed, skipped, failed, feeds: feedUrls, complete: failed.length === 0 && sitemap.ok && listing.ok, listingOk: listing.ok };
 }
 
-/** Reads `/sitemap.xml` and, breadth first, every child sitemap of an index. */
-async function readSitemaps(site: URL, get: Get, log: (message: string) => void): Promise<{ ok: boolean; pages: SitemapPage[] }> {
+/**
+ * Reads `/sitemap.xml` and, breadth first, every child sitemap of an index: at most MAX_SITEMAPS
+ * sitemaps and `maxUrls` pages in all (`capped` when the pages were cut there).
+ */
+async function readSitemaps(site: URL, get: Get, log: (message: string) => void, maxUrls: number): Promise<{ ok: boolean; capped: boolean; pages: SitemapPage[] }> {
   const pages: SitemapPage[] = [];
   const seen = new Set<string>();
   let queue = [new URL(SITEMAP, site).href];
   let ok = true;
-  while (queue.length > 0 && seen.size < MAX_SITEMAPS) {
-    // At most MAX_SITEMAPS sitemaps in all, however many an index names.
-    const batch = [...new Set(queue.filter((url) => !seen.has(url)))].slice(0, MAX_SITEMAPS - seen.size);
+  let capped = false;
+  while (queue.length > 0 && seen.size < MAX_SITEMAPS && !capped) {
+    const batch = [...new Set(queue.filter((url) => !seen.has(url)))].slice(0, Math.min(SITEMAPS_AT_ONCE, MAX_SITEMAPS - seen.size));
     batch.forEach((url) => seen.add(url));
     const parsedAll = await Promise.all(batch.map((url) => get(url, (body) => orThrow(parseSitemap(body)))));
     queue = queue.filter((url) => !seen.has(url));
     parsedAll.forEach((parsed, i) => {
       if (parsed === undefined || !parsed.ok) return void (ok = false);
       // One at a time: spreading a 125,000-URL sitemap into push() overflows the call stack.
-      for (const page of parsed.pages) pages.push(page);
+      for (const page of parsed.pages) {
+        if (pages.length >= maxUrls) return void (capped = true);
+        pages.push(page);
+      }
       for (const child of parsed.sitemaps) {
         const url = normalizeUrl(resolveHref(child, batch[i]!) ?? '', site);
         if (url !== undefined) queue.push(url);
@@ -164,8 +183,8 @@ async function readSitemaps(site: URL, get: Get, log: (message: string) => void)
   }
   // Children past the cap are not read: the sitemap is then not the whole site.
   const unread = new Set(queue.filter((url) => !seen.has(url))).size;
-  if (unread > 0) log(`discover: ${unread} child sitemaps past the cap of ${MAX_SITEMAPS} not read`);
-  return { ok: ok && unread === 0 && pages.length > 0, pages };
+  if (unread > 0 && !capped) log(`discover: ${unread} child sitemaps past the cap of ${MAX_SITEMAPS} not read`);
+  return { ok: ok && unread === 0 && !capped && pages.length > 0, capped, pages };
 }
 
 /**
