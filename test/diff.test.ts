@@ -3,6 +3,9 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createTwoFilesPatch } from 'diff';
+import { bodyPatch, wholeReplacement } from '../src/report/changes.js';
 import { formatDiffMarkdown, formatDiffText, viewOfReport, viewSinceRevision } from '../src/report/diff.js';
 import type { SyncReport } from '../src/report/report.js';
 import { tempDir } from './helpers/tmp.js';
@@ -168,5 +171,28 @@ describe('cabsync diff of a sync report', () => {
     expect(view).not.toHaveProperty('missingUpstreamNotChecked');
     expect(formatDiffText(view, false)).toBe('sync 2026-01-01T00-00-00Z: 0 changed, 1 missing upstream\n\nmissing-upstream posts/2021/x.md\n');
     expect(formatDiffText(viewOfReport(report({ missingUpstream: [] })), false)).toContain('0 changed, 0 missing upstream');
+  });
+});
+
+describe('body patches stay bounded', () => {
+  const lines = (prefix: string) => fc.array(fc.string({ unit: fc.constantFrom('a', 'b', ' ', 'é', '-'), maxLength: 6 }).map((line) => prefix + line), { maxLength: 12 });
+  const text = (prefix: string) => fc.tuple(lines(prefix), fc.boolean()).map(([ls, newline]) => ls.join('\n') + (newline && ls.length > 0 ? '\n' : ''));
+
+  it('the whole-replacement patch is the patch jsdiff gives when no line is shared', () => {
+    fc.assert(
+      fc.property(text('old '), text('new '), (before, after) => {
+        fc.pre(before !== after);
+        expect(wholeReplacement('a/x.md', 'b/x.md', before, after)).toBe(createTwoFilesPatch('a/x.md', 'b/x.md', before, after, undefined, undefined, { context: 3 }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a body of 10,000 changed lines is patched in linear time, as one replacing hunk', () => {
+    const before = Array.from({ length: 10_000 }, (_, i) => `Paragraph ${i} as first published.`).join('\n\n') + '\n';
+    const after = Array.from({ length: 10_000 }, (_, i) => `Paragraph ${i}, edited.`).join('\n\n') + '\n';
+    const patch = bodyPatch('posts/x.md', before, after);
+    expect(patch).toContain('@@ -1,19999 +1,19999 @@');
+    expect(patch.split('\n').filter((line) => line.startsWith('-Paragraph')).length).toBe(10_000);
   });
 });

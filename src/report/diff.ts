@@ -2,10 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createTwoFilesPatch } from 'diff';
 import { parsePost, type Post } from '../archive/post.js';
 import { printableDeep } from './printable.js';
-import { describeChange } from './changes.js';
+import { bodyPatch, describeChange } from './changes.js';
 import type { PostChange, SyncReport } from './report.js';
 import { attachmentSections, type AttachmentsReport } from '../attachments/report.js';
 
@@ -146,7 +145,7 @@ function aliasesOf(post: Post): string[] {
 /** A post whose file moved from `from` to `path`: its changed fields, and its body patch (labelled with both paths). */
 function renamedChange(from: string, path: string, before: Post, after: Post): PostChange {
   const change = describeChange(path, before, after);
-  const patch = before.body === after.body ? '' : createTwoFilesPatch(`a/${from}`, `b/${path}`, before.body, after.body, undefined, undefined, { context: 3 });
+  const patch = bodyPatch(path, before.body, after.body, from);
   return { ...change, kind: 'renamed', from, patch };
 }
 
