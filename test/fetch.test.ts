@@ -6,7 +6,7 @@ import { decodeBody } from '../src/fetch/decode.js';
 import { refusalReason } from '../src/fetch/policy.js';
 import { resolveFetchOptions, FetchOptionError } from '../src/fetch/options.js';
 import { loadState, needsFetch, recordFetch, saveState, stateFile, StateFileError, type CrawlState } from '../src/fetch/state.js';
-import { RunDeadlineError } from '../src/fetch/deadline.js';
+import { formatDuration, parseDuration, RunDeadlineError } from '../src/fetch/deadline.js';
 import { createFetcher, type Fetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
 import { discover } from '../src/discover/discover.js';
 import { type FaultKind, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
@@ -50,6 +50,18 @@ describe('backoff', () => {
       expect(backoffDelay(attempt, settings, () => 0)).toBe(ceiling / 2);
       expect(backoffDelay(attempt, settings, () => 1)).toBe(ceiling);
     }
+  });
+});
+
+describe('durations (--max-duration)', () => {
+  it('reads 45m, 1h30m, 90s, 500ms and plain seconds, and names the flag otherwise', () => {
+    expect(['45m', '1h30m', '90s', '500ms', '30', '1.5h'].map((text) => parseDuration(text, '--max-duration'))).toEqual([2_700_000, 5_400_000, 90_000, 500, 30_000, 5_400_000]);
+    for (const bad of ['abc', '10x', '', '0', '5m3', '-5m', '1h 30m']) {
+      expect(parseDuration(bad, '--max-duration')).toEqual({ error: `Expected --max-duration to be a duration such as 45m, 1h30m or 90s, got ${JSON.stringify(bad)}` });
+    }
+  });
+  it('prints a duration the way the flag is written', () => {
+    expect([300, 90_000, 2_700_000, 5_400_000].map(formatDuration)).toEqual(['300ms', '1m30s', '45m', '1h30m']);
   });
 });
 

@@ -16,6 +16,21 @@ export class RunDeadlineError extends Error {
   }
 }
 
+const UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
+
+/**
+ * `--max-duration` and its kin: `45m`, `1h30m`, `90s`, `500ms`, or a plain number of seconds.
+ * Returns milliseconds, or a message naming `flag` when the text is no duration.
+ */
+export function parseDuration(text: string, flag: string): number | { error: string } {
+  const trimmed = text.trim();
+  const spelled = /^\d+(\.\d+)?$/.test(trimmed) ? `${trimmed}s` : trimmed;
+  const ms = /^(\d+(\.\d+)?(ms|h|m|s))+$/.test(spelled)
+    ? Math.round([...spelled.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)].reduce((sum, [, n, unit]) => sum + Number(n) * UNITS[unit!]!, 0))
+    : 0;
+  return ms > 0 ? ms : { error: `Expected ${flag} to be a duration such as 45m, 1h30m or 90s, got ${JSON.stringify(text)}` };
+}
+
 /** `90_000` → `1m30s`, the way `--max-duration` is written. */
 export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
