@@ -1,7 +1,7 @@
 // Extract + convert throughput on post pages, against two references: `cheerio.load` alone (the
 // parse every pipeline pays, the floor: parse5, the parser cabsync uses) and Readability + turndown
 // (the usual alternative). htmlparser2's parse (cheerio/slim) is timed too, as the floor of a faster,
-// non-standard parser cabsync does not use (see the README).
+// non-standard parser cabsync does not use (see docs/performance.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Readability } from '@mozilla/readability';

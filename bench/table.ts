@@ -8,7 +8,7 @@ export interface Row {
   ok?: boolean;
 }
 
-/** A Markdown table (readable in a terminal and pasteable into the README). */
+/** A Markdown table (readable in a terminal and pasteable into docs/performance.md). */
 export function formatTable(rows: Row[]): string {
   const cells = rows.map((r) => [r.metric, r.value, r.target, r.ok === undefined ? '' : r.ok ? 'ok' : 'MISS']);
   const header = ['metric', 'value', 'target', 'ok?'];

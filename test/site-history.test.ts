@@ -1,7 +1,7 @@
 // Site history: the archive kept by scheduled (incremental) syncs must, after any history of changes
 // to the site, equal what a fresh full sync of the site as it now stands writes. A private copy of the
-// Hugo fixture site is edited the way cabforum.org's maintainers edit theirs (../shared/site-anatomy.md,
-// "How the site is published, and how it changes"), rebuilt with Hugo and redeployed at the same URL
+// Hugo fixture site is edited the way cabforum.org's maintainers edit theirs (docs/design.md, "When the
+// site changes"), rebuilt with Hugo and redeployed at the same URL
 // with GitHub Pages validators (every file a new ETag and Last-Modified on every deploy).
 //
 // Each step: change the sources, rebuild, redeploy, run the scheduled sync into archive A (up to

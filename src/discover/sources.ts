@@ -33,7 +33,8 @@ export function sourceReader(fetcher: Fetcher, cache?: SourceCache): ReadSource 
     try {
       value = await parse(result.body, result.finalUrl);
     } catch (error) {
-      // A parse on a worker thread can fail (the thread died, the page took too long): this source fails, not the run.
+      // A parse can fail (a sitemap or feed found broken: see orThrow in discover.ts; a worker thread that died or
+      // took too long on a listing page): this source fails, not the run.
       return { ok: false, error: `cannot read it: ${error instanceof Error ? error.message : String(error)}` };
     }
     if (cache) {

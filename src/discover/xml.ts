@@ -3,7 +3,9 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 /** Result of reading an XML document: the tree, or why it could not be read. */
 export type XmlResult = { ok: true; doc: Record<string, unknown> } | { ok: false; reason: string };
 
-// Elements that may repeat; the parser must always give arrays for them, even for one child.
+// Elements that may repeat; the parser must always give arrays for them, even for one child. Only feeds
+// (feed.ts: RSS `item`, `category`, `link`; Atom `entry`, `link`) are read here: sitemaps (`url`, `sitemap`)
+// are read by saxes in sitemap.ts, so those two entries are unused.
 const REPEATED = new Set(['url', 'sitemap', 'item', 'category', 'entry', 'link']);
 
 const parser = new XMLParser({
@@ -16,7 +18,10 @@ const parser = new XMLParser({
   isArray: (name) => REPEATED.has(name),
 });
 
-/** Parses an XML document with fast-xml-parser after validating it, so a broken file is a reason, not a guess. */
+/**
+ * Parses a feed with fast-xml-parser after validating it, so a broken file is a reason (with its line), not a
+ * guess. The validator is laxer than a strict XML parser (it lets through some documents XML refuses).
+ */
 export function readXml(text: string): XmlResult {
   const valid = XMLValidator.validate(text);
   if (valid !== true) return { ok: false, reason: `invalid XML: ${valid.err.msg} (line ${valid.err.line})` };

@@ -1,6 +1,6 @@
 /**
  * Chrome: everything on a cabforum.org page that is not the post. One table, grouped by where the
- * chrome lives on the page (see ../shared/site-anatomy.md). The extractor only interprets it:
+ * chrome lives on the page (docs/design.md, "Chrome", shows the table). The extractor only interprets it:
  * for each rule, the elements matching `selector` (and, when given, whose trimmed text matches
  * `text`) are removed, and the count is reported under the rule's `id`.
  *
@@ -10,7 +10,7 @@
 
 /** One piece of chrome. */
 export interface ChromeRule {
-  /** Stable id, used in `chromeRemoved` counts and the README. */
+  /** Stable id, used in `chromeRemoved` counts, layout health (src/health/rules.ts) and docs/design.md. */
   id: string;
   /** CSS selector (cheerio) of the candidate elements. */
   selector: string;

@@ -2,7 +2,7 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { CHROME_RULES, type ChromeRule } from './chrome-rules.js';
 import { squash, textOf } from './dom.js';
-import { compileQuery, isScoped, queryEach, querySet, type Query, type QuerySet } from './select.js';
+import { compileQuery, isScoped, queryEach, type Query } from './select.js';
 
 // Every selector of the table compiled once (on first use).
 const QUERIES: ReadonlyMap<string, Query> = new Map(
@@ -11,14 +11,14 @@ const QUERIES: ReadonlyMap<string, Query> = new Map(
     .map((rule) => [rule.selector, compileQuery(rule.selector)]),
 );
 
-/** A rule list's queries, and their sets for one walk: over a document, and under a scoped root (see removeChrome). */
+/** A rule list's queries, and those to find in one walk: over a document, and under a scoped root (see removeChrome). */
 interface RuleQueries {
   bySelector: ReadonlyMap<string, Query>;
-  whole: QuerySet;
-  scoped: QuerySet;
+  whole: readonly Query[];
+  scoped: readonly Query[];
 }
 
-// Rule lists are the table's constants: bucketed once per list.
+// Rule lists are the table's constants: prepared once per list.
 const PREPARED = new WeakMap<readonly ChromeRule[], RuleQueries>();
 
 function prepare(rules: readonly ChromeRule[]): RuleQueries {
@@ -27,7 +27,7 @@ function prepare(rules: readonly ChromeRule[]): RuleQueries {
     const bySelector = new Map(rules.map((rule) => [rule.selector, QUERIES.get(rule.selector) ?? compileQuery(rule.selector)]));
     // Rules that share a selector (the side boxes) share one query.
     const queries = [...new Set(bySelector.values())];
-    prepared = { bySelector, whole: querySet(queries), scoped: querySet(queries.filter((query) => !query.looksUp)) };
+    prepared = { bySelector, whole: queries, scoped: queries.filter((query) => !query.looksUp) };
     PREPARED.set(rules, prepared);
   }
   return prepared;

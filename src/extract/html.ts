@@ -1,7 +1,7 @@
 // The one HTML parser: parse5 (the HTML standard's tree construction, the tree a browser builds)
 // into domhandler nodes, with cheerio's API over them: what `cheerio.load` does, without loading
-// cheerio's main entry, which brings fetching and stream decoding (undici, iconv-lite; 13 MB and
-// 200 ms a thread) that extraction never uses.
+// cheerio's main entry, which brings fetching and stream decoding (undici, iconv-lite: memory and load
+// time on every thread; see docs/performance.md) that extraction never uses.
 import type { CheerioAPI } from 'cheerio';
 import { load } from 'cheerio/slim';
 import { isDocument, type Document, type ParentNode } from 'domhandler';

@@ -5,7 +5,7 @@ import { dayOfPath, decodePath, resolveHref } from '../site/index.js';
 import { squash, textOf } from './dom.js';
 import type { HeadFacts } from './head.js';
 import { METADATA_SOURCES, type MetaField, type MetaSource } from './metadata-sources.js';
-import { compileQuery, queryEach, querySet } from './select.js';
+import { compileQuery, queryEach } from './select.js';
 import type { PageHints, PostMeta } from './extract.js';
 
 /** Values of the DOM sources (`text`, `texts`), read before chrome removal takes them away. */
@@ -34,7 +34,7 @@ const domKey = (field: MetaField, source: MetaSource): string => `${field}\u0000
 const DOM_SOURCES = (Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>).flatMap(([field, { sources }]) =>
   sources.flatMap((source) => (source.from === 'text' || source.from === 'texts' ? [{ key: domKey(field, source), all: source.from === 'texts', query: compileQuery(source.selector) }] : [])),
 );
-const DOM_QUERIES = querySet(DOM_SOURCES.map((source) => source.query));
+const DOM_QUERIES = DOM_SOURCES.map((source) => source.query);
 
 /** Reads every `text`/`texts` source of the table: their selector queries, in one walk over the document. */
 export function readDomSources($: CheerioAPI): DomValues {
