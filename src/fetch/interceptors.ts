@@ -146,7 +146,7 @@ function cappingHandler(next: Handler, limit: number): Handler {
  * Holds a response until its body has fully arrived, then replays it upward. Outer interceptors
  * (retry) therefore see a body cut short or stalled as a plain failed attempt and start over,
  * instead of undici's mid-body Range resume, which fails on servers without Range support.
- * Memory stays bounded by the Agent's maxResponseSize.
+ * Memory stays bounded by the size cap, composed inside this interceptor (see createFetcher).
  */
 export function wholeBody(): Interceptor {
   return (dispatch) =>
