@@ -8,6 +8,7 @@ import { sync, fetchUrls } from '../src/sync/sync.js';
 import { loadArchive } from '../src/archive/load.js';
 import { verifyArchive } from '../src/archive/verify.js';
 import { LockHeldError } from '../src/errors.js';
+import { reportExitCode } from '../src/report/report.js';
 import type { SitePost } from '../fixtures/site/server.js';
 import { defaultPosts } from '../fixtures/site/content.js';
 import { seededArchive, snapshot, tempDir } from './helpers/tmp.js';
@@ -90,6 +91,34 @@ describe('sync against the seeded archive', () => {
     const files = await postsOf(archive);
     expect([...files.keys()]).toEqual([SEED0_PATH]);
     expect(files.get(SEED0_PATH)).toContain(`aliases:\n- ${SEED_ALIAS}\n`);
+  });
+});
+
+describe('the page ledger', () => {
+  it('counts an alias page that points off the site as failed (exit 1)', async () => {
+    const archive = await tempDir();
+    const offSite = '/2022-11-04-moved-away/';
+    const stub = '<!doctype html><html><head><title>x</title><link rel="canonical" href="https://elsewhere.example/post/"><meta http-equiv="refresh" content="0; url=https://elsewhere.example/post/"></head></html>';
+    const site = await fixtureSite({ posts: [], rawPages: { [offSite]: { body: stub } } });
+    const report = await fetchUrls([`${site.url}${offSite}`], syncOptions(site.url, archive));
+    const reason = 'alias of https://elsewhere.example/post/, which is not on the site';
+    expect(report.failed).toEqual([{ url: `${site.url}${offSite}`, error: reason }]);
+    expect(report.urls).toEqual({ [`${site.url}${offSite}`]: { outcome: 'failed', reason } });
+    expect(reportExitCode(report)).toBe(1);
+  });
+
+  it('stops taking pages when the run is aborted, and reports every page not done as failed', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    const controller = new AbortController();
+    controller.abort(new Error('run deadline passed'));
+    const report = await sync(syncOptions(site.url, archive), { signal: controller.signal });
+    expect(report.added).toEqual([]);
+    expect(report.failed.length).toBeGreaterThanOrEqual(site.posts.length);
+    expect(report.failed).toHaveLength(report.discovered);
+    expect(new Set(report.failed.map((f) => f.error))).toEqual(new Set(['not processed: the run stopped (run deadline passed)']));
+    // Report and state are written as usual: the next run starts where this one stopped.
+    expect(await readdir(join(archive, '.cabsync', 'reports'))).toHaveLength(1);
   });
 });
 

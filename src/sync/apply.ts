@@ -22,8 +22,8 @@ export interface Hold {
   shrank?: string[];
 }
 
-/** Looks at the page against the archived post (if any); a reason to hold the page back, or undefined. */
-export type Gate = (archived: Post | undefined) => Hold | undefined;
+/** The archive post a page is, if any, and why: what the health verdict is judged against. */
+export type Match = ReturnType<typeof findSame>;
 
 export interface ApplyContext {
   archive: string;
@@ -31,14 +31,13 @@ export interface ApplyContext {
 }
 
 /**
- * Dedupe for one page: finds the archive post it is (if any), merges or creates,
- * and records the result in the index. The file itself is written by the caller
- * ({@link writeInOrder}), outside the one-at-a-time section. Callers serialize calls
- * so two pages of one crawl never decide on the same file at once.
+ * Dedupe for one page, once `match = findSame(…)` found the archive post it is (if any) and the
+ * health verdict said whether to hold it back: merges or creates, and records the result in the
+ * index. The file itself is written by the caller ({@link writeInOrder}), outside the
+ * one-at-a-time section. Callers serialize calls so two pages of one crawl never decide on the
+ * same file at once.
  */
-export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Gate): Promise<Applied> {
-  const match = findSame(ctx.dedupe, incoming);
-  const held = gate?.(match?.entry.post);
+export async function applyPost(ctx: ApplyContext, incoming: Incoming, match: Match, held: Hold | undefined): Promise<Applied> {
   if (held?.shrank && match) return { kind: 'held', path: match.entry.path, hold: held };
   if (held) return { kind: 'refused', path: match?.entry.path ?? '', error: held.reason };
   if (match) {
