@@ -4,6 +4,7 @@ import { parseFeed } from '../src/discover/feed.js';
 import { parseListing, longDate } from '../src/discover/listing.js';
 import { mergeHints, selectPosts, SelectionError, unionSightings } from '../src/discover/merge.js';
 import { discover } from '../src/discover/discover.js';
+import { sitePage } from '../src/site/index.js';
 import type { Fetcher } from '../src/fetch/fetcher.js';
 import { type FixtureSite, type FixtureSiteOptions, type SitePost } from '../fixtures/site/server.js';
 import { postPath, urlize, wirePath } from '../fixtures/site/util.js';
@@ -148,10 +149,10 @@ describe('merging and selection', () => {
   });
 
   const posts = [
-    { url: 'https://cabforum.org/2021/01/01/old/', hints: {} },
-    { url: 'https://cabforum.org/2023/05/01/mid/', hints: { date: '2023-05-01T09:00:00.000Z' } },
-    { url: 'https://cabforum.org/2023/05/01/later/', hints: { date: '2023-05-01T18:00:00.000Z' } },
-    { url: 'https://cabforum.org/2024/02/02/new/', hints: { date: '2024-02-02' } },
+    { ...sitePage('https://cabforum.org/2021/01/01/old/'), hints: {} },
+    { ...sitePage('https://cabforum.org/2023/05/01/mid/'), hints: { date: '2023-05-01T09:00:00.000Z' } },
+    { ...sitePage('https://cabforum.org/2023/05/01/later/'), hints: { date: '2023-05-01T18:00:00.000Z' } },
+    { ...sitePage('https://cabforum.org/2024/02/02/new/'), hints: { date: '2024-02-02' } },
   ];
   it('sorts newest first and applies --since and --limit', () => {
     expect(selectPosts(posts, {}).map((p) => p.url.split('/')[6])).toEqual(['new', 'later', 'mid', 'old']);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay, parseRetryAfter, retryVerdict } from '../src/fetch/backoff.js';
 import { decodeBody } from '../src/fetch/decode.js';
 import { refusalReason } from '../src/fetch/policy.js';
+import { sitePage } from '../src/site/index.js';
 import { resolveFetchOptions, FetchOptionError } from '../src/fetch/options.js';
 import { loadState, needsFetch, recordFetch, saveState, stateFile, StateFileError, type CrawlState } from '../src/fetch/state.js';
 import { createFetcher, type Fetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
@@ -82,6 +83,9 @@ describe('policy and options', () => {
     expect(refusalReason(new URL('https://cabforum.org/2022/11/03/a/'), SITE)).toBeUndefined();
     expect(refusalReason(new URL('https://cabforum.org/sitemap.xml'), SITE)).toBeUndefined();
     expect(refusalReason(new URL('https://github.com/cabforum/servercert'), SITE)).toBe('off the configured host');
+    // The same "same site" rule as links (src/site/url.ts): www. is the site, another port is not.
+    expect(refusalReason(new URL('https://www.cabforum.org/2022/11/03/a/'), SITE)).toBeUndefined();
+    expect(refusalReason(new URL('https://cabforum.org:8443/2022/11/03/a/'), SITE)).toBe('off the configured host');
     expect(refusalReason(new URL('https://cabforum.org/uploads/BR-v2.pdf'), SITE)).toMatch(/upload/);
     expect(refusalReason(new URL('https://cabforum.org/files/x.pdf'), SITE)).toMatch(/not an HTML/);
   });
@@ -110,13 +114,13 @@ describe('state file', () => {
   it('skips a post whose sitemap lastmod is not newer than at its last fetch', () => {
     const url = 'https://cabforum.org/2022/11/03/a/';
     const state: CrawlState = { version: 1, urls: { [url]: { fetchedAt: '2024-01-01T00:00:00.000Z', lastmod: '2023-06-01T00:00:00Z', status: 200 } } };
-    expect(needsFetch(state, { url, hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(false);
-    expect(needsFetch(state, { url, hints: {}, lastmod: '2023-06-01T00:00:00Z' }, true)).toBe(true);
-    expect(needsFetch(state, { url, hints: {}, lastmod: '2023-06-02T00:00:00Z' }, false)).toBe(true);
-    expect(needsFetch(state, { url, hints: {} }, false)).toBe(true);
-    expect(needsFetch(state, { url: 'https://cabforum.org/new/', hints: {}, lastmod: '2020-01-01' }, false)).toBe(true);
+    expect(needsFetch(state, { ...sitePage(url), hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(false);
+    expect(needsFetch(state, { ...sitePage(url), hints: {}, lastmod: '2023-06-01T00:00:00Z' }, true)).toBe(true);
+    expect(needsFetch(state, { ...sitePage(url), hints: {}, lastmod: '2023-06-02T00:00:00Z' }, false)).toBe(true);
+    expect(needsFetch(state, { ...sitePage(url), hints: {} }, false)).toBe(true);
+    expect(needsFetch(state, { ...sitePage('https://cabforum.org/new/'), hints: {}, lastmod: '2020-01-01' }, false)).toBe(true);
     const failed: CrawlState = { version: 1, urls: { [url]: { fetchedAt: '2024-01-01T00:00:00.000Z', lastmod: '2023-06-01T00:00:00Z', status: 500 } } };
-    expect(needsFetch(failed, { url, hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(true);
+    expect(needsFetch(failed, { ...sitePage(url), hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(true);
   });
   it('records validators, keeps them across a 304, ignores failures', () => {
     const url = 'https://cabforum.org/a/';

@@ -1,7 +1,7 @@
 import type { CheerioAPI } from 'cheerio';
 import { decodeHTML } from 'entities';
 import { isDayOnly, toArchiveDate } from './dates.js';
-import { dayOfPath, decodePath, resolveHref } from '../site/index.js';
+import { dayOfUrl, resolveHref } from '../site/index.js';
 import { squash, textOf } from './dom.js';
 import type { HeadFacts } from './head.js';
 import { METADATA_SOURCES, type MetaField, type MetaSource } from './metadata-sources.js';
@@ -94,7 +94,7 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
       return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText)) : values;
     }
     case 'url-day': {
-      const day = dayOfPath(decodePath(context.url.pathname));
+      const day = dayOfUrl(context.url);
       return day === undefined ? [] : [day];
     }
     case 'page-url':

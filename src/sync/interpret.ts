@@ -39,7 +39,7 @@ export async function interpret(run: Run, page: DiscoveredPost, body: string, fi
   if (extracted.kind === 'failed') return { kind: 'failed', reason: extracted.reason };
   if (extracted.kind !== 'post') return notAPost(page, describeNonPost(extracted));
   // The site reveals an alias by redirecting it: a page fetched at one URL and served from another.
-  const redirectedFrom = pathKey(finalUrl) === pathKey(page.url) ? [] : [page.url];
+  const redirectedFrom = pathKey(finalUrl) === page.key ? [] : [page.url];
   const probe = run.offline ? undefined : await probeAliases(run, page.url, extracted);
   const extra = aliasOf === undefined ? [] : [aliasOf];
   const aliases = revealedAliases(extracted.canonicalUrl, [...(extracted.meta.aliases ?? []), ...extra, ...redirectedFrom, ...(probe?.found ?? [])]);

@@ -1,4 +1,4 @@
-import { normalizeUrl, pathKey, type PathKey } from '../site/index.js';
+import { normalizeUrl, sitePage, type PathKey } from '../site/index.js';
 import type { DiscoveredPost } from '../discover/discover.js';
 import type { Fetched } from '../fetch/fetcher.js';
 import { findSame } from '../dedupe/index.js';
@@ -123,11 +123,10 @@ async function followAlias(run: Run, page: DiscoveredPost, alias: Extract<PageOu
   const url = normalizeUrl(target, run.options.site);
   if (url === undefined) return run.ledger.record(page.url, { kind: 'failed', reason: `alias of ${target}, which is not on the site`, fetched });
   // The target as discovery found it (its listing hints, lastmod and sources), when it did.
-  const found = run.discovered.get(url);
-  const path = pathKey(page.url);
-  const hints = { ...found?.hints, ...page.hints, aliases: [...(found?.hints.aliases ?? []), ...(page.hints.aliases ?? []), path] };
+  const found = run.discovered.get(url) ?? { ...sitePage(url), hints: {} };
+  const hints = { ...found.hints, ...page.hints, aliases: [...(found.hints.aliases ?? []), ...(page.hints.aliases ?? []), page.key] };
   run.ledger.claim(url);
-  const outcome = await syncPage(run, { ...found, url, hints }, path);
+  const outcome = await syncPage(run, { ...found, hints }, page.key);
   if (outcome === undefined) return;
   const settled: SettledOutcome = outcome.kind === 'alias' ? { kind: 'failed', reason: `alias chain: ${url} → ${outcome.target}` } : outcome;
   run.ledger.record(url, settled);

@@ -3,6 +3,7 @@ import type { SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
 import { finishRun, withRun, type Run, type RunHooks } from './run.js';
 import { bodyOutcome } from './page.js';
+import { sitePage } from '../site/index.js';
 
 /**
  * Re-derives the archive from the raw store with the current extractor and converter: the same
@@ -29,7 +30,7 @@ async function reprocessAll(run: Run): Promise<SyncReport> {
       run.ledger.record(page.url, { kind: 'failed', reason: error instanceof Error ? error.message : String(error) });
       continue;
     }
-    const result = await bodyOutcome(run, { url: page.url, hints: run.state.urls[page.url]?.hints ?? {} }, body, page.finalUrl);
+    const result = await bodyOutcome(run, { ...sitePage(page.url), hints: run.state.urls[page.url]?.hints ?? {} }, body, page.finalUrl);
     // Offline, an alias page is skipped (its post is reprocessed from its own stored page), never followed.
     if (result && result.outcome.kind !== 'alias') run.ledger.record(page.url, result.outcome);
   }

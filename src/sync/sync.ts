@@ -1,5 +1,5 @@
 import { urlPathsOf, type ArchiveEntry } from '../archive/load.js';
-import { normalizeUrl } from '../site/index.js';
+import { normalizeUrl, sitePage } from '../site/index.js';
 import { discover, type DiscoveredPost, type Discovery } from '../discover/discover.js';
 import { sourceReader } from '../discover/sources.js';
 import { UsageError } from '../errors.js';
@@ -42,7 +42,7 @@ async function syncAll(run: Run): Promise<SyncReport> {
   rememberFeeds(run, discovery);
   run.listingDown = !discovery.listingOk;
   for (const page of discovery.posts) run.discovered.set(page.url, page);
-  run.discoveredPaths = new Set(discovery.posts.map((page) => urlKey(run, page.url)));
+  run.discoveredPaths = new Set(discovery.posts.map((page) => page.key));
   const { ledger } = run;
   const { report } = ledger;
   for (const { url, reason } of discovery.skipped) ledger.record(url, { kind: 'skipped', reason });
@@ -100,7 +100,7 @@ function vanishedPages(run: Run): DiscoveredPost[] {
   for (const [url, entry] of Object.entries(run.state.urls)) {
     if (entry.path === undefined || entry.notPost || entry.gone || !gone.has(entry.path)) continue;
     if (run.discoveredPaths?.has(urlKey(run, url))) continue;
-    pages.push({ url, hints: entry.hints ?? {}, vanished: true });
+    pages.push({ ...sitePage(url), hints: entry.hints ?? {}, vanished: true });
   }
   return pages;
 }
@@ -166,7 +166,7 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
   const pages = urls.map((url) => {
     const normalized = normalizeUrl(url, options.site);
     if (!normalized) throw new UsageError(`URL is not on ${options.site.origin}: ${url}`);
-    return { url: normalized, hints: {} };
+    return { ...sitePage(normalized), hints: {} };
   });
   return withRun({ ...options, full: true }, hooks, 'fetch', async (run) => {
     const { report } = run.ledger;
