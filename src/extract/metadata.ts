@@ -4,7 +4,7 @@ import { isDayOnly, toArchiveDate } from './dates.js';
 import { dayOfUrl, resolveHref } from '../site/index.js';
 import { squash, textOf } from './dom.js';
 import type { HeadFacts } from './head.js';
-import { METADATA_SOURCES, type MetaField, type MetaSource } from './metadata-sources.js';
+import { METADATA_SOURCES, type MetaField, type MetaSource, type SourceId } from './metadata-sources.js';
 import { compileQuery, queryEach, querySet } from './select.js';
 import type { PageHints, PostMeta } from './extract.js';
 
@@ -51,7 +51,7 @@ export function readDomSources($: CheerioAPI): DomValues {
 export function resolveMeta(context: MetaContext): ResolvedMeta {
   const found = new Map<MetaField, { value: string | string[]; source: string }>();
   for (const [field, { pick, sources }] of Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>) {
-    const ids: string[] = [];
+    const ids: SourceId[] = [];
     const values: string[] = [];
     for (const source of sources) {
       const fresh = rawValues(field, source, context)

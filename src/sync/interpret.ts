@@ -2,14 +2,12 @@ import { pathKey, revealedAliases, type PathKey } from '../site/index.js';
 import { dayOf } from '../archive/slug.js';
 import type { Extracted, PageHints } from '../extract/extract.js';
 import { toPostWith } from '../convert/post.js';
+import { isGuess } from '../extract/metadata-sources.js';
 import type { Incoming } from '../dedupe/index.js';
 import type { DiscoveredPost } from '../discover/discover.js';
 import type { PageOutcome } from './outcome.js';
 import { probeAliases } from './probe.js';
 import type { Run } from './run.js';
-
-/** Metadata sources that are guesses (ids of src/extract/metadata-sources.ts), never allowed to overwrite the archive. */
-const WEAK_SOURCES = new Set(['url-day', 'hint-day']);
 
 export type PostPage = Extract<Extracted, { kind: 'post' }>;
 
@@ -50,11 +48,10 @@ export async function interpret(run: Run, page: DiscoveredPost, body: string, fi
 function toIncoming(extracted: PostPage, markdown: string, aliases: string[]): Incoming {
   const meta = { ...extracted.meta, aliases: aliases.length > 0 ? aliases : undefined };
   const post = toPostWith({ ...extracted, meta }, markdown);
+  // A guess never touches an archived value (see the metadata-sources table's `trust` column).
   const weakFields = Object.entries(extracted.sources)
-    .filter(([, source]) => source !== undefined && WEAK_SOURCES.has(source))
+    .filter(([field, source]) => source !== undefined && isGuess(field, source))
     .map(([field]) => field);
-  // Hugo writes a description for every page; adding it to old files would rewrite the whole archive.
-  weakFields.push('description');
   return { post, canonicalUrl: extracted.canonicalUrl, aliases, day: dayOf(meta.date), title: meta.title, weakFields };
 }
 
