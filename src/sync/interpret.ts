@@ -45,7 +45,7 @@ export async function interpret(run: Run, page: DiscoveredPost, body: string, fi
   return { kind: 'post', extracted, incoming, ...(probe && { probed: probe.asked }) };
 }
 
-function toIncoming(extracted: PostPage, markdown: string, aliases: string[]): Incoming {
+function toIncoming(extracted: PostPage, markdown: string, aliases: PathKey[]): Incoming {
   const meta = { ...extracted.meta, aliases: aliases.length > 0 ? aliases : undefined };
   const post = toPostWith({ ...extracted, meta }, markdown);
   // A guess never touches an archived value (see the metadata-sources table's `trust` column).
