@@ -7,14 +7,14 @@ import { refusalReason } from '../src/fetch/policy.js';
 import { sitePage } from '../src/site/index.js';
 import { resolveFetchOptions, FetchOptionError } from '../src/fetch/options.js';
 import { loadState, needsFetch, recordFetch, saveState, stateFile, StateFileError, type CrawlState } from '../src/fetch/state.js';
-import { createFetcher, type Fetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
+import { createFetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
 import { discover } from '../src/discover/discover.js';
 import { type FaultKind, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
 import { postPath, wirePath } from '../fixtures/site/util.js';
-import { fixtureSite, siteFetcher } from './helpers/site.js';
+import { FAST_FETCH, postRequests, startSite, TEST_USER_AGENT } from './helpers/site.js';
 import { tempDir } from './helpers/tmp.js';
 
-const UA = 'cabsync/0.0.0-test (+https://github.com/cabsync/cabsync)';
+const UA = TEST_USER_AGENT;
 const SITE = new URL('https://cabforum.org');
 // Spacing is checked on the server's clock over a whole run. The server shares the event loop with
 // the client, so under load an arrival can lag its slot by tens of ms: two intervals of slack are
@@ -134,16 +134,10 @@ describe('state file', () => {
 });
 
 describe('fetcher against the fixture site', () => {
-  let site: FixtureSite | undefined;
-  let fetcher: Fetcher | undefined;
-  const FAST: Partial<FetchOptions> = { rateMs: 0, retries: 2, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 100, bodyTimeoutMs: 500 };
-  async function start(siteOptions: FixtureSiteOptions = {}, fetchOptions: Partial<FetchOptions> = {}): Promise<{ site: FixtureSite; fetcher: Fetcher }> {
-    site = await fixtureSite({ idleTimeoutMs: 20_000, ...siteOptions });
-    fetcher = siteFetcher(site, { userAgent: UA, ...FAST, ...fetchOptions });
-    return { site, fetcher };
-  }
+  // Tighter than the shared settings: a fault outlasts 2 retries, a stalled body times out in half a second.
+  const TIGHT: Partial<FetchOptions> = { retries: 2, maxRetryDelayMs: 20, maxRetryAfterMs: 100, bodyTimeoutMs: 500 };
+  const start = (siteOptions: FixtureSiteOptions = {}, fetchOptions: Partial<FetchOptions> = {}) => startSite(siteOptions, { ...TIGHT, ...fetchOptions });
   const urlsOf = (s: FixtureSite): string[] => s.posts.map((p) => s.url + wirePath(postPath(p)));
-  const postRequests = (s: FixtureSite) => s.log.filter((e) => /^\/\d{4}\/\d\d\/\d\d\//.test(e.path));
   /** n request starts, in server-log order, span at least n - 3 intervals. */
   const expectSpacing = (times: number[], interval: number): void => {
     expect(times.length).toBeGreaterThan(5);
@@ -318,7 +312,7 @@ describe('fetcher against the fixture site', () => {
     const archive = await tempDir('cabsync-crawl-');
     const { site } = await start();
     const crawl = async (full: boolean): Promise<void> => {
-      const run = createFetcher(new URL(site.url), { userAgent: UA, ...FAST });
+      const run = createFetcher(new URL(site.url), { userAgent: UA, ...FAST_FETCH, ...TIGHT });
       let state = await loadState(archive);
       const found = await discover(new URL(site.url), run, {});
       for (const post of found.posts) {
@@ -331,15 +325,15 @@ describe('fetcher against the fixture site', () => {
       await run.close();
     };
     await crawl(false);
-    expect(postRequests(site).filter((e) => e.status === 200)).toHaveLength(site.posts.length);
+    expect(postRequests(site.log).filter((e) => e.status === 200)).toHaveLength(site.posts.length);
 
     let mark = site.log.length;
     await crawl(false);
-    expect(postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite)).toEqual([]);
+    expect(postRequests(site.log.slice(mark))).toEqual([]);
 
     mark = site.log.length;
     await crawl(true);
-    const conditional = postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite);
+    const conditional = postRequests(site.log.slice(mark));
     expect(conditional).toHaveLength(site.posts.length);
     for (const entry of conditional) expect(entry).toMatchObject({ status: 304, bytes: 0, ifNoneMatch: expect.any(String) });
   });

@@ -12,7 +12,7 @@ import { reportExitCode } from '../src/report/report.js';
 import type { SitePost } from '../fixtures/site/server.js';
 import { defaultPosts } from '../fixtures/site/content.js';
 import { seededArchive, snapshot, tempDir } from './helpers/tmp.js';
-import { fixtureSite, syncOptions } from './helpers/site.js';
+import { fixtureSite, postRequests, requestPath, syncOptions } from './helpers/site.js';
 import { CLI, runCli, runCommand } from './helpers/cli.js';
 
 const SEED0_PATH = 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md';
@@ -141,9 +141,9 @@ describe('sync into an empty archive', () => {
     // Nothing changed: the sitemap's lastmods spare every post a request but the revalidation turn
     // (the least recently checked seventh), and every answer but robots.txt is a 304.
     const requests = site.log.slice(before);
-    const postRequests = requests.filter((entry) => /^\/\d{4}\/\d{2}\/\d{2}\//.test(entry.path));
-    expect(postRequests).toHaveLength(Math.ceil(site.posts.length / 7));
-    expect(second.revalidation).toMatchObject({ revalidated: postRequests.length });
+    const posts = postRequests(requests);
+    expect(posts).toHaveLength(Math.ceil(site.posts.length / 7));
+    expect(second.revalidation).toMatchObject({ revalidated: posts.length });
     expect(requests.filter((entry) => entry.status !== 304).map((entry) => `${entry.status} ${entry.path}`)).toEqual(['200 /robots.txt']);
     expect(requests.filter((entry) => entry.status === 304).every((entry) => entry.bytes === 0)).toBe(true);
     expect(await postsOf(archive)).toEqual(files);
@@ -243,31 +243,56 @@ describe('failures and locking', () => {
     expect((await slow).code).toBe(0);
   });
 
-  it('survives kill -9 at random points: files always parse, and a rerun ends byte-identical', async () => {
+  it('survives kill -9 after the Nth post response: the killed archive is partial, its files whole, and a rerun ends byte-identical', async () => {
     const site = await fixtureSite({ latencyMs: 10 });
     const reference = await tempDir();
     const ok = await runCli(['sync', '--site', site.url, '--archive', reference, '--rate', '0']);
     expect(ok.code).toBe(0);
     const expected = await postsOf(reference);
-    let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let run = 0; run < 10; run++) {
+    // Post pages as the server log names them (the identity module says what a post path is).
+    const postPaths = [...new Set(postRequests(site.log).map(requestPath))];
+    expect(postPaths.length).toBeGreaterThanOrEqual(expected.size);
+    let written = 0;
+    for (const n of [1, Math.floor(postPaths.length / 3), Math.floor((2 * postPaths.length) / 3)]) {
       const archive = await tempDir();
+      const before = site.log.length;
       const child = spawn(process.execPath, [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0'], { stdio: 'ignore', env: { ...process.env, ...SHORT_LOCK } });
       const exited = new Promise((resolve) => child.on('exit', resolve));
-      await new Promise((r) => setTimeout(r, 150 + random() * 900));
+      const served = () => postRequests(site.log.slice(before)).filter((entry) => entry.end > 0 && entry.status === 200 && !entry.fault).length;
+      await until(() => served() >= n);
+      // Every other post page stalls from now on: the run cannot finish, whatever the machine's speed.
+      site.setFaults(postPaths.map((path) => ({ path, kind: 'stall', ms: 30_000 })));
+      // Killed once the first post is on disk (or a moment after the Nth response): mid-write, not before any.
+      await until(async () => (await loadArchive(archive)).entries.length > 0, 2_000).catch(() => undefined);
       child.kill('SIGKILL');
       await exited;
+      site.setFaults([]);
       const partial = await loadArchive(archive);
       expect(partial.malformed).toEqual([]);
+      expect(partial.entries.length).toBeLessThan(expected.size);
+      // A post the killed run left is whole: the very bytes of the finished archive (a temp file of a
+      // write cut short is no post: the next run clears it).
+      for (const { path } of partial.entries) expect(await readFile(join(archive, path), 'utf8'), path).toBe(expected.get(path));
+      written += partial.entries.length;
       // The killed run's lock goes stale once not refreshed for the stale time: wait that long.
       await new Promise((r) => setTimeout(r, 600));
       const rerun = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0'], { env: SHORT_LOCK });
       expect(rerun.code).toBe(0);
       expect(await postsOf(archive)).toEqual(expected);
     }
+    // The kills landed after posts were written, not all before the first: the test checked something.
+    expect(written).toBeGreaterThan(0);
   }, 120_000);
 });
+
+/** Resolves once `done` holds, polling; rejects after `timeoutMs`. */
+async function until(done: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('the lock under contention', () => {
   it('lets exactly one of several processes take over a stale lock', async () => {
