@@ -33,6 +33,6 @@ function refreshReason(run: Run, page: DiscoveredPost, judged: UrlState | undefi
   const listed = page.hints.author !== undefined || (page.named ?? []).includes('listing');
   if (judged?.unlisted && listed) return 'listing';
   if (page.hints.author !== undefined && page.hints.author !== judged?.hints?.author) return 'listing';
-  if (run.revalidate.has(page.url)) return 'revalidate';
+  if (run.plan.revalidate.has(page.url)) return 'revalidate';
   return undefined;
 }

@@ -33,6 +33,8 @@ export interface Ledger {
   settle(urls: Iterable<string>, reason: string): void;
   /** Counts pages discovered (the progress display's first number). */
   discovered(count: number): void;
+  /** Records sources (sitemaps, listing pages, feeds) that could not be read: they fail the run too. */
+  sourcesFailed(failures: readonly { url: string; error: string }[]): void;
 }
 
 export interface LedgerDeps {
@@ -173,6 +175,9 @@ export function createLedger(deps: LedgerDeps): Ledger {
     },
     discovered(count) {
       bump('discovered', count);
+    },
+    sourcesFailed(failures) {
+      report.failed.push(...failures);
     },
   };
 }

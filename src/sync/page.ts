@@ -99,7 +99,7 @@ async function apply(run: Run, url: string, { extracted, incoming }: Extract<Int
 /** What the state keeps of a fetch, and the facts of the page it needs with them. */
 function factsOf(run: Run, page: DiscoveredPost, response: Fetched<string>): FetchFacts {
   // Written without the listing: the author is still to come, and the next run asks for it.
-  const unlisted = run.listingDown && page.hints.author === undefined && !(page.named ?? []).includes('listing');
+  const unlisted = run.plan.listingDown && page.hints.author === undefined && !(page.named ?? []).includes('listing');
   return { response, at: new Date(), lastmod: page.lastmod, hints: page.hints, ...(page.vanished && { vanished: true as const }), ...(unlisted && { unlisted: true as const }) };
 }
 
@@ -123,7 +123,7 @@ async function followAlias(run: Run, page: DiscoveredPost, alias: Extract<PageOu
   const url = normalizeUrl(target, run.options.site);
   if (url === undefined) return run.ledger.record(page.url, { kind: 'failed', reason: `alias of ${target}, which is not on the site`, fetched });
   // The target as discovery found it (its listing hints, lastmod and sources), when it did.
-  const found = run.discovered.get(url) ?? { ...sitePage(url), hints: {} };
+  const found = run.plan.pages.get(url) ?? { ...sitePage(url), hints: {} };
   const hints = { ...found.hints, ...page.hints, aliases: [...(found.hints.aliases ?? []), ...(page.hints.aliases ?? []), page.key] };
   run.ledger.claim(url);
   const outcome = await syncPage(run, { ...found, hints }, page.key);

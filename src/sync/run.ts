@@ -57,16 +57,22 @@ export interface Run {
   offline: boolean;
   /** Set by the first write error: the run stops taking new pages. */
   fatal?: Error;
-  /** URL paths of every discovered page. */
-  discoveredPaths?: Set<string>;
   /** Comparison keys of the URLs this run has looked up (each discovered URL is, several times). */
   urlKeys: Map<string, PathKey>;
+  /** What discovery told the run about its pages. */
+  plan: RunPlan;
+}
+
+/** What discovery told a run about its pages: set once, before the first page, read by the steps. */
+export interface RunPlan {
+  /** The pages found, by URL: an alias followed to its target takes the target's hints. */
+  pages: Map<string, DiscoveredPost>;
+  /** Path keys of every page found. */
+  keys: Set<PathKey>;
   /** Known posts this run re-downloads although the sitemap says nothing changed (see `--revalidate`). */
   revalidate: Set<string>;
   /** Discovery could not read the listing: posts written now lack what only the listing shows. */
   listingDown: boolean;
-  /** What discovery found, by URL: an alias followed to its target takes the target's hints. */
-  discovered: Map<string, DiscoveredPost>;
 }
 
 /**
@@ -159,9 +165,8 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     raw,
     offline,
     urlKeys: new Map(),
-    revalidate: new Set(),
-    listingDown: false,
-    discovered: new Map(),
+    // A run without discovery (a fetch by hand, reprocessing) knows nothing more of its pages.
+    plan: { pages: new Map(), keys: new Set(), revalidate: new Set(), listingDown: false },
   };
   run.ledger = createLedger({
     report,

@@ -40,20 +40,22 @@ async function syncAll(run: Run): Promise<SyncReport> {
     log: hooks.log,
   });
   rememberFeeds(run, discovery);
-  run.listingDown = !discovery.listingOk;
-  for (const page of discovery.posts) run.discovered.set(page.url, page);
-  run.discoveredPaths = new Set(discovery.posts.map((page) => page.key));
+  run.plan = {
+    pages: new Map(discovery.posts.map((page) => [page.url, page])),
+    keys: new Set(discovery.posts.map((page) => page.key)),
+    revalidate: revalidationTurn(run, discovery.posts),
+    listingDown: !discovery.listingOk,
+  };
   const { ledger } = run;
   const { report } = ledger;
   for (const { url, reason } of discovery.skipped) ledger.record(url, { kind: 'skipped', reason });
-  report.failed.push(...discovery.failed);
+  ledger.sourcesFailed(discovery.failed);
   ledger.discovered(discovery.posts.length);
   // Whether a post is gone from the site can only be told when discovery saw all of it.
   const notChecked = missingNotChecked(run, discovery);
   // URLs the site stopped naming go first: a retitled post's old URL says (by redirecting) where it went,
   // and a post seen gone may then be matched under its new URL.
   const vanished = notChecked === undefined ? vanishedPages(run) : [];
-  run.revalidate = revalidationTurn(run, discovery.posts);
   await runPages(run, vanished, (page) => takePage(run, page));
   await runPages(run, discovery.posts, (page) => takePage(run, page));
   accountForEvery(run, discovery.posts.map((page) => page.url));
@@ -99,7 +101,7 @@ function vanishedPages(run: Run): DiscoveredPost[] {
   const pages: DiscoveredPost[] = [];
   for (const [url, entry] of Object.entries(run.state.urls)) {
     if (entry.path === undefined || entry.notPost || entry.gone || !gone.has(entry.path)) continue;
-    if (run.discoveredPaths?.has(urlKey(run, url))) continue;
+    if (run.plan.keys.has(urlKey(run, url))) continue;
     pages.push({ ...sitePage(url), hints: entry.hints ?? {}, vanished: true });
   }
   return pages;
@@ -135,7 +137,7 @@ function revalidationReport(run: Run): SyncReport['revalidation'] {
     if (entry.path === undefined || entry.notPost || entry.gone) continue;
     if (oldest === undefined || entry.fetchedAt < oldest) oldest = entry.fetchedAt;
   }
-  const revalidated = [...run.revalidate].filter((url) => run.ledger.report.urls[url]?.outcome !== 'failed').length;
+  const revalidated = [...run.plan.revalidate].filter((url) => run.ledger.report.urls[url]?.outcome !== 'failed').length;
   return { share: run.options.revalidate, revalidated, ...(oldest !== undefined && { oldestCheckedAt: oldest }) };
 }
 
@@ -186,7 +188,7 @@ function unseen(run: Run): ArchiveEntry[] {
   const since = run.options.since;
   return run.dedupe.archive.entries.filter((entry) => {
     if (since !== undefined && entry.day < since) return false;
-    return !urlPathsOf(entry).some((path) => run.discoveredPaths?.has(path));
+    return !urlPathsOf(entry).some((path) => run.plan.keys.has(path));
   });
 }
 
