@@ -2,7 +2,7 @@ import type { AnyNode, Element, Text } from 'domhandler';
 import { textOf } from '../extract/dom.js';
 import { parseDocument } from '../extract/html.js';
 import { compileQuery, queryAll, queryOne } from '../extract/select.js';
-import { isPermalinkShaped, isSiteRoot, isTaxonomyPath, normalizeUrl, resolveHref } from '../site/index.js';
+import { isPermalinkShaped, isSiteRoot, isTaxonomyIndexPath, isTaxonomyPath, normalizeUrl, resolveHref } from '../site/index.js';
 
 /** What a listing entry says about one post; the only place the author appears. */
 export interface ListingEntry {
@@ -228,9 +228,9 @@ function readableBefore(container: Element, start: Element): boolean {
 }
 
 /** Where a page links for itself, never for one entry: home, the section, any listing's pagination, a taxonomy's index. */
-const PAGE_LINK = /^\/(?:(?:author|authors|tags|categories|series)\/)?$|\/page\/\d+\/$/;
+const PAGINATION = /\/page\/\d+\/$/;
 function isPageLink(path: string | undefined, section: string): boolean {
-  return path !== undefined && (path === section || PAGE_LINK.test(path));
+  return path !== undefined && (path === section || isSiteRoot(path) || isTaxonomyIndexPath(path) || PAGINATION.test(path));
 }
 
 /** Every element that holds a page link ({@link isPageLink}): no entry root may be one. */

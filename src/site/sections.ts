@@ -6,12 +6,18 @@ const TAXONOMIES = ['tags', 'author', 'authors', 'series', 'categories'];
 const POSTS = 'posts';
 
 const TAXONOMY_PATH = new RegExp(`^/(?:${TAXONOMIES.join('|')})/`);
+const TAXONOMY_INDEX_PATH = new RegExp(`^/(?:${TAXONOMIES.join('|')})/$`);
 const POST_LISTING_PATH = new RegExp(`^/${POSTS}/(?:page/\\d+/)?$`);
 const LISTING_SECTION_PATH = new RegExp(`^/(?:${[POSTS, ...TAXONOMIES].join('|')})(?:/[^/]+)*/?$`);
 
 /** `/tags/`, `/tags/<tag>/`, `/author/<name>/page/2/`: a taxonomy page (or a link to one). */
 export function isTaxonomyPath(path: string): boolean {
   return TAXONOMY_PATH.test(path);
+}
+
+/** `/tags/`, `/author/`: the index of one taxonomy. */
+export function isTaxonomyIndexPath(path: string): boolean {
+  return TAXONOMY_INDEX_PATH.test(path);
 }
 
 /** `/posts/` and its `/posts/page/N/`: the listing of every post. */
