@@ -6,7 +6,7 @@ import { pathKey, type PathKey } from '../site/index.js';
 import { buildDedupeIndex, type DedupeIndex } from '../dedupe/index.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { loadState, saveState, type CrawlState } from '../fetch/state.js';
-import { newSyncId, saveReport, type SyncReport } from '../report/report.js';
+import { newReport, newSyncId, saveReport, type SyncReport } from '../report/report.js';
 import { USER_AGENT } from '../version.js';
 import { removeTempFiles, syncDirs } from '../write/atomic.js';
 import { FILES_DIR } from '../attachments/paths.js';
@@ -123,34 +123,16 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     ...options.fetch,
   });
   const startedAt = new Date();
-  const report: SyncReport = {
+  const report = newReport({
     id: newSyncId(startedAt, randomBytes(2).toString('hex')),
     site: options.site.origin,
     archive: options.archive,
     command,
     dryRun: options.dryRun,
     startedAt: startedAt.toISOString(),
-    finishedAt: '',
-    discovered: 0,
-    added: [],
-    updated: [],
-    unchanged: 0,
-    notPosts: 0,
-    renamed: [],
-    merged: {},
-    mergedBy: {},
-    missingUpstream: [],
-    failed: [],
-    skipped: [],
-    heldBack: [],
-    urls: {},
     malformed: index.malformed,
-    requests: { total: 0, notModified: 0, bytes: 0, retries: 0 },
-    warnings: [],
     strictHealth: options.strictHealth,
-    health: { warnings: [], pages: [] },
-    changes: [],
-  };
+  });
   const dedupe = buildDedupeIndex(index);
   const run: Run = {
     options,
