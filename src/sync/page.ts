@@ -44,16 +44,21 @@ export async function syncPage(run: Run, page: DiscoveredPost, aliasOf?: PathKey
   if (result === undefined) return undefined;
   const { outcome, probed } = result;
   // The raw store keeps what reprocessing may need again: post pages, and pages that failed.
-  if (run.raw && outcome.kind !== 'not-post') {
-    const meta = { status: response.status, finalUrl: response.finalUrl, fetchedAt: fetched.at.toISOString(), etag: response.etag, lastModified: response.lastModified, contentType: response.contentType };
-    try {
-      await run.raw.put(page.url, body, meta);
-    } catch (error) {
-      run.fatal ??= error instanceof Error ? error : new Error(String(error));
-      return undefined;
-    }
-  }
+  if (outcome.kind !== 'not-post' && !(await keepRaw(run, body, fetched))) return undefined;
   return { ...outcome, fetched: { ...fetched, ...(probed && { probed }) } } as PageOutcome;
+}
+
+/** Stores the page body with --keep-raw; false when the store failed, which stops the run. */
+async function keepRaw(run: Run, body: string, { response, at }: FetchFacts): Promise<boolean> {
+  if (!run.raw) return true;
+  const { status, finalUrl, etag, lastModified, contentType } = response;
+  try {
+    await run.raw.put(response.url, body, { status, finalUrl, fetchedAt: at.toISOString(), etag, lastModified, contentType });
+    return true;
+  } catch (error) {
+    run.fatal ??= error instanceof Error ? error : new Error(String(error));
+    return false;
+  }
 }
 
 /** A page's outcome, and the old paths asked about it as aliases (which the state remembers). */
