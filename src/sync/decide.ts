@@ -1,14 +1,19 @@
 import type { DiscoveredPost } from '../discover/discover.js';
 import type { Validators } from '../fetch/fetcher.js';
 import { needsFetch, type UrlState } from '../fetch/state.js';
+import { urlPathsOf } from '../archive/load.js';
+import type { PathKey } from '../site/index.js';
 import type { PageOutcome } from './outcome.js';
 import { archivedAt, type Run } from './run.js';
 
 /** Whether a page needs a request, and with which validators; or its outcome without one. */
 export type Decision = { kind: 'fetch'; validators?: Validators } | Extract<PageOutcome, { kind: 'not-post' | 'unchanged' }>;
 
-/** The first step of a page: asks the state and the archive whether the page must be read again. */
-export function decide(run: Run, page: DiscoveredPost): Decision {
+/**
+ * The first step of a page: asks the state and the archive whether the page must be read again.
+ * `aliasOf`: the alias path that led here, which the archived post must come to claim.
+ */
+export function decide(run: Run, page: DiscoveredPost, aliasOf?: PathKey): Decision {
   const { options, state } = run;
   const judged = state.urls[page.url];
   if (judged?.notPost && !options.full && !needsFetch(state, page, false)) return { kind: 'not-post', reason: judged.notPost };
@@ -16,7 +21,9 @@ export function decide(run: Run, page: DiscoveredPost): Decision {
   // a deleted file must be fetched again in full.
   const known = archivedAt(run, page.url);
   const haveAll = known !== undefined && !options.full && (!run.raw || run.raw.entry(page.url) !== undefined);
-  const refresh = haveAll ? refreshReason(run, page, judged) : undefined;
+  // A post that does not claim the alias yet is read again in full: the alias goes into its file.
+  const unclaimed = aliasOf !== undefined && known !== undefined && !urlPathsOf(known).includes(aliasOf);
+  const refresh = haveAll ? (unclaimed ? 'listing' : refreshReason(run, page, judged)) : undefined;
   if (haveAll && !refresh && !needsFetch(state, page, false)) return { kind: 'unchanged', path: known.path };
   // A page judged no post is asked "changed since?" too: its verdict stands on a 304. A page whose
   // listing entry changed, or that vanished, must be read whatever its validators say.

@@ -28,7 +28,7 @@ export async function takePage(run: Run, page: DiscoveredPost): Promise<void> {
  */
 export async function syncPage(run: Run, page: DiscoveredPost, aliasOf?: PathKey): Promise<PageOutcome | undefined> {
   if (run.fatal) return undefined;
-  const decision = decide(run, page);
+  const decision = decide(run, page, aliasOf);
   if (decision.kind !== 'fetch') return decision;
   const response = await run.fetcher.get(page.url, decision.validators);
   if (run.fatal) return undefined;
