@@ -107,6 +107,24 @@ describe('the page ledger', () => {
     expect(reportExitCode(report)).toBe(1);
   });
 
+  it('reads an unchanged post again when an alias page it does not claim yet leads to it, and adds the alias', async () => {
+    const archive = await tempDir();
+    const site = await seedSite();
+    const first = await sync(syncOptions(site.url, archive, { revalidate: 0 }));
+    expect(first.failed).toEqual([]);
+    const old = '/an-old-name/';
+    const target = `${site.url}${SEED_POST_PATH}`;
+    site.setRawPage(old, { body: `<!doctype html><html><head><title>${target}</title><link rel="canonical" href="${target}"><meta http-equiv="refresh" content="0; url=${target}"></head></html>` });
+    // The sitemap now names the alias page too; the post's own entry is as before (nothing announced a change).
+    const sitemap = await (await fetch(`${site.url}/sitemap.xml`)).text();
+    site.setRawPage('/sitemap.xml', { body: sitemap.replace('</urlset>', `<url><loc>${site.url}${old}</loc></url></urlset>`), headers: { 'content-type': 'application/xml' } });
+    const second = await sync(syncOptions(site.url, archive, { revalidate: 0 }));
+    expect(second.failed).toEqual([]);
+    expect(second.merged[`${site.url}${old}`]).toBe(SEED0_PATH);
+    expect(second.urls[`${site.url}${old}`]).toEqual({ outcome: 'archived', path: SEED0_PATH, reason: `alias of ${target}` });
+    expect(await readFile(join(archive, SEED0_PATH), 'utf8')).toMatch(/aliases:\n(- .*\n)*- \/an-old-name\/\n/);
+  });
+
   it('stops taking pages when the run is aborted, and reports every page not done as failed', async () => {
     const archive = await tempDir();
     const site = await fixtureSite();
