@@ -22,7 +22,10 @@ export function healthVerdict(
   const issues = pageHealth({ ...record, markdown: body, archivedMarkdown: archived?.body });
   const health = { ...record, issues };
   const shrank = options.acceptShrink ? [] : shrinkage(issues);
-  if (shrank.length > 0) return { health, hold: { reason: `held back: ${shrank.map((issue) => issue.message).join('; ')}`, shrank: shrank.map((issue) => issue.message) } };
+  if (shrank.length > 0) {
+    const messages = shrank.map((issue) => issue.message);
+    return { health, hold: { reason: `held back: ${messages.join('; ')}`, shrank: messages } };
+  }
   if (!options.strictHealth) return { health };
   const reasons = issues.map((issue) => issue.message);
   const missed = chromeMisses(record);

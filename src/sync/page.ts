@@ -105,7 +105,8 @@ async function apply(run: Run, url: string, { extracted, incoming }: Extract<Int
 function factsOf(run: Run, page: DiscoveredPost, response: Fetched<string>): FetchFacts {
   // Written without the listing: the author is still to come, and the next run asks for it.
   const unlisted = run.plan.listingDown && page.hints.author === undefined && !(page.named ?? []).includes('listing');
-  return { response, at: new Date(), lastmod: page.lastmod, hints: page.hints, ...(page.vanished && { vanished: true as const }), ...(unlisted && { unlisted: true as const }) };
+  const flags = { ...(page.vanished && { vanished: true as const }), ...(unlisted && { unlisted: true as const }) };
+  return { response, at: new Date(), lastmod: page.lastmod, hints: page.hints, ...flags };
 }
 
 /**
@@ -136,8 +137,6 @@ async function followAlias(run: Run, page: DiscoveredPost, alias: Extract<PageOu
   const settled: SettledOutcome = outcome.kind === 'alias' ? { kind: 'failed', reason: `alias chain: ${url} → ${outcome.target}` } : outcome;
   run.ledger.record(url, settled);
   const archived = settled.kind === 'unchanged' ? settled.path : archivedPath(settled);
-  run.ledger.record(
-    page.url,
-    archived === undefined ? { kind: 'failed', reason: `alias of ${target}, which was not archived`, fetched } : { kind: 'alias-archived', target, path: archived, fetched },
-  );
+  const notArchived = { kind: 'failed', reason: `alias of ${target}, which was not archived`, fetched } as const;
+  run.ledger.record(page.url, archived === undefined ? notArchived : { kind: 'alias-archived', target, path: archived, fetched });
 }
