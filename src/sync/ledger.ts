@@ -31,10 +31,18 @@ export interface Ledger {
   record(url: string, outcome: SettledOutcome): void;
   /** Records every URL that has no outcome yet as failed, with why: nothing the site named may vanish. */
   settle(urls: Iterable<string>, reason: string): void;
-  /** Counts pages discovered (the progress display's first number). */
-  discovered(count: number): void;
-  /** Records sources (sitemaps, listing pages, feeds) that could not be read: they fail the run too. */
-  sourcesFailed(failures: readonly { url: string; error: string }[]): void;
+  /**
+   * Records what discovery found: how many pages (the progress display's first count), the sources
+   * it could not read (they fail the run too) and the URLs it passed over.
+   */
+  discovery(found: DiscoveryFacts): void;
+}
+
+/** What the ledger keeps of a discovery. */
+export interface DiscoveryFacts {
+  posts: readonly unknown[];
+  failed: readonly { url: string; error: string }[];
+  skipped: readonly { url: string; reason: string }[];
 }
 
 export interface LedgerDeps {
@@ -173,11 +181,11 @@ export function createLedger(deps: LedgerDeps): Ledger {
     settle(urls, reason) {
       for (const url of urls) if (report.urls[url] === undefined) record(url, { kind: 'failed', reason });
     },
-    discovered(count) {
-      bump('discovered', count);
-    },
-    sourcesFailed(failures) {
-      report.failed.push(...failures);
+    discovery({ posts, failed, skipped }) {
+      bump('discovered', posts.length);
+      report.failed.push(...failed);
+      // Passed over by their URL alone: they say nothing of an archived post being upstream.
+      for (const { url, reason } of skipped) skip(url, reason);
     },
   };
 }

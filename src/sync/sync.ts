@@ -48,9 +48,7 @@ async function syncAll(run: Run): Promise<SyncReport> {
   };
   const { ledger } = run;
   const { report } = ledger;
-  for (const { url, reason } of discovery.skipped) ledger.record(url, { kind: 'skipped', reason });
-  ledger.sourcesFailed(discovery.failed);
-  ledger.discovered(discovery.posts.length);
+  ledger.discovery(discovery);
   // Whether a post is gone from the site can only be told when discovery saw all of it.
   const notChecked = missingNotChecked(run, discovery);
   // URLs the site stopped naming go first: a retitled post's old URL says (by redirecting) where it went,
