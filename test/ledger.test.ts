@@ -67,6 +67,15 @@ describe('the ledger', () => {
     expect(state.urls[alias]).toMatchObject({ path: ARCHIVED.path, gone: `redirects to ${ARCHIVED.path}` });
   });
 
+  it('records discovery: the count, failed sources, and URLs passed over without marking their post present', () => {
+    const { it: l, report, progress } = ledger();
+    l.discovery({ posts: [1, 2, 3], failed: [{ url: `${SITE}/sitemap.xml`, error: 'HTTP 503' }], skipped: [{ url: POST, reason: 'taxonomy page' }] });
+    expect(progress.at(-1)).toMatchObject({ discovered: 3 });
+    expect(report.failed).toEqual([{ url: `${SITE}/sitemap.xml`, error: 'HTTP 503' }]);
+    expect(report.urls[POST]).toEqual({ outcome: 'skipped', reason: 'taxonomy page' });
+    expect(l.present.size).toBe(0);
+  });
+
   it('lets each URL through the pipeline once', () => {
     const { it: l } = ledger();
     expect(l.claim(POST)).toBe(true);
