@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { sync, fetchUrls } from '../src/sync/sync.js';
+import { reprocess } from '../src/sync/reprocess.js';
 import { loadArchive } from '../src/archive/load.js';
 import { verifyArchive } from '../src/archive/verify.js';
 import { LockHeldError } from '../src/errors.js';
@@ -137,6 +138,17 @@ describe('the page ledger', () => {
     expect(new Set(report.failed.map((f) => f.error))).toEqual(new Set(['not processed: the run stopped (run deadline passed)']));
     // Report and state are written as usual: the next run starts where this one stopped.
     expect(await readdir(join(archive, '.cabsync', 'reports'))).toHaveLength(1);
+  });
+
+  it('stops reprocessing on the signal too, every stored page not done failed', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    await sync(syncOptions(site.url, archive, { keepRaw: true }));
+    const controller = new AbortController();
+    controller.abort(new Error('run deadline passed'));
+    const report = await reprocess(syncOptions(site.url, archive), { signal: controller.signal });
+    expect(report.failed.length).toBeGreaterThanOrEqual(site.posts.length);
+    expect(report.failed.every((f) => f.error === 'not processed: the run stopped (run deadline passed)')).toBe(true);
   });
 });
 

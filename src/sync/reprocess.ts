@@ -1,7 +1,7 @@
 import { storedPages } from '../raw/reprocess.js';
 import type { SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { finishRun, withRun, type Run, type RunHooks } from './run.js';
+import { accountForEvery, finishRun, withRun, type Run, type RunHooks } from './run.js';
 import { bodyOutcome } from './page.js';
 import { sitePage } from '../site/index.js';
 
@@ -21,7 +21,7 @@ async function reprocessAll(run: Run): Promise<SyncReport> {
   report.missingUpstreamNotChecked = 'reprocess reads stored pages only';
   // One page at a time: bodies are read lazily, so memory stays flat however large the store.
   for (const page of pages) {
-    if (run.fatal) break;
+    if (run.fatal || run.hooks.signal?.aborted) break;
     let body: string;
     try {
       body = await page.read();
@@ -34,5 +34,6 @@ async function reprocessAll(run: Run): Promise<SyncReport> {
     // Offline, an alias page is skipped (its post is reprocessed from its own stored page), never followed.
     if (result && result.outcome.kind !== 'alias') run.ledger.record(page.url, result.outcome);
   }
+  accountForEvery(run, pages.map((page) => page.url));
   return finishRun(run);
 }

@@ -206,6 +206,18 @@ export async function runPages<T>(run: Run, pages: readonly T[], handle: (page: 
   await Promise.all(Array.from({ length: Math.min(pages.length, Math.max(8, run.options.concurrency * 4)) }, loop));
 }
 
+/** Nothing the site named may vanish: a URL that reached no outcome (a stopped run) is reported as failed. */
+export function accountForEvery(run: Run, urls: Iterable<string>): void {
+  const stopped = run.fatal ?? stopReason(run.hooks.signal);
+  run.ledger.settle(urls, stopped ? `not processed: the run stopped (${stopped.message})` : 'not processed');
+}
+
+/** Why the run's signal stopped it, as an error (an abort reason may be anything). */
+function stopReason(signal: AbortSignal | undefined): Error | undefined {
+  if (!signal?.aborted) return undefined;
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+}
+
 /** Saves state and report, then rethrows the run's first write error, if any (it outranks later ones). */
 export async function finishRun(run: Run): Promise<SyncReport> {
   // Every page is converted: the worker threads' memory goes before the state and report are written.

@@ -5,7 +5,7 @@ import { sourceReader } from '../discover/sources.js';
 import { UsageError } from '../errors.js';
 import type { Coverage, SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { archivedAt, finishRun, runPages, urlKey, withRun, type Run, type RunHooks } from './run.js';
+import { accountForEvery, archivedAt, finishRun, runPages, urlKey, withRun, type Run, type RunHooks } from './run.js';
 import { takePage } from './page.js';
 import { mirrorAttachments } from './attachments-step.js';
 
@@ -139,17 +139,6 @@ function revalidationReport(run: Run): SyncReport['revalidation'] {
   return { share: run.options.revalidate, revalidated, ...(oldest !== undefined && { oldestCheckedAt: oldest }) };
 }
 
-/** Nothing the site named may vanish: a URL that reached no outcome (a stopped run) is reported as failed. */
-function accountForEvery(run: Run, urls: string[]): void {
-  const stopped = run.fatal ?? stopReason(run.hooks.signal);
-  run.ledger.settle(urls, stopped ? `not processed: the run stopped (${stopped.message})` : 'not processed');
-}
-
-/** Why the run's signal stopped it, as an error (an abort reason may be anything). */
-function stopReason(signal: AbortSignal | undefined): Error | undefined {
-  if (!signal?.aborted) return undefined;
-  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
-}
 
 /** The posts the listing names against the archive: each must have a file that answers to its URL. */
 function coverage(run: Run, listed: string[]): Coverage {
