@@ -4,17 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay, parseRetryAfter, retryVerdict } from '../src/fetch/backoff.js';
 import { decodeBody } from '../src/fetch/decode.js';
 import { refusalReason } from '../src/fetch/policy.js';
+import { sitePage } from '../src/site/index.js';
 import { resolveFetchOptions, FetchOptionError } from '../src/fetch/options.js';
 import { loadState, needsFetch, recordFetch, saveState, stateFile, StateFileError, type CrawlState } from '../src/fetch/state.js';
 import { formatDuration, parseDuration, RunDeadlineError } from '../src/fetch/deadline.js';
-import { createFetcher, type Fetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
+import { createFetcher, type FetchOptions, type FetchResult } from '../src/fetch/fetcher.js';
 import { discover } from '../src/discover/discover.js';
 import { type FaultKind, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
 import { postPath, wirePath } from '../fixtures/site/util.js';
-import { fixtureSite, siteFetcher } from './helpers/site.js';
+import { FAST_FETCH, postRequests, startSite, TEST_USER_AGENT } from './helpers/site.js';
 import { tempDir } from './helpers/tmp.js';
 
-const UA = 'cabsync/0.0.0-test (+https://github.com/cabsync/cabsync)';
+const UA = TEST_USER_AGENT;
 const SITE = new URL('https://cabforum.org');
 // Spacing is checked on the server's clock over a whole run. The server shares the event loop with
 // the client, so under load an arrival can lag its slot by tens of ms: two intervals of slack are
@@ -95,6 +96,9 @@ describe('policy and options', () => {
     expect(refusalReason(new URL('https://cabforum.org/2022/11/03/a/'), SITE)).toBeUndefined();
     expect(refusalReason(new URL('https://cabforum.org/sitemap.xml'), SITE)).toBeUndefined();
     expect(refusalReason(new URL('https://github.com/cabforum/servercert'), SITE)).toBe('off the configured host');
+    // The same "same site" rule as links (src/site/url.ts): www. is the site, another port is not.
+    expect(refusalReason(new URL('https://www.cabforum.org/2022/11/03/a/'), SITE)).toBeUndefined();
+    expect(refusalReason(new URL('https://cabforum.org:8443/2022/11/03/a/'), SITE)).toBe('off the configured host');
     expect(refusalReason(new URL('https://cabforum.org/uploads/BR-v2.pdf'), SITE)).toMatch(/upload/);
     expect(refusalReason(new URL('https://cabforum.org/files/x.pdf'), SITE)).toMatch(/not an HTML/);
   });
@@ -123,13 +127,13 @@ describe('state file', () => {
   it('skips a post whose sitemap lastmod is not newer than at its last fetch', () => {
     const url = 'https://cabforum.org/2022/11/03/a/';
     const state: CrawlState = { version: 1, urls: { [url]: { fetchedAt: '2024-01-01T00:00:00.000Z', lastmod: '2023-06-01T00:00:00Z', status: 200 } } };
-    expect(needsFetch(state, { url, hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(false);
-    expect(needsFetch(state, { url, hints: {}, lastmod: '2023-06-01T00:00:00Z' }, true)).toBe(true);
-    expect(needsFetch(state, { url, hints: {}, lastmod: '2023-06-02T00:00:00Z' }, false)).toBe(true);
-    expect(needsFetch(state, { url, hints: {} }, false)).toBe(true);
-    expect(needsFetch(state, { url: 'https://cabforum.org/new/', hints: {}, lastmod: '2020-01-01' }, false)).toBe(true);
+    expect(needsFetch(state, { ...sitePage(url), hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(false);
+    expect(needsFetch(state, { ...sitePage(url), hints: {}, lastmod: '2023-06-01T00:00:00Z' }, true)).toBe(true);
+    expect(needsFetch(state, { ...sitePage(url), hints: {}, lastmod: '2023-06-02T00:00:00Z' }, false)).toBe(true);
+    expect(needsFetch(state, { ...sitePage(url), hints: {} }, false)).toBe(true);
+    expect(needsFetch(state, { ...sitePage('https://cabforum.org/new/'), hints: {}, lastmod: '2020-01-01' }, false)).toBe(true);
     const failed: CrawlState = { version: 1, urls: { [url]: { fetchedAt: '2024-01-01T00:00:00.000Z', lastmod: '2023-06-01T00:00:00Z', status: 500 } } };
-    expect(needsFetch(failed, { url, hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(true);
+    expect(needsFetch(failed, { ...sitePage(url), hints: {}, lastmod: '2023-06-01T00:00:00Z' }, false)).toBe(true);
   });
   it('records validators, keeps them across a 304, ignores failures', () => {
     const url = 'https://cabforum.org/a/';
@@ -143,16 +147,10 @@ describe('state file', () => {
 });
 
 describe('fetcher against the fixture site', () => {
-  let site: FixtureSite | undefined;
-  let fetcher: Fetcher | undefined;
-  const FAST: Partial<FetchOptions> = { rateMs: 0, retries: 2, baseRetryDelayMs: 5, maxRetryDelayMs: 20, maxRetryAfterMs: 100, bodyTimeoutMs: 500 };
-  async function start(siteOptions: FixtureSiteOptions = {}, fetchOptions: Partial<FetchOptions> = {}): Promise<{ site: FixtureSite; fetcher: Fetcher }> {
-    site = await fixtureSite({ idleTimeoutMs: 20_000, ...siteOptions });
-    fetcher = siteFetcher(site, { userAgent: UA, ...FAST, ...fetchOptions });
-    return { site, fetcher };
-  }
+  // Tighter than the shared settings: a fault outlasts 2 retries, a stalled body times out in half a second.
+  const TIGHT: Partial<FetchOptions> = { retries: 2, maxRetryDelayMs: 20, maxRetryAfterMs: 100, bodyTimeoutMs: 500 };
+  const start = (siteOptions: FixtureSiteOptions = {}, fetchOptions: Partial<FetchOptions> = {}) => startSite(siteOptions, { ...TIGHT, ...fetchOptions });
   const urlsOf = (s: FixtureSite): string[] => s.posts.map((p) => s.url + wirePath(postPath(p)));
-  const postRequests = (s: FixtureSite) => s.log.filter((e) => /^\/\d{4}\/\d\d\/\d\d\//.test(e.path));
   /** n request starts, in server-log order, span at least n - 3 intervals. */
   const expectSpacing = (times: number[], interval: number): void => {
     expect(times.length).toBeGreaterThan(5);
@@ -310,7 +308,7 @@ describe('fetcher against the fixture site', () => {
     setTimeout(() => run.abort(new RunDeadlineError(300)), 300);
     const results = await pending;
     for (const result of results) expect(result).toMatchObject({ ok: false, retryable: true, error: "not done: the run's deadline (--max-duration 300ms) passed" });
-    expect(postRequests(site)).toHaveLength(1);
+    expect(postRequests(site.log)).toHaveLength(1);
   });
 
   it('does not retry a 404', async () => {
@@ -368,7 +366,7 @@ describe('fetcher against the fixture site', () => {
     const archive = await tempDir('cabsync-crawl-');
     const { site } = await start();
     const crawl = async (full: boolean): Promise<void> => {
-      const run = createFetcher(new URL(site.url), { userAgent: UA, ...FAST });
+      const run = createFetcher(new URL(site.url), { userAgent: UA, ...FAST_FETCH, ...TIGHT });
       let state = await loadState(archive);
       const found = await discover(new URL(site.url), run, {});
       for (const post of found.posts) {
@@ -381,15 +379,15 @@ describe('fetcher against the fixture site', () => {
       await run.close();
     };
     await crawl(false);
-    expect(postRequests(site).filter((e) => e.status === 200)).toHaveLength(site.posts.length);
+    expect(postRequests(site.log).filter((e) => e.status === 200)).toHaveLength(site.posts.length);
 
     let mark = site.log.length;
     await crawl(false);
-    expect(postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite)).toEqual([]);
+    expect(postRequests(site.log.slice(mark))).toEqual([]);
 
     mark = site.log.length;
     await crawl(true);
-    const conditional = postRequests({ ...site, log: site.log.slice(mark) } as FixtureSite);
+    const conditional = postRequests(site.log.slice(mark));
     expect(conditional).toHaveLength(site.posts.length);
     for (const entry of conditional) expect(entry).toMatchObject({ status: 304, bytes: 0, ifNoneMatch: expect.any(String) });
   });

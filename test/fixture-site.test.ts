@@ -3,12 +3,13 @@ import { connect } from 'node:net';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import * as cheerio from 'cheerio';
 import { XMLParser } from 'fast-xml-parser';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultPosts } from '../fixtures/site/content.js';
 import { markdownToHtml } from '../fixtures/site/markdown.js';
 import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../fixtures/site/server.js';
 import { syntheticPosts } from '../fixtures/site/synthetic.js';
 import { rawGet } from './helpers/raw-get.js';
+import { fixtureSite } from './helpers/site.js';
 import { fileURLToPath } from 'node:url';
 import { buildSiteModel } from '../fixtures/site/routes.js';
 import { buildStaticModel } from '../fixtures/site/static.js';
@@ -17,17 +18,7 @@ import { postPath, rfc822, urlize, wirePath } from '../fixtures/site/util.js';
 const CODE_SIGNING = '/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
 const xml = new XMLParser({ ignoreAttributes: false });
 
-let sites: FixtureSite[] = [];
-afterEach(async () => {
-  await Promise.all(sites.map((s) => s.close()));
-  sites = [];
-});
-
-async function start(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
-  const site = await startFixtureSite({ idleTimeoutMs: 10_000, ...options });
-  sites.push(site);
-  return site;
-}
+const start = (options: FixtureSiteOptions = {}): Promise<FixtureSite> => fixtureSite({ idleTimeoutMs: 10_000, ...options });
 
 async function html(site: FixtureSite, path: string): Promise<cheerio.CheerioAPI> {
   const res = await fetch(site.url + wirePath(path));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHROME_RULES } from '../src/extract/chrome-rules.js';
 import { extractPage } from '../src/extract/extract.js';
-import { METADATA_SOURCES } from '../src/extract/metadata-sources.js';
+import { isGuess, METADATA_SOURCES } from '../src/extract/metadata-sources.js';
 import { formatHealth, healthReport, pageHealth, siteHealth, type PageRecord } from '../src/health/health.js';
 import { bodyOf, countLinks, countTableCells, countWords } from '../src/health/measure.js';
 import { FIELD_EXPECTATIONS, OPTIONAL_CHROME } from '../src/health/rules.js';
@@ -156,5 +156,17 @@ describe('health tables', () => {
       const ids = METADATA_SOURCES[field].sources.map((source) => source.id);
       for (const id of expected) expect(ids, `${field}: ${id}`).toContain(id);
     }
+  });
+
+  it('take "expected" and "weak" from the one trust column of the metadata-sources table', () => {
+    expect(Object.fromEntries(FIELD_EXPECTATIONS.map(({ field, expected }) => [field, expected]))).toEqual({ title: ['h1'], date: ['article:published_time'], tags: ['tags-box'] });
+    // Guesses never overwrite the archive: the URL's day, a listing's day, and any description (Hugo's summary).
+    expect(isGuess('date', 'url-day')).toBe(true);
+    expect(isGuess('date', 'hint-day')).toBe(true);
+    expect(isGuess('date', 'hint')).toBe(false);
+    expect(isGuess('description', 'description')).toBe(true);
+    expect(isGuess('description', 'hint')).toBe(true);
+    expect(isGuess('tags', 'tags-box+hint')).toBe(false);
+    expect(isGuess('title', 'og:title')).toBe(false);
   });
 });

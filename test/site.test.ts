@@ -1,6 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { conventionalOldPaths, dayOfPath, isPermalinkShaped, normalizeUrl, pathKey, permalinkPath, revealedAliases, urlize, urlPath } from '../src/site/index.js';
+import {
+  conventionalOldPaths,
+  dayOfPath,
+  isListingSectionPath,
+  isOnSite,
+  isPermalinkShaped,
+  isPostListingPath,
+  isSiteRoot,
+  isTaxonomyIndexPath,
+  isTaxonomyPath,
+  normalizeUrl,
+  pathKey,
+  permalinkPath,
+  revealedAliases,
+  sitePage,
+  urlize,
+  urlPath,
+} from '../src/site/index.js';
 
 const SITE = new URL('https://cabforum.org');
 
@@ -147,5 +164,32 @@ describe('urlPath', () => {
     );
     expect(urlPath('https://cabforum.org')).toBe('/');
     expect(urlPath('https://cabforum.org/2023/05/11/a.b/')).toBe('/2023/05/11/a.b/');
+  });
+});
+
+describe('the page record and the site sections', () => {
+  it('reads a URL once into its key and the day its path carries', () => {
+    expect(sitePage('https://cabforum.org/2022/11/03/Minutes-of-X/')).toEqual({ url: 'https://cabforum.org/2022/11/03/Minutes-of-X/', key: '/2022/11/03/minutes-of-x/', day: '2022-11-03' });
+    expect(sitePage('https://cabforum.org/about/')).toEqual({ url: 'https://cabforum.org/about/', key: '/about/' });
+    expect(sitePage('https://cabforum.org/1/01/01/undated/').day).toBe('0001-01-01');
+  });
+
+  it('tells listing and taxonomy paths apart from posts', () => {
+    expect(['/tags/', '/tags/ballots/', '/author/x/page/2/'].every(isTaxonomyPath)).toBe(true);
+    expect(['/posts/', '/tagsx/', '/2022/11/03/tags/'].some(isTaxonomyPath)).toBe(false);
+    expect(['/tags/', '/series/'].every(isTaxonomyIndexPath)).toBe(true);
+    expect(isTaxonomyIndexPath('/tags/ballots/')).toBe(false);
+    expect(['/posts/', '/posts/page/3/'].every(isPostListingPath)).toBe(true);
+    expect(isPostListingPath('/posts/some-post/')).toBe(false);
+    expect(['/posts/', '/posts/x/y/', '/tags', '/categories/a/page/2/'].every(isListingSectionPath)).toBe(true);
+    expect(isListingSectionPath('/2022/11/03/posts/')).toBe(false);
+    expect(isSiteRoot('/')).toBe(true);
+    expect(isSiteRoot('/index/')).toBe(false);
+  });
+
+  it('has one "same site" rule: www. or not, on the site\'s port, either scheme', () => {
+    expect(isOnSite(new URL('http://www.CabForum.org/x/'), SITE)).toBe(true);
+    expect(isOnSite(new URL('https://cabforum.org:8443/x/'), SITE)).toBe(false);
+    expect(isOnSite(new URL('https://evil-cabforum.org/x/'), SITE)).toBe(false);
   });
 });

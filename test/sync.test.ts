@@ -5,13 +5,15 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { sync, fetchUrls } from '../src/sync/sync.js';
+import { reprocess } from '../src/sync/reprocess.js';
 import { loadArchive } from '../src/archive/load.js';
 import { verifyArchive } from '../src/archive/verify.js';
 import { LockHeldError } from '../src/errors.js';
+import { reportExitCode } from '../src/report/report.js';
 import type { SitePost } from '../fixtures/site/server.js';
 import { defaultPosts } from '../fixtures/site/content.js';
 import { seededArchive, snapshot, tempDir } from './helpers/tmp.js';
-import { fixtureSite, syncOptions } from './helpers/site.js';
+import { fixtureSite, postRequests, requestPath, syncOptions } from './helpers/site.js';
 import { CLI, runCli, runCommand } from './helpers/cli.js';
 
 const SEED0_PATH = 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md';
@@ -93,6 +95,63 @@ describe('sync against the seeded archive', () => {
   });
 });
 
+describe('the page ledger', () => {
+  it('counts an alias page that points off the site as failed (exit 1)', async () => {
+    const archive = await tempDir();
+    const offSite = '/2022-11-04-moved-away/';
+    const stub = '<!doctype html><html><head><title>x</title><link rel="canonical" href="https://elsewhere.example/post/"><meta http-equiv="refresh" content="0; url=https://elsewhere.example/post/"></head></html>';
+    const site = await fixtureSite({ posts: [], rawPages: { [offSite]: { body: stub } } });
+    const report = await fetchUrls([`${site.url}${offSite}`], syncOptions(site.url, archive));
+    const reason = 'alias of https://elsewhere.example/post/, which is not on the site';
+    expect(report.failed).toEqual([{ url: `${site.url}${offSite}`, error: reason }]);
+    expect(report.urls).toEqual({ [`${site.url}${offSite}`]: { outcome: 'failed', reason } });
+    expect(reportExitCode(report)).toBe(1);
+  });
+
+  it('reads an unchanged post again when an alias page it does not claim yet leads to it, and adds the alias', async () => {
+    const archive = await tempDir();
+    const site = await seedSite();
+    const first = await sync(syncOptions(site.url, archive, { revalidate: 0 }));
+    expect(first.failed).toEqual([]);
+    const old = '/an-old-name/';
+    const target = `${site.url}${SEED_POST_PATH}`;
+    site.setRawPage(old, { body: `<!doctype html><html><head><title>${target}</title><link rel="canonical" href="${target}"><meta http-equiv="refresh" content="0; url=${target}"></head></html>` });
+    // The sitemap now names the alias page too; the post's own entry is as before (nothing announced a change).
+    const sitemap = await (await fetch(`${site.url}/sitemap.xml`)).text();
+    site.setRawPage('/sitemap.xml', { body: sitemap.replace('</urlset>', `<url><loc>${site.url}${old}</loc></url></urlset>`), headers: { 'content-type': 'application/xml' } });
+    const second = await sync(syncOptions(site.url, archive, { revalidate: 0 }));
+    expect(second.failed).toEqual([]);
+    expect(second.merged[`${site.url}${old}`]).toBe(SEED0_PATH);
+    expect(second.urls[`${site.url}${old}`]).toEqual({ outcome: 'archived', path: SEED0_PATH, reason: `alias of ${target}` });
+    expect(await readFile(join(archive, SEED0_PATH), 'utf8')).toMatch(/aliases:\n(- .*\n)*- \/an-old-name\/\n/);
+  });
+
+  it('stops taking pages when the run is aborted, and reports every page not done as failed', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    const controller = new AbortController();
+    controller.abort(new Error('run deadline passed'));
+    const report = await sync(syncOptions(site.url, archive), { signal: controller.signal });
+    expect(report.added).toEqual([]);
+    expect(report.failed.length).toBeGreaterThanOrEqual(site.posts.length);
+    expect(report.failed).toHaveLength(report.discovered);
+    expect(new Set(report.failed.map((f) => f.error))).toEqual(new Set(['not processed: the run stopped (run deadline passed)']));
+    // Report and state are written as usual: the next run starts where this one stopped.
+    expect(await readdir(join(archive, '.cabsync', 'reports'))).toHaveLength(1);
+  });
+
+  it('stops reprocessing on the signal too, every stored page not done failed', async () => {
+    const archive = await tempDir();
+    const site = await fixtureSite();
+    await sync(syncOptions(site.url, archive, { keepRaw: true }));
+    const controller = new AbortController();
+    controller.abort(new Error('run deadline passed'));
+    const report = await reprocess(syncOptions(site.url, archive), { signal: controller.signal });
+    expect(report.failed.length).toBeGreaterThanOrEqual(site.posts.length);
+    expect(report.failed.every((f) => f.error === 'not processed: the run stopped (run deadline passed)')).toBe(true);
+  });
+});
+
 describe('sync into an empty archive', () => {
   it('writes every post once; a second sync writes nothing and downloads no post body', async () => {
     const archive = await tempDir();
@@ -112,9 +171,9 @@ describe('sync into an empty archive', () => {
     // Nothing changed: the sitemap's lastmods spare every post a request but the revalidation turn
     // (the least recently checked seventh), and every answer but robots.txt is a 304.
     const requests = site.log.slice(before);
-    const postRequests = requests.filter((entry) => /^\/\d{4}\/\d{2}\/\d{2}\//.test(entry.path));
-    expect(postRequests).toHaveLength(Math.ceil(site.posts.length / 7));
-    expect(second.revalidation).toMatchObject({ revalidated: postRequests.length });
+    const posts = postRequests(requests);
+    expect(posts).toHaveLength(Math.ceil(site.posts.length / 7));
+    expect(second.revalidation).toMatchObject({ revalidated: posts.length });
     expect(requests.filter((entry) => entry.status !== 304).map((entry) => `${entry.status} ${entry.path}`)).toEqual(['200 /robots.txt']);
     expect(requests.filter((entry) => entry.status === 304).every((entry) => entry.bytes === 0)).toBe(true);
     expect(await postsOf(archive)).toEqual(files);
@@ -214,31 +273,56 @@ describe('failures and locking', () => {
     expect((await slow).code).toBe(0);
   });
 
-  it('survives kill -9 at random points: files always parse, and a rerun ends byte-identical', async () => {
+  it('survives kill -9 after the Nth post response: the killed archive is partial, its files whole, and a rerun ends byte-identical', async () => {
     const site = await fixtureSite({ latencyMs: 10 });
     const reference = await tempDir();
     const ok = await runCli(['sync', '--site', site.url, '--archive', reference, '--rate', '0']);
     expect(ok.code).toBe(0);
     const expected = await postsOf(reference);
-    let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let run = 0; run < 10; run++) {
+    // Post pages as the server log names them (the identity module says what a post path is).
+    const postPaths = [...new Set(postRequests(site.log).map(requestPath))];
+    expect(postPaths.length).toBeGreaterThanOrEqual(expected.size);
+    let written = 0;
+    for (const n of [1, Math.floor(postPaths.length / 3), Math.floor((2 * postPaths.length) / 3)]) {
       const archive = await tempDir();
+      const before = site.log.length;
       const child = spawn(process.execPath, [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0'], { stdio: 'ignore', env: { ...process.env, ...SHORT_LOCK } });
       const exited = new Promise((resolve) => child.on('exit', resolve));
-      await new Promise((r) => setTimeout(r, 150 + random() * 900));
+      const served = () => postRequests(site.log.slice(before)).filter((entry) => entry.end > 0 && entry.status === 200 && !entry.fault).length;
+      await until(() => served() >= n);
+      // Every other post page stalls from now on: the run cannot finish, whatever the machine's speed.
+      site.setFaults(postPaths.map((path) => ({ path, kind: 'stall', ms: 30_000 })));
+      // Killed once the first post is on disk (or a moment after the Nth response): mid-write, not before any.
+      await until(async () => (await loadArchive(archive)).entries.length > 0, 2_000).catch(() => undefined);
       child.kill('SIGKILL');
       await exited;
+      site.setFaults([]);
       const partial = await loadArchive(archive);
       expect(partial.malformed).toEqual([]);
+      expect(partial.entries.length).toBeLessThan(expected.size);
+      // A post the killed run left is whole: the very bytes of the finished archive (a temp file of a
+      // write cut short is no post: the next run clears it).
+      for (const { path } of partial.entries) expect(await readFile(join(archive, path), 'utf8'), path).toBe(expected.get(path));
+      written += partial.entries.length;
       // The killed run's lock goes stale once not refreshed for the stale time: wait that long.
       await new Promise((r) => setTimeout(r, 600));
       const rerun = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0'], { env: SHORT_LOCK });
       expect(rerun.code).toBe(0);
       expect(await postsOf(archive)).toEqual(expected);
     }
+    // The kills landed after posts were written, not all before the first: the test checked something.
+    expect(written).toBeGreaterThan(0);
   }, 120_000);
 });
+
+/** Resolves once `done` holds, polling; rejects after `timeoutMs`. */
+async function until(done: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('the lock under contention', () => {
   it('lets exactly one of several processes take over a stale lock', async () => {

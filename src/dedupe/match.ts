@@ -1,5 +1,5 @@
 import { addToIndex, dateTitleKey, removeFromIndex, titleKeyOf, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
-import { pathKey, type PathKey } from '../site/index.js';
+import { isSiteRoot, pathKey, type PathKey } from '../site/index.js';
 import type { Post } from '../archive/post.js';
 import { normalizeTitle } from '../archive/slug.js';
 import { FINGERPRINT, fingerprint, signatureOf, similarity, tooDifferentInSize, wordsOf, type Fingerprint } from './fingerprint.js';
@@ -11,8 +11,11 @@ import { pull, push } from '../archive/multimap.js';
 export interface Incoming {
   post: Post;
   canonicalUrl: string;
-  /** Other URL paths the page was reached at (alias pages, slash variants). */
-  aliases: string[];
+  /**
+   * Other paths the page answers to (alias pages, redirects), as path keys made once by
+   * `revealedAliases` (src/site): never the page's own permalink, never the site root.
+   */
+  aliases: PathKey[];
   /** `YYYY-MM-DD` of the post's date, when known. */
   day?: string;
   title: string;
@@ -190,9 +193,9 @@ export function findSame(dindex: DedupeIndex, incoming: Incoming): { entry: Arch
 
 /** Every URL path the page answers to, as lookup keys. */
 export function incomingPathKeys(incoming: Incoming): PathKey[] {
+  const own = pathKey(incoming.canonicalUrl);
   // An empty URL keys as the site root, which is no post's path: a page without a known URL must not match on it.
-  const keys = [incoming.canonicalUrl, ...incoming.aliases].map(pathKey);
-  return [...new Set(keys)].filter((key) => key !== '/');
+  return isSiteRoot(own) ? incoming.aliases : [own, ...incoming.aliases];
 }
 
 function byUrl(dindex: DedupeIndex, { incoming }: Probe): ArchiveEntry | undefined {

@@ -1,8 +1,8 @@
 import { diffArrays } from 'diff';
 import { parseArchiveDate } from '../archive/date.js';
 import { urlPathsOf } from '../archive/load.js';
-import { pathKey } from '../site/index.js';
-import type { FrontMatter, Post } from '../archive/post.js';
+import { pathKey, type PathKey } from '../site/index.js';
+import { FRONT_MATTER_ORDER, type FrontMatter, type Post } from '../archive/post.js';
 import { dayOf } from '../archive/slug.js';
 import type { Incoming } from './match.js';
 import { lineKeys, normalizeForCompare, normalizeText } from './normalize.js';
@@ -11,10 +11,8 @@ import { lineKeys, normalizeForCompare, normalizeText } from './normalize.js';
 export type MergeResult =
   /** Same after normalization: write nothing, the file keeps its bytes. */
   | { kind: 'unchanged' }
-  | { kind: 'updated'; post: Post; changedFields: { field: string; old: unknown; new: unknown }[]; bodyChanged: boolean; aliasesAdded: string[] };
-
-/** Archive key order; a key the old file lacks is inserted at its place in this order. */
-export const MERGE_KEY_ORDER = ['aliases', 'author', 'date', 'description', 'tags', 'title', 'type'] as const;
+  /** `retitled`: the title or date changed, so the file's name may no longer fit the post. */
+  | { kind: 'updated'; post: Post; retitled: boolean };
 
 interface FieldRule {
   key: string;
@@ -60,9 +58,9 @@ export function mergePost(existing: Post, incoming: Incoming): MergeResult {
   const { frontMatter, changedFields, aliasesAdded } = mergeFrontMatter(existing.frontMatter, incoming);
   const sameBody = normalizeForCompare(existing.body) === normalizeForCompare(incoming.post.body);
   const body = sameBody ? existing.body : mergeBody(existing.body, incoming.post.body);
-  const bodyChanged = body !== existing.body;
-  if (!bodyChanged && changedFields.length === 0 && aliasesAdded.length === 0) return { kind: 'unchanged' };
-  return { kind: 'updated', post: { frontMatter, body }, changedFields, bodyChanged, aliasesAdded };
+  if (body === existing.body && changedFields.length === 0 && aliasesAdded.length === 0) return { kind: 'unchanged' };
+  const retitled = changedFields.some((field) => field === 'title' || field === 'date');
+  return { kind: 'updated', post: { frontMatter, body }, retitled };
 }
 
 /** Lines added plus removed beyond which a body is replaced rather than merged line by line. */
@@ -105,12 +103,12 @@ function bodyLines(body: string): string[] {
 
 interface FrontMatterMerge {
   frontMatter: FrontMatter;
-  changedFields: { field: string; old: unknown; new: unknown }[];
-  aliasesAdded: string[];
+  changedFields: string[];
+  aliasesAdded: PathKey[];
 }
 
 /** Old keys, order and values stay; the page's values replace or add only per {@link FIELD_RULES}. */
-export function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMatterMerge {
+function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMatterMerge {
   const weak = new Set(incoming.weakFields ?? []);
   const updates: FrontMatter = {};
   const changedFields: FrontMatterMerge['changedFields'] = [];
@@ -121,16 +119,16 @@ export function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMat
     // A weak value (a guess, or a derived summary) never touches an existing file.
     if (weak.has(key) || (!isMissing(oldValue) && same(oldValue, value))) continue;
     updates[key] = value;
-    changedFields.push({ field: key, old: oldValue, new: value });
+    changedFields.push(key);
   }
   // Keys no rule knows: the page can add them, never replace them.
   for (const [key, value] of Object.entries(incoming.post.frontMatter)) {
     if (key === 'aliases' || FIELD_RULES.some((rule) => rule.key === key) || isMissing(value) || !isMissing(old[key])) continue;
     updates[key] = value;
-    changedFields.push({ field: key, old: old[key], new: value });
+    changedFields.push(key);
   }
   const merged = withUpdates(old, updates);
-  const aliasesAdded = newAliases(old, merged, incoming);
+  const aliasesAdded = newAliases(merged, incoming);
   if (aliasesAdded.length > 0) {
     const oldAliases = Array.isArray(old.aliases) ? old.aliases : [];
     return { frontMatter: withUpdates(merged, { aliases: [...oldAliases, ...aliasesAdded] }), changedFields, aliasesAdded };
@@ -139,39 +137,29 @@ export function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMat
 }
 
 /**
- * Alias paths the site revealed for the page that the post does not claim yet: not among its
- * aliases, nor its permalink before or after the merge. The page's own URL is never an alias.
+ * Alias paths the site revealed for the page (never its own URL) that the post does not claim
+ * yet: not among its aliases, nor its permalink after the merge. The permalink before the merge is
+ * not claimed after it: when the site retitles or re-dates a post and serves a redirect at the old
+ * permalink, that path becomes an alias.
  */
-function newAliases(old: FrontMatter, merged: FrontMatter, incoming: Incoming): string[] {
-  // The post's permalink before the merge is not claimed after it: when the site retitles or re-dates
-  // a post and serves a redirect at the old permalink, that path becomes an alias.
-  const claimed = new Set([...pathsClaimed(merged), ...aliasKeys(old)]);
-  claimed.add(pathKey(incoming.canonicalUrl));
-  const added: string[] = [];
-  for (const key of incoming.aliases.map(pathKey)) {
-    if (key === '/' || claimed.has(key)) continue;
-    claimed.add(key);
-    added.push(key);
-  }
-  return added;
+function newAliases(merged: FrontMatter, incoming: Incoming): PathKey[] {
+  const claimed = new Set(pathsClaimed(merged));
+  return incoming.aliases.filter((key) => !claimed.has(key));
 }
 
-function aliasKeys(frontMatter: FrontMatter): string[] {
-  const aliases = Array.isArray(frontMatter.aliases) ? frontMatter.aliases : [];
-  return aliases.filter((a): a is string => typeof a === 'string').map(pathKey);
-}
-
-function pathsClaimed(frontMatter: FrontMatter): string[] {
+/** The paths a post's front matter claims: its aliases and (with a day and a title) its permalink. */
+function pathsClaimed(frontMatter: FrontMatter): PathKey[] {
   const day = typeof frontMatter.date === 'string' ? dayOf(frontMatter.date) : undefined;
   const title = typeof frontMatter.title === 'string' ? frontMatter.title : undefined;
-  if (day && title) return urlPathsOf({ post: { frontMatter, body: '' }, day, title });
-  return aliasKeys(frontMatter);
+  const aliases = Array.isArray(frontMatter.aliases) ? frontMatter.aliases : [];
+  // Without a day and a title the post has no permalink: only its aliases, keyed as the index keys them.
+  return day && title ? urlPathsOf({ post: { frontMatter, body: '' }, day, title }) : aliases.filter((a): a is string => typeof a === 'string').map(pathKey);
 }
 
 /**
  * A copy of `frontMatter` with `updates` applied: existing keys keep their
  * place; a new known key goes after the last existing key that precedes it in
- * {@link MERGE_KEY_ORDER} (first if none); a new unknown key goes last.
+ * {@link FRONT_MATTER_ORDER} (first if none); a new unknown key goes last.
  */
 function withUpdates(frontMatter: FrontMatter, updates: FrontMatter): FrontMatter {
   const keys = Object.keys(frontMatter);
@@ -193,6 +181,6 @@ function withUpdates(frontMatter: FrontMatter, updates: FrontMatter): FrontMatte
 }
 
 function rankOf(key: string): number | undefined {
-  const rank = (MERGE_KEY_ORDER as readonly string[]).indexOf(key);
+  const rank = (FRONT_MATTER_ORDER as readonly string[]).indexOf(key);
   return rank === -1 ? undefined : rank;
 }

@@ -1,5 +1,5 @@
 import type { Fetcher } from '../fetch/fetcher.js';
-import { dayOfPath, decodePath, normalizeUrl, resolveHref, urlPath } from '../site/index.js';
+import { dayOfUrl, normalizeUrl, resolveHref, sitePage, type SitePage } from '../site/index.js';
 import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
 import type { ListingJob, ListingPage } from './listing.js';
@@ -9,9 +9,8 @@ import { sourceReader, type ReadSource } from './sources.js';
 
 export type { PostHints, Source } from './merge.js';
 
-/** A page to sync: its one URL, the hints sources gave, the sitemap lastmod, and who named it. */
-export interface DiscoveredPost {
-  url: string;
+/** A page to sync: its one URL (read once into a key and a day), the hints sources gave, the sitemap lastmod, and who named it. */
+export interface DiscoveredPost extends SitePage {
   hints: PostHints;
   /** From the sitemap. */
   lastmod?: string;
@@ -135,7 +134,7 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   const selected = selectPosts(
     [...candidates.values()].map(
       (candidate): DiscoveredPost => ({
-        url: candidate.url,
+        ...sitePage(candidate.url),
         hints: candidate.hints,
         named: [...candidate.sources].sort(),
         ...(candidate.lastmod ? { lastmod: candidate.lastmod } : {}),
@@ -207,7 +206,7 @@ async function coverUnknown(
   const days = sitemap
     .map((page) => normalize(page.loc))
     .filter((url): url is string => url !== undefined && !listed.has(url) && !known(url))
-    .map((url) => dayOfPath(decodePath(urlPath(url))))
+    .map((url) => dayOfUrl(url))
     .filter((day): day is string => day !== undefined && day <= from);
   if (days.length === 0) return read;
   const day = days.reduce((a, b) => (b < a ? b : a));

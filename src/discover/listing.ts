@@ -2,7 +2,7 @@ import type { AnyNode, Element, Text } from 'domhandler';
 import { textOf } from '../extract/dom.js';
 import { parseDocument } from '../extract/html.js';
 import { compileQuery, queryAll, queryOne } from '../extract/select.js';
-import { isPermalinkShaped, normalizeUrl, resolveHref } from '../site/index.js';
+import { isPermalinkShaped, isSiteRoot, isTaxonomyIndexPath, isTaxonomyPath, normalizeUrl, resolveHref } from '../site/index.js';
 
 /** What a listing entry says about one post; the only place the author appears. */
 export interface ListingEntry {
@@ -40,8 +40,6 @@ export function readListingJob({ html, url, site, section }: ListingJob): Listin
   return parseListing(html, url, new URL(site), section);
 }
 
-/** Where taxonomy links point; they are never an entry's title. */
-const TAXONOMY = /^\/(author|authors|tags|categories|series)\//;
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const LONG_DATE = /\b([A-Z][a-z]+)\s+(\d{1,2}),\s+(\d{4})\b/;
 /** `January 2, 2006`, maybe followed by `by Name`, and nothing else. */
@@ -93,7 +91,8 @@ export function parseListing(html: string, pageUrl: string, site: URL, section =
 
   const isTitleLink = (a: Element): boolean => {
     const path = pathOf(a.attribs.href);
-    return path !== undefined && !TAXONOMY.test(path) && !pagePattern.test(path) && path !== section && path !== '/';
+    // Taxonomy links are never an entry's title.
+    return path !== undefined && !isTaxonomyPath(path) && !pagePattern.test(path) && path !== section && !isSiteRoot(path);
   };
   const entries: ListingEntry[] = [];
   const holding = bylinesWithin(bylines);
@@ -229,9 +228,9 @@ function readableBefore(container: Element, start: Element): boolean {
 }
 
 /** Where a page links for itself, never for one entry: home, the section, any listing's pagination, a taxonomy's index. */
-const PAGE_LINK = /^\/(?:(?:author|authors|tags|categories|series)\/)?$|\/page\/\d+\/$/;
+const PAGINATION = /\/page\/\d+\/$/;
 function isPageLink(path: string | undefined, section: string): boolean {
-  return path !== undefined && (path === section || PAGE_LINK.test(path));
+  return path !== undefined && (path === section || isSiteRoot(path) || isTaxonomyIndexPath(path) || PAGINATION.test(path));
 }
 
 /** Every element that holds a page link ({@link isPageLink}): no entry root may be one. */

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { PageHints } from '../extract/extract.js';
-import { dayOfPath, decodePath, isFilePath, normalizeUrl, urlPath } from '../site/index.js';
+import { decodePath, isFilePath, isPostListingPath, isSiteRoot, isTaxonomyPath, normalizeUrl, urlPath, type SitePage } from '../site/index.js';
 
 /** Where a URL was seen. */
 export type Source = 'sitemap' | 'listing' | 'feed';
@@ -42,9 +42,9 @@ const HINT_PRECEDENCE: { [K in keyof PostHints]-?: readonly Source[] } = {
  * Every other sitemap URL is fetched once and judged by its page (src/site/page-kind.ts).
  */
 const SKIP_REASONS: readonly { test: (path: string) => boolean; reason: string }[] = [
-  { test: (path) => path === '/', reason: 'home page' },
-  { test: (path) => /^\/(tags|author|authors|series|categories)\//.test(path), reason: 'taxonomy page' },
-  { test: (path) => /^\/posts\/(page\/\d+\/)?$/.test(path), reason: 'post listing page' },
+  { test: isSiteRoot, reason: 'home page' },
+  { test: isTaxonomyPath, reason: 'taxonomy page' },
+  { test: isPostListingPath, reason: 'post listing page' },
   { test: (path) => /\.(xml|xml\.gz)$/.test(path), reason: 'feed or sitemap' },
   { test: (path) => isFilePath(path), reason: 'a file, not a page' },
 ];
@@ -114,8 +114,8 @@ export function mergeHints(bySource: [Source, PostHints][]): PostHints {
 }
 
 /** The moment a post sorts by: its hinted date, else the day in its permalink. */
-export function postTime(url: string, hints: PostHints): string {
-  const date = hints.date ?? dayOfPath(decodePath(urlPath(url))) ?? '0000-00-00';
+export function postTime(day: string | undefined, hints: PostHints): string {
+  const date = hints.date ?? day ?? '0000-00-00';
   if (/^\d{4}-\d{2}-\d{2}$/.test(date)) return `${date}T00:00:00.000Z`;
   const time = Date.parse(date);
   return Number.isNaN(time) ? `${date.slice(0, 10)}T00:00:00.000Z` : new Date(time).toISOString();
@@ -128,7 +128,7 @@ export class SelectionError extends UsageError {}
  * Newest first, then `--since` (posts on or after that day, by the permalink's day or the hinted
  * date) and `--limit` (the newest N).
  */
-export function selectPosts<T extends { url: string; hints: PostHints }>(posts: T[], options: { since?: string; limit?: number }): T[] {
+export function selectPosts<T extends SitePage & { hints: PostHints }>(posts: T[], options: { since?: string; limit?: number }): T[] {
   if (options.since !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(options.since)) {
     throw new SelectionError(`Expected --since to be a date like 2024-01-31, got ${JSON.stringify(options.since)}`);
   }
@@ -137,8 +137,8 @@ export function selectPosts<T extends { url: string; hints: PostHints }>(posts: 
   }
   const since = options.since?.slice(0, 10);
   const sorted = posts
-    .map((post) => ({ post, time: postTime(post.url, post.hints) }))
+    .map((post) => ({ post, time: postTime(post.day, post.hints) }))
     .sort((a, b) => (a.time === b.time ? (a.post.url < b.post.url ? -1 : 1) : a.time < b.time ? 1 : -1));
-  const recent = sorted.filter(({ post, time }) => since === undefined || time.slice(0, 10) >= since || (dayOfPath(decodePath(urlPath(post.url))) ?? '') >= since);
+  const recent = sorted.filter(({ post, time }) => since === undefined || time.slice(0, 10) >= since || (post.day ?? '') >= since);
   return recent.slice(0, options.limit ?? recent.length).map(({ post }) => post);
 }

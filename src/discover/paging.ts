@@ -1,4 +1,4 @@
-import { dayOfPath, decodePath, urlPath } from '../site/index.js';
+import { dayOfUrl } from '../site/index.js';
 import type { ListingPage } from './listing.js';
 
 /** Reads and parses one listing page; `undefined` when it could not be read (the caller records why). */
@@ -90,7 +90,7 @@ export function stopBefore(day: string): PageStop {
 
 /** The oldest day any entry of `pages` carries (its listing date, else its permalink's day). */
 export function oldestDay(pages: ListingPage[]): string | undefined {
-  const days = pages.flatMap((page) => page.entries.map((entry) => entry.date ?? dayOfPath(decodePath(urlPath(entry.url))))).filter((day): day is string => day !== undefined);
+  const days = pages.flatMap((page) => page.entries.map((entry) => entry.date ?? dayOfUrl(entry.url))).filter((day): day is string => day !== undefined);
   return days.length === 0 ? undefined : days.reduce((a, b) => (b < a ? b : a));
 }
 

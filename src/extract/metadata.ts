@@ -1,10 +1,10 @@
 import type { CheerioAPI } from 'cheerio';
 import { decodeHTML } from 'entities';
 import { isDayOnly, toArchiveDate } from './dates.js';
-import { dayOfPath, decodePath, resolveHref } from '../site/index.js';
+import { dayOfUrl, resolveHref } from '../site/index.js';
 import { squash, textOf } from './dom.js';
 import type { HeadFacts } from './head.js';
-import { METADATA_SOURCES, type MetaField, type MetaSource } from './metadata-sources.js';
+import { METADATA_SOURCES, type MetaField, type MetaSource, type SourceId } from './metadata-sources.js';
 import { compileQuery, queryEach } from './select.js';
 import type { PageHints, PostMeta } from './extract.js';
 
@@ -51,7 +51,7 @@ export function readDomSources($: CheerioAPI): DomValues {
 export function resolveMeta(context: MetaContext): ResolvedMeta {
   const found = new Map<MetaField, { value: string | string[]; source: string }>();
   for (const [field, { pick, sources }] of Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>) {
-    const ids: string[] = [];
+    const ids: SourceId[] = [];
     const values: string[] = [];
     for (const source of sources) {
       const fresh = rawValues(field, source, context)
@@ -94,7 +94,7 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
       return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText)) : values;
     }
     case 'url-day': {
-      const day = dayOfPath(decodePath(context.url.pathname));
+      const day = dayOfUrl(context.url);
       return day === undefined ? [] : [day];
     }
     case 'page-url':

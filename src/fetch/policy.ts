@@ -1,3 +1,5 @@
+import { isOnSite } from '../site/index.js';
+
 /** What a request is for: a page (HTML, XML, robots.txt) or a file a post links (`--attachments`). */
 export type Purpose = 'page' | 'file';
 
@@ -8,7 +10,7 @@ export type Purpose = 'page' | 'file';
  */
 const REFUSALS: readonly { refuse: (url: URL, site: URL) => boolean; reason: string; pages?: true }[] = [
   { refuse: (url) => url.protocol !== 'http:' && url.protocol !== 'https:', reason: 'not an http(s) URL' },
-  { refuse: (url, site) => url.host.toLowerCase() !== site.host.toLowerCase(), reason: 'off the configured host' },
+  { refuse: (url, site) => !isOnSite(url, site), reason: 'off the configured host' },
   { refuse: (url) => url.pathname.startsWith('/uploads/'), reason: 'an upload (PDFs and attachments are not mirrored)', pages: true },
   { refuse: (url) => BINARY_EXTENSION.test(url.pathname), reason: 'not an HTML or XML page (file extension)', pages: true },
 ];

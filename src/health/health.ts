@@ -54,7 +54,7 @@ function weakSources(sources: PageRecord['sources']): PageHealthIssue[] {
   for (const { field, expected } of FIELD_EXPECTATIONS) {
     const source = sources[field];
     // A field with no source at all (a post without tags) is not a fallback.
-    if (source === undefined || expected.includes(source)) continue;
+    if (source === undefined || expected.some((id) => id === source)) continue;
     issues.push({ kind: 'weak-source', field, source, expected: [...expected], message: `${field} came from ${source}, not ${expected.join(' or ')}` });
   }
   return issues;
@@ -112,7 +112,7 @@ function sourceWarnings(pages: readonly PageRecord[]): HealthWarning[] {
     // Only pages that have the field at all: a post without tags says nothing about the Tags box.
     const withField = pages.filter((page) => page.sources[field] !== undefined);
     if (withField.length < THRESHOLDS.minPages) continue;
-    const matched = withField.filter((page) => expected.includes(page.sources[field]!)).length;
+    const matched = withField.filter((page) => expected.some((id) => id === page.sources[field])).length;
     if (matched / withField.length >= THRESHOLDS.minShare) continue;
     warnings.push({
       kind: 'source-unmatched',

@@ -3,12 +3,13 @@
  * Ids are those of src/extract/metadata-sources.ts and src/extract/chrome-rules.ts.
  */
 import { countLinks, countTableCells, countWords } from './measure.js';
+import { layoutSources, type SourceId } from '../extract/metadata-sources.js';
 
 /** A front matter field and the sources the current layout provides it from. */
 export interface FieldExpectation {
   field: 'title' | 'date' | 'tags';
-  /** Source ids the layout provides on every post page; any other source is a fallback. */
-  expected: readonly string[];
+  /** The field's `layout` sources in the metadata-sources table; any other source is a fallback. */
+  expected: readonly SourceId[];
   why: string;
 }
 
@@ -17,13 +18,13 @@ export interface FieldExpectation {
  * (optional on the site), `author` and `aliases` (never on a post page, always from hints).
  */
 export const FIELD_EXPECTATIONS: readonly FieldExpectation[] = [
-  { field: 'title', expected: ['h1'], why: 'every post shows its title as the `<h1>` in `#content`; og:title or `<title>` means `#content` moved' },
+  { field: 'title', expected: layoutSources('title'), why: 'every post shows its title as the `<h1>` in `#content`; og:title or `<title>` means `#content` moved' },
   {
     field: 'date',
-    expected: ['article:published_time'],
+    expected: layoutSources('date'),
     why: 'the only source on the page with the time; a feed hint covers the newest 30 posts, the URL gives the day only',
   },
-  { field: 'tags', expected: ['tags-box'], why: 'the Tags box lists every tag; `article:tag` has six at most and only on some builds' },
+  { field: 'tags', expected: layoutSources('tags'), why: 'the Tags box lists every tag; `article:tag` has six at most and only on some builds' },
 ];
 
 /** A chrome rule that matches only some post pages, so its silence on most pages means nothing. */

@@ -103,6 +103,43 @@ export interface SyncReport {
   attachments?: AttachmentsReport;
 }
 
+/** What a report starts from: who runs what, where; every count zero and every list empty. */
+export type ReportHeader = Pick<SyncReport, 'id' | 'site' | 'archive' | 'command' | 'dryRun' | 'startedAt' | 'malformed' | 'strictHealth'>;
+
+/** A report before any page: filled by the run's ledger, finished by closing the run. */
+export function newReport(header: ReportHeader): SyncReport {
+  // Keys in the order the report has always been written in.
+  const { id, site, archive, command, dryRun, startedAt, malformed, strictHealth } = header;
+  return {
+    id,
+    site,
+    archive,
+    command,
+    dryRun,
+    startedAt,
+    finishedAt: '',
+    discovered: 0,
+    added: [],
+    updated: [],
+    unchanged: 0,
+    notPosts: 0,
+    renamed: [],
+    merged: {},
+    mergedBy: {},
+    missingUpstream: [],
+    failed: [],
+    skipped: [],
+    heldBack: [],
+    urls: {},
+    malformed,
+    requests: { total: 0, notModified: 0, bytes: 0, retries: 0 },
+    warnings: [],
+    strictHealth,
+    health: { warnings: [], pages: [] },
+    changes: [],
+  };
+}
+
 /** Exit code of a finished sync: 1 when a URL failed, or a health warning under --strict-health. */
 export function reportExitCode(report: SyncReport): 0 | 1 {
   if (report.failed.length > 0 || report.heldBack.length > 0) return 1;

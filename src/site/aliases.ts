@@ -1,4 +1,5 @@
 import { flatSlug } from './hugo.js';
+import { isSiteRoot } from './sections.js';
 import { pathKey, type PathKey } from './url.js';
 
 /**
@@ -13,7 +14,7 @@ export function revealedAliases(canonicalUrl: string, paths: readonly string[]):
   for (const path of paths) {
     if (path.trim() === '') continue;
     const key = pathKey(path);
-    if (key !== own && key !== '/') keys.add(key);
+    if (key !== own && !isSiteRoot(key)) keys.add(key);
   }
   return [...keys].sort();
 }

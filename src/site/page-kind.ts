@@ -1,5 +1,6 @@
 import type { HeadFacts } from '../extract/head.js';
 import { isPermalinkShaped } from './post-path.js';
+import { isListingSectionPath } from './sections.js';
 import { resolveHref } from './url.js';
 
 /** What kind of page a fetched document is. */
@@ -20,12 +21,10 @@ export interface PageKindRule {
   why: string;
 }
 
-const LISTING_PATH = /^\/(?:posts|tags|author|authors|series|categories)(?:\/[^/]+)*\/?$/;
-
 /** The classification table, in order. */
 export const PAGE_KIND_RULES: readonly PageKindRule[] = [
   { kind: 'alias', test: (f) => f.head.refreshUrl !== undefined, why: 'Hugo alias pages are a meta refresh plus a canonical link to the post' },
-  { kind: 'listing', test: (f) => LISTING_PATH.test(f.url.pathname), why: '/posts/, /tags/<tag>/, /author/<name>/, /series/<name>/ and their /page/N/ list posts' },
+  { kind: 'listing', test: (f) => isListingSectionPath(f.url.pathname), why: '/posts/, /tags/<tag>/, /author/<name>/, /series/<name>/ and their /page/N/ list posts' },
   { kind: 'post', test: (f) => f.head.metas.has('article:published_time'), why: 'Hugo marks posts with their publish time' },
   { kind: 'post', test: (f) => f.head.metas.get('og:type')?.[0] === 'article', why: 'Open Graph type of a post' },
   { kind: 'post', test: (f) => isPermalinkShaped(f.url.pathname), why: 'posts live at /YYYY/MM/DD/<title>/ (older layouts lack the metas)' },

@@ -1,4 +1,4 @@
-import { isFilePath } from './url.js';
+import { decodePath, isFilePath, urlPath } from './url.js';
 
 /** `/YYYY/MM/DD/…/` (any depth: Hugo keeps `/` of a title), and Hugo's zero date `/1/01/01/…/`. */
 const DATED_PATH = /^\/(\d{1,4})\/(\d{2})\/(\d{2})\/(.+)$/;
@@ -16,4 +16,9 @@ export function dayOfPath(path: string): string | undefined {
  */
 export function isPermalinkShaped(path: string): boolean {
   return dayOfPath(path) !== undefined;
+}
+
+/** The day a URL's path carries (`https://cabforum.org/2022/11/03/<title>/` → `2022-11-03`), if any. */
+export function dayOfUrl(url: string | URL): string | undefined {
+  return dayOfPath(decodePath(typeof url === 'string' ? urlPath(url) : url.pathname));
 }

@@ -43,6 +43,14 @@ function bareHost(hostname: string): string {
   return hostname.toLowerCase().replace(/^www\./, '');
 }
 
+/**
+ * The one "same site" rule, for links and requests alike: the host with or without `www.`, on the
+ * site's port (explicit ports only: an http link to an https site is the same page on the default port).
+ */
+export function isOnSite(url: URL, site: URL): boolean {
+  return bareHost(url.hostname) === bareHost(site.hostname) && url.port === site.port;
+}
+
 /** Percent-decodes a path; an invalid escape leaves the path as it is. `%2F` stays encoded: it is not a separator. */
 export function decodePath(path: string): string {
   if (!path.includes('%')) return path;
@@ -89,9 +97,7 @@ export function normalizeUrl(url: string, site: URL): string | undefined {
     return undefined;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  if (bareHost(parsed.hostname) !== bareHost(site.hostname)) return undefined;
-  // Explicit ports only: an http link to an https site is the same page on the default port.
-  if (parsed.port !== site.port) return undefined;
+  if (!isOnSite(parsed, site)) return undefined;
 
   // The site's own spelling wins for scheme and host: http/https and www. are the same page.
   const out = new URL(site.origin);
@@ -115,16 +121,9 @@ function isNormalFor(url: string, site: URL): boolean {
   return url.length > origin.length && url.startsWith(origin) && url.charCodeAt(origin.length) === 47 && PLAIN_PATH.test(url.slice(origin.length));
 }
 
-/** An http(s) URL of a plain host, then segments of letters, digits, `-`, `_` and `.` (no dot segment), and nothing after. */
-const PLAIN_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?((?:\/(?!\.{1,2}(?:\/|$))[A-Za-z0-9_.-]*)*)$/;
-
-/**
- * `new URL(url).pathname` of an absolute URL. A plain one (nearly every URL a sitemap lists) is read
- * off the string: sorting and sorting out 10,000 sitemap URLs parsed each of them once more per pass.
- */
+/** `new URL(url).pathname` of an absolute URL. */
 export function urlPath(url: string): string {
-  const plain = PLAIN_URL.exec(url);
-  return plain ? plain[1] || '/' : new URL(url).pathname;
+  return new URL(url).pathname;
 }
 
 /**

@@ -22,8 +22,8 @@ export interface Hold {
   shrank?: string[];
 }
 
-/** Looks at the page against the archived post (if any); a reason to hold the page back, or undefined. */
-export type Gate = (archived: Post | undefined) => Hold | undefined;
+/** The archive post a page is, if any, and why: what the health verdict is judged against. */
+export type Match = ReturnType<typeof findSame>;
 
 export interface ApplyContext {
   archive: string;
@@ -31,14 +31,13 @@ export interface ApplyContext {
 }
 
 /**
- * Dedupe for one page: finds the archive post it is (if any), merges or creates,
- * and records the result in the index. The file itself is written by the caller
- * ({@link writeInOrder}), outside the one-at-a-time section. Callers serialize calls
- * so two pages of one crawl never decide on the same file at once.
+ * Dedupe for one page, once `match = findSame(…)` found the archive post it is (if any) and the
+ * health verdict said whether to hold it back: merges or creates, and records the result in the
+ * index. The file itself is written by the caller ({@link writeInOrder}), outside the
+ * one-at-a-time section. Callers serialize calls so two pages of one crawl never decide on the
+ * same file at once.
  */
-export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Gate): Promise<Applied> {
-  const match = findSame(ctx.dedupe, incoming);
-  const held = gate?.(match?.entry.post);
+export async function applyPost(ctx: ApplyContext, incoming: Incoming, match: Match, held: Hold | undefined): Promise<Applied> {
   if (held?.shrank && match) return { kind: 'held', path: match.entry.path, hold: held };
   if (held) return { kind: 'refused', path: match?.entry.path ?? '', error: held.reason };
   if (match) {
@@ -46,31 +45,33 @@ export async function applyPost(ctx: ApplyContext, incoming: Incoming, gate?: Ga
     if (merged.kind === 'unchanged') return { kind: 'unchanged', path: match.entry.path, reason: match.reason };
     const refusal = await refuseReadOnly(ctx.archive, match.entry.path);
     if (refusal) return { kind: 'refused', path: match.entry.path, error: refusal };
-    const renamed = newName(ctx, match.entry, merged.post, merged.changedFields);
-    if (renamed && 'error' in renamed) return { kind: 'refused', path: renamed.path, error: renamed.error };
+    const renamed = merged.retitled ? newName(ctx, match.entry, merged.post) : undefined;
+    if (renamed?.error !== undefined) return { kind: 'refused', path: renamed.path, error: renamed.error };
     return plan(ctx, renamed?.path ?? match.entry.path, match.entry, merged.post, incoming, match.reason);
   }
   const day = incoming.day ?? dayOf(String(incoming.post.frontMatter.date ?? ''));
   if (!day) return { kind: 'refused', path: '', error: 'page has no date: cannot name its file' };
   const named = freeName(ctx, postPath(day, incoming.title));
-  if ('error' in named) return { kind: 'refused', path: named.path, error: named.error };
+  if (named.error !== undefined) return { kind: 'refused', path: named.path, error: named.error };
   return plan(ctx, named.path, undefined, incoming.post, incoming);
 }
 
 /**
- * Where a post goes when the site changed its title or date so that its file name no longer fits
- * (as `verify` judges names); undefined when the name still fits or neither field changed.
+ * Where a post goes once the site changed its title or date so that its file name no longer fits
+ * (as `verify` judges names); undefined when the name still fits.
  */
-function newName(ctx: ApplyContext, entry: ArchiveEntry, after: Post, changed: { field: string }[]): { path: string } | { path: string; error: string } | undefined {
-  if (!changed.some(({ field }) => field === 'title' || field === 'date')) return undefined;
+function newName(ctx: ApplyContext, entry: ArchiveEntry, after: Post): FreeName | undefined {
   const day = dayOf(String(after.frontMatter.date ?? ''));
   const title = String(after.frontMatter.title ?? '');
   if (!day || !title || fitsName(entry.path, day, title)) return undefined;
   return freeName(ctx, postPath(day, title));
 }
 
+/** A file name for a post, or why the name it should have cannot be taken. */
+type FreeName = { path: string; error?: undefined } | { path: string; error: string };
+
 /** The first free name from `base` on (`-2`, `-3`, …), unless a file the loader could not read is in the way. */
-function freeName(ctx: ApplyContext, base: string): { path: string } | { path: string; error: string } {
+function freeName(ctx: ApplyContext, base: string): FreeName {
   const path = nextFreePath(base, (p) => ctx.dedupe.archive.byPath.has(p));
   // A file (or folder) the loader could not read is never written over or through.
   const blocked = ctx.dedupe.archive.malformed.find((m) => path === m.path || path.startsWith(`${m.path}/`));

@@ -15,9 +15,9 @@ export async function mirrorAttachments(run: Run, scope: 'archive' | 'run'): Pro
   const entries =
     scope === 'archive'
       ? index.entries
-      : [...new Set(Object.values(run.report.urls).map((outcome) => outcome.path))].flatMap((path) => (path === undefined ? [] : (index.byPath.get(path) ?? [])));
+      : [...new Set(Object.values(run.ledger.report.urls).map((outcome) => outcome.path))].flatMap((path) => (path === undefined ? [] : (index.byPath.get(path) ?? [])));
   try {
-    run.report.attachments = await syncAttachments({
+    run.ledger.report.attachments = await syncAttachments({
       archive: options.archive,
       site: options.site,
       fetcher: run.fetcher,

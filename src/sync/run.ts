@@ -6,7 +6,7 @@ import { pathKey, type PathKey } from '../site/index.js';
 import { buildDedupeIndex, type DedupeIndex } from '../dedupe/index.js';
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js';
 import { loadState, saveState, type CrawlState } from '../fetch/state.js';
-import { newSyncId, saveReport, type SyncReport, type UrlOutcome } from '../report/report.js';
+import { newReport, newSyncId, saveReport, type SyncReport } from '../report/report.js';
 import { USER_AGENT } from '../version.js';
 import { removeTempFiles, syncDirs } from '../write/atomic.js';
 import { FILES_DIR } from '../attachments/paths.js';
@@ -14,25 +14,26 @@ import { acquireLock } from '../write/lock.js';
 import { createConvertPool, type ConvertPool } from './convert-pool.js';
 import type { WriteQueue } from './apply.js';
 import { openRawStore, rawDir, type RawStore } from '../raw/store.js';
-import { coverageWarning, healthReport, type PageHealthIssue, type PageRecord } from '../health/health.js';
+import type { Progress } from './ledger.js';
+import { coverageWarning, healthReport } from '../health/health.js';
+import { serializePost } from '../archive/post.js';
+import { createLedger, type Ledger } from './ledger.js';
+export type { Progress } from './ledger.js';
 import type { SyncOptions } from './options.js';
 import type { DiscoveredPost } from '../discover/discover.js';
 
-/** Counts for a progress display. */
-export interface Progress {
-  discovered: number;
-  fetched: number;
-  written: number;
-  failed: number;
-}
-
 export interface RunHooks {
   /** Called whenever a count changes (the CLI draws it on a TTY). */
-  progress?: (progress: Progress) => void;
+  progress?: (progress: Readonly<Progress>) => void;
   /** Verbose messages (skipped URLs and why). */
   log?: (message: string) => void;
   /** Receives the text of each post as it is (or would be) written; `fetch --stdout` prints it. */
   onText?: (text: string) => void;
+  /**
+   * Stops the run early: no new page is taken once it aborts, pages under way finish, and every
+   * page not done is reported failed with the abort reason; report and state are written as usual.
+   */
+  signal?: AbortSignal;
 }
 
 /** The state one sync/fetch run carries from stage to stage. Built once, passed along; nothing global. */
@@ -42,12 +43,8 @@ export interface Run {
   dedupe: DedupeIndex;
   state: CrawlState;
   fetcher: Fetcher;
-  report: SyncReport;
-  progress: Progress;
-  /** URLs already taken through the pipeline this run. */
-  handled: Set<string>;
-  /** Archive paths seen upstream this run (fetched, matched, or known by URL). */
-  present: Set<string>;
+  /** The one writer of the report, the state's page entries, the progress and the presence set. */
+  ledger: Ledger;
   /** Dedupe one page at a time, so two pages of one post never race. */
   serial: ReturnType<typeof pLimit>;
   /** Extract → convert, on worker threads where a core is free. */
@@ -58,22 +55,24 @@ export interface Run {
   raw?: RawStore;
   /** True when reprocessing stored pages: nothing may touch the network. */
   offline: boolean;
-  /** Layout health of every post page seen. */
-  healthPages: (PageRecord & { issues: PageHealthIssue[] })[];
   /** Set by the first write error: the run stops taking new pages. */
   fatal?: Error;
-  /** URL paths of every discovered page. */
-  discoveredPaths?: Set<string>;
   /** Comparison keys of the URLs this run has looked up (each discovered URL is, several times). */
   urlKeys: Map<string, PathKey>;
+  /** What discovery told the run about its pages. */
+  plan: RunPlan;
+}
+
+/** What discovery told a run about its pages: set once, before the first page, read by the steps. */
+export interface RunPlan {
+  /** The pages found, by URL: an alias followed to its target takes the target's hints. */
+  pages: Map<string, DiscoveredPost>;
+  /** Path keys of every page found. */
+  keys: Set<PathKey>;
   /** Known posts this run re-downloads although the sitemap says nothing changed (see `--revalidate`). */
   revalidate: Set<string>;
   /** Discovery could not read the listing: posts written now lack what only the listing shows. */
   listingDown: boolean;
-  /** Pages judged no post this run (counted apart from the posts discovered). */
-  notPosts: number;
-  /** What discovery found, by URL: an alias followed to its target takes the target's hints. */
-  discovered: Map<string, DiscoveredPost>;
 }
 
 /**
@@ -124,65 +123,54 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     ...options.fetch,
   });
   const startedAt = new Date();
-  const report: SyncReport = {
+  const report = newReport({
     id: newSyncId(startedAt, randomBytes(2).toString('hex')),
     site: options.site.origin,
     archive: options.archive,
     command,
     dryRun: options.dryRun,
     startedAt: startedAt.toISOString(),
-    finishedAt: '',
-    discovered: 0,
-    added: [],
-    updated: [],
-    unchanged: 0,
-    notPosts: 0,
-    renamed: [],
-    merged: {},
-    mergedBy: {},
-    missingUpstream: [],
-    failed: [],
-    skipped: [],
-    heldBack: [],
-    urls: {},
     malformed: index.malformed,
-    requests: { total: 0, notModified: 0, bytes: 0, retries: 0 },
-    warnings: [],
     strictHealth: options.strictHealth,
-    health: { warnings: [], pages: [] },
-    changes: [],
-  };
-  return {
+  });
+  const dedupe = buildDedupeIndex(index);
+  const run: Run = {
     options,
     hooks,
-    dedupe: buildDedupeIndex(index),
+    dedupe,
     state,
     fetcher,
-    report,
-    progress: { discovered: 0, fetched: 0, written: 0, failed: 0 },
-    present: new Set(),
-    handled: new Set(),
+    ledger: undefined as unknown as Ledger,
     serial: pLimit(1),
     writes: { pending: new Map(), checkedDirs: new Set(), unsyncedDirs: new Set() },
     pool: createConvertPool(),
     raw,
     offline,
-    healthPages: [],
     urlKeys: new Map(),
-    revalidate: new Set(),
-    listingDown: false,
-    notPosts: 0,
-    discovered: new Map(),
+    // A run without discovery (a fetch by hand, reprocessing) knows nothing more of its pages.
+    plan: { pages: new Map(), keys: new Set(), revalidate: new Set(), listingDown: false },
   };
+  run.ledger = createLedger({
+    report,
+    state,
+    archivedAt: (url) => archivedAt(run, url),
+    textOf: (path) => {
+      const entry = dedupe.archive.byPath.get(path);
+      return entry ? serializePost(entry.post) : '';
+    },
+    onProgress: hooks.progress,
+    onText: hooks.onText,
+  });
+  return run;
 }
 
 /** Saves state and the report (not in a dry run). */
 export async function closeRun(run: Run): Promise<SyncReport> {
   const stats = run.fetcher.stats();
-  const { report } = run;
+  const { report } = run.ledger;
   report.requests = { total: stats.total, notModified: stats.notModified, bytes: stats.bytes, retries: stats.retries };
   if (stats.validatorsIgnored) report.warnings.push('the server ignores ETag/Last-Modified validators: every page is downloaded in full');
-  report.health = healthReport(run.healthPages);
+  report.health = healthReport(run.ledger.healthPages);
   const uncovered = report.coverage && coverageWarning(report.coverage);
   if (uncovered) report.health.warnings.push(uncovered);
   report.finishedAt = new Date().toISOString();
@@ -208,7 +196,7 @@ export async function runPages<T>(run: Run, pages: readonly T[], handle: (page: 
   // run would otherwise hold 10,000 pending promises and closures from the start.
   let next = 0;
   const loop = async (): Promise<void> => {
-    while (next < pages.length) {
+    while (next < pages.length && !run.hooks.signal?.aborted) {
       const page = pages[next++]!;
       await handle(page).catch((error: unknown) => {
         run.fatal ??= error instanceof Error ? error : new Error(String(error));
@@ -216,6 +204,18 @@ export async function runPages<T>(run: Run, pages: readonly T[], handle: (page: 
     }
   };
   await Promise.all(Array.from({ length: Math.min(pages.length, Math.max(8, run.options.concurrency * 4)) }, loop));
+}
+
+/** Nothing the site named may vanish: a URL that reached no outcome (a stopped run) is reported as failed. */
+export function accountForEvery(run: Run, urls: Iterable<string>): void {
+  const stopped = run.fatal ?? stopReason(run.hooks.signal);
+  run.ledger.settle(urls, stopped ? `not processed: the run stopped (${stopped.message})` : 'not processed');
+}
+
+/** Why the run's signal stopped it, as an error (an abort reason may be anything). */
+function stopReason(signal: AbortSignal | undefined): Error | undefined {
+  if (!signal?.aborted) return undefined;
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
 }
 
 /** Saves state and report, then rethrows the run's first write error, if any (it outranks later ones). */
@@ -234,16 +234,6 @@ export async function finishRun(run: Run): Promise<SyncReport> {
 /** Closes the fetcher and the worker threads; called once, on every path out of a run. */
 export async function disposeRun(run: Run): Promise<void> {
   await Promise.all([run.fetcher.close(), run.pool.close()]);
-}
-
-export function bump(run: Run, key: keyof Progress, by = 1): void {
-  run.progress[key] += by;
-  run.hooks.progress?.(run.progress);
-}
-
-/** Records what became of a URL the site named (last word wins: an alias page ends as its post did). */
-export function setOutcome(run: Run, url: string, outcome: UrlOutcome): void {
-  run.report.urls[url] = outcome;
 }
 
 /** The archive post a URL already belongs to, if any: by the post's URLs, else by where the state says it went. */

@@ -1,12 +1,12 @@
 import { urlPathsOf, type ArchiveEntry } from '../archive/load.js';
-import { normalizeUrl } from '../site/index.js';
+import { normalizeUrl, sitePage } from '../site/index.js';
 import { discover, type DiscoveredPost, type Discovery } from '../discover/discover.js';
 import { sourceReader } from '../discover/sources.js';
 import { UsageError } from '../errors.js';
 import type { Coverage, SyncReport } from '../report/report.js';
 import type { SyncOptions } from './options.js';
-import { archivedAt, bump, finishRun, runPages, setOutcome, urlKey, withRun, type Run, type RunHooks } from './run.js';
-import { syncPage } from './page.js';
+import { accountForEvery, archivedAt, finishRun, runPages, urlKey, withRun, type Run, type RunHooks } from './run.js';
+import { takePage } from './page.js';
 import { mirrorAttachments } from './attachments-step.js';
 
 /** A whole sync of the site into the archive, under the archive's lock. */
@@ -40,30 +40,32 @@ async function syncAll(run: Run): Promise<SyncReport> {
     log: hooks.log,
   });
   rememberFeeds(run, discovery);
-  run.listingDown = !discovery.listingOk;
-  for (const page of discovery.posts) run.discovered.set(page.url, page);
-  run.discoveredPaths = new Set(discovery.posts.map((page) => urlKey(run, page.url)));
-  for (const { url, reason } of discovery.skipped) skipped(run, url, reason);
-  run.report.failed.push(...discovery.failed);
-  bump(run, 'discovered', discovery.posts.length);
+  run.plan = {
+    pages: new Map(discovery.posts.map((page) => [page.url, page])),
+    keys: new Set(discovery.posts.map((page) => page.key)),
+    revalidate: revalidationTurn(run, discovery.posts),
+    listingDown: !discovery.listingOk,
+  };
+  const { ledger } = run;
+  const { report } = ledger;
+  ledger.discovery(discovery);
   // Whether a post is gone from the site can only be told when discovery saw all of it.
   const notChecked = missingNotChecked(run, discovery);
   // URLs the site stopped naming go first: a retitled post's old URL says (by redirecting) where it went,
   // and a post seen gone may then be matched under its new URL.
   const vanished = notChecked === undefined ? vanishedPages(run) : [];
-  run.revalidate = revalidationTurn(run, discovery.posts);
-  await runPages(run, vanished, (page) => syncPage(run, page));
-  await runPages(run, discovery.posts, (page) => syncPage(run, page));
+  await runPages(run, vanished, (page) => takePage(run, page));
+  await runPages(run, discovery.posts, (page) => takePage(run, page));
   accountForEvery(run, discovery.posts.map((page) => page.url));
-  run.report.discovered = discovery.posts.length - run.notPosts;
-  run.report.notPosts = run.notPosts;
-  run.report.coverage = discovery.listingOk ? coverage(run, discovery.listed) : undefined;
+  report.discovered = discovery.posts.length - ledger.notPosts;
+  report.notPosts = ledger.notPosts;
+  report.coverage = discovery.listingOk ? coverage(run, discovery.listed) : undefined;
   if (notChecked === undefined) markMissing(run);
   else {
-    run.report.missingUpstream = null;
-    run.report.missingUpstreamNotChecked = notChecked;
+    report.missingUpstream = null;
+    report.missingUpstreamNotChecked = notChecked;
   }
-  run.report.revalidation = revalidationReport(run);
+  report.revalidation = revalidationReport(run);
   if (!options.dryRun) state.runs = (state.runs ?? 0) + 1;
   // Links are read from the archived bodies, so only once every post is written.
   await mirrorAttachments(run, 'archive');
@@ -97,8 +99,8 @@ function vanishedPages(run: Run): DiscoveredPost[] {
   const pages: DiscoveredPost[] = [];
   for (const [url, entry] of Object.entries(run.state.urls)) {
     if (entry.path === undefined || entry.notPost || entry.gone || !gone.has(entry.path)) continue;
-    if (run.discoveredPaths?.has(urlKey(run, url))) continue;
-    pages.push({ url, hints: entry.hints ?? {}, vanished: true });
+    if (run.plan.keys.has(urlKey(run, url))) continue;
+    pages.push({ ...sitePage(url), hints: entry.hints ?? {}, vanished: true });
   }
   return pages;
 }
@@ -133,30 +135,16 @@ function revalidationReport(run: Run): SyncReport['revalidation'] {
     if (entry.path === undefined || entry.notPost || entry.gone) continue;
     if (oldest === undefined || entry.fetchedAt < oldest) oldest = entry.fetchedAt;
   }
-  const revalidated = [...run.revalidate].filter((url) => run.report.urls[url]?.outcome !== 'failed').length;
+  const revalidated = [...run.plan.revalidate].filter((url) => run.ledger.report.urls[url]?.outcome !== 'failed').length;
   return { share: run.options.revalidate, revalidated, ...(oldest !== undefined && { oldestCheckedAt: oldest }) };
 }
 
-function skipped(run: Run, url: string, reason: string): void {
-  run.report.skipped.push({ url, reason });
-  setOutcome(run, url, { outcome: 'skipped', reason });
-}
-
-/** Nothing the site named may vanish: a URL that reached no outcome (a stopped run) is reported as failed. */
-function accountForEvery(run: Run, urls: string[]): void {
-  for (const url of urls) {
-    if (run.report.urls[url] !== undefined) continue;
-    const reason = run.fatal ? `not processed: the run stopped (${run.fatal.message})` : 'not processed';
-    run.report.failed.push({ url, error: reason });
-    setOutcome(run, url, { outcome: 'failed', reason });
-  }
-}
 
 /** The posts the listing names against the archive: each must have a file that answers to its URL. */
 function coverage(run: Run, listed: string[]): Coverage {
   const missing = listed.filter((url) => {
     if (archivedAt(run, url)) return false;
-    const path = run.report.urls[url]?.path;
+    const path = run.ledger.report.urls[url]?.path;
     return path === undefined || !run.dedupe.archive.byPath.has(path);
   });
   return { listed: listed.length, archived: listed.length - missing.length, missing: missing.sort() };
@@ -167,14 +155,15 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
   const pages = urls.map((url) => {
     const normalized = normalizeUrl(url, options.site);
     if (!normalized) throw new UsageError(`URL is not on ${options.site.origin}: ${url}`);
-    return { url: normalized, hints: {} };
+    return { ...sitePage(normalized), hints: {} };
   });
   return withRun({ ...options, full: true }, hooks, 'fetch', async (run) => {
-    run.report.discovered = pages.length;
+    const { report } = run.ledger;
+    report.discovered = pages.length;
     // A fetch by hand looks at the named pages only: whether posts are gone upstream is not its question.
-    run.report.missingUpstream = null;
-    run.report.missingUpstreamNotChecked = 'cabsync fetch looks at the URLs given only';
-    await runPages(run, pages, (page) => syncPage(run, page));
+    report.missingUpstream = null;
+    report.missingUpstreamNotChecked = 'cabsync fetch looks at the URLs given only';
+    await runPages(run, pages, (page) => takePage(run, page));
     accountForEvery(run, pages.map((page) => page.url));
     await mirrorAttachments(run, 'run');
     return finishRun(run);
@@ -186,13 +175,13 @@ function unseen(run: Run): ArchiveEntry[] {
   const since = run.options.since;
   return run.dedupe.archive.entries.filter((entry) => {
     if (since !== undefined && entry.day < since) return false;
-    return !urlPathsOf(entry).some((path) => run.discoveredPaths?.has(path));
+    return !urlPathsOf(entry).some((path) => run.plan.keys.has(path));
   });
 }
 
 function markMissing(run: Run): void {
   // A file written or matched this run is present by definition.
-  run.report.missingUpstream = unseen(run)
-    .filter((entry) => !run.present.has(entry.path))
+  run.ledger.report.missingUpstream = unseen(run)
+    .filter((entry) => !run.ledger.present.has(entry.path))
     .map((entry) => entry.path);
 }
