@@ -114,6 +114,9 @@ describe('attachment paths (pure)', () => {
     }
     expect(attachmentPath('https://cabforum.org/uploads/..%2F..%2Fescape.pdf')).toEqual({ ok: true, path: 'files/uploads/..%2F..%2Fescape.pdf' });
     expect(attachmentPath('https://cabforum.org/uploads/..%5C..%5Cwin.pdf')).toMatchObject({ ok: false, reason: expect.stringContaining('backslash') });
+    // Found in a post, an encoded backslash stays in the URL (never fetched as a/b.pdf), and is refused here.
+    expect(fileLinks('[x](https://cabforum.org/uploads/a%5Cb.pdf)', POST, SITE)).toEqual(['https://cabforum.org/uploads/a%5Cb.pdf']);
+    expect(attachmentPath('https://cabforum.org/uploads/a%5Cb.pdf')).toMatchObject({ ok: false, reason: expect.stringContaining('backslash') });
     expect(attachmentPath('https://cabforum.org/uploads/nul%00.pdf')).toMatchObject({ ok: false, reason: expect.stringContaining('control character') });
     expect(attachmentPath('https://cabforum.org/uploads//x.pdf')).toMatchObject({ ok: false, reason: expect.stringContaining('empty path segment') });
     expect(attachmentPath('https://cabforum.org/manifest.json')).toMatchObject({ ok: false });

@@ -348,10 +348,13 @@ describe('no write follows a link out of the archive', () => {
 describe('pages too big or too deep to parse', () => {
   it('fails each alone, before parsing, and syncs the rest', async () => {
     const posts = defaultPosts();
-    const [huge, deep] = posts.slice(4);
+    const [huge, deep, swollen] = posts.slice(4);
     huge!.bodyHtml = `<p>${'x'.repeat(5 * 1024 * 1024)}</p>`;
     huge!.summary = 'A huge page.';
     deep!.bodyHtml = '<div>'.repeat(100_000) + 'deep' + '</div>'.repeat(100_000);
+    // Under the page limit as HTML, over the loader's 5 MB as Markdown: each relative link becomes absolute.
+    swollen!.bodyHtml = `<p>${'<a href="/u/">a</a> '.repeat(180_000)}</p>`;
+    swollen!.summary = 'A swollen page.';
     const site = await fixtureSite({ posts });
     const archive = await tempDir();
     const started = Date.now();
@@ -360,8 +363,73 @@ describe('pages too big or too deep to parse', () => {
     const failed = new Map(report.failed.map((f) => [f.url, f.error]));
     expect(failed.get(urlOf(site, huge!))).toMatch(/^page too large to parse: \d+ characters, over 4194304$/);
     expect(failed.get(urlOf(site, deep!))).toMatch(/^page nested too deep to parse: 1000\d\d levels of elements, over 1000$/);
-    expect(report.failed, JSON.stringify(report.failed)).toHaveLength(2);
+    expect(failed.get(urlOf(site, swollen!))).toMatch(/^not written: file too large \(\d+ bytes, limit 5242880\)$/);
+    expect(report.failed.map((f) => f.url).sort()).toEqual([huge, deep, swollen].map((p) => urlOf(site, p!)).sort());
     const index = await loadArchive(archive);
-    expect(index.byUrlPath.size).toBeGreaterThanOrEqual(posts.length - 2);
+    expect(index.malformed).toEqual([]);
+    expect(index.byUrlPath.size).toBeGreaterThanOrEqual(posts.length - 3);
+  }, 30_000);
+});
+
+describe('every run ends within its deadline', () => {
+  const cli = async (site: { url: string }, archive: string, flags: string[]) => {
+    const started = Date.now();
+    const result = await run([process.execPath, CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0', '--json', ...flags]);
+    return { ...result, seconds: (Date.now() - started) / 1000, report: JSON.parse(result.stdout || '{}') as { failed: { url: string; error: string }[]; added: string[]; warnings: string[]; id: string } };
+  };
+  const lockGone = (archive: string) => expect(() => readFileSync(join(archive, '.cabsync', 'lock'))).toThrow(/ENOENT/);
+
+  it('a server that drips a byte every 2 s: stopped at --max-duration, the rest written, report saved, lock released', async () => {
+    const posts = defaultPosts();
+    const dripping = posts.slice(4, 6);
+    const site = await fixtureSite({ posts, faults: dripping.map((post): FaultSpec => ({ path: postPath(post), kind: 'drip', ms: 2_000 })) });
+    const archive = await tempDir();
+    const { code, seconds, report } = await cli(site, archive, ['--max-duration', '4s']);
+    expect(code).toBe(1);
+    expect(seconds).toBeLessThan(12);
+    const byUrl = (a: { url: string }, b: { url: string }) => a.url.localeCompare(b.url);
+    expect(report.failed.sort(byUrl)).toEqual(dripping.map((post) => ({ url: urlOf(site, post), error: "not fetched: the run's deadline (--max-duration 4s) passed" })).sort(byUrl));
+    expect(report.added).toHaveLength(posts.length - dripping.length);
+    expect(report.warnings.some((w) => w.startsWith("the run stopped early (the run's deadline (--max-duration 4s) passed)"))).toBe(true);
+    const saved = JSON.parse(readFileSync(join(archive, '.cabsync', 'reports', `${report.id}.json`), 'utf8')) as typeof report;
+    expect(saved.failed.sort(byUrl)).toEqual(report.failed);
+    lockGone(archive);
+    await expectWhole(archive);
+  }, 30_000);
+
+  it('Retry-After: 60 on every post: stopped at --max-duration, every post failed with the reason', async () => {
+    const posts = defaultPosts();
+    const site = await fixtureSite({ posts, faults: posts.map((post): FaultSpec => ({ path: postPath(post), kind: '429', retryAfter: 60 })) });
+    const archive = await tempDir();
+    const { code, seconds, report } = await cli(site, archive, ['--max-duration', '3s']);
+    expect(code).toBe(1);
+    expect(seconds).toBeLessThan(10);
+    // Every post, and the site's other pages still to be judged, failed with the reason.
+    expect(report.failed.map((f) => f.url)).toEqual(expect.arrayContaining(posts.map((post) => urlOf(site, post))));
+    for (const failure of report.failed) expect(failure.error).toMatch(/the run's deadline \(--max-duration 3s\) passed/);
+    lockGone(archive);
+  }, 30_000);
+
+  it('--max-urls: a run considers that many URLs and says the rest wait', async () => {
+    const site = await fixtureSite();
+    const archive = await tempDir();
+    const { code, report } = await cli(site, archive, ['--max-urls', '5']);
+    expect(code).toBe(1);
+    expect(report.failed).toContainEqual({ url: `${site.url}/sitemap.xml`, error: 'the site names more than 5 URLs (--max-urls): the rest are not considered this run' });
+    expect(report.added.length).toBeLessThanOrEqual(5);
+  }, 30_000);
+
+  it('names the flag of a bad duration or count, and does nothing', async () => {
+    const site = await fixtureSite();
+    const archive = await tempDir();
+    for (const [flags, message] of [
+      [['--max-duration', 'soon'], 'Expected --max-duration to be a duration such as 45m, 1h30m or 90s, got "soon"'],
+      [['--max-urls', '0'], '--max-urls'],
+    ] as const) {
+      const { code, stderr } = await cli(site, archive, [...flags]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(message);
+    }
+    expect(await tree(archive)).toEqual(new Map());
   }, 30_000);
 });

@@ -307,7 +307,7 @@ describe('fetcher against the fixture site', () => {
     const pending = Promise.all(urls.map((url) => fetcher.get(url)));
     setTimeout(() => run.abort(new RunDeadlineError(300)), 300);
     const results = await pending;
-    for (const result of results) expect(result).toMatchObject({ ok: false, retryable: true, error: "not done: the run's deadline (--max-duration 300ms) passed" });
+    for (const result of results) expect(result).toMatchObject({ ok: false, retryable: true, error: "not fetched: the run's deadline (--max-duration 300ms) passed" });
     expect(postRequests(site.log)).toHaveLength(1);
   });
 

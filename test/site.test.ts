@@ -34,6 +34,8 @@ describe('normalizeUrl', () => {
     ['https://cabforum.org/2023/05/11/minutes-of-the-s/mime-working-group/', 'https://cabforum.org/2023/05/11/minutes-of-the-s/mime-working-group/', 'a nested permalink'],
     ['https://cabforum.org/2024/03/01/réunion-à-zürich/', 'https://cabforum.org/2024/03/01/r%C3%A9union-%C3%A0-z%C3%BCrich/', 'non-ASCII letters percent-encoded'],
     ['https://cabforum.org/2024/03/01/r%c3%a9union-%C3%A0-z%c3%bcrich/', 'https://cabforum.org/2024/03/01/r%C3%A9union-%C3%A0-z%C3%BCrich/', 'one spelling of the escapes'],
+    ['https://cabforum.org/uploads/a%5Cb.pdf', 'https://cabforum.org/uploads/a%5Cb.pdf', 'an encoded backslash stays one (never a separator)'],
+    ['https://cabforum.org/uploads/a%2Fb.pdf', 'https://cabforum.org/uploads/a%2Fb.pdf', 'an encoded slash stays one'],
     ['https://github.com/cabforum/servercert', undefined, 'off-site'],
     ['https://lists.cabforum.org/pipermail/', undefined, 'subdomain is another site'],
     ['https://cabforum.org:8443/x/', undefined, 'another port'],

@@ -12,7 +12,7 @@ export class RunDeadlineError extends Error {
   override name = 'RunDeadlineError';
   readonly code = 'CABSYNC_RUN_DEADLINE';
   constructor(readonly ms: number) {
-    super(`not done: the run's deadline (--max-duration ${formatDuration(ms)}) passed`);
+    super(`the run's deadline (--max-duration ${formatDuration(ms)}) passed`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { RETRYABLE_ERROR_CODES } from './backoff.js';
 import { RefusedError, TooLargeError } from './interceptors.js';
-import { RequestDeadlineError, RunDeadlineError } from './deadline.js';
+import { RequestDeadlineError } from './deadline.js';
 
 /** A Retry-After the run can no longer afford: its budget (`retryAfterBudgetMs`) is spent. */
 export class RetryAfterSpentError extends Error {
@@ -32,8 +32,8 @@ export interface FetchFailure {
 export function describeFailure(url: string, error: unknown, settings: { retries: number; maxBytes: number }): FetchFailure {
   const err = error as Error & { code?: string; statusCode?: number };
   if (err instanceof RefusedError) return { ok: false, url, error: err.message, retryable: false, refused: true };
-  // Worth another try next run: the server was slow or busy, or this run ran out of time.
-  if (err instanceof RequestDeadlineError || err instanceof RunDeadlineError) return { ok: false, url, error: err.message, retryable: true };
+  // Worth another try next run: the server was slow or busy.
+  if (err instanceof RequestDeadlineError) return { ok: false, url, error: err.message, retryable: true };
   if (err instanceof RetryAfterSpentError) return { ok: false, url, ...(err.statusCode !== undefined && { status: err.statusCode }), error: err.message, retryable: true };
   if (err.code === 'UND_ERR_REQ_RETRY' && err.statusCode !== undefined) {
     return { ok: false, url, status: err.statusCode, error: `HTTP ${err.statusCode} after ${settings.retries} retries`, retryable: true };

@@ -96,7 +96,18 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     paces.set(host, pace);
     return pace;
   };
+  // Waits for a slot, a host pause or a retry. A request given up on (its deadline passed) may still
+  // be waiting: close() clears them, so a 60 s Retry-After never holds the process open.
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (run: () => void, ms: number): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  };
   const gate: Gate = {
+    later,
     refuse: (url, purpose) => refusalReason(url, site, purpose) ?? robots.refusal(url),
     reserve: (host) => {
       const pace = paceOf(host);
@@ -128,7 +139,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     }
     counters.retries += 1;
     if (pace) pace.pausedUntil = Math.max(pace.pausedUntil, Date.now() + verdict.delayMs);
-    setTimeout(() => callback(null), verdict.delayMs);
+    later(() => callback(null), verdict.delayMs);
   };
 
   const agent = new Agent({
@@ -195,7 +206,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       return () => interpret(url, target, response, raw.bytes, validators, (finalUrl) => kind.read(raw.bytes, response.headers, new URL(finalUrl).pathname, maxBytes));
     } catch (error) {
       counters.total += 1;
-      return failed(describeFailure(url, deadline.reason() ?? error, opts));
+      return failed(opts.signal?.aborted ? notFetched(url, opts.signal.reason) : describeFailure(url, deadline.reason() ?? error, opts));
     } finally {
       deadline.clear();
     }
@@ -230,7 +241,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
   const queued = async <B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<Fetched<B> | FetchFailure> => {
     const settle = await limit(async () => {
       // Past the run's deadline nothing more is sent; what is queued fails at once, with the reason.
-      if (opts.signal?.aborted) return () => describeFailure(url, opts.signal!.reason, opts);
+      if (opts.signal?.aborted) return () => notFetched(url, opts.signal!.reason);
       await (robotsReady ??= loadRobots());
       return exchange(url, validators, kind, maxBytes);
     });
@@ -240,7 +251,13 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     get: (url, validators) => queued(url, validators, PAGE, opts.maxBytes),
     getFile: (url, validators, options) => queued(url, validators, FILE, options?.maxBytes ?? opts.maxBytes),
     stats: () => ({ ...counters }),
-    close: () => agent.close(),
+    // Whatever is still in flight or waiting at close was given up on (a deadline passed while it
+    // waited for a retry or a slot): destroyed, so close never waits out a 60 s Retry-After.
+    close: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      return agent.destroy();
+    },
   };
 }
 
@@ -280,6 +297,11 @@ const FILE: BodyKind<Buffer> = {
 /** Sitemaps, feeds and robots.txt are read by their own small parsers, within maxBytes; every other page is HTML. */
 function isHtmlPath(path: string): boolean {
   return !/(\.xml|\.xml\.gz|\/robots\.txt)$/i.test(path);
+}
+
+/** A request the run's signal stopped (its deadline, or the caller): worth another try next run. */
+function notFetched(url: string, reason: unknown): FetchFailure {
+  return { ok: false, url, error: `not fetched: ${reason instanceof Error ? reason.message : String(reason)}`, retryable: true };
 }
 
 function first(value: string | string[] | undefined): string | undefined {

@@ -21,6 +21,8 @@ export interface Gate {
   pausedFor(host: string): number;
   /** Called when a request actually goes on the wire. */
   onSend?(url: URL): void;
+  /** setTimeout, through the fetcher, which clears what is still waiting when it closes. */
+  later(run: () => void, ms: number): void;
 }
 
 // Handed to a handler whose request never reached a socket, so it still has a controller to look at.
@@ -48,14 +50,14 @@ export function politeness(gate: Gate): Interceptor {
       }
       const send = (): void => {
         const wait = gate.reserve(url.host);
-        if (wait > 0) setTimeout(sendWhenUnpaused, wait);
+        if (wait > 0) gate.later(sendWhenUnpaused, wait);
         else sendWhenUnpaused();
       };
       const sendWhenUnpaused = (): void => {
         // A host pause may have begun while this request waited for its slot: queue again after it.
         const paused = gate.pausedFor(url.host);
         if (paused > 0) {
-          setTimeout(send, paused);
+          gate.later(send, paused);
           return;
         }
         gate.onSend?.(url);

@@ -71,7 +71,8 @@ export function isFilePath(path: string): boolean {
 const ASCII = /^[\x00-\x7f]*$/;
 
 function normalizePath(pathname: string): string {
-  let path = decodePath(pathname);
+  // A decoded `\` would be read back as `/` by the URL parser (`a%5Cb.pdf` fetched as `a/b.pdf`): kept encoded.
+  let path = decodePath(pathname).replaceAll('\\', '%5C');
   if (!ASCII.test(path)) path = path.normalize('NFC');
   path = path.replace(/\/{2,}/g, '/').replace(INDEX_FILES, '/');
   if (!path.startsWith('/')) path = `/${path}`;

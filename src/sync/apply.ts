@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { ArchiveEntry } from '../archive/load.js';
+import { unloadable, type ArchiveEntry } from '../archive/load.js';
 import { serializePost, type Post } from '../archive/post.js';
 import { dayOf, fitsName, postPath } from '../archive/slug.js';
 import { addToDedupeIndex, findSame, mergePost, nextFreePath, removeFromDedupeIndex, type DedupeIndex, type Incoming } from '../dedupe/index.js';
@@ -84,6 +84,9 @@ function plan(ctx: ApplyContext, path: string, archived: ArchiveEntry | undefine
   const before = archived && { frontMatter: archived.post.frontMatter, body: archived.post.body };
   const from = archived && archived.path !== path ? archived.path : undefined;
   const text = serializePost(after);
+  // Never write a file the next run's loader (and verify) would refuse to read.
+  const unreadable = unloadable(text);
+  if (unreadable !== undefined) return { kind: 'refused', path, error: `not written: ${unreadable}` };
   const entry: ArchiveEntry = { path, post: after, title: String(after.frontMatter.title ?? incoming.title), day: dayOf(String(after.frontMatter.date ?? '')) ?? incoming.day ?? '' };
   if (from !== undefined) removeFromDedupeIndex(ctx.dedupe, archived!);
   // The crawl's later pages must see this post at once, before its file is written.

@@ -11,6 +11,11 @@ import type { Run } from './run.js';
 export async function mirrorAttachments(run: Run, scope: 'archive' | 'run'): Promise<void> {
   const { options } = run;
   if (!options.attachments || run.fatal) return;
+  // A stopped run has no time left: each file would fail at once. Next run checks them.
+  if (run.hooks.signal?.aborted) {
+    run.ledger.report.warnings.push(`attachments not checked: the run stopped (${String((run.hooks.signal.reason as Error | undefined)?.message ?? run.hooks.signal.reason)})`);
+    return;
+  }
   const index = run.dedupe.archive;
   const entries =
     scope === 'archive'

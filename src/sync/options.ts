@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, parseSize } from '../attachments/size.js';
+import { MAX_URLS } from '../discover/discover.js';
+import { parseDuration } from '../fetch/deadline.js';
 
 /** Everything a sync or fetch run needs, resolved and validated once. */
 export interface SyncOptions {
@@ -28,6 +30,13 @@ export interface SyncOptions {
    * default 1/7): an edit the sitemap does not announce is seen within 1/share runs. 0 turns it off.
    */
   revalidate: number;
+  /**
+   * The whole run's deadline (`--max-duration`, default 45 min, inside the scheduled job's hour): past
+   * it nothing more is requested, every page not done is failed with the reason, and the run ends.
+   */
+  maxDurationMs: number;
+  /** Most URLs one run considers (`--max-urls`, default 50,000); see discover's MAX_URLS. */
+  maxUrls: number;
   /** Lower-level fetch settings (timeouts, retries); tests shorten them. */
   fetch?: Record<string, number | boolean>;
 }
@@ -52,6 +61,8 @@ export interface RawSyncFlags {
   attachments?: boolean;
   maxAttachmentSize?: string | number;
   revalidate?: string | number;
+  maxDuration?: string | number;
+  maxUrls?: string | number;
 }
 
 /** Validates flags; every error names the flag and the bad value. */
@@ -72,7 +83,18 @@ export function resolveSyncOptions(flags: RawSyncFlags): SyncOptions {
     attachments: flags.attachments ?? false,
     maxAttachmentBytes: flags.maxAttachmentSize === undefined ? DEFAULT_MAX_ATTACHMENT_BYTES : parseSize('--max-attachment-size', flags.maxAttachmentSize),
     revalidate: flags.revalidate === undefined ? DEFAULT_REVALIDATE : parseShare('--revalidate', flags.revalidate),
+    maxDurationMs: flags.maxDuration === undefined ? DEFAULT_MAX_DURATION_MS : parseDurationFlag('--max-duration', flags.maxDuration),
+    maxUrls: flags.maxUrls === undefined ? MAX_URLS : parseInteger('--max-urls', flags.maxUrls, 1),
   };
+}
+
+/** Fits the scheduled job's 60-minute timeout with room for install, commit and push. */
+export const DEFAULT_MAX_DURATION_MS = 45 * 60_000;
+
+function parseDurationFlag(flag: string, value: string | number): number {
+  const ms = parseDuration(String(value), flag);
+  if (typeof ms !== 'number') throw new UsageError(ms.error);
+  return ms;
 }
 
 /** Every archived post checked at least once a week on a daily schedule. */

@@ -11,6 +11,7 @@ import { USER_AGENT } from '../version.js';
 import { removeTempFiles, syncDirs } from '../write/atomic.js';
 import { FILES_DIR } from '../attachments/paths.js';
 import { acquireLock } from '../write/lock.js';
+import { RunDeadlineError } from '../fetch/deadline.js';
 import { createConvertPool, type ConvertPool } from './convert-pool.js';
 import type { WriteQueue } from './apply.js';
 import { openRawStore, rawDir, type RawStore } from '../raw/store.js';
@@ -89,8 +90,9 @@ export async function withRun(
   // A lock lost to another run (this one was stopped past the stale time) stops this run: never two writers.
   let lost: ((error: Error) => void) | undefined;
   const lock = options.dryRun ? undefined : await acquireLock(options.archive, { onCompromised: (error) => (lost ? lost(error) : process.emitWarning(error)) });
+  const deadline = runDeadline(options.maxDurationMs, hooks.signal);
   try {
-    const run = await openRun(options, hooks, command, offline);
+    const run = await openRun(options, { ...hooks, signal: deadline.signal }, command, offline);
     lost = (error) => {
       process.emitWarning(error);
       run.fatal ??= error;
@@ -101,8 +103,17 @@ export async function withRun(
       await disposeRun(run);
     }
   } finally {
+    deadline.clear();
     await lock?.release();
   }
+}
+
+/** The caller's signal joined with the run's deadline: past `ms`, it aborts with a {@link RunDeadlineError}. */
+function runDeadline(ms: number, caller: AbortSignal | undefined): { signal: AbortSignal; clear(): void } {
+  const own = new AbortController();
+  const timer = setTimeout(() => own.abort(new RunDeadlineError(ms)), ms);
+  timer.unref();
+  return { signal: caller ? AbortSignal.any([caller, own.signal]) : own.signal, clear: () => clearTimeout(timer) };
 }
 
 /** Loads the archive, its dedupe index and crawl state, and opens the fetcher. */
@@ -121,6 +132,8 @@ export async function openRun(options: SyncOptions, hooks: RunHooks, command: Sy
     rateMs: options.rateMs,
     log: hooks.log,
     ...options.fetch,
+    // Past the run's deadline requests under way are cut and no more are sent.
+    ...(hooks.signal && { signal: hooks.signal }),
   });
   const startedAt = new Date();
   const report = newReport({
@@ -170,6 +183,8 @@ export async function closeRun(run: Run): Promise<SyncReport> {
   const { report } = run.ledger;
   report.requests = { total: stats.total, notModified: stats.notModified, bytes: stats.bytes, retries: stats.retries };
   if (stats.validatorsIgnored) report.warnings.push('the server ignores ETag/Last-Modified validators: every page is downloaded in full');
+  const stopped = stopReason(run.hooks.signal);
+  if (stopped) report.warnings.push(`the run stopped early (${stopped.message}): what was done is kept, the pages not done are failed and come first next run`);
   report.health = healthReport(run.ledger.healthPages);
   const uncovered = report.coverage && coverageWarning(report.coverage);
   if (uncovered) report.health.warnings.push(uncovered);

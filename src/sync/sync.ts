@@ -27,6 +27,7 @@ async function syncAll(run: Run): Promise<SyncReport> {
   const discovery = await discover(options.site, run.fetcher, {
     since: options.since,
     limit: options.limit,
+    maxUrls: options.maxUrls,
     // Listing pages past the newest known posts carry nothing new: discovery may stop paging there.
     // An empty archive knows none, so every page is asked for at once. A post written while the
     // listing was down is not known yet: its listing entry (the author) is still to be read.
