@@ -35,7 +35,7 @@ export async function runNode(script: string, args: string[]): Promise<ChildRun>
   const node = [process.execPath, script, ...args];
   const [command, ...rest] = existsSync(GNU_TIME) ? [GNU_TIME, '-v', ...node] : [process.execPath, '--import', PRELOAD, script, ...args];
   const started = performance.now();
-  const child = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

@@ -34,7 +34,7 @@ const PROBES: Probe[] = [
   },
   {
     name: 'one sitemap of 130,000 URLs',
-    setUp: (site) => (site.setRawPage('/sitemap.xml', { body: urlset(Array.from({ length: 130_000 }, (_, i) => `${site.url}/p/${i}/`)), headers: XML }), ['--max-duration', '2m']),
+    setUp: (site) => (site.setRawPage('/sitemap.xml', { body: urlset(Array.from({ length: 130_000 }, (_, i) => `${site.url}/p/${i}/`)), headers: XML }), ['--max-duration', '2m', ...(process.env.PROBE_MAX_URLS ? ['--max-urls', process.env.PROBE_MAX_URLS] : [])]),
   },
   {
     name: 'index of 300 sitemaps of 10,000 URLs',

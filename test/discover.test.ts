@@ -26,6 +26,10 @@ describe('parsers', () => {
     const index = `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://cabforum.org/s.xml.gz</loc></sitemap></sitemapindex>`;
     expect(parseSitemap(index)).toEqual({ ok: true, pages: [], sitemaps: ['https://cabforum.org/s.xml.gz'] });
     expect(parseSitemap('<urlset><url><loc>x</loc></urlset>')).toEqual({ ok: false, reason: 'invalid XML: unexpected close tag (line 1, column 34)' });
+    // Past maxPages none is kept, the rest still checked: a broken end is still a broken document.
+    const many = `<urlset>${['a', 'b', 'c'].map((loc) => `<url><loc>https://cabforum.org/${loc}/</loc></url>`).join('')}</urlset>`;
+    expect(parseSitemap(many, 2)).toEqual({ ok: true, pages: [{ loc: 'https://cabforum.org/a/' }, { loc: 'https://cabforum.org/b/' }], sitemaps: [], capped: true });
+    expect(parseSitemap(many.replace('</urlset>', ''), 2)).toMatchObject({ ok: false });
     expect(parseSitemap('<html></html>')).toMatchObject({ ok: false, reason: expect.stringContaining('not a sitemap') });
   });
 
@@ -213,8 +217,8 @@ describe('discover against the fixture site', () => {
     const broken = `${site.url}/posts/page/2/`;
     const { readListingJob } = await import('../src/discover/listing.js');
     const found = await discover(url, fetcher, {
-      readListing: async (job) => {
-        if (job.url === broken) throw new Error('convert worker exited (code 1)');
+      readListing: (job) => {
+        if (job.url === broken) return Promise.reject(new Error('convert worker exited (code 1)'));
         return readListingJob(job);
       },
     });
@@ -223,12 +227,12 @@ describe('discover against the fixture site', () => {
     expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
   });
 
-  it('reads one sitemap of 130,000 URLs without overflowing the stack, considers 50,000 and says so', async () => {
+  it('reads one sitemap of 130,000 URLs without overflowing the stack, considers 10,000 and says so', async () => {
     const { site, fetcher, url } = await start({ pageSize: 10 });
     const locs = Array.from({ length: 130_000 }, (_, i) => `<url><loc>${site.url}/p/${i}/</loc></url>`).join('');
     site.setRawPage('/sitemap.xml', { body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`, headers: { 'content-type': 'application/xml' } });
     const found = await discover(url, fetcher, {});
-    expect(found.failed).toEqual([{ url: `${site.url}/sitemap.xml`, error: 'the site names more than 50000 URLs (--max-urls): the rest are not considered this run' }]);
+    expect(found.failed).toEqual([{ url: `${site.url}/sitemap.xml`, error: 'the site names more than 10000 URLs (--max-urls): the rest are not considered this run' }]);
     expect(found.posts).toHaveLength(MAX_URLS);
     expect(found.complete).toBe(false);
   }, 60_000);

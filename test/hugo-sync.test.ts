@@ -79,7 +79,7 @@ describe('a sync of the Hugo-built site', () => {
     const served = servedAliases();
     for (const entry of index.entries) {
       const own = pathKey(permalinkPath(entry.day, entry.title));
-      const recorded = ((entry.post.frontMatter.aliases as string[] | undefined) ?? []).map(pathKey);
+      const recorded = ((entry.post.frontMatter.aliases) ?? []).map(pathKey);
       for (const alias of recorded) expect(served.get(alias), `${entry.title}: ${alias}`).toBe(own);
       const revealed = conventionalOldPaths(entry.day, entry.title, own).filter((path) => served.get(path) === own);
       expect(recorded.sort(), entry.title).toEqual(revealed.sort());

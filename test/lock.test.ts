@@ -63,7 +63,7 @@ function runHolder(command: string[], env: Record<string, string> = {}): { child
   const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const first = new Promise<Outcome>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) resolve(JSON.parse(line) as Outcome);

@@ -229,7 +229,7 @@ describe('the report says what happened', () => {
     expect(first.changes[0]?.title).toContain('\u001b');
     const texts = [formatSummary(first), formatSummary(second), formatDiffText(viewOfReport(second), false), formatDiffMarkdown(viewOfReport(second))];
     for (const text of texts) {
-      // eslint-disable-next-line no-control-regex
+       
       expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     }
     expect(texts[0]).toContain('Ballot \\x1b[31mRED\\x07 Bell');

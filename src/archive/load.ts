@@ -93,7 +93,7 @@ export function checkPostText(path: string, bytes: Uint8Array): { ok: true; entr
   if (typeof title !== 'string' || title.trim() === '') return { ok: false, reason: 'missing title' };
   if (date === undefined || date === null) return { ok: false, reason: 'missing date' };
   if (!parseArchiveDate(date)) return { ok: false, reason: `date does not parse: ${JSON.stringify(date)}` };
-  return { ok: true, entry: { path, post: parsed.post, title, day: dayOf(date as string)! } };
+  return { ok: true, entry: { path, post: parsed.post, title, day: dayOf(date)! } };
 }
 
 /** Builds the lookups over loaded entries. Pure. */

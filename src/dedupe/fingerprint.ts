@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { normalizeForCompare } from './normalize.js';
 
 /** Thresholds of the content checks, with the reason for each value. */
 export const FINGERPRINT = {
@@ -15,7 +14,7 @@ export const FINGERPRINT = {
 
 /** What dedupe remembers of every body: its normalized hash and length. */
 export interface Fingerprint {
-  /** sha256 of {@link normalizeForCompare} of the body. */
+  /** sha256 of the body as normalizeForCompare (normalize.ts) gives it. */
   contentHash: string;
   /** Words in the normalized body. */
   words: number;
@@ -93,7 +92,7 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
   return equal / a.length;
 }
 
-/** Fingerprints a normalized body ({@link normalizeForCompare}) given its words. Pure; linear in its length. */
+/** Fingerprints a normalized body (normalizeForCompare) given its words. Pure; linear in its length. */
 export function fingerprint(normalized: string, words: readonly string[] = wordsOf(normalized)): Fingerprint {
   return { contentHash: createHash('sha256').update(normalized).digest('hex'), words: words.length };
 }

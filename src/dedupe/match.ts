@@ -248,8 +248,13 @@ function tagKey(tags: unknown): string | undefined {
   return tags.map((tag) => normalizeTitle(String(tag))).sort().join('|');
 }
 
+/** A front matter value as text: `5` and `'5'` are one author; a list or map compares by its JSON. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function sameWhenBoth(a: unknown, b: unknown): boolean {
-  return a === undefined || b === undefined || a === null || b === null || String(a) === String(b);
+  return a === undefined || b === undefined || a === null || b === null || scalarText(a) === scalarText(b);
 }
 
 /** The day before, the day and the day after. */

@@ -72,8 +72,11 @@ export interface DiscoverOptions {
   log?: (message: string) => void;
 }
 
-/** Far above the real site (about 2,000 pages), far below what fills memory (millions). */
-export const MAX_URLS = 50_000;
+/**
+ * Five times the real site (about 2,000 pages), and what a run holds within the benchmark's 250 MB
+ * even when every one of them fails (bench/probes.ts).
+ */
+export const MAX_URLS = 10_000;
 
 const SITEMAP = '/sitemap.xml';
 const FALLBACK_FEED = '/posts/index.xml';
@@ -165,10 +168,12 @@ async function readSitemaps(site: URL, get: Get, log: (message: string) => void,
   while (queue.length > 0 && seen.size < MAX_SITEMAPS && !capped) {
     const batch = [...new Set(queue.filter((url) => !seen.has(url)))].slice(0, Math.min(SITEMAPS_AT_ONCE, MAX_SITEMAPS - seen.size));
     batch.forEach((url) => seen.add(url));
-    const parsedAll = await Promise.all(batch.map((url) => get(url, (body) => orThrow(parseSitemap(body)))));
+    const room = maxUrls - pages.length;
+    const parsedAll = await Promise.all(batch.map((url) => get(url, (body) => orThrow(parseSitemap(body, room)))));
     queue = queue.filter((url) => !seen.has(url));
     parsedAll.forEach((parsed, i) => {
       if (parsed === undefined || !parsed.ok) return void (ok = false);
+      if (parsed.capped) capped = true;
       // One at a time: spreading a 125,000-URL sitemap into push() overflows the call stack.
       for (const page of parsed.pages) {
         if (pages.length >= maxUrls) return void (capped = true);
@@ -220,7 +225,7 @@ async function coverUnknown(
  */
 function orThrow<T extends { ok: boolean }>(result: T | { ok: false; reason: string }): T {
   if ('reason' in result && !result.ok) throw new Error(result.reason);
-  return result as T;
+  return result;
 }
 
 /**

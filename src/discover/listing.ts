@@ -1,4 +1,4 @@
-import type { AnyNode, Element, Text } from 'domhandler';
+import type { AnyNode, Element } from 'domhandler';
 import { textOf } from '../extract/dom.js';
 import { parseDocument } from '../extract/html.js';
 import { compileQuery, queryAll, queryOne } from '../extract/select.js';
@@ -143,13 +143,13 @@ function walk(nodes: readonly AnyNode[], withBylines = true): { elements: Elemen
     const node = stack.pop()!;
     if (node.type === 'text') {
       if (!withBylines) continue;
-      const month = LONG_DATE.exec((node as Text).data)?.[1]?.toLowerCase();
+      const month = LONG_DATE.exec((node).data)?.[1]?.toLowerCase();
       if (month !== undefined && MONTHS.includes(month)) {
         const byline = innermostByline(node);
         if (byline !== undefined && bylines.at(-1) !== byline) bylines.push(byline);
       }
     } else if ('children' in node) {
-      if (node.type === 'tag') elements.push(node as Element);
+      if (node.type === 'tag') elements.push(node);
       const { children } = node as Element;
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }
@@ -158,11 +158,11 @@ function walk(nodes: readonly AnyNode[], withBylines = true): { elements: Elemen
 }
 
 function innermostByline(text: AnyNode): Element | undefined {
-  for (let el = text.parent; el && el.type === 'tag' && !OUTER.has((el as Element).name); el = el.parent) {
-    if (!BYLINE_TAGS.has((el as Element).name)) continue;
+  for (let el = text.parent; el && el.type === 'tag' && !OUTER.has((el).name); el = el.parent) {
+    if (!BYLINE_TAGS.has((el).name)) continue;
     const line = clean(cheerioText(el));
     if (line === undefined || line.length > 200) return undefined;
-    if (BYLINE.test(line)) return el as Element;
+    if (BYLINE.test(line)) return el;
   }
   return undefined;
 }
@@ -187,8 +187,8 @@ function bylinesWithin(bylines: Element[]): Map<AnyNode, number> {
 function entryBound(byline: Element, holding: Map<AnyNode, number>, pageLevel: Set<AnyNode>): Element {
   let root: Element = byline;
   for (let parent = byline.parent; parent && parent.type === 'tag'; parent = parent.parent) {
-    if (OUTER.has((parent as Element).name) || (holding.get(parent) ?? 0) > 1 || pageLevel.has(parent)) break;
-    root = parent as Element;
+    if (OUTER.has((parent).name) || (holding.get(parent) ?? 0) > 1 || pageLevel.has(parent)) break;
+    root = parent;
   }
   return root;
 }
@@ -203,8 +203,8 @@ function entryBound(byline: Element, holding: Map<AnyNode, number>, pageLevel: S
 function entryRoot(byline: Element, bound: Element, start: Element): Element {
   let root: Element = byline;
   for (let parent = byline.parent; parent && parent.type === 'tag' && root !== bound; parent = parent.parent) {
-    if (readableBefore(parent as Element, start)) break;
-    root = parent as Element;
+    if (readableBefore(parent, start)) break;
+    root = parent;
   }
   return root;
 }
@@ -217,9 +217,9 @@ function readableBefore(container: Element, start: Element): boolean {
     const node = stack.pop()!;
     if (node === start) return false;
     if (node.type === 'text') {
-      if ((node as Text).data.trim() !== '') return true;
+      if ((node).data.trim() !== '') return true;
     } else if (node.type === 'tag') {
-      const el = node as Element;
+      const el = node;
       if (isLink(el)) return true;
       for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!);
     }
@@ -294,7 +294,7 @@ function isInside(node: AnyNode, ancestor: AnyNode): boolean {
 
 /** The element or one of its ancestors is a heading (cheerio's `closest('h1, …, h6')`). */
 function inHeading(element: Element): boolean {
-  for (let el: AnyNode | null = element; el && el.type === 'tag'; el = el.parent) if (HEADINGS.has((el as Element).name)) return true;
+  for (let el: AnyNode | null = element; el && el.type === 'tag'; el = el.parent) if (HEADINGS.has((el).name)) return true;
   return false;
 }
 

@@ -8,7 +8,8 @@ export interface SitemapPage {
 
 /** A sitemap (`<urlset>`) gives pages; a sitemap index (`<sitemapindex>`) gives child sitemaps. */
 export type SitemapResult =
-  | { ok: true; pages: SitemapPage[]; sitemaps: string[] }
+  /** `capped`: the document lists more pages than `maxPages`; only the first are kept. */
+  | { ok: true; pages: SitemapPage[]; sitemaps: string[]; capped?: true }
   | { ok: false; reason: string };
 
 /** The fields read of an entry (`<url>` or `<sitemap>`): its own children, not those of nested extensions (`<image:image><image:loc>`). */
@@ -22,11 +23,13 @@ const FIELD = 3;
 /**
  * Reads a sitemap or sitemap index (sitemaps.org 0.9) in one streaming pass of a strict XML parser
  * (saxes): a document that is not well-formed is a reason, not a guess, and no tree is built
- * (docs/performance.md has what it costs).
+ * (docs/performance.md has what it costs). Past `maxPages` pages none is kept (the document is still
+ * checked): a sitemap of a million URLs costs its text, not a million objects.
  */
-export function parseSitemap(xml: string): SitemapResult {
+export function parseSitemap(xml: string, maxPages = Infinity): SitemapResult {
   let root: string | undefined;
   const pages: SitemapPage[] = [];
+  let capped = false;
   const sitemaps: string[] = [];
   let depth = 0;
   // The entry being read (each field's texts: a field given twice says nothing), and the field.
@@ -54,7 +57,8 @@ export function parseSitemap(xml: string): SitemapResult {
     if (depth === FIELD) field = undefined;
     else if (depth === ENTRY && entry) {
       const loc = only(entry.get('loc'));
-      if (loc && root === 'urlset') {
+      if (loc && root === 'urlset' && pages.length >= maxPages) capped = true;
+      else if (loc && root === 'urlset') {
         const lastmod = only(entry.get('lastmod'));
         pages.push(lastmod ? { loc, lastmod } : { loc });
       } else if (loc) sitemaps.push(loc);
@@ -68,7 +72,7 @@ export function parseSitemap(xml: string): SitemapResult {
     return { ok: false, reason: `invalid XML: ${xmlError(error)}` };
   }
   if (root !== 'urlset' && root !== 'sitemapindex') return { ok: false, reason: 'not a sitemap: no <urlset> or <sitemapindex> root' };
-  return { ok: true, pages, sitemaps };
+  return capped ? { ok: true, pages, sitemaps, capped } : { ok: true, pages, sitemaps };
 }
 
 function localName(name: string): string {

@@ -52,6 +52,7 @@ export function removeChrome($: CheerioAPI, rules: readonly ChromeRule[], counts
     const query = queries.get(rule.selector)!;
     const early = walked.get(query);
     let candidates = early ?? queried.get(rule.selector);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- cheerio types what find() gives as any node; a selector matches elements only
     if (!candidates) queried.set(rule.selector, (candidates = $(root).find(rule.selector).toArray() as Element[]));
     let removed = 0;
     for (const element of candidates) {

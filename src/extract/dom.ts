@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode, Element, ParentNode, Text } from 'domhandler';
+import type { AnyNode, Element, ParentNode } from 'domhandler';
 
 /**
  * Deepest element nesting kept. Real posts nest a few dozen levels; anything deeper is flattened to
@@ -21,7 +21,7 @@ export function textOf(node: AnyNode, atLeast = Infinity, { scripts = false } = 
   while (stack.length > 0 && length < atLeast) {
     const current = stack.pop()!;
     if (current.type === 'text') {
-      const { data } = current as Text;
+      const { data } = current;
       parts.push(data);
       length += data.length;
     } else if ((current.type === 'tag' || current.type === 'root' || (scripts && (current.type === 'script' || current.type === 'style'))) && hasChildren(current)) {
@@ -41,7 +41,7 @@ export function hasText(node: AnyNode): boolean {
   const stack: AnyNode[] = [node];
   while (stack.length > 0) {
     const current = stack.pop()!;
-    if (current.type === 'text' && /\S/.test((current as Text).data)) return true;
+    if (current.type === 'text' && /\S/.test((current).data)) return true;
     if ((current.type === 'tag' || current.type === 'root') && hasChildren(current)) for (const child of current.children) stack.push(child);
   }
   return false;
@@ -57,7 +57,7 @@ export function limitDepth($: CheerioAPI, root: AnyNode, maxDepth = MAX_DEPTH, v
   const stack: Array<[AnyNode, number]> = [[root, 0]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
-    if (visit && node.type === 'tag') visit(node as Element);
+    if (visit && node.type === 'tag') visit(node);
     if (!hasChildren(node) || node.children.length === 0) continue;
     if (depth >= maxDepth && node.type === 'tag') {
       $(node).text(textOf(node));

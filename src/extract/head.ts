@@ -23,7 +23,7 @@ export function readHead(head: Element | undefined): HeadFacts {
   let refreshUrl: string | undefined;
   for (const child of head?.children ?? []) {
     if (child.type !== 'tag') continue;
-    const element = child as Element;
+    const element = child;
     const attribs = element.attribs;
     if (element.name === 'meta') {
       const key = (attribs.property ?? attribs.name ?? '').toLowerCase();

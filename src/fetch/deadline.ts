@@ -58,7 +58,7 @@ export function requestDeadline(ms: number, run?: AbortSignal): Deadline {
     reason,
     race: (work) =>
       new Promise((resolve, reject) => {
-        const abort = (): void => reject(reason());
+        const abort = (): void => reject(reason() ?? new Error('aborted'));
         if (signal.aborted) return abort();
         signal.addEventListener('abort', abort, { once: true });
         work().then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));

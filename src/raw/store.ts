@@ -152,5 +152,5 @@ const META_KEYS = ['status', 'finalUrl', 'fetchedAt', 'etag', 'lastModified', 'c
 function pickMeta(meta: Partial<RawMeta>): Partial<RawMeta> {
   const picked: Record<string, unknown> = {};
   for (const key of META_KEYS) if (meta[key] !== undefined) picked[key] = meta[key];
-  return picked as Partial<RawMeta>;
+  return picked;
 }

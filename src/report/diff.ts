@@ -154,7 +154,7 @@ function removedChange(path: string, before: Post): PostChange {
   const title = typeof before.frontMatter.title === 'string' ? before.frontMatter.title : path;
   const fields = Object.entries(before.frontMatter)
     .filter(([, value]) => value !== undefined)
-    .map(([field, value]) => ({ field, old: value as unknown, new: undefined }));
+    .map(([field, value]) => ({ field, old: value, new: undefined }));
   return { kind: 'removed', path, title, fields, patch: '' };
 }
 

@@ -3,7 +3,7 @@
  * tab (an ESC or BEL in a post title would drive the reader's terminal) are shown as `\x1b`-style escapes.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

@@ -179,6 +179,6 @@ export async function readReport(archiveDir: string, id?: string): Promise<SyncR
   try {
     return JSON.parse(await readFile(path, 'utf8')) as SyncReport;
   } catch (error) {
-    throw new Error(`cannot read sync report ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read sync report ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -1,6 +1,6 @@
 import { pathKey, revealedAliases, type PathKey } from '../site/index.js';
 import { dayOf } from '../archive/slug.js';
-import type { Extracted, PageHints } from '../extract/extract.js';
+import type { Extracted } from '../extract/extract.js';
 import { toPostWith } from '../convert/post.js';
 import { isGuess } from '../extract/metadata-sources.js';
 import type { Incoming } from '../dedupe/index.js';
@@ -23,7 +23,7 @@ export type Interpreted =
 export async function interpret(run: Run, page: DiscoveredPost, body: string, finalUrl: string, aliasOf?: PathKey): Promise<Interpreted> {
   let converted;
   try {
-    converted = await run.pool.convert({ html: body, url: finalUrl, hints: page.hints as PageHints });
+    converted = await run.pool.convert({ html: body, url: finalUrl, hints: page.hints });
   } catch (error) {
     return { kind: 'failed', reason: `convert: ${error instanceof Error ? error.message : String(error)}` };
   }

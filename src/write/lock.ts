@@ -187,7 +187,7 @@ function inspect(path: string): Seen | undefined {
     let info: Partial<LockInfo> = {};
     try {
       const parsed: unknown = JSON.parse(readFileSync(fd, 'utf8'));
-      if (parsed && typeof parsed === 'object') info = parsed as Partial<LockInfo>;
+      if (parsed && typeof parsed === 'object') info = parsed;
     } catch {
       // Empty or garbage: judged by its age alone.
     }
@@ -356,7 +356,7 @@ function hold(path: string, fd: number, info: LockInfo, options: LockOptions): L
     get compromised() {
       return state.compromised;
     },
-    release: async () => releaseSync(state),
+    release: () => Promise.resolve(releaseSync(state)),
   };
 }
 

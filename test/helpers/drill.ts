@@ -38,7 +38,7 @@ export function encodeCp1252(html: string): Buffer {
   const bytes: number[] = [];
   for (const char of html) {
     const code = char.codePointAt(0)!;
-    if (CP1252[char] !== undefined) bytes.push(CP1252[char]!);
+    if (CP1252[char] !== undefined) bytes.push(CP1252[char]);
     else if (code < 0x80 || (code >= 0xa0 && code <= 0xff)) bytes.push(code);
     else bytes.push(...Buffer.from(`&#${code};`, 'latin1'));
   }
