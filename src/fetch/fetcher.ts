@@ -3,11 +3,10 @@ import pLimit from 'p-limit';
 import { resolveFetchOptions, type FetchOptions } from './options.js';
 import { retryVerdict, type Failure } from './backoff.js';
 import { politeness, sizeCap, tagged, wholeBody, type Gate } from './interceptors.js';
-import { refusalReason, type Purpose } from './policy.js';
-import { decodeBody, undoEncoding, type Refused } from './decode.js';
+import { refusalReason } from './policy.js';
 import { describeFailure, RetryAfterSpentError, type FetchFailure } from './failure.js';
 import { requestDeadline } from './deadline.js';
-import { pageLimitBreach } from './page-limits.js';
+import { FILE, first, PAGE, type BodyKind, type Read } from './body-kinds.js';
 import { ALLOW_ALL, parseRobots, rulesForUnreadable, type RobotsRules } from './robots.js';
 
 export type { FetchOptions } from './options.js';
@@ -261,49 +260,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
   };
 }
 
-type Read<B> = { ok: true; body: B; contentType?: string } | Refused;
-
-/** How a request asks for its body and reads it: a page as text in its charset, a file as its bytes. */
-interface BodyKind<B> {
-  purpose: Purpose;
-  headers: Record<string, string>;
-  read(raw: Buffer, headers: Record<string, string | string[] | undefined>, path: string, maxBytes: number): Read<B>;
-}
-
-const PAGE: BodyKind<string> = {
-  purpose: 'page',
-  headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8', 'accept-encoding': 'gzip, br' },
-  read: (raw, headers, path, maxBytes) => {
-    const decoded = decodeBody(raw, headers, path, maxBytes);
-    if (!decoded.ok) return decoded;
-    // Refused here, before any parser sees it, so a hostile page fails alone and costs no memory.
-    const breach = isHtmlPath(path) ? pageLimitBreach(decoded.text) : undefined;
-    if (breach !== undefined) return { ok: false, error: breach };
-    return { ok: true, body: decoded.text, ...(decoded.contentType && { contentType: decoded.contentType }) };
-  },
-};
-
-const FILE: BodyKind<Buffer> = {
-  purpose: 'file',
-  // Wanted as served: no compression asked for, so the bytes are the file's (a server that compresses anyway is undone).
-  headers: { accept: '*/*', 'accept-encoding': 'identity' },
-  read: (raw, headers, _path, maxBytes) => {
-    const unpacked = undoEncoding(raw, headers, maxBytes);
-    const contentType = first(headers['content-type']);
-    return unpacked.ok ? { ok: true, body: unpacked.body, ...(contentType && { contentType }) } : unpacked;
-  },
-};
-
-/** Sitemaps, feeds and robots.txt are read by their own small parsers, within maxBytes; every other page is HTML. */
-function isHtmlPath(path: string): boolean {
-  return !/(\.xml|\.xml\.gz|\/robots\.txt)$/i.test(path);
-}
-
 /** A request the run's signal stopped (its deadline, or the caller): worth another try next run. */
 function notFetched(url: string, reason: unknown): FetchFailure {
   return { ok: false, url, error: `not fetched: ${reason instanceof Error ? reason.message : String(reason)}`, retryable: true };
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
