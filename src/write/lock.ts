@@ -1,23 +1,11 @@
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  futimesSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { fsyncSync, linkSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { constants as osConstants, hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { LockHeldError, UsageError } from '../errors.js';
 import { refuseLinkedFolder } from './write-post.js';
+import { closeQuietly, hold, touch, unlinkQuietly } from './lock-holder.js';
+import { heldError, inspect, isStale, removeLeftovers, takeOver, type LockInfo, type Mine } from './lock-takeover.js';
 
 /*
  * The archive lock is a lease kept alive by a heartbeat, the idea of npm's `proper-lockfile`: the holder
@@ -53,19 +41,7 @@ import { refuseLinkedFolder } from './write-post.js';
 export const DEFAULT_STALE_MS = 30_000;
 /** How often the holder refreshes it (5 s, or a quarter of a shorter stale time; `CABSYNC_LOCK_UPDATE_MS`). */
 export const DEFAULT_UPDATE_MS = 5_000;
-/** A holder's own stale time is respected up to this much (a damaged lock cannot strand the archive). */
-const MAX_DECLARED_STALE_MS = 10 * 60_000;
 const ATTEMPTS = 20;
-const MAX_CLAIMS = 8;
-
-interface LockInfo {
-  pid: number;
-  host: string;
-  startedAt: string;
-  token: string;
-  staleMs: number;
-  updateMs: number;
-}
 
 export interface LockOptions {
   /** A lock not refreshed for this long is stale and taken over. Default `CABSYNC_LOCK_STALE_MS` or 30 s. */
@@ -150,9 +126,12 @@ export async function acquireLock(archiveDir: string, options: LockOptions = {})
 
 function lockTimes(options: LockOptions): { staleMs: number; updateMs: number } {
   const staleMs = options.staleMs ?? envMs('CABSYNC_LOCK_STALE_MS') ?? DEFAULT_STALE_MS;
-  const updateMs = options.updateMs ?? envMs('CABSYNC_LOCK_UPDATE_MS') ?? Math.min(DEFAULT_UPDATE_MS, Math.floor(staleMs / 4));
+  const updateMs =
+    options.updateMs ?? envMs('CABSYNC_LOCK_UPDATE_MS') ?? Math.min(DEFAULT_UPDATE_MS, Math.floor(staleMs / 4));
   if (!(staleMs >= 100) || !(updateMs >= 10) || updateMs * 2 > staleMs) {
-    throw new UsageError(`lock times: the stale time (${staleMs} ms) must be at least 100 ms and twice the refresh period (${updateMs} ms)`);
+    throw new UsageError(
+      `lock times: the stale time (${staleMs} ms) must be at least 100 ms and twice the refresh period (${updateMs} ms)`,
+    );
   }
   return { staleMs, updateMs };
 }
@@ -160,77 +139,9 @@ function lockTimes(options: LockOptions): { staleMs: number; updateMs: number } 
 function envMs(name: string): number | undefined {
   const value = process.env[name];
   if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`${name} must be a number of milliseconds, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`${name} must be a number of milliseconds, not ${JSON.stringify(value)}`);
   return Number(value);
-}
-
-/** What a lock file held when looked at: one inode's stat and content, read through one fd. */
-interface Seen {
-  ino: number;
-  dev: number;
-  mtimeMs: number;
-  info: Partial<LockInfo>;
-  /** The lock instance: its token, or for a lock without one (older versions, garbage) its inode and mtime. */
-  id: string;
-}
-
-function inspect(path: string): Seen | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  try {
-    const stat = fstatSync(fd);
-    let info: Partial<LockInfo> = {};
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(fd, 'utf8'));
-      if (parsed && typeof parsed === 'object') info = parsed;
-    } catch {
-      // Empty or garbage: judged by its age alone.
-    }
-    const token = typeof info.token === 'string' && /^[0-9a-f]{8,64}$/.test(info.token) ? info.token : undefined;
-    return { ino: stat.ino, dev: stat.dev, mtimeMs: stat.mtimeMs, info, id: token ?? `i${stat.ino}m${Math.floor(stat.mtimeMs)}` };
-  } finally {
-    closeQuietly(fd);
-  }
-}
-
-/** The stale time for a lock: ours, or its holder's if longer (up to 10 minutes). */
-function staleFor(seen: Seen, staleMs: number): number {
-  const declared = seen.info.staleMs;
-  return typeof declared === 'number' && Number.isFinite(declared) ? Math.max(staleMs, Math.min(declared, MAX_DECLARED_STALE_MS)) : staleMs;
-}
-
-function isStale(seen: Seen, staleMs: number, now = Date.now()): boolean {
-  const age = now - seen.mtimeMs;
-  const limit = staleFor(seen, staleMs);
-  // A stamp further in the future than the stale time was not set by a live holder on this clock
-  // (a clock set back): without this, such a lock would stand until the clock catches up.
-  return age > limit || age < -limit;
-}
-
-function heldError(path: string, seen: Seen, staleMs: number): LockHeldError {
-  const { pid, host, startedAt } = seen.info;
-  const who =
-    typeof pid === 'number' ? `another sync (pid ${pid} on ${typeof host === 'string' ? host : 'an unknown host'}${typeof startedAt === 'string' ? `, started ${startedAt}` : ''})` : 'another sync (unreadable lock file)';
-  const now = Date.now();
-  const staleAt = seen.mtimeMs + staleFor(seen, staleMs);
-  return new LockHeldError(
-    `${who} holds the lock ${path}: last refreshed ${new Date(seen.mtimeMs).toISOString()} (${seconds(now - seen.mtimeMs)} ago); ` +
-      `unless refreshed again it goes stale at ${new Date(staleAt).toISOString()} (in ${seconds(staleAt - now)}) and is taken over`,
-  );
-}
-
-function seconds(ms: number): string {
-  return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
-}
-
-interface Mine {
-  temp: string;
-  fd: number;
 }
 
 /** Our lock, whole, under a temp name in the lock's folder (linked or renamed to `lock` when taken). */
@@ -247,205 +158,6 @@ function createFile(dir: string, content: string): Mine {
     throw error;
   }
   return { temp, fd };
-}
-
-/**
- * Takes over the stale lock `seen`: 'taken' when our lock replaced it, 'retry' when it is gone or
- * changed (look again), 'busy' when another process is taking it over right now.
- */
-function takeOver(dir: string, path: string, seen: Seen, staleMs: number, mine: Mine): 'taken' | 'retry' | 'busy' {
-  for (let k = 1; k <= MAX_CLAIMS; k++) {
-    const claim = join(dir, `lock.${seen.id}.claim${k}`);
-    try {
-      closeSync(openSync(claim, 'wx'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = ageOf(claim);
-      if (age === undefined) return 'retry';
-      // A claim as old as the stale time: its taker died mid-takeover. Leave it (removing it would race
-      // with whoever else finds it) and use the next claim.
-      if (age > staleMs) continue;
-      return 'busy';
-    }
-    let taken = false;
-    try {
-      const now = inspect(path);
-      if (!now || now.id !== seen.id) return 'retry';
-      if (!isStale(now, staleMs)) throw heldError(path, now, staleMs);
-      touch(mine.fd);
-      renameSync(mine.temp, path);
-      taken = true;
-      return 'taken';
-    } finally {
-      // Once the instance is replaced, every claim on it is garbage; otherwise only ours is ours to drop.
-      if (taken) for (let j = 1; j <= k; j++) unlinkQuietly(join(dir, `lock.${seen.id}.claim${j}`));
-      else unlinkQuietly(claim);
-    }
-  }
-  return 'busy';
-}
-
-function ageOf(path: string): number | undefined {
-  try {
-    return Date.now() - statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Claims, temp files and moved-aside locks that crashed processes left, once older than the stale time. */
-function removeLeftovers(dir: string, token: string, staleMs: number): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith('lock.') || name.includes(token)) continue;
-    const age = ageOf(join(dir, name));
-    if (age !== undefined && age > staleMs) unlinkQuietly(join(dir, name));
-  }
-}
-
-interface Held {
-  path: string;
-  fd: number;
-  ino: number;
-  dev: number;
-  released: boolean;
-  signals: boolean;
-  compromised?: Error;
-  timer?: NodeJS.Timeout;
-}
-
-function hold(path: string, fd: number, info: LockInfo, options: LockOptions): Lock {
-  const stat = fstatSync(fd);
-  const state: Held = { path, fd, ino: stat.ino, dev: stat.dev, released: false, signals: options.signals ?? true };
-  const onCompromised = options.onCompromised ?? ((error: Error) => process.emitWarning(error));
-  const compromise = (why: string): void => {
-    const error = new Error(`the lock ${path} (pid ${info.pid}, started ${info.startedAt}) ${why}: this process no longer holds it`);
-    error.name = 'LockCompromisedError';
-    state.compromised = error;
-    forget(state);
-    try {
-      onCompromised(error);
-    } catch {
-      // Never let a callback crash the process from a timer.
-    }
-  };
-  state.timer = setInterval(() => {
-    if (state.released || state.compromised) return;
-    try {
-      const current = statSync(path);
-      if (current.ino !== state.ino || current.dev !== state.dev) return compromise('was taken over by another process');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return compromise('was removed');
-      return; // A passing I/O error: try again next beat.
-    }
-    try {
-      touch(fd);
-    } catch {
-      // As above.
-    }
-  }, info.updateMs);
-  state.timer.unref();
-  remember(state);
-  return {
-    path,
-    get compromised() {
-      return state.compromised;
-    },
-    release: () => Promise.resolve(releaseSync(state)),
-  };
-}
-
-/** Releases synchronously (signal handlers and `exit` listeners cannot wait). Idempotent. */
-function releaseSync(state: Held): void {
-  if (state.released) return;
-  state.released = true;
-  forget(state);
-  if (!state.compromised) {
-    try {
-      const current = statSync(state.path);
-      if (current.ino === state.ino && current.dev === state.dev) {
-        // Move it aside, then check what was moved: if a taker replaced our lock in between, put theirs back.
-        const aside = join(dirname(state.path), `lock.${randomBytes(6).toString('hex')}.old`);
-        renameSync(state.path, aside);
-        const moved = statSync(aside);
-        if (moved.ino !== state.ino || moved.dev !== state.dev) {
-          try {
-            linkSync(aside, state.path);
-          } catch {
-            // Yet another lock was made meanwhile: the one we moved is its taker's to notice (compromised).
-          }
-        }
-        unlinkQuietly(aside);
-      }
-    } catch {
-      // Gone already, or not ours: nothing to release.
-    }
-  }
-  closeQuietly(state.fd);
-}
-
-// Locks held by this process: released on SIGINT/SIGTERM (then the process exits 130/143) and on exit.
-const heldLocks = new Set<Held>();
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-let signalsInstalled = false;
-
-function onSignal(signal: NodeJS.Signals): void {
-  for (const state of [...heldLocks]) releaseSync(state);
-  process.exit(128 + (osConstants.signals[signal] ?? 0));
-}
-
-function onExit(): void {
-  for (const state of [...heldLocks]) releaseSync(state);
-}
-
-function remember(state: Held): void {
-  if (heldLocks.size === 0) process.on('exit', onExit);
-  heldLocks.add(state);
-  syncSignalHandlers();
-}
-
-function forget(state: Held): void {
-  if (state.timer) clearInterval(state.timer);
-  if (!heldLocks.delete(state)) return;
-  if (heldLocks.size === 0) process.off('exit', onExit);
-  syncSignalHandlers();
-}
-
-/** Signal handlers are installed while a lock that asked for them is held, and removed after. */
-function syncSignalHandlers(): void {
-  const wanted = [...heldLocks].some((state) => state.signals);
-  if (wanted === signalsInstalled) return;
-  signalsInstalled = wanted;
-  for (const signal of SIGNALS) {
-    if (wanted) process.on(signal, onSignal);
-    else process.off(signal, onSignal);
-  }
-}
-
-function touch(fd: number): void {
-  const now = new Date();
-  futimesSync(fd, now, now);
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Already closed.
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
 }
 
 function sleep(ms: number): Promise<void> {
