@@ -1,5 +1,8 @@
 // The fault and hostile-input drill (issue 6, section 3): the real pipeline against the fixture site
 // with every fault kind on, hostile pages, a hostile archive, and a disk that refuses writes.
+// Bounds (issue 20): deadlines, caps before parsing, faults that stay with their file, links out of
+// the archive. The lock's cases (SIGKILL then a run at once, a lock naming a live process, a holder
+// killed in its own PID namespace, SIGINT and SIGTERM) are in test/lock.test.ts.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
