@@ -33,6 +33,10 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
   { pattern: /\[(?=\^|[^\]]*\](?:[([:]|$))/g, replace: () => '\\[', why: 'a link, reference or footnote when the `]` is followed by `(`, `[` or `:`' },
   { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
   { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
+  // goldmark's linkify starts a link at a line start or after white space, `*`, `_`, `~` or `(`.
+  { pattern: /(?<=(?:^|[\s*_~(])(?:https?|ftp)):(?=\/\/[^\s<])/gi, replace: () => '\\:', why: 'linkify makes a URL a link' },
+  { pattern: /(?<=(?:^|[\s*_~(])www)\.(?=[\w-]+\.)/gi, replace: () => '\\.', why: 'linkify makes `www.` text a link' },
+  { pattern: /(?<=[\w.+-])@(?=[\w-]+(?:\.[\w-]+)*\.[A-Za-z\d]{2,})/g, replace: () => '\\@', why: 'linkify makes an e-mail address a link' },
   { pattern: /^(#{1,6})(?=\s|$)/g, replace: (hashes) => `\\${hashes}`, why: 'an ATX heading' },
   { pattern: /^>/g, replace: () => '\\>', why: 'a blockquote' },
   { pattern: /^[-+](?=\s|$)/g, replace: (marker) => `\\${marker}`, why: 'a bullet list item' },
@@ -70,8 +74,15 @@ export function unescapeLineStart(content: string): string {
   return content.replace(LINE_START_ESCAPED, (_match, digits: string | undefined) => digits ?? '');
 }
 
+const LINKIFY_ESCAPED = /(?<=(?:https?|ftp))\\:(?=\/\/)|(?<=www)\\\.|(?<=[\w.+-])\\@/gi;
+
+/** Undoes the linkify escapes where linkify never runs: a link's text, an image's alt. */
+export function unescapeLinkify(content: string): string {
+  return content.replace(LINKIFY_ESCAPED, (escaped) => escaped.slice(1));
+}
+
 // Text without any character an escape looks at (most text) is returned as it is.
-const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=-]|^\d/;
+const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@-]|^\d|:\/\/|www\./i;
 
 /** Escapes a text node's content with {@link TEXT_ESCAPES}. */
 export function escapeText(text: string): string {
@@ -117,8 +128,8 @@ function balancedParens(text: string): boolean {
   return depth === 0;
 }
 
-/** A link title in double quotes. */
+/** A link title in double quotes; its line breaks kept (a title may span lines, never a blank one). */
 export function formatTitle(title: string | null): string {
-  const clean = (title ?? '').replace(/\s+/g, ' ').trim();
+  const clean = (title ?? '').replace(/[ \t]*\r?\n\s*/g, '\n').trim();
   return clean ? ` "${clean.replace(/["\\]/g, '\\$&')}"` : '';
 }

@@ -6,8 +6,9 @@ import { limitDepth, MAX_DEPTH } from '../extract/dom.js';
 import { innerHtml, loadFragment, loadPage } from '../extract/html.js';
 import { parsedBody, type ExtractedPost } from '../extract/extract.js';
 import type { DomNode } from './dom.js';
+import { prepareView } from './prepare.js';
 import { domView, reparsedView } from './view.js';
-import { sitePlugin } from './rules.js';
+import { blankReplacement, sitePlugin } from './rules.js';
 
 const require = createRequire(import.meta.url);
 // Turndown's build without an HTML parser of its own: it is only ever handed a DOM (./dom.ts), so
@@ -58,10 +59,11 @@ export function bodyMarkdown(page: ExtractedPost): string {
 
 function viewToMarkdown(view: DomNode, baseUrl: string): string {
   // A fresh service per call: the base URL lives in the rules' closure, not in shared state.
-  const service = new Turndown(TURNDOWN_OPTIONS).use([gfm, sitePlugin({ baseUrl })]);
+  const service = new Turndown({ ...TURNDOWN_OPTIONS, blankReplacement }).use([gfm, sitePlugin({ baseUrl })]);
   // Turndown clones the node it is given before changing it; the view is already this
   // conversion's own copy of the body, so it is that clone.
-  return normalizeMarkdown(service.turndown({ nodeType: 1, cloneNode: () => view } as unknown as TurndownService.Node));
+  const root = prepareView(view);
+  return normalizeMarkdown(service.turndown({ nodeType: 1, cloneNode: () => root } as unknown as TurndownService.Node));
 }
 
 /** A body's HTML parsed as turndown parsed it: inside one element of a document's body, no scripting (`<noscript>` holds markup). */

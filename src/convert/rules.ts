@@ -1,7 +1,11 @@
 import type TurndownService from 'turndown';
-import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl, unescapeLineStart } from './escape.js';
+import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl, unescapeLineStart, unescapeLinkify } from './escape.js';
 import type { DomNode } from './dom.js';
-import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, firstCell, isHeadingRow, isLoneCell } from './tables.js';
+import { listMarker } from './lists.js';
+import { BANG, REMOVED_ELEMENTS } from './prepare.js';
+import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, firstCell, inTable, isHeadingRow } from './tables.js';
+
+export { REMOVED_ELEMENTS } from './prepare.js';
 
 /** Per-conversion facts the rules need. */
 export interface RuleContext {
@@ -22,9 +26,6 @@ const hasClass = (node: DomNode | null | undefined, name: string): boolean => (n
 const footnoteLabel = (href: string | null, prefix: string): string => (href ?? '').replace(prefix, '');
 const indent = (text: string, width: number): string => text.replace(/\n(?=[^\n])/g, `\n${' '.repeat(width)}`);
 
-/** Elements dropped with their content: active or interactive content, never text. */
-export const REMOVED_ELEMENTS = ['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'applet', 'form', 'input', 'button', 'select', 'textarea', 'svg', 'canvas'] as const;
-
 /**
  * The site's conversion rules, as data. Turndown tries the most recently added rule first, so these
  * win over its defaults and the GFM plugin's, and later entries here win over earlier ones.
@@ -34,24 +35,16 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'heading',
     filter: is('H1', 'H2', 'H3', 'H4', 'H5', 'H6'),
     replacement: (content, node) => {
-      const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim());
+      const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim()).replace(/(^|[ \t])(#+)$/, '$1\\$2');
       return text ? `\n\n${'#'.repeat(Number(node.nodeName.charAt(1)))} ${text}\n\n` : '';
     },
-    why: 'ATX on one line; a heading with nothing left (anchor removed) disappears',
+    why: 'ATX on one line (a final run of `#` escaped: it would close the heading); a heading with nothing left (anchor removed) disappears',
   },
   {
     key: 'listItem',
-    filter: (node) => node.nodeName === 'LI' && !(node.getAttribute('id') ?? '').startsWith('fn:'),
-    replacement: (content, node) => {
-      const parent = node.parentNode;
-      const start = Number(parent?.getAttribute('start') ?? '1');
-      const position = Array.prototype.indexOf.call(parent?.children ?? [], node);
-      const prefix = parent?.nodeName === 'OL' ? `${(Number.isFinite(start) ? start : 1) + position}. ` : '- ';
-      const loose = /\n$/.test(content);
-      const body = content.replace(/^\n+/, '').replace(/\n+$/, '') + (loose ? '\n' : '');
-      return prefix + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
-    },
-    why: '`- ` and `1. ` markers (turndown pads to four columns); nesting indented by the marker width',
+    filter: isListItem,
+    replacement: (content, node) => listItem(content, node),
+    why: '`- ` and `1. ` markers (turndown pads to four columns), `* ` and `1) ` for a list right after one of its kind; nesting indented by the marker width',
   },
   {
     key: 'emphasis',
@@ -61,10 +54,12 @@ export const SITE_RULES: readonly SiteRule[] = [
       // `_` does not open or close emphasis inside a word (foo_bar_baz); `*` does.
       const before = node.previousSibling?.textContent ?? '';
       const after = node.nextSibling?.textContent ?? '';
-      const delimiter = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after) ? '*' : '_';
+      const inWord = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after);
+      // `__x__` is strong: emphasis around emphasis takes the other delimiter.
+      const delimiter = inWord || /^_|_$/.test(content) ? '*' : '_';
       return `${delimiter}${unescapeLineStart(content)}${delimiter}`;
     },
-    why: 'one emphasis style (`_`), and `*` where `_` would not work inside a word',
+    why: 'one emphasis style (`_`), and `*` where `_` would not work inside a word or around `_` emphasis',
   },
   {
     key: 'strong',
@@ -100,6 +95,18 @@ export const SITE_RULES: readonly SiteRule[] = [
     why: 'fenced, with or without an inner <code> (Hugo highlighting adds spans), fence longer than any run inside',
   },
   {
+    key: 'horizontalRule',
+    filter: is('HR'),
+    replacement: (_content, node) => (insideListItem(node) ? `\n***${hasTextAfter(node) ? '\n' : ''}` : '\n\n---\n\n'),
+    why: 'in a list item `***` on its own line, no blank line (a tight item stays tight): `- ---` is a rule outside the list, `---` under text a heading underline',
+  },
+  {
+    key: 'bang',
+    filter: is(BANG),
+    replacement: () => '\\!',
+    why: 'a literal `!` before a link would make it an image (prepare.ts marks it)',
+  },
+  {
     key: 'link',
     filter: (node) => node.nodeName === 'A' && node.getAttribute('href') !== null,
     replacement: (content, node, context) => formatLink(content, node, context),
@@ -109,7 +116,7 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'image',
     filter: is('IMG'),
     replacement: (_content, node, context) => {
-      const alt = escapeText((node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim()).replace(/(?<!\\)[[\]]/g, '\\$&');
+      const alt = unescapeLinkify(escapeText((node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim())).replace(/(?<!\\)[[\]]/g, '\\$&');
       const src = node.getAttribute('src') ?? '';
       if (!src.trim() || isUnsafeUrl(src)) return alt;
       return `![${alt}](${formatDestination(absoluteUrl(src, context.baseUrl))}${formatTitle(node.getAttribute('title'))})`;
@@ -153,8 +160,7 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'pipeTable',
     filter: (node) => {
-      const cell = node.nodeName === 'TABLE' ? firstCell(node) : undefined;
-      return cell !== undefined && !isLoneCell(cell);
+      return node.nodeName === 'TABLE' && firstCell(node) !== undefined;
     },
     replacement: (content, node) => {
       const rows = content.replace(/\n+/g, '\n').trim();
@@ -166,9 +172,9 @@ export const SITE_RULES: readonly SiteRule[] = [
   },
   {
     key: 'tableRow',
-    filter: (node) => node.nodeName === 'TR' && !isLoneCell(node.children[0] ?? node),
-    replacement: (content, node) => `\n${content}${isHeadingRow(node) ? `\n${delimiterRow(node)}` : ''}`,
-    why: 'the GFM plugin\'s row rule, without rescanning every row for every column',
+    filter: (node) => node.nodeName.toUpperCase() === 'TR',
+    replacement: (content, node) => (inTable(node) ? `\n${content}${isHeadingRow(node) ? `\n${delimiterRow(node)}` : ''}` : content),
+    why: 'the GFM plugin\'s row rule, without rescanning every row for every column; a row outside a table (SVG, MathML) is its text',
   },
   {
     key: 'htmlTable',
@@ -178,13 +184,14 @@ export const SITE_RULES: readonly SiteRule[] = [
   },
   {
     key: 'tableCell',
-    filter: (node) => (node.nodeName === 'TH' || node.nodeName === 'TD') && !isLoneCell(node),
+    filter: (node) => ['TH', 'TD'].includes(node.nodeName.toUpperCase()),
     replacement: (content, node) => {
+      if (!inTable(node)) return content;
       const index = Array.prototype.indexOf.call(node.parentNode?.children ?? [], node);
       const text = content.trim().replace(/[ \t]*\\?\n[ \t]*/g, '<br>').replace(/\|/g, '\\|');
       return `${index === 0 ? '| ' : ' '}${text} |`;
     },
-    why: 'every `|` escaped (the plugin collapses `||` to one) and line breaks as <br> without trailing spaces',
+    why: 'every `|` escaped (the plugin collapses `||` to one) and line breaks as <br> without trailing spaces; a table of one cell stays a table',
   },
 ];
 
@@ -202,6 +209,32 @@ export function sitePlugin(context: RuleContext): TurndownService.Plugin {
   };
 }
 
+/**
+ * Turndown's option for elements with nothing in them (its rules never see them): an empty list
+ * item is still an item (dropped, the list after it would render otherwise); else turndown's default.
+ */
+export function blankReplacement(_content: string, node: TurndownService.Node): string {
+  const element = node as unknown as DomNode;
+  if (isListItem(element)) return listItem('', element);
+  return element.isBlock ? '\n\n' : '';
+}
+
+function isListItem(node: DomNode): boolean {
+  return node.nodeName === 'LI' && !(node.getAttribute('id') ?? '').startsWith('fn:');
+}
+
+function listItem(content: string, node: DomNode): string {
+  const prefix = listMarker(node);
+  const loose = /\n$/.test(content);
+  const body = content.replace(/^\n+/, '').replace(/\n+$/, '') + (loose ? '\n' : '');
+  return prefix + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
+}
+
+function insideListItem(node: DomNode): boolean {
+  for (let parent = node.parentNode; parent; parent = parent.parentNode) if (parent.nodeName === 'LI') return true;
+  return false;
+}
+
 function formatLink(content: string, node: DomNode, context: RuleContext): string {
   const rawHref = (node.getAttribute('href') ?? '').trim();
   if (rawHref === '' || isUnsafeUrl(rawHref)) return content;
@@ -209,7 +242,8 @@ function formatLink(content: string, node: DomNode, context: RuleContext): strin
   const text = (node.textContent ?? '').trim();
   const bare = bareForm(text, rawHref, href);
   if (bare !== undefined) return linkifies(node, bare) ? bare : `<${href}>`;
-  const label = balancedBrackets(content) ? content : content.replace(/(?<!\\)[[\]]/g, '\\$&');
+  const linkText = unescapeLinkify(content);
+  const label = balancedBrackets(linkText) ? linkText : linkText.replace(/(?<!\\)[[\]]/g, '\\$&');
   if (label.trim() === '') return href.startsWith('#') || href === '' ? '' : `<${formatDestination(href)}>`;
   return `[${unescapeLineStart(label)}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
 }
@@ -217,7 +251,8 @@ function formatLink(content: string, node: DomNode, context: RuleContext): strin
 // The text goldmark's linkify turns back into this very link, if there is one.
 function bareForm(text: string, rawHref: string, href: string): string | undefined {
   if (/^(?:https?|ftp):\/\/[^\s<>]+$/i.test(text) && (text === rawHref || text === href)) return text;
-  if (/^www\.[^\s<>]+$/i.test(text) && [`http://${text}`, `https://${text}`].includes(href)) return text;
+  // goldmark's linkify gives `www.` links https.
+  if (/^www\.[^\s<>]+$/i.test(text) && href === `https://${text}`) return text;
   if (/^[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}$/.test(text) && href === `mailto:${text}`) return text;
   return undefined;
 }

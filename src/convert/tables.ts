@@ -3,12 +3,9 @@
 import { absoluteUrl, isUnsafeUrl } from './escape.js';
 import type { DomNode } from './dom.js';
 
-/** True for the only cell of a table (the GFM plugin renders such a table as plain content). */
-export function isLoneCell(cell: DomNode): boolean {
-  const row = cell.parentNode;
-  if (!row || row.children.length > 1) return false;
-  const table = closestTable(row);
-  return !table || (table.rows?.length ?? 0) <= 1;
+/** False for a row or cell outside any table (inside SVG or MathML, where the parser leaves them). */
+export function inTable(node: DomNode): boolean {
+  return closestTable(node) !== null;
 }
 
 function closestTable(node: DomNode): DomNode | null {
