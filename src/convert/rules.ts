@@ -225,9 +225,30 @@ function isListItem(node: DomNode): boolean {
 
 function listItem(content: string, node: DomNode): string {
   const prefix = listMarker(node);
-  const loose = /\n$/.test(content);
-  const body = content.replace(/^\n+/, '').replace(/\n+$/, '') + (loose ? '\n' : '');
+  // A list is loose when its items hold paragraphs (CommonMark renders a tight item's text bare),
+  // not because an item ends in a block: a blank line in a tight list would make it loose.
+  const loose = isLooseList(node.parentNode);
+  let body = content.replace(/^\n+/, '').replace(/\n+$/, '');
+  if (!loose && !node.children.some((child) => child.nodeName === 'UL' || child.nodeName === 'OL')) body = withoutBlankLines(body);
+  body += loose ? '\n' : '';
   return prefix + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
+}
+
+function isLooseList(list: DomNode | null): boolean {
+  return (list?.children ?? []).some((item) => item.children.some((child) => child.nodeName === 'P'));
+}
+
+// Blank lines between an item's blocks, never inside its fenced code.
+function withoutBlankLines(body: string): string {
+  let fence: string | undefined;
+  return body
+    .split('\n')
+    .filter((line) => {
+      const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+      if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker))) fence = fence === undefined ? marker : undefined;
+      return fence !== undefined || line.trim() !== '';
+    })
+    .join('\n');
 }
 
 function insideListItem(node: DomNode): boolean {
