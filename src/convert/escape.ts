@@ -29,14 +29,18 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
     replace: (...args) => escapeUnlessWordOrSpaced('_', args),
     why: 'emphasis, unless inside a word (`snake_case`) or between spaces',
   },
-  { pattern: /~/g, replace: (...args) => escapeIfRepeated('~', args), why: 'two tildes make strikethrough' },
-  { pattern: /\[(?=\^|[^\]]*\](?:[([:]|$))/g, replace: () => '\\[', why: 'a link, reference or footnote when the `]` is followed by `(`, `[` or `:`' },
+  { pattern: /~/g, replace: (...args) => escapeIfRepeated('~', args), why: 'two tildes make strikethrough; one at a text edge may join a strikethrough\'s `~~`' },
+  {
+    pattern: /\[(?=\^|[^\]]*$|[^\]]*\](?:[([:]|$))/g,
+    replace: () => '\\[',
+    why: 'a link, reference or footnote when the `]` is followed by `(`, `[` or `:`, or may be so in a later node',
+  },
   { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
   { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
   // goldmark's linkify starts a link at a line start or after white space, `*`, `_`, `~` or `(`.
   { pattern: /(?<=(?:^|[\s*_~(])(?:https?|ftp)):(?=\/\/[^\s<])/gi, replace: () => '\\:', why: 'linkify makes a URL a link' },
   { pattern: /(?<=(?:^|[\s*_~(])www)\.(?=[\w-]+\.)/gi, replace: () => '\\.', why: 'linkify makes `www.` text a link' },
-  { pattern: /(?<=[\w.+-])@(?=[\w-]+(?:\.[\w-]+)*\.[A-Za-z\d]{2,})/g, replace: () => '\\@', why: 'linkify makes an e-mail address a link' },
+  { pattern: /(?<=[\w.!#$%&'*+/=?^`{|}~-])@(?=[\w-]+(?:\.[\w-]+)*\.[A-Za-z\d]{2,})/g, replace: () => '\\@', why: 'linkify makes an e-mail address a link' },
   { pattern: /^(#{1,6})(?=\s|$)/g, replace: (hashes) => `\\${hashes}`, why: 'an ATX heading' },
   { pattern: /^>/g, replace: () => '\\>', why: 'a blockquote' },
   { pattern: /^[-+](?=\s|$)/g, replace: (marker) => `\\${marker}`, why: 'a bullet list item' },
@@ -51,8 +55,9 @@ function escapeUnlessSpaced(char: string, args: Array<string | number>): string 
 }
 
 function escapeIfRepeated(char: string, args: Array<string | number>): string {
-  const text = String(args[args.length - 1]);
-  return text.indexOf(char) === text.lastIndexOf(char) ? char : `\\${char}`;
+  const [offset, text] = args.slice(-2) as [number, string];
+  const edge = offset === 0 || offset === text.length - 1;
+  return !edge && text.indexOf(char) === text.lastIndexOf(char) ? char : `\\${char}`;
 }
 
 function escapeUnlessWordOrSpaced(char: string, args: Array<string | number>): string {
@@ -74,7 +79,7 @@ export function unescapeLineStart(content: string): string {
   return content.replace(LINE_START_ESCAPED, (_match, digits: string | undefined) => digits ?? '');
 }
 
-const LINKIFY_ESCAPED = /(?<=(?:https?|ftp))\\:(?=\/\/)|(?<=www)\\\.|(?<=[\w.+-])\\@/gi;
+const LINKIFY_ESCAPED = /(?<=(?:https?|ftp))\\:(?=\/\/)|(?<=www)\\\.|(?<=[\w.!#$%&'*+/=?^`{|}~-])\\@/gi;
 
 /** Undoes the linkify escapes where linkify never runs: a link's text, an image's alt. */
 export function unescapeLinkify(content: string): string {
@@ -113,9 +118,10 @@ export function absoluteUrl(href: string, base: string): string {
   }
 }
 
-/** A link destination: spaces encoded, parentheses escaped only when unbalanced. */
+/** A link destination: spaces encoded, parentheses escaped only when unbalanced, entities and escapes kept literal. */
 export function formatDestination(url: string): string {
-  const encoded = url.replace(/ /g, '%20').replace(/</g, '%3C').replace(/>/g, '%3E');
+  // An `&` that reads as an entity (`&#35;`) would be decoded: escaped, like a backslash before punctuation.
+  const encoded = url.replace(/ /g, '%20').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\\(?=[!-/:-@[-`{-~])|&(?=#?[A-Za-z0-9]+;)/g, '\\$&');
   return balancedParens(encoded) ? encoded : encoded.replace(/[()]/g, '\\$&');
 }
 
@@ -130,6 +136,6 @@ function balancedParens(text: string): boolean {
 
 /** A link title in double quotes; its line breaks kept (a title may span lines, never a blank one). */
 export function formatTitle(title: string | null): string {
-  const clean = (title ?? '').replace(/[ \t]*\r?\n\s*/g, '\n').trim();
+  const clean = (title ?? '').replace(/[ \t]*(?:\r?\n[ \t]*)*\r?\n/g, '\n').trim();
   return clean ? ` "${clean.replace(/["\\]/g, '\\$&')}"` : '';
 }

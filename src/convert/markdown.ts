@@ -27,6 +27,8 @@ export const TURNDOWN_OPTIONS: TurndownService.Options = {
   emDelimiter: '_',
   strongDelimiter: '**',
   linkStyle: 'inlined',
+  // A code span's own spaces stay in it: turndown would otherwise move them out of the span.
+  preformattedCode: true,
 };
 
 /**
@@ -72,7 +74,8 @@ function parseBody(html: string): ParentNode {
   return $('x-turndown')[0]!;
 }
 
-const FENCE = /^\s*(`{3,}|~{3,})/;
+// A fence opening a line, or after the list markers and quote marks that start it (`- ```` `).
+const FENCE = /^(?:\s*(?:[-*+]|\d{1,9}[.)])[ \t]+|\s*>[ \t]?)*\s*(`{3,}|~{3,})/;
 
 /**
  * One blank line between blocks, no trailing whitespace, no leading or trailing blank lines, a final
@@ -82,9 +85,10 @@ function normalizeMarkdown(markdown: string): string {
   const lines: string[] = [];
   let fence: string | undefined;
   for (const line of markdown.replace(/\r\n?/g, '\n').split('\n')) {
-    const marker = FENCE.exec(line)?.[1];
+    const match = FENCE.exec(line);
+    const marker = match?.[1];
     if (fence !== undefined) {
-      const closes = marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
+      const closes = marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.slice(match![0].length).trim() === '';
       lines.push(closes ? line.trimEnd() : line);
       if (closes) fence = undefined;
       continue;

@@ -52,11 +52,11 @@ export const SITE_RULES: readonly SiteRule[] = [
     replacement: (content, node) => {
       if (!content.trim()) return content;
       // `_` does not open or close emphasis inside a word (foo_bar_baz); `*` does.
-      const before = node.previousSibling?.textContent ?? '';
-      const after = node.nextSibling?.textContent ?? '';
+      const [before, after] = writtenBeside(node);
       const inWord = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after);
       // `__x__` is strong: emphasis around emphasis takes the other delimiter.
-      const delimiter = inWord || /^_|_$/.test(content) ? '*' : '_';
+      const edge = edgeDelimiter(content);
+      const delimiter = inWord || edge === '_' || (edge === undefined && alternates(node)) ? '*' : '_';
       return `${delimiter}${unescapeLineStart(content)}${delimiter}`;
     },
     why: 'one emphasis style (`_`), and `*` where `_` would not work inside a word or around `_` emphasis',
@@ -64,8 +64,16 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'strong',
     filter: is('STRONG', 'B'),
-    replacement: (content) => (content.trim() ? `**${unescapeLineStart(content)}**` : ''),
-    why: 'after `**` a line has begun: `**1. Present:**` needs no escaped dot',
+    replacement: (content, node) => {
+      if (!content.trim()) return '';
+      const [before, after] = writtenBeside(node);
+      // `****x**…**` is no strong in strong: around `**` strong, `__` (which does not work inside a word).
+      const inWord = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after);
+      const edge = edgeDelimiter(content);
+      const delimiter = !inWord && (edge === '*' || (edge === undefined && alternates(node))) ? '__' : '**';
+      return `${delimiter}${unescapeLineStart(content)}${delimiter}`;
+    },
+    why: 'after `**` a line has begun: `**1. Present:**` needs no escaped dot; `__` around strong',
   },
   {
     key: 'lineBreak',
@@ -78,27 +86,36 @@ export const SITE_RULES: readonly SiteRule[] = [
     filter: is('BLOCKQUOTE'),
     replacement: (content) => {
       const text = content.replace(/^\n+|\n+$/g, '');
-      return text ? `\n\n${text.replace(/^/gm, '> ').replace(/^> $/gm, '>')}\n\n` : '';
+      return `\n\n${text.replace(/^/gm, '> ').replace(/^> $/gm, '>')}\n\n`;
     },
-    why: 'no trailing space on the blank lines of a quote',
+    why: 'no trailing space on the blank lines of a quote; an empty quote is `>`',
   },
   {
     key: 'codeBlock',
     filter: is('PRE'),
     replacement: (_content, node) => {
-      const code = (node.textContent ?? '').replace(/\n$/, '');
+      const text = node.textContent ?? '';
+      const code = text.replace(/\n$/, '');
       const language = /(?:^|\s)language-(\S+)/.exec(node.querySelector('code')?.getAttribute('class') ?? '')?.[1] ?? '';
-      const longest = Math.max(2, ...(code.match(/`{3,}/g) ?? []).map((run) => run.length));
-      const fence = '`'.repeat(longest + 1);
-      return `\n\n${fence}${language}\n${code}\n${fence}\n\n`;
+      // A backtick fence cannot carry a backtick in its info string: then tildes.
+      const mark = language.includes('`') ? '~' : '`';
+      const longest = Math.max(2, ...(code.match(mark === '`' ? /`{3,}/g : /~{3,}/g) ?? []).map((run) => run.length));
+      const fence = mark.repeat(longest + 1);
+      return `\n\n${fence}${language}\n${text === '' ? '' : `${code}\n`}${fence}\n\n`;
     },
     why: 'fenced, with or without an inner <code> (Hugo highlighting adds spans), fence longer than any run inside',
   },
   {
+    key: 'inlineCode',
+    filter: (node) => node.nodeName === 'CODE' && node.parentNode?.nodeName !== 'PRE',
+    replacement: (_content, node) => codeSpan((node.textContent ?? '').replace(/\r?\n|\r/g, ' ')),
+    why: 'the span\'s own spaces kept inside it (with preformattedCode turndown leaves them there), a fence longer than any backtick run',
+  },
+  {
     key: 'horizontalRule',
     filter: is('HR'),
-    replacement: (_content, node) => (insideListItem(node) ? `\n***${hasTextAfter(node) ? '\n' : ''}` : '\n\n---\n\n'),
-    why: 'in a list item `***` on its own line, no blank line (a tight item stays tight): `- ---` is a rule outside the list, `---` under text a heading underline',
+    replacement: (_content, node) => (insideListItem(node) ? `\n___${hasTextAfter(node) ? '\n' : ''}` : '\n\n---\n\n'),
+    why: 'in a list item `___` on its own line, no blank line (a tight item stays tight): `- ---` is a rule outside the list, `* ***` too, `---` under text a heading underline',
   },
   {
     key: 'bang',
@@ -211,11 +228,31 @@ export function sitePlugin(context: RuleContext): TurndownService.Plugin {
 
 /**
  * Turndown's option for elements with nothing in them (its rules never see them): an empty list
- * item is still an item (dropped, the list after it would render otherwise); else turndown's default.
+ * item is still an item (dropped, the list after it would render otherwise), an empty code block a
+ * code block; else turndown's default.
  */
 export function blankReplacement(_content: string, node: TurndownService.Node): string {
   const element = node as unknown as DomNode;
-  if (isListItem(element)) return listItem('', element);
+  // An empty item's own empty lists are still there, from its second line (`- - -` is a rule).
+  if (isListItem(element)) {
+    const nested = element.children.map((child) => blankReplacement('', child as unknown as TurndownService.Node)).join('').trim();
+    if (nested === '') return listItem('', element);
+    const prefix = listMarker(element);
+    const loose = isLooseList(element.parentNode) ? '\n' : '';
+    return `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}${indent(nested, prefix.length)}${loose}${element.nextSibling ? '\n' : ''}`;
+  }
+  if ((element.nodeName === 'UL' || element.nodeName === 'OL') && element.children.length > 0) {
+    return `\n\n${element.children.map((item) => blankReplacement('', item as unknown as TurndownService.Node)).join('')}\n\n`;
+  }
+  // A code block of blank lines is still a code block.
+  if (element.nodeName === 'BLOCKQUOTE') {
+    const inner = element.children.map((child) => blankReplacement('', child as unknown as TurndownService.Node)).join('');
+    return SITE_RULES.find((rule) => rule.key === 'blockquote')!.replacement(inner, element, { baseUrl: '' });
+  }
+  if (element.nodeName === 'CODE' && element.parentNode?.nodeName !== 'PRE') return codeSpan(element.textContent.replace(/\r?\n|\r/g, ' '));
+  // An empty heading (not one emptied by removing its anchor: the heading rule drops that).
+  if (/^H[1-6]$/.test(element.nodeName)) return `\n\n${'#'.repeat(Number(element.nodeName.charAt(1)))}\n\n`;
+  if (element.nodeName === 'PRE') return SITE_RULES.find((rule) => rule.key === 'codeBlock')!.replacement('', element, { baseUrl: '' });
   return element.isBlock ? '\n\n' : '';
 }
 
@@ -234,19 +271,56 @@ function listItem(content: string, node: DomNode): string {
   return prefix + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
 }
 
+// CommonMark strips one space from each side of a span that has both and more than spaces.
+function codeSpan(code: string): string {
+  if (code === '') return '';
+  const runs = new Set(code.match(/`+/g) ?? []);
+  let fence = '`';
+  while (runs.has(fence)) fence += '`';
+  const pad = /^`|`$/.test(code) || /^ (?=.*[^ ]).* $/s.test(code) ? ' ' : '';
+  return `${fence}${pad}${code}${pad}${fence}`;
+}
+
+// The text written right before and after an inline element, as far as its text siblings tell: an
+// element sibling starts or ends with its own delimiter (punctuation), not its text.
+function writtenBeside(node: DomNode): [string, string] {
+  const text = (sibling: DomNode | null): string => (sibling?.nodeType === 3 ? sibling.data : '');
+  return [text(node.previousSibling), text(node.nextSibling)];
+}
+
+// The emphasis delimiter the content starts or ends with: the one around it must differ, or the runs merge.
+function edgeDelimiter(content: string): string | undefined {
+  return /^[*_]/.exec(content)?.[0] ?? /(?<!\\)[*_]$/.exec(content)?.[0];
+}
+
+const kind = (name: string): string => ({ B: 'STRONG', I: 'EM' })[name] ?? name;
+
+// Emphasis right after or inside emphasis of its kind would run into its delimiters (`**a****b**`,
+// `**a **b** c**`): every other one, by those before and above it, takes the other delimiter.
+function alternates(node: DomNode): boolean {
+  let count = 0;
+  for (let sibling = node.previousSibling; sibling && sibling.nodeType === 1 && kind(sibling.nodeName) === kind(node.nodeName); sibling = sibling.previousSibling) count += 1;
+  for (let parent = node.parentNode; parent; parent = parent.parentNode) if (kind(parent.nodeName) === kind(node.nodeName)) count += 1;
+  return count % 2 === 1;
+}
+
 function isLooseList(list: DomNode | null): boolean {
   return (list?.children ?? []).some((item) => item.children.some((child) => child.nodeName === 'P'));
 }
 
-// Blank lines between an item's blocks, never inside its fenced code.
+// Blank lines between an item's blocks, never inside its fenced code nor around a table or after a
+// quote (a table or a quote's paragraph would take in the next line; a table cannot interrupt a
+// paragraph; an HTML table would take in what follows).
 function withoutBlankLines(body: string): string {
   let fence: string | undefined;
-  return body
-    .split('\n')
-    .filter((line) => {
+  const lines = body.split('\n');
+  return lines
+    .filter((line, i) => {
       const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
       if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker))) fence = fence === undefined ? marker : undefined;
-      return fence !== undefined || line.trim() !== '';
+      if (fence !== undefined || line.trim() !== '') return true;
+      const [before, after] = [(lines[i - 1] ?? '').trimStart(), (lines[i + 1] ?? '').trimStart()];
+      return /^[|>]/.test(before) || /^\|/.test(after) || /<\/table>$/.test(before);
     })
     .join('\n');
 }
@@ -262,12 +336,19 @@ function formatLink(content: string, node: DomNode, context: RuleContext): strin
   const href = absoluteUrl(rawHref, context.baseUrl);
   const text = (node.textContent ?? '').trim();
   const bare = bareForm(text, rawHref, href);
-  if (bare !== undefined) return linkifies(node, bare) ? bare : `<${href}>`;
+  // Where linkify would not make the link, an autolink does (an e-mail's without its `mailto:`);
+  // a `www.` one would show its https://, so it is an ordinary link.
+  if (bare !== undefined && linkifies(node, bare)) return bare;
+  if (bare !== undefined && (bare === href || (href === `mailto:${bare}` && AUTOLINK_EMAIL.test(bare) && !/^[!?]/.test(bare)))) return `<${bare}>`;
   const linkText = unescapeLinkify(content);
-  const label = balancedBrackets(linkText) ? linkText : linkText.replace(/(?<!\\)[[\]]/g, '\\$&');
-  if (label.trim() === '') return href.startsWith('#') || href === '' ? '' : `<${formatDestination(href)}>`;
+  // Brackets in code spans are code: neither counted nor escaped.
+  const label = balancedBrackets(linkText.replace(CODE_SPAN, '')) ? linkText : linkText.replace(new RegExp(`${CODE_SPAN.source}|(?<!\\\\)[[\\]]`, 'g'), (m: string, fence?: string) => (fence ? m : `\\${m}`));
+  if (label.trim() === '' && (href.startsWith('#') || href === '')) return '';
   return `[${unescapeLineStart(label)}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
 }
+
+// CommonMark's e-mail autolink (§6.5); `<!` or `<?` would open raw HTML instead.
+const AUTOLINK_EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
 // The text goldmark's linkify turns back into this very link, if there is one.
 function bareForm(text: string, rawHref: string, href: string): string | undefined {
@@ -278,13 +359,25 @@ function bareForm(text: string, rawHref: string, href: string): string | undefin
   return undefined;
 }
 
-// Linkify stops before trailing punctuation and needs a word boundary on both sides.
+// Linkify stops before trailing punctuation and needs a boundary on both sides.
 function linkifies(node: DomNode, url: string): boolean {
   if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url)) return false;
+  // A hard break is written `\`, which linkify would take into the URL.
+  if (node.nextSibling?.nodeName === 'BR') return false;
+  // First or last in emphasis, a delimiter would touch it: renderers disagree on what linkify does there.
+  if ((!node.previousSibling || !node.nextSibling) && !BLOCK_PARENTS.has(node.parentNode?.nodeName ?? '')) return false;
+  // Beside an element, the character written next to it is a delimiter, not the element's text.
+  if ((node.previousSibling && node.previousSibling.nodeType !== 3) || (node.nextSibling && node.nextSibling.nodeType !== 3)) return false;
   const before = (node.previousSibling?.textContent ?? '').slice(-1);
-  const after = (node.nextSibling?.textContent ?? '').charAt(0);
-  return !/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}_/#=&%~*+@-]/u.test(after);
+  const after = node.nextSibling?.textContent ?? '';
+  // goldmark links only at a line start or after white space or `(` (`*`, `_`, `~` in text are written escaped, which stops it).
+  // …and it ends the link at white space, or at trailing punctuation that white space or the end follows.
+  return (before === '' || /[\s(]/u.test(before)) && /^(?:[.,:;!?)'"]*(?:\s|$))/u.test(after);
 }
+
+const BLOCK_PARENTS = new Set(['P', 'LI', 'TD', 'TH', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'DIV', 'X-TURNDOWN', 'DD', 'DT', 'SECTION', 'ARTICLE']);
+
+const CODE_SPAN = /(?<!\\)(`+)[^`][\s\S]*?(?<!`)\1(?!`)/g;
 
 function balancedBrackets(text: string): boolean {
   let depth = 0;
@@ -297,7 +390,7 @@ function balancedBrackets(text: string): boolean {
 
 function hasTextAfter(node: DomNode): boolean {
   for (let next = node.nextSibling; next; next = next.nextSibling) {
-    if ((next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG') return true;
+    if ((next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG' || (next.nodeType === 1 && next.getElementsByTagName('img').length > 0)) return true;
   }
   return false;
 }

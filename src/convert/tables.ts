@@ -21,9 +21,11 @@ const isBlock = (element: DomNode): boolean => BLOCKS_IN_CELLS.has(element.nodeN
 const spans = (element: DomNode): boolean =>
   !(Number(element.getAttribute('rowspan') ?? '1') <= 1 && Number(element.getAttribute('colspan') ?? '1') <= 1);
 
-/** False when a table has block content or row/column spans: a pipe table would mangle it. */
+/** False when a table has no heading row, block content or row/column spans: a pipe table would change it. */
 export function canBePipeTable(table: DomNode): boolean {
-  return findBelow(table, (element) => isBlock(element) || spans(element)) === undefined;
+  const first = findBelow(table, (element) => element.nodeName === 'TR');
+  // A pipe table always has a heading row: one without would render with an empty one.
+  return first !== undefined && isHeadingRow(first) && findBelow(table, (element) => isBlock(element) || spans(element)) === undefined;
 }
 
 /** The first cell of a table, as `querySelector('td, th')` finds it. */

@@ -48,8 +48,23 @@ function guardLinkify(parser: Parser): void {
   const match = parser.linkify.match.bind(parser.linkify);
   parser.linkify.match = (text: string) => {
     const links = match(text)?.filter((link: { index: number }) => LINKIFY_AFTER.test(text.charAt(link.index - 1)));
-    return (links ?? []) as ReturnType<typeof match>;
+    return (links ?? []).map(trimLink) as ReturnType<typeof match>;
   };
+  const matchAtStart = parser.linkify.matchAtStart.bind(parser.linkify);
+  parser.linkify.matchAtStart = (text: string) => {
+    const link = matchAtStart(text);
+    return link ? trimLink(link) : link;
+  };
+}
+
+// goldmark ends a link before trailing `_`, `*`, `~` (and punctuation, as linkify-it does)…
+function trimLink<T extends { lastIndex: number; text: string; url: string }>(link: T): T {
+  // …and before a backslash.
+  const slash = link.text.indexOf('\\');
+  const kept = slash < 0 ? link.text : link.text.slice(0, slash);
+  const trailing = link.text.length - kept.length + (/[_*~?!.,:]+$/.exec(kept)?.[0].length ?? 0);
+  if (trailing === 0) return link;
+  return { ...link, lastIndex: link.lastIndex - trailing, text: link.text.slice(0, -trailing), url: link.url.slice(0, -trailing) };
 }
 
 /** Renders archived Markdown (a post body) to HTML. */
@@ -129,7 +144,9 @@ function taskLists(parser: Parser): void {
 }
 
 const BLOCKS = new Set(['address', 'article', 'aside', 'blockquote', 'body', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'caption', 'colgroup', 'col']);
-const UNWRAPPED = new Set(['div', 'span', 'section', 'article', 'main', 'header', 'footer', 'font', 'center']);
+const SAME_AS: Record<string, string> = { s: 'del', strike: 'del', b: 'strong', i: 'em' };
+// What Markdown (with goldmark's extensions) writes; the archive keeps the content of anything else.
+const MARKDOWN_ELEMENTS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 'a', 'img', 'br', 'hr', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col', 'sup', 'input', 'dl', 'dt', 'dd']);
 const TYPOGRAPHY: Record<string, string> = { '\u201c': '"', '\u201d': '"', '\u2018': "'", '\u2019': "'", '\u2013': '--', '\u2014': '---', '\u2026': '...', '\u00ab': '<<', '\u00bb': '>>' };
 
 export interface NormalizeOptions {
@@ -147,7 +164,15 @@ export interface NormalizeOptions {
 export function normalizeHtml(html: string, options: NormalizeOptions = {}): string {
   const $ = cheerio.load(`<body>${html}</body>`);
   const body = $('body')[0]!;
-  return serializeChildren(body, options, false).replace(/\s*(<\/?(?:[a-z0-9]+)[^>]*>)\s*/g, (tag, inner: string) => (isBlockTag(inner) ? inner : tag)).trim();
+  let out = serializeChildren(body, options, false);
+  // A space at the edge of a link or emphasis renders as one beside it.
+  for (let before = ''; before !== out; ) {
+    before = out;
+    out = out.replace(/ ?(<(?:a|em|strong|del)\b[^>]*>) /g, ' $1').replace(/ (<\/(?:a|em|strong|del)>) ?/g, '$1 ');
+    // …and one before a line break shows nothing.
+    out = out.replace(/ ((?:<(?:a|em|strong|del)\b[^>]*>)*<br>)/g, '$1');
+  }
+  return out.replace(/\s*(<\/?(?:[a-z0-9]+)[^>]*>)\s*/g, (tag, inner: string) => (isBlockTag(inner) ? inner : tag)).trim();
 }
 
 const isBlockTag = (tag: string): boolean => BLOCKS.has(/^<\/?([a-z0-9]+)/.exec(tag)![1]!) || tag.startsWith('<br');
@@ -164,15 +189,15 @@ function serializeNode(node: AnyNode, options: NormalizeOptions, pre: boolean): 
   if (node.type === 'comment') return options.asArchived ? '' : `<!--${node.data}-->`;
   if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') return '';
   const element = node as Element;
-  // markdown-it writes strikethrough as <s>, goldmark as <del>.
-  const name = element.name === 's' ? 'del' : element.name;
+  // markdown-it writes strikethrough as <s>, goldmark as <del>; raw <b> and <i> read as the archive writes them.
+  const name = SAME_AS[element.name] ?? element.name;
   if (options.asArchived && (REMOVED_ELEMENTS as readonly string[]).includes(name) && !isTaskBox(element)) return '';
   if (options.asArchived && isHeadingAnchor(element)) return '';
-  // Layout wrappers carry no Markdown meaning: the archive keeps their content (goldmark's footnote box stays).
-  if (options.asArchived && UNWRAPPED.has(name) && !/\bfootnotes\b/.test(element.attribs.class ?? '')) return serializeChildren(element, options, pre);
+  // Layout wrappers and other raw HTML carry no Markdown meaning: the archive keeps their content (goldmark's footnote box stays).
+  if (options.asArchived && !MARKDOWN_ELEMENTS.has(name) && !/\bfootnotes\b/.test(element.attribs.class ?? '')) return serializeChildren(element, options, pre);
   const attributes = Object.entries(element.attribs)
     .filter(([key]) => !(key === 'id' && /^h[1-6]$/.test(name)) && key !== 'tabindex' && (!options.asArchived || keeps(element, key)))
-    .map(([key, value]) => [key, (key === 'href' || key === 'src') && options.baseUrl ? absolute(value, options.baseUrl) : value] as const)
+    .map(([key, value]) => [key, (key === 'href' || key === 'src') && options.baseUrl ? absolute(value, options.baseUrl) : key === 'alt' ? value.replace(/\s+/g, ' ').trim() : value] as const)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, value]) => ` ${key}="${escapeHtml(value)}"`)
     .join('');
@@ -188,13 +213,16 @@ const KEPT = new Set(['href', 'src', 'alt', 'title', 'start', 'colspan', 'rowspa
 function keeps(element: Element, key: string): boolean {
   if (KEPT.has(key)) return true;
   if (key === 'style') return /^t[hd]$/.test(element.name);
+  if (key === 'class' && element.name === 'code' && /^language-/.test(element.attribs.class ?? '')) return true;
   return ['class', 'role', 'id'].includes(key) && /^(?:fn|fnref):|footnote/.test(`${element.attribs.id ?? ''} ${element.attribs.class ?? ''}`.trim());
 }
 
 function isHeadingAnchor(element: Element): boolean {
   const parent = element.parent as Element | null;
-  return element.name === 'a' && /^h[1-6]$/.test(parent?.name ?? '') && (element.attribs.href ?? '').startsWith('#') && /^[#¶§🔗]?$/u.test(cheerio.load(element).text().trim());
+  return element.name === 'a' && /^h[1-6]$/.test(parent?.name ?? '') && (element.attribs.href ?? '').startsWith('#') && /^[#¶§🔗]?$/u.test(textOf(element).trim());
 }
+
+const textOf = (node: AnyNode): string => (node.type === 'text' ? node.data : 'children' in node ? (node.children as AnyNode[]).map(textOf).join('') : '');
 
 function absolute(url: string, base: string): string {
   const trimmed = url.trim();
