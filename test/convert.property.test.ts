@@ -68,9 +68,9 @@ const INWORD_EMPHASIS = /[\p{L}\p{N}]<(?:em|strong|s|del)>(?:<(?:a|code|img)\b|[
 
 /** The deepest nesting of emphasis (or strong emphasis) in emphasis of its kind. */
 function nesting(html: string): number {
-  const depth: Record<string, number> = { em: 0, strong: 0 };
+  const depth: Record<string, number> = { em: 0, strong: 0, s: 0 };
   let deepest = 0;
-  for (const [, close, name] of html.matchAll(/<(\/?)(em|strong)>/g)) {
+  for (const [, close, name] of html.matchAll(/<(\/?)(em|strong|s)>/g)) {
     depth[name!]! += close ? -1 : 1;
     deepest = Math.max(deepest, depth[name!]!);
   }
@@ -126,6 +126,13 @@ const FOUND = [
   '- &amp;@10www.example.com [ *\\\n  foo\n\n  foo\n- *\n\n*',
   'a*b x@~2.http://x.example/b_c?d=1&e=2',
   '!a.b@example.org`foo`',
+  '<https://auto.example/x>;.\n\nfoo',
+  '*foo*<span>s</span>',
+  '<span>s</span>*foo*\n\n*',
+  '- - [`\\@ *`](/u)\n  - foo\n\n  *',
+  '- - - 2.\n\n    foo\n  - *',
+  '[https://example.com/a](/u "a\nb")\\\n-',
+  '- > https://example.com/a2.![https://example.com/a ](/i.png)\n\n  foo\n- foo\n\n*',
 ];
 
 describe('minimal cases the property found', () => {
@@ -149,14 +156,21 @@ describe('random documents render back', () => {
         fc.pre(!/<a [^>]*><\/a>/.test(html));
         // Emphasis or a link that opens or closes on a line break: written as the break and text beside it.
         fc.pre(!/<(?:em|strong|s|del|a)\b[^>]*><br>|<br>\s*<\/(?:em|strong|s|del|a)>/.test(html));
-        // Emphasis three deep in emphasis of its kind: two delimiters cannot tell three levels apart.
-        fc.pre(nesting(html) < 3);
+        // Emphasis three deep in emphasis of its kind (two delimiters cannot tell three levels apart),
+        // strikethrough in strikethrough (one delimiter).
+        fc.pre(nesting(html) < 3 && !/<s>(?:(?!<\/s>)[\s\S])*<s>/.test(html));
+        // Three emphasis delimiters at one edge (`_**_`) pair up otherwise when punctuation or a link follows.
+        fc.pre(!/(?:<(?:em|strong|s)>){3}|(?:<\/(?:em|strong|s)>){3}/.test(html));
+        // Emphasis right after emphasis of its kind, around emphasis at its edge (`**b**___x___`): the same.
+        fc.pre(!/<\/(em|strong)><\1><(?:em|strong)>/.test(html));
+        // An image alt with a backslash, bracket or backtick: goldmark writes the alt's escapes into it (README).
+        fc.pre(!/<img [^>]*alt="[^"]*[\\[\]`]/.test(html));
         // A line break in a heading: the archive writes headings on one line (ATX) (README).
         fc.pre(!/<h([1-6])>(?:(?!<\/h\1>)[\s\S])*<br>/.test(html));
         // Lines a raw HTML block took in are bare text in the body: the archive writes them as a paragraph (README).
         fc.pre(!/<\/table>[^\S\n]*\n?[^<\s]/.test(html));
         // An in-page link reading only `#`, `¶` or `§` is a heading anchor to the extractor: chrome (README).
-        fc.pre(!/<a href="#[^"]*"[^>]*>\s*[#¶§]?\s*<\/a>/u.test(html));
+        fc.pre(!/<a href="#[^"]*"[^>]*>(?:<[^>]+>|\s)*[#¶§]?(?:<[^>]+>|\s)*<\/a>/u.test(html));
         // Emphasis inside a word that opens or closes on punctuation, a link or code: its delimiter
         // would need the letter beside it written as a character reference (README).
         fc.pre(!INWORD_EMPHASIS.test(html.replace(/<\/?span>/g, '')));

@@ -134,8 +134,11 @@ function balancedParens(text: string): boolean {
   return depth === 0;
 }
 
-/** A link title in double quotes; its line breaks kept (a title may span lines, never a blank one). */
+/**
+ * A link title in double quotes. A line break is written `&#10;`: a title spanning lines would be
+ * broken by a heading (one line) or a table cell, and a blank line would end it.
+ */
 export function formatTitle(title: string | null): string {
-  const clean = (title ?? '').replace(/[ \t]*(?:\r?\n[ \t]*)*\r?\n/g, '\n').trim();
-  return clean ? ` "${clean.replace(/["\\]/g, '\\$&')}"` : '';
+  const clean = (title ?? '').trim();
+  return clean ? ` "${clean.replace(/["\\]|&(?=#?[A-Za-z0-9]+;)/g, '\\$&').replace(/\r\n?|\n/g, '&#10;')}"` : '';
 }

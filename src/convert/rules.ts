@@ -268,7 +268,10 @@ function listItem(content: string, node: DomNode): string {
   let body = content.replace(/^\n+/, '').replace(/\n+$/, '');
   if (!loose && !node.children.some((child) => child.nodeName === 'UL' || child.nodeName === 'OL')) body = withoutBlankLines(body);
   body += loose ? '\n' : '';
-  return prefix + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
+  // `- - -` or `* * *` would be a rule: then the item's content starts on its second line.
+  const firstLine = `${prefix}${body.split('\n', 1)[0]}`;
+  const lead = /^(?:[-*_][ \t]*){3,}$/.test(firstLine) ? `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}` : prefix;
+  return lead + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
 }
 
 // CommonMark strips one space from each side of a span that has both and more than spaces.
@@ -284,9 +287,12 @@ function codeSpan(code: string): string {
 // The text written right before and after an inline element, as far as its text siblings tell: an
 // element sibling starts or ends with its own delimiter (punctuation), not its text.
 function writtenBeside(node: DomNode): [string, string] {
-  const text = (sibling: DomNode | null): string => (sibling?.nodeType === 3 ? sibling.data : '');
+  const text = (sibling: DomNode | null): string => (!sibling || DELIMITED.has(sibling.nodeName) ? '' : sibling.textContent);
   return [text(node.previousSibling), text(node.nextSibling)];
 }
+
+/** Elements written with punctuation at their edges; any other (a span) is written as its text. */
+const DELIMITED = new Set(['EM', 'I', 'STRONG', 'B', 'A', 'CODE', 'DEL', 'S', 'STRIKE', 'IMG', 'BR', 'SUP', BANG]);
 
 // The emphasis delimiter the content starts or ends with: the one around it must differ, or the runs merge.
 function edgeDelimiter(content: string): string | undefined {
@@ -300,7 +306,11 @@ const kind = (name: string): string => ({ B: 'STRONG', I: 'EM' })[name] ?? name;
 function alternates(node: DomNode): boolean {
   let count = 0;
   for (let sibling = node.previousSibling; sibling && sibling.nodeType === 1 && kind(sibling.nodeName) === kind(node.nodeName); sibling = sibling.previousSibling) count += 1;
-  for (let parent = node.parentNode; parent; parent = parent.parentNode) if (kind(parent.nodeName) === kind(node.nodeName)) count += 1;
+  // Only emphasis right inside its kind: a strong between two ems keeps their delimiters apart.
+  for (let parent = node.parentNode; parent && ['EM', 'STRONG'].includes(kind(parent.nodeName)); parent = parent.parentNode) {
+    if (kind(parent.nodeName) !== kind(node.nodeName)) break;
+    count += 1;
+  }
   return count % 2 === 1;
 }
 
@@ -340,7 +350,7 @@ function formatLink(content: string, node: DomNode, context: RuleContext): strin
   // a `www.` one would show its https://, so it is an ordinary link.
   if (bare !== undefined && linkifies(node, bare)) return bare;
   if (bare !== undefined && (bare === href || (href === `mailto:${bare}` && AUTOLINK_EMAIL.test(bare) && !/^[!?]/.test(bare)))) return `<${bare}>`;
-  const linkText = unescapeLinkify(content);
+  const linkText = outsideCode(content, unescapeLinkify);
   // Brackets in code spans are code: neither counted nor escaped.
   const label = balancedBrackets(linkText.replace(CODE_SPAN, '')) ? linkText : linkText.replace(new RegExp(`${CODE_SPAN.source}|(?<!\\\\)[[\\]]`, 'g'), (m: string, fence?: string) => (fence ? m : `\\${m}`));
   if (label.trim() === '' && (href.startsWith('#') || href === '')) return '';
@@ -372,12 +382,24 @@ function linkifies(node: DomNode, url: string): boolean {
   const after = node.nextSibling?.textContent ?? '';
   // goldmark links only at a line start or after white space or `(` (`*`, `_`, `~` in text are written escaped, which stops it).
   // …and it ends the link at white space, or at trailing punctuation that white space or the end follows.
-  return (before === '' || /[\s(]/u.test(before)) && /^(?:[.,:;!?)'"]*(?:\s|$))/u.test(after);
+  const ends = /^[.,:!?)'"]*\s/u.test(after) || (/^[.,:!?)'"]*$/u.test(after) && !node.nextSibling?.nextSibling && BLOCK_PARENTS.has(node.parentNode?.nodeName ?? ''));
+  return (before === '' || /[\s(]/u.test(before)) && ends;
 }
 
 const BLOCK_PARENTS = new Set(['P', 'LI', 'TD', 'TH', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'DIV', 'X-TURNDOWN', 'DD', 'DT', 'SECTION', 'ARTICLE']);
 
 const CODE_SPAN = /(?<!\\)(`+)[^`][\s\S]*?(?<!`)\1(?!`)/g;
+
+/** `change` applied to the text between code spans only (a code span is written as it is). */
+function outsideCode(content: string, change: (text: string) => string): string {
+  let result = '';
+  let last = 0;
+  for (const span of content.matchAll(CODE_SPAN)) {
+    result += change(content.slice(last, span.index)) + span[0];
+    last = span.index + span[0].length;
+  }
+  return result + change(content.slice(last));
+}
 
 function balancedBrackets(text: string): boolean {
   let depth = 0;

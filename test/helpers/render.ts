@@ -35,7 +35,8 @@ function wwwTail(text: string, pos: number): number {
   return link.length;
 }
 
-// goldmark links a URL only at a line start or after white space or `*`, `_`, `~`, `(`.
+// goldmark links a URL only at a line start or after white space or `*`, `_`, `~`, `(`; an e-mail
+// address only with a domain of letters, digits and hyphens.
 const LINKIFY_AFTER = /^$|[\s*_~(]/;
 function guardLinkify(parser: Parser): void {
   const rules = (parser.inline.ruler as unknown as { __rules__: Array<{ name: string; fn: (state: StateInline, silent: boolean) => boolean }> }).__rules__;
@@ -47,7 +48,10 @@ function guardLinkify(parser: Parser): void {
   });
   const match = parser.linkify.match.bind(parser.linkify);
   parser.linkify.match = (text: string) => {
-    const links = match(text)?.filter((link: { index: number }) => LINKIFY_AFTER.test(text.charAt(link.index - 1)));
+    const links = match(text)?.filter(
+      (link: { index: number; schema: string; text: string }) =>
+        LINKIFY_AFTER.test(text.charAt(link.index - 1)) && (link.schema !== 'mailto:' || /^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9_-]+)+$/.test(link.text)),
+    );
     return (links ?? []).map(trimLink) as ReturnType<typeof match>;
   };
   const matchAtStart = parser.linkify.matchAtStart.bind(parser.linkify);
