@@ -1,8 +1,8 @@
 // The defects of issue 21, each as the page body it was found on: the archived Markdown, rendered
 // as the site renders it, must give that body back (test/helpers/render.ts). Each failed before its fix.
 import { describe, expect, it } from 'vitest';
-import { htmlToMarkdown, toPost } from '../src/convert/convert.js';
-import { extractPage, type ExtractedPost } from '../src/extract/extract.js';
+import { bodyMarkdown, htmlToMarkdown } from '../src/convert/convert.js';
+import { extractParsedPage, type ExtractedPost } from '../src/extract/extract.js';
 import { normalizeHtml, render } from './helpers/render.js';
 import { postPage } from './helpers/post-page.js';
 
@@ -10,9 +10,11 @@ const URL_ = 'https://cabforum.org/2024/01/02/a-post/';
 
 /** The body through both conversion paths: the extracted page's parsed tree and its HTML. */
 function bothPaths(body: string): string[] {
-  const page = extractPage(postPage(body), URL_) as ExtractedPost;
+  const parsed = extractParsedPage(postPage(body), URL_);
+  const page = parsed.page as ExtractedPost;
   expect(page.kind).toBe('post');
-  return [toPost(page).body.slice(1), htmlToMarkdown(page.contentHtml, URL_)];
+  expect(parsed.body).toBeDefined();
+  return [bodyMarkdown(page, parsed.body), htmlToMarkdown(page.contentHtml, URL_)];
 }
 
 function rendersBack(body: string): void {

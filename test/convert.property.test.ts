@@ -3,8 +3,8 @@
 // CABSYNC_PROPERTY_RUNS raises the number of cases locally (CI: 10,000).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { htmlToMarkdown, toPost } from '../src/convert/convert.js';
-import { extractPage, type ExtractedPost } from '../src/extract/extract.js';
+import { bodyMarkdown, htmlToMarkdown } from '../src/convert/convert.js';
+import { extractParsedPage, type ExtractedPost } from '../src/extract/extract.js';
 import { normalizeHtml, render } from './helpers/render.js';
 import { postPage } from './helpers/post-page.js';
 
@@ -79,8 +79,9 @@ function nesting(html: string): number {
 
 /** The body a Markdown document renders to, and what its archived Markdown renders to, by both paths. */
 function roundTrip(markdown: string): { page: string; archived: string; fromHtml: string; sameBytes: boolean } {
-  const extracted = extractPage(postPage(render(`${markdown}\n`)), URL_) as ExtractedPost;
-  const archived = toPost(extracted).body.slice(1);
+  const { page, body } = extractParsedPage(postPage(render(`${markdown}\n`)), URL_);
+  const extracted = page as ExtractedPost;
+  const archived = bodyMarkdown(extracted, body);
   const fromHtml = htmlToMarkdown(extracted.contentHtml, URL_);
   return {
     page: normalizeHtml(extracted.contentHtml, { baseUrl: URL_, asArchived: true }),

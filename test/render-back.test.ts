@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { htmlToMarkdown, toPost } from '../src/convert/convert.js';
-import { extractPage } from '../src/extract/extract.js';
+import { bodyMarkdown, htmlToMarkdown } from '../src/convert/convert.js';
+import { extractParsedPage } from '../src/extract/extract.js';
 import { normalizeHtml, render } from './helpers/render.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -13,9 +13,9 @@ const PUBLIC = join(ROOT, 'fixtures/hugo/public');
 
 /** The body the page had, and the one its archived Markdown renders to, both normalized. */
 export function renderBack(html: string, url: string): { page: string; archived: string } | undefined {
-  const extracted = extractPage(html, url);
+  const { page: extracted, body } = extractParsedPage(html, url);
   if (extracted.kind !== 'post') return undefined;
-  const markdown = toPost(extracted).body;
+  const markdown = bodyMarkdown(extracted, body);
   return {
     page: normalizeHtml(extracted.contentHtml, { baseUrl: url, asArchived: true }),
     archived: normalizeHtml(render(markdown)),

@@ -4,7 +4,8 @@ import type { ParentNode } from 'domhandler';
 import type TurndownService from 'turndown';
 import { limitDepth, MAX_DEPTH } from '../extract/dom.js';
 import { innerHtml, loadFragment, loadPage } from '../extract/html.js';
-import { parsedBody, type ExtractedPost } from '../extract/extract.js';
+import type { Element } from 'domhandler';
+import type { ExtractedPost } from '../extract/extract.js';
 import type { DomNode } from './dom.js';
 import { prepareView } from './prepare.js';
 import { domView, reparsedView } from './view.js';
@@ -53,10 +54,12 @@ function treeToMarkdown(root: ParentNode, baseUrl: string): string {
   return view ? viewToMarkdown(view, baseUrl) : htmlToMarkdown(innerHtml(root), baseUrl);
 }
 
-/** The Markdown of an extracted post's body: from its parsed tree when it carries one, else from its HTML. */
-export function bodyMarkdown(page: ExtractedPost): string {
-  const tree = parsedBody(page);
-  return tree ? treeToMarkdown(tree, page.url) : htmlToMarkdown(page.contentHtml, page.url);
+/**
+ * The Markdown of an extracted post's body: from the body as the extractor parsed it when given
+ * (`extractParsedPage`), else from its HTML. The same bytes either way.
+ */
+export function bodyMarkdown(page: ExtractedPost, body?: Element): string {
+  return body ? treeToMarkdown(body, page.url) : htmlToMarkdown(page.contentHtml, page.url);
 }
 
 function viewToMarkdown(view: DomNode, baseUrl: string): string {
