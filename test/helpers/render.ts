@@ -200,7 +200,7 @@ function serializeNode(node: AnyNode, options: NormalizeOptions, pre: boolean): 
   // Layout wrappers and other raw HTML carry no Markdown meaning: the archive keeps their content (goldmark's footnote box stays).
   if (options.asArchived && !MARKDOWN_ELEMENTS.has(name) && !/\bfootnotes\b/.test(element.attribs.class ?? '')) return serializeChildren(element, options, pre);
   const attributes = Object.entries(element.attribs)
-    .filter(([key]) => !(key === 'id' && /^h[1-6]$/.test(name)) && key !== 'tabindex' && (!options.asArchived || keeps(element, key)))
+    .filter(([key]) => !(key === 'id' && /^h[1-6]$/.test(name)) && key !== 'tabindex' && key !== 'data-lang' && (!options.asArchived || keeps(element, key)))
     .map(([key, value]) => [key, (key === 'href' || key === 'src') && options.baseUrl ? absolute(value, options.baseUrl) : key === 'alt' ? value.replace(/\s+/g, ' ').trim() : value] as const)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, value]) => ` ${key}="${escapeHtml(value)}"`)
