@@ -134,6 +134,12 @@ const FOUND = [
   '- - - 2.\n\n    foo\n  - *',
   '[https://example.com/a](/u "a\nb")\\\n-',
   '- > https://example.com/a2.![https://example.com/a ](/i.png)\n\n  foo\n- foo\n\n*',
+  '` `\n\n,',
+  '- ````\n\n  ````\n\n  foo\n- foo\n\nfoo',
+  'x\n\n- - foo\\\n    - ) SC-081 Bar a*b https://example.com/a\\\n    *\n\n  foo\n- https://example.com/a',
+  '- - - foo\n\n      foo\n\n    > foo\n\nhttps://example.com/a',
+  '- - ````\n    code\n\n    ````\n  - foo\n\n*',
+  '| h0 |\n| --- |\n| @ <x > snake_case $ |\n\nhttps://example.com/a',
 ];
 
 describe('minimal cases the property found', () => {
@@ -153,6 +159,8 @@ describe('random documents render back', () => {
         // An empty link keeps no space or line break next to it (README, what cannot round-trip).
         // `<?`, `<!`: raw HTML (a processing instruction, a comment) that runs on to its end; the archive drops comments (README).
         fc.pre(!/<[?!]/.test(markdown));
+        // A URL run into an e-mail address (`www.x.coma@b.org`): linkify-it and goldmark split it differently (oracle).
+        fc.pre(!/(?:www\.|:\/\/)[^\s<]*@/.test(markdown));
         const html = render(`${markdown}\n`);
         fc.pre(!/<a [^>]*><\/a>/.test(html));
         // Emphasis or a link that opens or closes on a line break: written as the break and text beside it.
@@ -162,8 +170,8 @@ describe('random documents render back', () => {
         fc.pre(nesting(html) < 3 && !/<s>(?:(?!<\/s>)[\s\S])*<s>/.test(html));
         // Three emphasis delimiters at one edge (`_**_`) pair up otherwise when punctuation or a link follows.
         fc.pre(!/(?:<(?:em|strong|s)>){3}|(?:<\/(?:em|strong|s)>){3}/.test(html));
-        // Emphasis right after emphasis of its kind, around emphasis at its edge (`**b**___x___`): the same.
-        fc.pre(!/<\/(em|strong)><\1><(?:em|strong)>/.test(html));
+        // Emphasis right after emphasis of its kind when either has emphasis at its edge (`**b**___x___`): the same.
+        fc.pre(!/<\/(em|strong)><\1><(?:em|strong)>|<\/(?:em|strong)><\/(em|strong)><\2>/.test(html));
         // An image alt with a backslash, bracket or backtick: goldmark writes the alt's escapes into it (README).
         fc.pre(!/<img [^>]*alt="[^"]*[\\[\]`]/.test(html));
         // A line break in a heading: the archive writes headings on one line (ATX) (README).
@@ -174,7 +182,7 @@ describe('random documents render back', () => {
         fc.pre(!/<a href="#[^"]*"[^>]*>(?:<[^>]+>|\s)*[#¶§]?(?:<[^>]+>|\s)*<\/a>/u.test(html));
         // Emphasis inside a word that opens or closes on punctuation, a link or code: its delimiter
         // would need the letter beside it written as a character reference (README).
-        fc.pre(!INWORD_EMPHASIS.test(html.replace(/<\/?span>/g, '')));
+        fc.pre(!INWORD_EMPHASIS.test(html.replace(/<\/?(?:span|b|i)>/g, '')));
         // …or that holds or touches emphasis of its kind: both want the delimiter that works inside a word.
         fc.pre(!(/[\p{L}\p{N}]<(?:em|strong)>|<\/(?:em|strong)>[\p{L}\p{N}]/u.test(html) && /<(em|strong)>(?:(?!<\/\1>)[\s\S])*<\1>|<\/(em|strong)><\2>/.test(html)));
         // A code span with a space at the edge of a link or emphasis, or an image between a space and

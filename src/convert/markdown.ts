@@ -7,6 +7,7 @@ import { innerHtml, loadFragment, loadPage } from '../extract/html.js';
 import type { Element } from 'domhandler';
 import type { ExtractedPost } from '../extract/extract.js';
 import type { DomNode } from './dom.js';
+import { FENCE } from './lists.js';
 import { prepareView } from './prepare.js';
 import { domView, reparsedView } from './view.js';
 import { blankReplacement, sitePlugin } from './rules.js';
@@ -77,8 +78,7 @@ function parseBody(html: string): ParentNode {
   return $('x-turndown')[0]!;
 }
 
-// A fence opening a line, or after the list markers and quote marks that start it (`- ```` `).
-const FENCE = /^(?:\s*(?:[-*+]|\d{1,9}[.)])[ \t]+|\s*>[ \t]?)*\s*(`{3,}|~{3,})/;
+
 
 /**
  * One blank line between blocks, no trailing whitespace, no leading or trailing blank lines, a final

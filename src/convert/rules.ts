@@ -1,7 +1,9 @@
 import type TurndownService from 'turndown';
 import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl, unescapeLineStart, unescapeLinkify } from './escape.js';
+import { alternates, codeSpan, edgeDelimiter, writtenBeside } from './inline.js';
+import { formatLink } from './links.js';
 import type { DomNode } from './dom.js';
-import { listMarker } from './lists.js';
+import { insideListItem, isListItem, isLooseList, listItem, listMarker } from './lists.js';
 import { BANG, REMOVED_ELEMENTS } from './prepare.js';
 import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, firstCell, inTable, isHeadingRow } from './tables.js';
 
@@ -253,161 +255,12 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
   // An empty heading (not one emptied by removing its anchor: the heading rule drops that).
   if (/^H[1-6]$/.test(element.nodeName)) return `\n\n${'#'.repeat(Number(element.nodeName.charAt(1)))}\n\n`;
   if (element.nodeName === 'PRE') return SITE_RULES.find((rule) => rule.key === 'codeBlock')!.replacement('', element, { baseUrl: '' });
+  // A paragraph (or any element) of white space still holds its code spans.
+  if (element.getElementsByTagName('code').length > 0 && element.nodeName !== 'PRE' && element.getElementsByTagName('pre').length === 0) {
+    const inner = element.childNodes.map((child) => (child.nodeType === 1 ? blankReplacement('', child as unknown as TurndownService.Node) : '')).join('');
+    return element.isBlock ? `\n\n${inner}\n\n` : inner;
+  }
   return element.isBlock ? '\n\n' : '';
-}
-
-function isListItem(node: DomNode): boolean {
-  return node.nodeName === 'LI' && !(node.getAttribute('id') ?? '').startsWith('fn:');
-}
-
-function listItem(content: string, node: DomNode): string {
-  const prefix = listMarker(node);
-  // A list is loose when its items hold paragraphs (CommonMark renders a tight item's text bare),
-  // not because an item ends in a block: a blank line in a tight list would make it loose.
-  const loose = isLooseList(node.parentNode);
-  let body = content.replace(/^\n+/, '').replace(/\n+$/, '');
-  if (!loose && !node.children.some((child) => child.nodeName === 'UL' || child.nodeName === 'OL')) body = withoutBlankLines(body);
-  body += loose ? '\n' : '';
-  // `- - -` or `* * *` would be a rule: then the item's content starts on its second line.
-  const firstLine = `${prefix}${body.split('\n', 1)[0]}`;
-  const lead = /^(?:[-*_][ \t]*){3,}$/.test(firstLine) ? `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}` : prefix;
-  return lead + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
-}
-
-// CommonMark strips one space from each side of a span that has both and more than spaces.
-function codeSpan(code: string): string {
-  if (code === '') return '';
-  const runs = new Set(code.match(/`+/g) ?? []);
-  let fence = '`';
-  while (runs.has(fence)) fence += '`';
-  const pad = /^`|`$/.test(code) || /^ (?=.*[^ ]).* $/s.test(code) ? ' ' : '';
-  return `${fence}${pad}${code}${pad}${fence}`;
-}
-
-// The text written right before and after an inline element, as far as its text siblings tell: an
-// element sibling starts or ends with its own delimiter (punctuation), not its text.
-function writtenBeside(node: DomNode): [string, string] {
-  const text = (sibling: DomNode | null): string => (!sibling || DELIMITED.has(sibling.nodeName) ? '' : sibling.textContent);
-  return [text(node.previousSibling), text(node.nextSibling)];
-}
-
-/** Elements written with punctuation at their edges; any other (a span) is written as its text. */
-const DELIMITED = new Set(['EM', 'I', 'STRONG', 'B', 'A', 'CODE', 'DEL', 'S', 'STRIKE', 'IMG', 'BR', 'SUP', BANG]);
-
-// The emphasis delimiter the content starts or ends with: the one around it must differ, or the runs merge.
-function edgeDelimiter(content: string): string | undefined {
-  return /^[*_]/.exec(content)?.[0] ?? /(?<!\\)[*_]$/.exec(content)?.[0];
-}
-
-const kind = (name: string): string => ({ B: 'STRONG', I: 'EM' })[name] ?? name;
-
-// Emphasis right after or inside emphasis of its kind would run into its delimiters (`**a****b**`,
-// `**a **b** c**`): every other one, by those before and above it, takes the other delimiter.
-function alternates(node: DomNode): boolean {
-  let count = 0;
-  for (let sibling = node.previousSibling; sibling && sibling.nodeType === 1 && kind(sibling.nodeName) === kind(node.nodeName); sibling = sibling.previousSibling) count += 1;
-  // Only emphasis right inside its kind: a strong between two ems keeps their delimiters apart.
-  for (let parent = node.parentNode; parent && ['EM', 'STRONG'].includes(kind(parent.nodeName)); parent = parent.parentNode) {
-    if (kind(parent.nodeName) !== kind(node.nodeName)) break;
-    count += 1;
-  }
-  return count % 2 === 1;
-}
-
-function isLooseList(list: DomNode | null): boolean {
-  return (list?.children ?? []).some((item) => item.children.some((child) => child.nodeName === 'P'));
-}
-
-// Blank lines between an item's blocks, never inside its fenced code nor around a table or after a
-// quote (a table or a quote's paragraph would take in the next line; a table cannot interrupt a
-// paragraph; an HTML table would take in what follows).
-function withoutBlankLines(body: string): string {
-  let fence: string | undefined;
-  const lines = body.split('\n');
-  return lines
-    .filter((line, i) => {
-      const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
-      if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker))) fence = fence === undefined ? marker : undefined;
-      if (fence !== undefined || line.trim() !== '') return true;
-      const [before, after] = [(lines[i - 1] ?? '').trimStart(), (lines[i + 1] ?? '').trimStart()];
-      return /^[|>]/.test(before) || /^\|/.test(after) || /<\/table>$/.test(before);
-    })
-    .join('\n');
-}
-
-function insideListItem(node: DomNode): boolean {
-  for (let parent = node.parentNode; parent; parent = parent.parentNode) if (parent.nodeName === 'LI') return true;
-  return false;
-}
-
-function formatLink(content: string, node: DomNode, context: RuleContext): string {
-  const rawHref = (node.getAttribute('href') ?? '').trim();
-  if (rawHref === '' || isUnsafeUrl(rawHref)) return content;
-  const href = absoluteUrl(rawHref, context.baseUrl);
-  const text = (node.textContent ?? '').trim();
-  const bare = bareForm(text, rawHref, href);
-  // Where linkify would not make the link, an autolink does (an e-mail's without its `mailto:`);
-  // a `www.` one would show its https://, so it is an ordinary link.
-  if (bare !== undefined && linkifies(node, bare)) return bare;
-  if (bare !== undefined && (bare === href || (href === `mailto:${bare}` && AUTOLINK_EMAIL.test(bare) && !/^[!?]/.test(bare)))) return `<${bare}>`;
-  const linkText = outsideCode(content, unescapeLinkify);
-  // Brackets in code spans are code: neither counted nor escaped.
-  const label = balancedBrackets(linkText.replace(CODE_SPAN, '')) ? linkText : linkText.replace(new RegExp(`${CODE_SPAN.source}|(?<!\\\\)[[\\]]`, 'g'), (m: string, fence?: string) => (fence ? m : `\\${m}`));
-  if (label.trim() === '' && (href.startsWith('#') || href === '')) return '';
-  return `[${unescapeLineStart(label)}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
-}
-
-// CommonMark's e-mail autolink (§6.5); `<!` or `<?` would open raw HTML instead.
-const AUTOLINK_EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-
-// The text goldmark's linkify turns back into this very link, if there is one.
-function bareForm(text: string, rawHref: string, href: string): string | undefined {
-  if (/^(?:https?|ftp):\/\/[^\s<>]+$/i.test(text) && (text === rawHref || text === href)) return text;
-  // goldmark's linkify gives `www.` links https.
-  if (/^www\.[^\s<>]+$/i.test(text) && href === `https://${text}`) return text;
-  if (/^[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}$/.test(text) && href === `mailto:${text}`) return text;
-  return undefined;
-}
-
-// Linkify stops before trailing punctuation and needs a boundary on both sides.
-function linkifies(node: DomNode, url: string): boolean {
-  if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url)) return false;
-  // A hard break is written `\`, which linkify would take into the URL.
-  if (node.nextSibling?.nodeName === 'BR') return false;
-  // First or last in emphasis, a delimiter would touch it: renderers disagree on what linkify does there.
-  if ((!node.previousSibling || !node.nextSibling) && !BLOCK_PARENTS.has(node.parentNode?.nodeName ?? '')) return false;
-  // Beside an element, the character written next to it is a delimiter, not the element's text.
-  if ((node.previousSibling && node.previousSibling.nodeType !== 3) || (node.nextSibling && node.nextSibling.nodeType !== 3)) return false;
-  const before = (node.previousSibling?.textContent ?? '').slice(-1);
-  const after = node.nextSibling?.textContent ?? '';
-  // goldmark links only at a line start or after white space or `(` (`*`, `_`, `~` in text are written escaped, which stops it).
-  // …and it ends the link at white space, or at trailing punctuation that white space or the end follows.
-  const ends = /^[.,:!?)'"]*\s/u.test(after) || (/^[.,:!?)'"]*$/u.test(after) && !node.nextSibling?.nextSibling && BLOCK_PARENTS.has(node.parentNode?.nodeName ?? ''));
-  return (before === '' || /[\s(]/u.test(before)) && ends;
-}
-
-const BLOCK_PARENTS = new Set(['P', 'LI', 'TD', 'TH', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'DIV', 'X-TURNDOWN', 'DD', 'DT', 'SECTION', 'ARTICLE']);
-
-const CODE_SPAN = /(?<!\\)(`+)[^`][\s\S]*?(?<!`)\1(?!`)/g;
-
-/** `change` applied to the text between code spans only (a code span is written as it is). */
-function outsideCode(content: string, change: (text: string) => string): string {
-  let result = '';
-  let last = 0;
-  for (const span of content.matchAll(CODE_SPAN)) {
-    result += change(content.slice(last, span.index)) + span[0];
-    last = span.index + span[0].length;
-  }
-  return result + change(content.slice(last));
-}
-
-function balancedBrackets(text: string): boolean {
-  let depth = 0;
-  for (const match of text.matchAll(/(?<!\\)[[\]]/g)) {
-    depth += match[0] === '[' ? 1 : -1;
-    if (depth < 0) return false;
-  }
-  return depth === 0;
 }
 
 function hasTextAfter(node: DomNode): boolean {

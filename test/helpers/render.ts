@@ -176,6 +176,8 @@ export function normalizeHtml(html: string, options: NormalizeOptions = {}): str
     // …and one before a line break shows nothing.
     out = out.replace(/ ((?:<(?:a|em|strong|del)\b[^>]*>)*<br>)/g, '$1');
   }
+  // Unwrapped elements leave text nodes side by side: white space runs across them collapse too (not in pre).
+  out = out.split(/(<pre\b[\s\S]*?<\/pre>)/).map((part) => (part.startsWith('<pre') ? part : part.replace(/ {2,}/g, ' '))).join('');
   return out.replace(/\s*(<\/?(?:[a-z0-9]+)[^>]*>)\s*/g, (tag, inner: string) => (isBlockTag(inner) ? inner : tag)).trim();
 }
 
