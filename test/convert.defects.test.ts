@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { bodyMarkdown, htmlToMarkdown } from '../src/convert/convert.js';
 import { extractParsedPage, type ExtractedPost } from '../src/extract/extract.js';
+import { FENCE } from '../src/convert/lists.js';
 import { normalizeHtml, render } from './helpers/render.js';
 import { postPage } from './helpers/post-page.js';
 
@@ -69,5 +70,15 @@ describe('issue 21: bodies that did not render back', () => {
   it('table cells inside <svg> do not throw, on either path', () => {
     rendersBack('<p>x</p><svg><td>a</td></svg>');
     rendersBack('<svg><tr><td>a</td></tr></svg><p>y</p>');
+  });
+});
+
+describe('found on the way', () => {
+  it('a line of many quote marks or list markers is no fence, found without backtracking', () => {
+    // An ambiguous fence pattern took 2^n steps on `> > > …` (the drill's 10,000 nested quotes hung).
+    expect(FENCE.test(`${'> '.repeat(40)}x`)).toBe(false);
+    expect(FENCE.test(`${'-  '.repeat(40)}x`)).toBe(false);
+    expect(FENCE.exec('> - ```js')?.[1]).toBe('```');
+    expect(htmlToMarkdown(`${'<blockquote>'.repeat(60)}<p>t</p>${'</blockquote>'.repeat(60)}`, URL_)).toBe(`${'> '.repeat(60)}t\n`);
   });
 });

@@ -3,8 +3,11 @@
 // another of its kind takes the other marker, as mdast-util-to-markdown's join does.
 import type { DomNode } from './dom.js';
 
-/** A fence opening a line, or after the list markers and quote marks that start it (`- ```` `). */
-export const FENCE = /^(?:\s*(?:[-*+]|\d{1,9}[.)])[ \t]+|\s*>[ \t]?)*\s*(`{3,}|~{3,})/;
+/**
+ * A fence opening a line, or after the list markers and quote marks that start it (`- ```` `).
+ * Each space has one place to go: an ambiguous pattern backtracks exponentially on `> > > …`.
+ */
+export const FENCE = /^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]|[ \t]*>)*[ \t]*(`{3,}|~{3,})/;
 
 const indent = (text: string, width: number): string => text.replace(/\n(?=[^\n])/g, `\n${' '.repeat(width)}`);
 
