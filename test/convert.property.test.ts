@@ -140,6 +140,7 @@ const FOUND = [
   '- - - foo\n\n      foo\n\n    > foo\n\nhttps://example.com/a',
   '- - ````\n    code\n\n    ````\n  - foo\n\n*',
   '| h0 |\n| --- |\n| @ <x > snake_case $ |\n\nhttps://example.com/a',
+  '&#35;@a.b@example.org *',
 ];
 
 describe('minimal cases the property found', () => {

@@ -40,7 +40,7 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
   // goldmark's linkify starts a link at a line start or after white space, `*`, `_`, `~` or `(`.
   { pattern: /(?<=(?:^|[\s*_~(])(?:https?|ftp)):(?=\/\/[^\s<])/gi, replace: () => '\\:', why: 'linkify makes a URL a link' },
   { pattern: /(?<=(?:^|[\s*_~(])www)\.(?=[\w-]+\.)/gi, replace: () => '\\.', why: 'linkify makes `www.` text a link' },
-  { pattern: /(?<=[\w.!#$%&'*+/=?^`{|}~-])@(?=[\w-]+(?:\.[\w-]+)*\.[A-Za-z\d]{2,})/g, replace: () => '\\@', why: 'linkify makes an e-mail address a link' },
+  { pattern: /(?<=[\w.!#$%&'*+/=?^`{|}~-])@(?=[\w-]+(?:\.[\w-]+)+)/g, replace: () => '\\@', why: 'linkify makes an e-mail address a link' },
   { pattern: /^(#{1,6})(?=\s|$)/g, replace: (hashes) => `\\${hashes}`, why: 'an ATX heading' },
   { pattern: /^>/g, replace: () => '\\>', why: 'a blockquote' },
   { pattern: /^[-+](?=\s|$)/g, replace: (marker) => `\\${marker}`, why: 'a bullet list item' },
