@@ -87,11 +87,11 @@ export function unescapeLinkify(content: string): string {
 }
 
 // Text without any character an escape looks at (most text) is returned as it is.
-const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@-]|^\d|:\/\/|www\./i;
+const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@-]|^\d/;
 
 /** Escapes a text node's content with {@link TEXT_ESCAPES}. */
 export function escapeText(text: string): string {
-  if (!MAY_NEED_ESCAPE.test(text)) return text;
+  if (!MAY_NEED_ESCAPE.test(text) && !text.includes('://') && !/www\./i.test(text)) return text;
   let result = text;
   for (const { pattern, replace } of TEXT_ESCAPES) result = result.replace(pattern, replace);
   return result;

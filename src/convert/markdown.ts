@@ -8,7 +8,6 @@ import type { Element } from 'domhandler';
 import type { ExtractedPost } from '../extract/extract.js';
 import type { DomNode } from './dom.js';
 import { FENCE } from './lists.js';
-import { prepareView } from './prepare.js';
 import { domView, reparsedView } from './view.js';
 import { blankReplacement, sitePlugin } from './rules.js';
 
@@ -68,8 +67,7 @@ function viewToMarkdown(view: DomNode, baseUrl: string): string {
   const service = new Turndown({ ...TURNDOWN_OPTIONS, blankReplacement }).use([gfm, sitePlugin({ baseUrl })]);
   // Turndown clones the node it is given before changing it; the view is already this
   // conversion's own copy of the body, so it is that clone.
-  const root = prepareView(view);
-  return normalizeMarkdown(service.turndown({ nodeType: 1, cloneNode: () => root } as unknown as TurndownService.Node));
+  return normalizeMarkdown(service.turndown({ nodeType: 1, cloneNode: () => view } as unknown as TurndownService.Node));
 }
 
 /** A body's HTML parsed as turndown parsed it: inside one element of a document's body, no scripting (`<noscript>` holds markup). */
