@@ -162,7 +162,8 @@ describe('random documents render back', () => {
         fc.pre(!/<[?!]/.test(markdown));
         // A URL run into an e-mail address (`www.x.coma@b.org`): linkify-it and goldmark split it differently (oracle).
         fc.pre(!/(?:www\.|:\/\/)[^\s<]*@/.test(markdown));
-        const html = render(`${markdown}\n`);
+        // Raw <b> and <i> read as the archive writes them (strong, emphasis).
+        const html = render(`${markdown}\n`).replace(/<(\/?)b>/g, '<$1strong>').replace(/<(\/?)i>/g, '<$1em>');
         fc.pre(!/<a [^>]*><\/a>/.test(html));
         // Emphasis or a link that opens or closes on a line break: written as the break and text beside it.
         fc.pre(!/<(?:em|strong|s|del|a)\b[^>]*><br>|<br>\s*<\/(?:em|strong|s|del|a)>/.test(html));
@@ -183,9 +184,9 @@ describe('random documents render back', () => {
         fc.pre(!/<a href="#[^"]*"[^>]*>(?:<[^>]+>|\s)*[#¶§]?(?:<[^>]+>|\s)*<\/a>/u.test(html));
         // Emphasis inside a word that opens or closes on punctuation, a link or code: its delimiter
         // would need the letter beside it written as a character reference (README).
-        fc.pre(!INWORD_EMPHASIS.test(html.replace(/<\/?(?:span|b|i)>/g, '')));
-        // …or that holds or touches emphasis of its kind: both want the delimiter that works inside a word.
-        fc.pre(!(/[\p{L}\p{N}]<(?:em|strong)>|<\/(?:em|strong)>[\p{L}\p{N}]/u.test(html) && /<(em|strong)>(?:(?!<\/\1>)[\s\S])*<\1>|<\/(em|strong)><\2>/.test(html)));
+        fc.pre(!INWORD_EMPHASIS.test(html.replace(/<\/?span>/g, '')));
+        // …or that holds emphasis of its kind or touches emphasis: both want the delimiter that works inside a word.
+        fc.pre(!(/[\p{L}\p{N}]<(?:em|strong)>|<\/(?:em|strong)>[\p{L}\p{N}]/u.test(html) && /<(em|strong)>(?:(?!<\/\1>)[\s\S])*<\1>|<\/(?:em|strong)><(?:em|strong)>/.test(html)));
         // A code span with a space at the edge of a link or emphasis, or an image between a space and
         // that edge: turndown reads the edge from the text alone and puts a space outside too (README).
         fc.pre(!/ <\/code><\/(?:a|em|strong|s|del)>|<(?:a|em|strong|s|del)\b[^>]*><code> |\s(?:<img [^>]*>)+<\/(?:a|em|strong|s|del)>|<(?:a|em|strong|s|del)\b[^>]*>(?:<img [^>]*>)+\s/.test(html));
