@@ -120,6 +120,13 @@ export const SITE_RULES: readonly SiteRule[] = [
     why: 'in a list item `___` on its own line, no blank line (a tight item stays tight): `- ---` is a rule outside the list, `* ***` too, `---` under text a heading underline',
   },
   {
+    key: 'taskCheckbox',
+    filter: (node) =>
+      node.nodeName === 'INPUT' && node.getAttribute('type') === 'checkbox' && (node.parentNode?.nodeName === 'LI' || (node.parentNode?.nodeName === 'P' && node.parentNode.parentNode?.nodeName === 'LI')),
+    replacement: (_content, node) => (node.hasAttribute('checked') ? '[x] ' : '[ ] '),
+    why: 'the GFM plugin\'s task box, also in a loose item\'s paragraph (goldmark puts it there)',
+  },
+  {
     key: 'bang',
     filter: is(BANG),
     replacement: () => '\\!',
