@@ -18,8 +18,8 @@ const { gfm } = createRequire(import.meta.url)('@joplin/turndown-plugin-gfm') as
 // The built code (npm run bench builds first), as the CLI runs it: the sources run through tsx,
 // whose transform adds a call to every inner function (`__name`) that the compiled code has not.
 const built = (path: string): Promise<unknown> => import(new URL(`../dist/src/${path}`, import.meta.url).href);
-const { TURNDOWN_OPTIONS, toPost } = (await built('convert/convert.js')) as typeof import('../src/convert/convert.js');
-const { extractPage } = (await built('extract/extract.js')) as typeof import('../src/extract/extract.js');
+const { TURNDOWN_OPTIONS, bodyMarkdown, toPost } = (await built('convert/convert.js')) as typeof import('../src/convert/convert.js');
+const { extractParsedPage } = (await built('extract/extract.js')) as typeof import('../src/extract/extract.js');
 
 export interface PageInput {
   html: string;
@@ -66,8 +66,8 @@ const PIPELINES: Record<'floor' | 'cabsync' | 'readability' | 'htmlparser2', Pip
   floor: (page) => cheerio.load(page.html),
   htmlparser2: (page) => cheerioSlim.load(page.html),
   cabsync: (page) => {
-    const extracted = extractPage(page.html, page.url);
-    return extracted.kind === 'post' ? toPost(extracted) : undefined;
+    const { page: extracted, body } = extractParsedPage(page.html, page.url);
+    return extracted.kind === 'post' ? toPost(extracted, bodyMarkdown(extracted, body)) : undefined;
   },
   readability: (page) => {
     const article = readabilityArticle(page.html);

@@ -4,9 +4,9 @@ import type { ExtractedPost } from '../extract/extract.js';
 import { bodyMarkdown } from './markdown.js';
 import { toPostWith } from './post.js';
 
-export { htmlToMarkdown, TURNDOWN_OPTIONS } from './markdown.js';
+export { bodyMarkdown, htmlToMarkdown, TURNDOWN_OPTIONS } from './markdown.js';
 
-/** {@link toPostWith} converting the body when its Markdown is not given. */
+/** {@link toPostWith} converting the body (its HTML) when its Markdown is not given. */
 export function toPost(page: ExtractedPost, markdown: string = bodyMarkdown(page)): Post {
   return toPostWith(page, markdown);
 }

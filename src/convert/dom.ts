@@ -195,6 +195,18 @@ export class DomNode {
     return child;
   }
 
+  insertBefore(child: DomNode, reference: DomNode): DomNode {
+    const before = reference.previousSibling;
+    child.parentNode = this;
+    child.previousSibling = before;
+    child.nextSibling = reference;
+    reference.previousSibling = child;
+    if (before) before.nextSibling = child;
+    else this.firstChild = child;
+    this.changed();
+    return child;
+  }
+
   /** The node as HTML, serialized as the old DOM serialized it (turndown keeps some tables as HTML). */
   get outerHTML(): string {
     return serialize(this);

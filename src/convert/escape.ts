@@ -29,10 +29,18 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
     replace: (...args) => escapeUnlessWordOrSpaced('_', args),
     why: 'emphasis, unless inside a word (`snake_case`) or between spaces',
   },
-  { pattern: /~/g, replace: (...args) => escapeIfRepeated('~', args), why: 'two tildes make strikethrough' },
-  { pattern: /\[(?=\^|[^\]]*\](?:[([:]|$))/g, replace: () => '\\[', why: 'a link, reference or footnote when the `]` is followed by `(`, `[` or `:`' },
+  { pattern: /~/g, replace: (...args) => escapeIfRepeated('~', args), why: 'two tildes make strikethrough; one at a text edge may join a strikethrough\'s `~~`' },
+  {
+    pattern: /\[(?=\^|[^\]]*$|[^\]]*\](?:[([:]|$))/g,
+    replace: () => '\\[',
+    why: 'a link, reference or footnote when the `]` is followed by `(`, `[` or `:`, or may be so in a later node',
+  },
   { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
   { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
+  // goldmark's linkify starts a link at a line start or after white space, `*`, `_`, `~` or `(`.
+  { pattern: /(?<=(?:^|[\s*_~(])(?:https?|ftp)):(?=\/\/[^\s<])/gi, replace: () => '\\:', why: 'linkify makes a URL a link' },
+  { pattern: /(?<=(?:^|[\s*_~(])www)\.(?=[\w-]+\.)/gi, replace: () => '\\.', why: 'linkify makes `www.` text a link' },
+  { pattern: /(?<=[\w.!#$%&'*+/=?^`{|}~-])@(?=[\w-]+(?:\.[\w-]+)+)/g, replace: () => '\\@', why: 'linkify makes an e-mail address a link' },
   { pattern: /^(#{1,6})(?=\s|$)/g, replace: (hashes) => `\\${hashes}`, why: 'an ATX heading' },
   { pattern: /^>/g, replace: () => '\\>', why: 'a blockquote' },
   { pattern: /^[-+](?=\s|$)/g, replace: (marker) => `\\${marker}`, why: 'a bullet list item' },
@@ -47,8 +55,9 @@ function escapeUnlessSpaced(char: string, args: Array<string | number>): string 
 }
 
 function escapeIfRepeated(char: string, args: Array<string | number>): string {
-  const text = String(args[args.length - 1]);
-  return text.indexOf(char) === text.lastIndexOf(char) ? char : `\\${char}`;
+  const [offset, text] = args.slice(-2) as [number, string];
+  const edge = offset === 0 || offset === text.length - 1;
+  return !edge && text.indexOf(char) === text.lastIndexOf(char) ? char : `\\${char}`;
 }
 
 function escapeUnlessWordOrSpaced(char: string, args: Array<string | number>): string {
@@ -70,12 +79,19 @@ export function unescapeLineStart(content: string): string {
   return content.replace(LINE_START_ESCAPED, (_match, digits: string | undefined) => digits ?? '');
 }
 
+const LINKIFY_ESCAPED = /(?<=(?:https?|ftp))\\:(?=\/\/)|(?<=www)\\\.|(?<=[\w.!#$%&'*+/=?^`{|}~-])\\@/gi;
+
+/** Undoes the linkify escapes where linkify never runs: a link's text, an image's alt. */
+export function unescapeLinkify(content: string): string {
+  return content.replace(LINKIFY_ESCAPED, (escaped) => escaped.slice(1));
+}
+
 // Text without any character an escape looks at (most text) is returned as it is.
-const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=-]|^\d/;
+const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@-]|^\d/;
 
 /** Escapes a text node's content with {@link TEXT_ESCAPES}. */
 export function escapeText(text: string): string {
-  if (!MAY_NEED_ESCAPE.test(text)) return text;
+  if (!MAY_NEED_ESCAPE.test(text) && !text.includes('://') && !/www\./i.test(text)) return text;
   let result = text;
   for (const { pattern, replace } of TEXT_ESCAPES) result = result.replace(pattern, replace);
   return result;
@@ -102,9 +118,10 @@ export function absoluteUrl(href: string, base: string): string {
   }
 }
 
-/** A link destination: spaces encoded, parentheses escaped only when unbalanced. */
+/** A link destination: spaces encoded, parentheses escaped only when unbalanced, entities and escapes kept literal. */
 export function formatDestination(url: string): string {
-  const encoded = url.replace(/ /g, '%20').replace(/</g, '%3C').replace(/>/g, '%3E');
+  // An `&` that reads as an entity (`&#35;`) would be decoded: escaped, like a backslash before punctuation.
+  const encoded = url.replace(/ /g, '%20').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\\(?=[!-/:-@[-`{-~])|&(?=#?[A-Za-z0-9]+;)/g, '\\$&');
   return balancedParens(encoded) ? encoded : encoded.replace(/[()]/g, '\\$&');
 }
 
@@ -117,8 +134,11 @@ function balancedParens(text: string): boolean {
   return depth === 0;
 }
 
-/** A link title in double quotes. */
+/**
+ * A link title in double quotes. A line break is written `&#10;`: a title spanning lines would be
+ * broken by a heading (one line) or a table cell, and a blank line would end it.
+ */
 export function formatTitle(title: string | null): string {
-  const clean = (title ?? '').replace(/\s+/g, ' ').trim();
-  return clean ? ` "${clean.replace(/["\\]/g, '\\$&')}"` : '';
+  const clean = (title ?? '').trim();
+  return clean ? ` "${clean.replace(/["\\]|&(?=#?[A-Za-z0-9]+;)/g, '\\$&').replace(/\r\n?|\n/g, '&#10;')}"` : '';
 }

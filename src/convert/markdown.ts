@@ -4,10 +4,12 @@ import type { ParentNode } from 'domhandler';
 import type TurndownService from 'turndown';
 import { limitDepth, MAX_DEPTH } from '../extract/dom.js';
 import { innerHtml, loadFragment, loadPage } from '../extract/html.js';
-import { parsedBody, type ExtractedPost } from '../extract/extract.js';
+import type { Element } from 'domhandler';
+import type { ExtractedPost } from '../extract/extract.js';
 import type { DomNode } from './dom.js';
+import { FENCE } from './lists.js';
 import { domView, reparsedView } from './view.js';
-import { sitePlugin } from './rules.js';
+import { blankReplacement, sitePlugin } from './rules.js';
 
 const require = createRequire(import.meta.url);
 // Turndown's build without an HTML parser of its own: it is only ever handed a DOM (./dom.ts), so
@@ -26,6 +28,8 @@ export const TURNDOWN_OPTIONS: TurndownService.Options = {
   emDelimiter: '_',
   strongDelimiter: '**',
   linkStyle: 'inlined',
+  // A code span's own spaces stay in it: turndown would otherwise move them out of the span.
+  preformattedCode: true,
 };
 
 /**
@@ -50,15 +54,17 @@ function treeToMarkdown(root: ParentNode, baseUrl: string): string {
   return view ? viewToMarkdown(view, baseUrl) : htmlToMarkdown(innerHtml(root), baseUrl);
 }
 
-/** The Markdown of an extracted post's body: from its parsed tree when it carries one, else from its HTML. */
-export function bodyMarkdown(page: ExtractedPost): string {
-  const tree = parsedBody(page);
-  return tree ? treeToMarkdown(tree, page.url) : htmlToMarkdown(page.contentHtml, page.url);
+/**
+ * The Markdown of an extracted post's body: from the body as the extractor parsed it when given
+ * (`extractParsedPage`), else from its HTML. The same bytes either way.
+ */
+export function bodyMarkdown(page: ExtractedPost, body?: Element): string {
+  return body ? treeToMarkdown(body, page.url) : htmlToMarkdown(page.contentHtml, page.url);
 }
 
 function viewToMarkdown(view: DomNode, baseUrl: string): string {
   // A fresh service per call: the base URL lives in the rules' closure, not in shared state.
-  const service = new Turndown(TURNDOWN_OPTIONS).use([gfm, sitePlugin({ baseUrl })]);
+  const service = new Turndown({ ...TURNDOWN_OPTIONS, blankReplacement }).use([gfm, sitePlugin({ baseUrl })]);
   // Turndown clones the node it is given before changing it; the view is already this
   // conversion's own copy of the body, so it is that clone.
   return normalizeMarkdown(service.turndown({ nodeType: 1, cloneNode: () => view } as unknown as TurndownService.Node));
@@ -70,7 +76,7 @@ function parseBody(html: string): ParentNode {
   return $('x-turndown')[0]!;
 }
 
-const FENCE = /^\s*(`{3,}|~{3,})/;
+
 
 /**
  * One blank line between blocks, no trailing whitespace, no leading or trailing blank lines, a final
@@ -80,9 +86,10 @@ function normalizeMarkdown(markdown: string): string {
   const lines: string[] = [];
   let fence: string | undefined;
   for (const line of markdown.replace(/\r\n?/g, '\n').split('\n')) {
-    const marker = FENCE.exec(line)?.[1];
+    const match = FENCE.exec(line);
+    const marker = match?.[1];
     if (fence !== undefined) {
-      const closes = marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
+      const closes = marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.slice(match![0].length).trim() === '';
       lines.push(closes ? line.trimEnd() : line);
       if (closes) fence = undefined;
       continue;

@@ -1,7 +1,13 @@
 import type TurndownService from 'turndown';
-import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl, unescapeLineStart } from './escape.js';
+import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl, unescapeLineStart, unescapeLinkify } from './escape.js';
+import { alternates, codeSpan, edgeDelimiter, writtenBeside } from './inline.js';
+import { formatLink } from './links.js';
 import type { DomNode } from './dom.js';
-import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, firstCell, isHeadingRow, isLoneCell } from './tables.js';
+import { insideListItem, isListItem, isLooseList, listItem, listMarker } from './lists.js';
+import { BANG, REMOVED_ELEMENTS } from './prepare.js';
+import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, firstCell, inTable, isHeadingRow } from './tables.js';
+
+export { REMOVED_ELEMENTS } from './prepare.js';
 
 /** Per-conversion facts the rules need. */
 export interface RuleContext {
@@ -22,9 +28,6 @@ const hasClass = (node: DomNode | null | undefined, name: string): boolean => (n
 const footnoteLabel = (href: string | null, prefix: string): string => (href ?? '').replace(prefix, '');
 const indent = (text: string, width: number): string => text.replace(/\n(?=[^\n])/g, `\n${' '.repeat(width)}`);
 
-/** Elements dropped with their content: active or interactive content, never text. */
-export const REMOVED_ELEMENTS = ['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'applet', 'form', 'input', 'button', 'select', 'textarea', 'svg', 'canvas'] as const;
-
 /**
  * The site's conversion rules, as data. Turndown tries the most recently added rule first, so these
  * win over its defaults and the GFM plugin's, and later entries here win over earlier ones.
@@ -34,24 +37,16 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'heading',
     filter: is('H1', 'H2', 'H3', 'H4', 'H5', 'H6'),
     replacement: (content, node) => {
-      const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim());
+      const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim()).replace(/(^|[ \t])(#+)$/, '$1\\$2');
       return text ? `\n\n${'#'.repeat(Number(node.nodeName.charAt(1)))} ${text}\n\n` : '';
     },
-    why: 'ATX on one line; a heading with nothing left (anchor removed) disappears',
+    why: 'ATX on one line (a final run of `#` escaped: it would close the heading); a heading with nothing left (anchor removed) disappears',
   },
   {
     key: 'listItem',
-    filter: (node) => node.nodeName === 'LI' && !(node.getAttribute('id') ?? '').startsWith('fn:'),
-    replacement: (content, node) => {
-      const parent = node.parentNode;
-      const start = Number(parent?.getAttribute('start') ?? '1');
-      const position = Array.prototype.indexOf.call(parent?.children ?? [], node);
-      const prefix = parent?.nodeName === 'OL' ? `${(Number.isFinite(start) ? start : 1) + position}. ` : '- ';
-      const loose = /\n$/.test(content);
-      const body = content.replace(/^\n+/, '').replace(/\n+$/, '') + (loose ? '\n' : '');
-      return prefix + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
-    },
-    why: '`- ` and `1. ` markers (turndown pads to four columns); nesting indented by the marker width',
+    filter: isListItem,
+    replacement: (content, node) => listItem(content, node),
+    why: '`- ` and `1. ` markers (turndown pads to four columns), `* ` and `1) ` for a list right after one of its kind; nesting indented by the marker width',
   },
   {
     key: 'emphasis',
@@ -59,18 +54,28 @@ export const SITE_RULES: readonly SiteRule[] = [
     replacement: (content, node) => {
       if (!content.trim()) return content;
       // `_` does not open or close emphasis inside a word (foo_bar_baz); `*` does.
-      const before = node.previousSibling?.textContent ?? '';
-      const after = node.nextSibling?.textContent ?? '';
-      const delimiter = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after) ? '*' : '_';
+      const [before, after] = writtenBeside(node);
+      const inWord = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after);
+      // `__x__` is strong: emphasis around emphasis takes the other delimiter.
+      const edge = edgeDelimiter(content);
+      const delimiter = inWord || edge === '_' || (edge === undefined && alternates(node)) ? '*' : '_';
       return `${delimiter}${unescapeLineStart(content)}${delimiter}`;
     },
-    why: 'one emphasis style (`_`), and `*` where `_` would not work inside a word',
+    why: 'one emphasis style (`_`), and `*` where `_` would not work inside a word or around `_` emphasis',
   },
   {
     key: 'strong',
     filter: is('STRONG', 'B'),
-    replacement: (content) => (content.trim() ? `**${unescapeLineStart(content)}**` : ''),
-    why: 'after `**` a line has begun: `**1. Present:**` needs no escaped dot',
+    replacement: (content, node) => {
+      if (!content.trim()) return '';
+      const [before, after] = writtenBeside(node);
+      // `****x**…**` is no strong in strong: around `**` strong, `__` (which does not work inside a word).
+      const inWord = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after);
+      const edge = edgeDelimiter(content);
+      const delimiter = !inWord && (edge === '*' || (edge === undefined && alternates(node))) ? '__' : '**';
+      return `${delimiter}${unescapeLineStart(content)}${delimiter}`;
+    },
+    why: 'after `**` a line has begun: `**1. Present:**` needs no escaped dot; `__` around strong',
   },
   {
     key: 'lineBreak',
@@ -83,21 +88,49 @@ export const SITE_RULES: readonly SiteRule[] = [
     filter: is('BLOCKQUOTE'),
     replacement: (content) => {
       const text = content.replace(/^\n+|\n+$/g, '');
-      return text ? `\n\n${text.replace(/^/gm, '> ').replace(/^> $/gm, '>')}\n\n` : '';
+      return `\n\n${text.replace(/^/gm, '> ').replace(/^> $/gm, '>')}\n\n`;
     },
-    why: 'no trailing space on the blank lines of a quote',
+    why: 'no trailing space on the blank lines of a quote; an empty quote is `>`',
   },
   {
     key: 'codeBlock',
     filter: is('PRE'),
     replacement: (_content, node) => {
-      const code = (node.textContent ?? '').replace(/\n$/, '');
+      const text = node.textContent ?? '';
+      const code = text.replace(/\n$/, '');
       const language = /(?:^|\s)language-(\S+)/.exec(node.querySelector('code')?.getAttribute('class') ?? '')?.[1] ?? '';
-      const longest = Math.max(2, ...(code.match(/`{3,}/g) ?? []).map((run) => run.length));
-      const fence = '`'.repeat(longest + 1);
-      return `\n\n${fence}${language}\n${code}\n${fence}\n\n`;
+      // A backtick fence cannot carry a backtick in its info string: then tildes.
+      const mark = language.includes('`') ? '~' : '`';
+      const longest = Math.max(2, ...(code.match(mark === '`' ? /`{3,}/g : /~{3,}/g) ?? []).map((run) => run.length));
+      const fence = mark.repeat(longest + 1);
+      return `\n\n${fence}${language}\n${text === '' ? '' : `${code}\n`}${fence}\n\n`;
     },
     why: 'fenced, with or without an inner <code> (Hugo highlighting adds spans), fence longer than any run inside',
+  },
+  {
+    key: 'inlineCode',
+    filter: (node) => node.nodeName === 'CODE' && node.parentNode?.nodeName !== 'PRE',
+    replacement: (_content, node) => codeSpan((node.textContent ?? '').replace(/\r?\n|\r/g, ' ')),
+    why: 'the span\'s own spaces kept inside it (with preformattedCode turndown leaves them there), a fence longer than any backtick run',
+  },
+  {
+    key: 'horizontalRule',
+    filter: is('HR'),
+    replacement: (_content, node) => (insideListItem(node) ? `\n___${hasTextAfter(node) ? '\n' : ''}` : '\n\n---\n\n'),
+    why: 'in a list item `___` on its own line, no blank line (a tight item stays tight): `- ---` is a rule outside the list, `* ***` too, `---` under text a heading underline',
+  },
+  {
+    key: 'taskCheckbox',
+    filter: (node) =>
+      node.nodeName === 'INPUT' && node.getAttribute('type') === 'checkbox' && (node.parentNode?.nodeName === 'LI' || (node.parentNode?.nodeName === 'P' && node.parentNode.parentNode?.nodeName === 'LI')),
+    replacement: (_content, node) => (node.hasAttribute('checked') ? '[x] ' : '[ ] '),
+    why: 'the GFM plugin\'s task box, also in a loose item\'s paragraph (goldmark puts it there)',
+  },
+  {
+    key: 'bang',
+    filter: is(BANG),
+    replacement: () => '\\!',
+    why: 'a literal `!` before a link would make it an image (prepare.ts marks it)',
   },
   {
     key: 'link',
@@ -109,7 +142,7 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'image',
     filter: is('IMG'),
     replacement: (_content, node, context) => {
-      const alt = escapeText((node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim()).replace(/(?<!\\)[[\]]/g, '\\$&');
+      const alt = unescapeLinkify(escapeText((node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim())).replace(/(?<!\\)[[\]]/g, '\\$&');
       const src = node.getAttribute('src') ?? '';
       if (!src.trim() || isUnsafeUrl(src)) return alt;
       return `![${alt}](${formatDestination(absoluteUrl(src, context.baseUrl))}${formatTitle(node.getAttribute('title'))})`;
@@ -153,8 +186,7 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'pipeTable',
     filter: (node) => {
-      const cell = node.nodeName === 'TABLE' ? firstCell(node) : undefined;
-      return cell !== undefined && !isLoneCell(cell);
+      return node.nodeName === 'TABLE' && firstCell(node) !== undefined;
     },
     replacement: (content, node) => {
       const rows = content.replace(/\n+/g, '\n').trim();
@@ -166,9 +198,9 @@ export const SITE_RULES: readonly SiteRule[] = [
   },
   {
     key: 'tableRow',
-    filter: (node) => node.nodeName === 'TR' && !isLoneCell(node.children[0] ?? node),
-    replacement: (content, node) => `\n${content}${isHeadingRow(node) ? `\n${delimiterRow(node)}` : ''}`,
-    why: 'the GFM plugin\'s row rule, without rescanning every row for every column',
+    filter: (node) => node.nodeName.toUpperCase() === 'TR',
+    replacement: (content, node) => (inTable(node) ? `\n${content}${isHeadingRow(node) ? `\n${delimiterRow(node)}` : ''}` : content),
+    why: 'the GFM plugin\'s row rule, without rescanning every row for every column; a row outside a table (SVG, MathML) is its text',
   },
   {
     key: 'htmlTable',
@@ -178,13 +210,14 @@ export const SITE_RULES: readonly SiteRule[] = [
   },
   {
     key: 'tableCell',
-    filter: (node) => (node.nodeName === 'TH' || node.nodeName === 'TD') && !isLoneCell(node),
+    filter: (node) => ['TH', 'TD'].includes(node.nodeName.toUpperCase()),
     replacement: (content, node) => {
+      if (!inTable(node)) return content;
       const index = Array.prototype.indexOf.call(node.parentNode?.children ?? [], node);
       const text = content.trim().replace(/[ \t]*\\?\n[ \t]*/g, '<br>').replace(/\|/g, '\\|');
       return `${index === 0 ? '| ' : ' '}${text} |`;
     },
-    why: 'every `|` escaped (the plugin collapses `||` to one) and line breaks as <br> without trailing spaces',
+    why: 'every `|` escaped (the plugin collapses `||` to one) and line breaks as <br> without trailing spaces; a table of one cell stays a table',
   },
 ];
 
@@ -202,46 +235,44 @@ export function sitePlugin(context: RuleContext): TurndownService.Plugin {
   };
 }
 
-function formatLink(content: string, node: DomNode, context: RuleContext): string {
-  const rawHref = (node.getAttribute('href') ?? '').trim();
-  if (rawHref === '' || isUnsafeUrl(rawHref)) return content;
-  const href = absoluteUrl(rawHref, context.baseUrl);
-  const text = (node.textContent ?? '').trim();
-  const bare = bareForm(text, rawHref, href);
-  if (bare !== undefined) return linkifies(node, bare) ? bare : `<${href}>`;
-  const label = balancedBrackets(content) ? content : content.replace(/(?<!\\)[[\]]/g, '\\$&');
-  if (label.trim() === '') return href.startsWith('#') || href === '' ? '' : `<${formatDestination(href)}>`;
-  return `[${unescapeLineStart(label)}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
-}
-
-// The text goldmark's linkify turns back into this very link, if there is one.
-function bareForm(text: string, rawHref: string, href: string): string | undefined {
-  if (/^(?:https?|ftp):\/\/[^\s<>]+$/i.test(text) && (text === rawHref || text === href)) return text;
-  if (/^www\.[^\s<>]+$/i.test(text) && [`http://${text}`, `https://${text}`].includes(href)) return text;
-  if (/^[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}$/.test(text) && href === `mailto:${text}`) return text;
-  return undefined;
-}
-
-// Linkify stops before trailing punctuation and needs a word boundary on both sides.
-function linkifies(node: DomNode, url: string): boolean {
-  if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url)) return false;
-  const before = (node.previousSibling?.textContent ?? '').slice(-1);
-  const after = (node.nextSibling?.textContent ?? '').charAt(0);
-  return !/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}_/#=&%~*+@-]/u.test(after);
-}
-
-function balancedBrackets(text: string): boolean {
-  let depth = 0;
-  for (const match of text.matchAll(/(?<!\\)[[\]]/g)) {
-    depth += match[0] === '[' ? 1 : -1;
-    if (depth < 0) return false;
+/**
+ * Turndown's option for elements with nothing in them (its rules never see them): an empty list
+ * item is still an item (dropped, the list after it would render otherwise), an empty code block a
+ * code block; else turndown's default.
+ */
+export function blankReplacement(_content: string, node: TurndownService.Node): string {
+  const element = node as unknown as DomNode;
+  // An empty item's own empty lists are still there, from its second line (`- - -` is a rule).
+  if (isListItem(element)) {
+    const nested = element.children.map((child) => blankReplacement('', child as unknown as TurndownService.Node)).join('').trim();
+    if (nested === '') return listItem('', element);
+    const prefix = listMarker(element);
+    const loose = isLooseList(element.parentNode) ? '\n' : '';
+    return `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}${indent(nested, prefix.length)}${loose}${element.nextSibling ? '\n' : ''}`;
   }
-  return depth === 0;
+  if ((element.nodeName === 'UL' || element.nodeName === 'OL') && element.children.length > 0) {
+    return `\n\n${element.children.map((item) => blankReplacement('', item as unknown as TurndownService.Node)).join('')}\n\n`;
+  }
+  // A code block of blank lines is still a code block.
+  if (element.nodeName === 'BLOCKQUOTE') {
+    const inner = element.children.map((child) => blankReplacement('', child as unknown as TurndownService.Node)).join('');
+    return SITE_RULES.find((rule) => rule.key === 'blockquote')!.replacement(inner, element, { baseUrl: '' });
+  }
+  if (element.nodeName === 'CODE' && element.parentNode?.nodeName !== 'PRE') return codeSpan(element.textContent.replace(/\r?\n|\r/g, ' '));
+  // An empty heading (not one emptied by removing its anchor: the heading rule drops that).
+  if (/^H[1-6]$/.test(element.nodeName)) return `\n\n${'#'.repeat(Number(element.nodeName.charAt(1)))}\n\n`;
+  if (element.nodeName === 'PRE') return SITE_RULES.find((rule) => rule.key === 'codeBlock')!.replacement('', element, { baseUrl: '' });
+  // A paragraph (or any element) of white space still holds its code spans.
+  if (element.getElementsByTagName('code').length > 0 && element.nodeName !== 'PRE' && element.getElementsByTagName('pre').length === 0) {
+    const inner = element.childNodes.map((child) => (child.nodeType === 1 ? blankReplacement('', child as unknown as TurndownService.Node) : '')).join('');
+    return element.isBlock ? `\n\n${inner}\n\n` : inner;
+  }
+  return element.isBlock ? '\n\n' : '';
 }
 
 function hasTextAfter(node: DomNode): boolean {
   for (let next = node.nextSibling; next; next = next.nextSibling) {
-    if ((next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG') return true;
+    if ((next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG' || (next.nodeType === 1 && next.getElementsByTagName('img').length > 0)) return true;
   }
   return false;
 }

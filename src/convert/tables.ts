@@ -3,12 +3,9 @@
 import { absoluteUrl, isUnsafeUrl } from './escape.js';
 import type { DomNode } from './dom.js';
 
-/** True for the only cell of a table (the GFM plugin renders such a table as plain content). */
-export function isLoneCell(cell: DomNode): boolean {
-  const row = cell.parentNode;
-  if (!row || row.children.length > 1) return false;
-  const table = closestTable(row);
-  return !table || (table.rows?.length ?? 0) <= 1;
+/** False for a row or cell outside any table (inside SVG or MathML, where the parser leaves them). */
+export function inTable(node: DomNode): boolean {
+  return closestTable(node) !== null;
 }
 
 function closestTable(node: DomNode): DomNode | null {
@@ -24,9 +21,11 @@ const isBlock = (element: DomNode): boolean => BLOCKS_IN_CELLS.has(element.nodeN
 const spans = (element: DomNode): boolean =>
   !(Number(element.getAttribute('rowspan') ?? '1') <= 1 && Number(element.getAttribute('colspan') ?? '1') <= 1);
 
-/** False when a table has block content or row/column spans: a pipe table would mangle it. */
+/** False when a table has no heading row, block content or row/column spans: a pipe table would change it. */
 export function canBePipeTable(table: DomNode): boolean {
-  return findBelow(table, (element) => isBlock(element) || spans(element)) === undefined;
+  const first = findBelow(table, (element) => element.nodeName === 'TR');
+  // A pipe table always has a heading row: one without would render with an empty one.
+  return first !== undefined && isHeadingRow(first) && findBelow(table, (element) => isBlock(element) || spans(element)) === undefined;
 }
 
 /** The first cell of a table, as `querySelector('td, th')` finds it. */

@@ -3,6 +3,7 @@
 import type { AnyNode, Element, ParentNode } from 'domhandler';
 import { HTML_NS, TEXT } from './dom-constants.js';
 import { DomNode } from './dom.js';
+import { BANG, bangBefore, isRemoved } from './prepare.js';
 import { reparsesAsIs, reparsesElsewhere } from './reparse.js';
 
 /** Elements whose leading newline the HTML parser drops: a body that went through HTML text lost it. */
@@ -52,12 +53,25 @@ function build(root: ParentNode, asReparsed: boolean): DomNode | undefined {
       const namespace = element.namespace ?? HTML_NS;
       const html = namespace === HTML_NS;
       if (asReparsed && html && reparsesElsewhere(element.name, frame.target)) return undefined;
+      if (isRemoved(element.name, element.attribs)) continue;
+      const bang = html ? bangBefore(frame.target, element.name, element.attribs) : undefined;
+      if (bang) markBang(bang);
       const child = frame.target.appendChild(DomNode.element(element.name, namespace, element.attribs));
       // A template's content is not among its children in the DOM.
       if (!(html && element.name === 'template')) stack.push({ source: element.children, index: 0, target: child, pending: '' });
     }
   }
   return top;
+}
+
+// `text!` before a link: `text` and an element rules.ts writes `\!`.
+function markBang(text: DomNode): void {
+  const parent = text.parentNode!;
+  text.data = text.data.slice(0, -1);
+  const bang = DomNode.element(BANG.toLowerCase(), HTML_NS, {});
+  bang.appendChild(DomNode.text('!'));
+  parent.appendChild(bang);
+  if (text.data === '') text.remove();
 }
 
 function dropLeadingNewline(element: DomNode): void {

@@ -51,17 +51,15 @@ export type Extracted =
   | { kind: 'failed'; url: string; reason: string };
 
 /** The post variant of {@link Extracted}. */
-export type ExtractedPost = Extract<Extracted, { kind: 'post' }> & { readonly [PARSED_BODY]?: Element };
+export type ExtractedPost = Extract<Extracted, { kind: 'post' }>;
 
 /**
- * Where a post keeps its body as parsed (convert walks it: a page is parsed once). Not enumerable:
- * the page stays plain data, and `contentHtml` is serialized only when read.
+ * An extracted page and, for a post with a body, that body as parsed (its root element): convert
+ * walks it, so a page is parsed once (docs/converter.md, "The DOM view").
  */
-const PARSED_BODY: unique symbol = Symbol('parsed body');
-
-/** The parsed body of a post (its root element), when the page still carries it. */
-export function parsedBody(page: ExtractedPost): Element | undefined {
-  return page[PARSED_BODY];
+export interface ParsedPage {
+  page: Extracted;
+  body?: Element;
 }
 
 /** The post as plain data without its body, to cross to another thread once converted. */
@@ -89,6 +87,16 @@ const ALL_RULES = [...PAGE_RULES, ...CHROME_RULES.body];
  * if (page.kind === 'post') console.log(page.meta.title, page.sources.title);
  */
 export function extractPage(html: string, url: string, hints: PageHints = {}): Extracted {
+  return extractParsedPage(html, url, hints).page;
+}
+
+/** {@link extractPage}, with the post's body as parsed for the converter (`bodyMarkdown(page, body)`). */
+export function extractParsedPage(html: string, url: string, hints: PageHints = {}): ParsedPage {
+  const found = extractPageAndBody(html, url, hints);
+  return 'page' in found ? found : { page: found };
+}
+
+function extractPageAndBody(html: string, url: string, hints: PageHints): Extracted | ParsedPage {
   let pageUrl: URL;
   try {
     pageUrl = new URL(url);
@@ -126,7 +134,7 @@ interface PostInput {
   layout: Element | undefined;
 }
 
-function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutElement }: PostInput): Extracted {
+function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutElement }: PostInput): Extracted | ParsedPage {
   const dom = readDomSources($); // before chrome removal: the h1 and the Tags box are sources
   const chromeRemoved: Record<string, number> = {};
   const content = layoutContent($, layoutElement, chromeRemoved) ?? fallbackContent($, chromeRemoved);
@@ -156,7 +164,7 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
     sources,
     chromeRemoved,
   };
-  return empty ? post : Object.defineProperty(post, PARSED_BODY, { value: content.root[0]! });
+  return empty ? post : { page: post, body: content.root[0]! };
 }
 
 // The site layout's #content holds the post and nothing else: it is set aside, and what is around it

@@ -1,4 +1,4 @@
-import { extractPage, withoutBody, type Extracted, type PageHints } from '../extract/extract.js';
+import { extractParsedPage, withoutBody, type Extracted, type PageHints } from '../extract/extract.js';
 import { bodyMarkdown } from '../convert/markdown.js';
 import { compareData, type CompareData } from '../dedupe/compare.js';
 import { readListingJob } from '../discover/listing.js';
@@ -19,9 +19,9 @@ export interface Converted {
 
 /** Extract → convert for one page. Pure CPU work: the part of a sync worth moving off the main thread. */
 export function convertPage({ html, url, hints }: ConvertJob): Converted {
-  const extracted = extractPage(html, url, hints);
+  const { page: extracted, body } = extractParsedPage(html, url, hints);
   if (extracted.kind !== 'post') return { extracted };
-  const markdown = bodyMarkdown(extracted);
+  const markdown = bodyMarkdown(extracted, body);
   // The body as toPost writes it: comparing it is CPU work too, and belongs here.
   return { extracted: withoutBody(extracted), markdown, compare: compareData(`\n${markdown}`) };
 }

@@ -1,0 +1,45 @@
+// Delimiters of inline code and emphasis, chosen from what is written beside them: CommonMark's
+// delimiter runs (§6.2) merge or fail to open where a `*` or `_` touches another or a letter.
+import type { DomNode } from './dom.js';
+import { BANG } from './prepare.js';
+
+// CommonMark strips one space from each side of a span that has both and more than spaces.
+export function codeSpan(code: string): string {
+  if (code === '') return '';
+  const runs = new Set(code.match(/`+/g) ?? []);
+  let fence = '`';
+  while (runs.has(fence)) fence += '`';
+  const pad = /^`|`$/.test(code) || /^ (?=.*[^ ]).* $/s.test(code) ? ' ' : '';
+  return `${fence}${pad}${code}${pad}${fence}`;
+}
+
+// The text written right before and after an inline element, as far as its text siblings tell: an
+// element sibling starts or ends with its own delimiter (punctuation), not its text.
+export function writtenBeside(node: DomNode): [string, string] {
+  const text = (sibling: DomNode | null): string => (!sibling || DELIMITED.has(sibling.nodeName) ? '' : sibling.textContent);
+  return [text(node.previousSibling), text(node.nextSibling)];
+}
+
+/** Elements written with punctuation at their edges; any other (a span) is written as its text. */
+const DELIMITED = new Set(['EM', 'I', 'STRONG', 'B', 'A', 'CODE', 'DEL', 'S', 'STRIKE', 'IMG', 'BR', 'SUP', BANG]);
+
+// The emphasis delimiter the content starts or ends with: the one around it must differ, or the runs merge.
+export function edgeDelimiter(content: string): string | undefined {
+  return /^[*_]/.exec(content)?.[0] ?? /(?<!\\)[*_]$/.exec(content)?.[0];
+}
+
+const kind = (name: string): string => ({ B: 'STRONG', I: 'EM' })[name] ?? name;
+
+// Emphasis right after or inside emphasis of its kind would run into its delimiters (`**a****b**`,
+// `**a **b** c**`): every other one, by those before and above it, takes the other delimiter.
+export function alternates(node: DomNode): boolean {
+  let count = 0;
+  for (let sibling = node.previousSibling; sibling && sibling.nodeType === 1 && kind(sibling.nodeName) === kind(node.nodeName); sibling = sibling.previousSibling) count += 1;
+  // Only emphasis right inside its kind: a strong between two ems keeps their delimiters apart.
+  for (let parent = node.parentNode; parent && ['EM', 'STRONG'].includes(kind(parent.nodeName)); parent = parent.parentNode) {
+    if (kind(parent.nodeName) !== kind(node.nodeName)) break;
+    count += 1;
+  }
+  return count % 2 === 1;
+}
+

@@ -1,0 +1,93 @@
+// List items and their markers. Two lists in a row written with the same marker are one list in Markdown (CommonMark
+// §5.3: a list ends at a change of bullet character or of ordered delimiter), so a list right after
+// another of its kind takes the other marker, as mdast-util-to-markdown's join does.
+import type { DomNode } from './dom.js';
+
+/**
+ * A fence opening a line, or after the list markers and quote marks that start it (`- ```` `).
+ * Each space has one place to go: an ambiguous pattern backtracks exponentially on `> > > …`.
+ */
+export const FENCE = /^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]|[ \t]*>)*[ \t]*(`{3,}|~{3,})/;
+
+const indent = (text: string, width: number): string => text.replace(/\n(?=[^\n])/g, `\n${' '.repeat(width)}`);
+
+const BULLETS = ['-', '*'] as const;
+const DELIMITERS = ['.', ')'] as const;
+
+/** The marker and its space for list item `item`: `- `, `* `, `1. ` or `1) `. */
+export function listMarker(item: DomNode): string {
+  const list = item.parentNode;
+  const turn = list ? listsBefore(list) % 2 : 0;
+  if (list?.nodeName !== 'OL') return `${BULLETS[turn]} `;
+  const start = Number(list.getAttribute('start') ?? '1');
+  const position = list.children.indexOf(item);
+  return `${(Number.isFinite(start) ? start : 1) + position}${DELIMITERS[turn]} `;
+}
+
+/** How many lists of `list`'s kind come right before it, with nothing written between them. */
+function listsBefore(list: DomNode): number {
+  let count = 0;
+  for (let node = list.previousSibling; node; node = node.previousSibling) {
+    if (writesNothing(node)) continue;
+    if (node.nodeName !== list.nodeName) break;
+    count += 1;
+  }
+  return count;
+}
+
+const VISIBLE_WHEN_EMPTY = ['img', 'hr', 'li', 'table', 'pre', 'input'];
+
+// White space, comments and elements without text or anything visible (an empty list too) leave
+// nothing between two lists.
+function writesNothing(node: DomNode): boolean {
+  if (node.nodeType !== 1) return node.nodeType === 8 || (node.nodeType === 3 && node.data.trim() === '');
+  if (node.textContent.trim() !== '') return false;
+  return !VISIBLE_WHEN_EMPTY.some((name) => node.localName === name || node.getElementsByTagName(name).length > 0);
+}
+
+export function isListItem(node: DomNode): boolean {
+  return node.nodeName === 'LI' && !(node.getAttribute('id') ?? '').startsWith('fn:');
+}
+
+export function listItem(content: string, node: DomNode): string {
+  const prefix = listMarker(node);
+  // A list is loose when its items hold paragraphs (CommonMark renders a tight item's text bare),
+  // not because an item ends in a block: a blank line in a tight list would make it loose.
+  const loose = isLooseList(node.parentNode);
+  let body = content.replace(/^\n+/, '').replace(/\n+$/, '');
+  // Its lists' blank lines are theirs: only when they are all tight too are all of them the item's.
+  if (!loose && ![...node.getElementsByTagName('ul'), ...node.getElementsByTagName('ol')].some(isLooseList)) body = withoutBlankLines(body);
+  body += loose ? '\n' : '';
+  // `- - -` or `* * *` would be a rule: then the item's content starts on its second line.
+  const firstLine = `${prefix}${body.split('\n', 1)[0]}`;
+  const lead = /^(?:[-*_][ \t]*){3,}$/.test(firstLine) ? `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}` : prefix;
+  return lead + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
+}
+
+export function isLooseList(list: DomNode | null): boolean {
+  return (list?.children ?? []).some((item) => item.children.some((child) => child.nodeName === 'P'));
+}
+
+// Blank lines between an item's blocks, never inside its fenced code nor around a table or after a
+// quote (a table or a quote's paragraph would take in the next line; a table cannot interrupt a
+// paragraph; an HTML table would take in what follows).
+function withoutBlankLines(body: string): string {
+  let fence: string | undefined;
+  const lines = body.split('\n');
+  return lines
+    .filter((line, i) => {
+      const match = FENCE.exec(line);
+      const marker = match?.[1];
+      if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length && line.slice(match![0].length).trim() === ''))) fence = fence === undefined ? marker : undefined;
+      if (fence !== undefined || line.trim() !== '') return true;
+      const [before, after] = [(lines[i - 1] ?? '').trimStart(), (lines[i + 1] ?? '').trimStart()];
+      return /^[|>]/.test(before) || /^\|/.test(after) || /<\/table>$/.test(before);
+    })
+    .join('\n');
+}
+
+export function insideListItem(node: DomNode): boolean {
+  for (let parent = node.parentNode; parent; parent = parent.parentNode) if (parent.nodeName === 'LI') return true;
+  return false;
+}
+
