@@ -33,6 +33,10 @@ describe('issue 21: bodies that did not render back', () => {
     rendersBack('<ul><li>a</li><li></li><li>c</li></ul>');
     rendersBack('<ol><li></li><li>b</li></ol>');
   });
+  it('a lone rule stays, even as the whole body', () => {
+    rendersBack('<p>a</p><hr><p>b</p>');
+    rendersBack('<hr>');
+  });
   it('a rule inside a list item stays in it', () => {
     rendersBack('<ul><li>a<hr></li><li>b</li></ul>');
     rendersBack('<ul><li><hr></li><li>b</li></ul>');

@@ -13,7 +13,8 @@ export const CONTENT_SOURCES: readonly { id: string; selector: string; why: stri
 ];
 
 const SOURCE_QUERIES = CONTENT_SOURCES.map((source) => ({ id: source.id, query: compileQuery(source.selector) }));
-const MEDIA = compileQuery('img, table');
+// A body of only a rule (a post that is a divider, or whose text was removed) is still a body.
+const MEDIA = compileQuery('img, table, hr');
 const TEXT_BLOCKS = compileQuery('p, pre, li');
 
 /** A block found by the text-density fallback needs at least this much paragraph text to count. */
@@ -38,7 +39,7 @@ export function findContent($: CheerioAPI): ContentRoot | undefined {
   return block ? { root: $(block), via: 'text-block' } : undefined;
 }
 
-/** True when an element holds text, an image or a table: something worth archiving. */
+/** True when an element holds text, an image, a table or a rule: something worth archiving. */
 export function hasContent($: CheerioAPI, root: Cheerio<AnyNode>): boolean {
   const element = root[0];
   if (element === undefined) return false;
