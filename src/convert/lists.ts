@@ -78,7 +78,7 @@ function withoutBlankLines(body: string): string {
     .filter((line, i) => {
       const match = FENCE.exec(line);
       const marker = match?.[1];
-      if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length && line.slice(match![0].length).trim() === ''))) fence = fence === undefined ? marker : undefined;
+      if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length && line.slice(match[0].length).trim() === ''))) fence = fence === undefined ? marker : undefined;
       if (fence !== undefined || line.trim() !== '') return true;
       const [before, after] = [(lines[i - 1] ?? '').trimStart(), (lines[i + 1] ?? '').trimStart()];
       return /^[|>]/.test(before) || /^\|/.test(after) || /<\/table>$/.test(before);

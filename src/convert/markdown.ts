@@ -67,7 +67,7 @@ function viewToMarkdown(view: DomNode, baseUrl: string): string {
   const service = new Turndown({ ...TURNDOWN_OPTIONS, blankReplacement }).use([gfm, sitePlugin({ baseUrl })]);
   // Turndown clones the node it is given before changing it; the view is already this
   // conversion's own copy of the body, so it is that clone.
-  return normalizeMarkdown(service.turndown({ nodeType: 1, cloneNode: () => view } as unknown as TurndownService.Node));
+  return normalizeMarkdown(service.turndown({ nodeType: 1, cloneNode: () => view }));
 }
 
 /** A body's HTML parsed as turndown parsed it: inside one element of a document's body, no scripting (`<noscript>` holds markup). */

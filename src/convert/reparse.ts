@@ -1,7 +1,7 @@
 // Would a parsed body's HTML, parsed again, give back the same tree? The conversion walks the tree
 // the extractor parsed (src/convert/dom.ts); where the old serialize-and-parse round trip would have
 // built another tree, the body is converted from its HTML instead, so the Markdown never changes.
-import type { Element, ParentNode } from 'domhandler';
+import type { ParentNode } from 'domhandler';
 import { ELEMENT, HTML_NS } from './dom-constants.js';
 import type { DomNode } from './dom.js';
 
@@ -13,7 +13,7 @@ const REPARSES_OTHERWISE = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr', 'c
 
 export function reparsesAsIs(root: ParentNode): boolean {
   if (root.type !== 'tag') return root.type === 'root';
-  const element = root as Element;
+  const element = root;
   return (element.namespace ?? HTML_NS) === HTML_NS && !REPARSES_OTHERWISE.has(element.name);
 }
 

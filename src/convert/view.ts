@@ -1,6 +1,6 @@
 // Builds the DOM view (dom.ts) of a parsed body: as it is, or as it would read after being
 // serialized and parsed again, which is how bodies were converted before.
-import type { AnyNode, Element, ParentNode } from 'domhandler';
+import type { AnyNode, ParentNode } from 'domhandler';
 import { HTML_NS, TEXT } from './dom-constants.js';
 import { DomNode } from './dom.js';
 import { BANG, bangBefore, isRemoved } from './prepare.js';
@@ -49,7 +49,7 @@ function build(root: ParentNode, asReparsed: boolean): DomNode | undefined {
     }
     if (node.type === 'comment') frame.target.appendChild(DomNode.comment(node.data));
     else if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
-      const element = node as Element;
+      const element = node;
       const namespace = element.namespace ?? HTML_NS;
       const html = namespace === HTML_NS;
       if (asReparsed && html && reparsesElsewhere(element.name, frame.target)) return undefined;

@@ -70,7 +70,7 @@ export function createConvertPool(size = availableParallelism() - 1, options: Co
     // Started on demand (or by warm): a sync with nothing to convert never pays for a thread.
     const slot: Slot = { thread: new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }) };
     slot.thread.on('message', ({ result, error }: { result?: unknown; error?: string }) =>
-      finish(slot, (task) => (error === undefined ? task.resolve(result!) : task.reject(new Error(error)))),
+      finish(slot, (task) => (error === undefined ? task.resolve(result) : task.reject(new Error(error)))),
     );
     slot.thread.on('error', (error) => retire(slot, error));
     slot.thread.on('exit', (code) => {
@@ -122,6 +122,6 @@ function inProcess(): ConvertPool {
     listing: (job) => run('listing', job),
     // A failed import is reported by the job that awaits it.
     warm: () => void (load ??= import('./convert-page.js')).catch(() => undefined),
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }

@@ -52,7 +52,7 @@ function guardLinkify(parser: Parser): void {
       (link: { index: number; schema: string; text: string }) =>
         LINKIFY_AFTER.test(text.charAt(link.index - 1)) && (link.schema !== 'mailto:' || /^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9_-]+)+$/.test(link.text)),
     );
-    return (links ?? []).map(trimLink) as ReturnType<typeof match>;
+    return (links ?? []).map(trimLink);
   };
   const matchAtStart = parser.linkify.matchAtStart.bind(parser.linkify);
   parser.linkify.matchAtStart = (text: string) => {
@@ -194,7 +194,7 @@ function serializeNode(node: AnyNode, options: NormalizeOptions, pre: boolean): 
   }
   if (node.type === 'comment') return options.asArchived ? '' : `<!--${node.data}-->`;
   if (node.type !== 'tag' && node.type !== 'script' && node.type !== 'style') return '';
-  const element = node as Element;
+  const element = node;
   // markdown-it writes strikethrough as <s>, goldmark as <del>; raw <b> and <i> read as the archive writes them.
   const name = SAME_AS[element.name] ?? element.name;
   if (options.asArchived && (REMOVED_ELEMENTS as readonly string[]).includes(name) && !isTaskBox(element)) return '';
