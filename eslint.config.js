@@ -4,21 +4,47 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const NODE_GLOBALS = { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', performance: 'readonly', setTimeout: 'readonly', fetch: 'readonly' };
+const NODE_GLOBALS = {
+  process: 'readonly',
+  console: 'readonly',
+  Buffer: 'readonly',
+  URL: 'readonly',
+  performance: 'readonly',
+  setTimeout: 'readonly',
+  fetch: 'readonly',
+};
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'archive/', 'fixtures/hugo/', 'fixtures/pages/', 'fixtures/expected/', 'fixtures/seeds/', 'tmp/', 'coverage/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'archive/',
+      'fixtures/hugo/',
+      'fixtures/pages/',
+      'fixtures/expected/',
+      'fixtures/seeds/',
+      'tmp/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts', 'eslint.config.js', 'bench/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['vitest.config.ts', 'eslint.config.js', 'bench/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: NODE_GLOBALS,
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       // Control characters are what the path, escape and printable rules look for.
       'no-control-regex': 'off',
       // domhandler's node types are an enum whose values are the strings the DOM code compares with.

@@ -10,26 +10,43 @@ import { htmlToMarkdown } from '../src/convert/convert.js';
 import type { SitePost } from '../fixtures/site/types.js';
 import { postPath } from '../fixtures/site/util.js';
 
-const ENTITIES: Record<string, string> = { ldquo: '“', rdquo: '”', lsquo: '‘', rsquo: '’', ndash: '–', mdash: '—', amp: '&', lt: '<', gt: '>', quot: '"' };
+const ENTITIES: Record<string, string> = {
+  ldquo: '“',
+  rdquo: '”',
+  lsquo: '‘',
+  rsquo: '’',
+  ndash: '–',
+  mdash: '—',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+};
 
 /** Markdown of a synthetic body (h2, h3, p, a, ul/li, table; no escapes needed). */
 export function syntheticMarkdown(bodyHtml: string, siteUrl: string): string {
   const inline = (html: string): string =>
     html
-      .replace(/<a href="([^"]+)">([^<]*)<\/a>/g, (_m, href: string, text: string) => `[${text}](${new URL(href, `${siteUrl}/`).href})`)
+      .replace(
+        /<a href="([^"]+)">([^<]*)<\/a>/g,
+        (_m, href: string, text: string) => `[${text}](${new URL(href, `${siteUrl}/`).href})`,
+      )
       .replace(/&(\w+);/g, (m, name: string) => ENTITIES[name] ?? m);
   const blocks: string[] = [];
   for (const [, tag, inner] of bodyHtml.matchAll(/<(h2|h3|p|ul|table)\b[^>]*>([^]*?)<\/\1>/g)) {
     if (tag === 'h2' || tag === 'h3') blocks.push(`${tag === 'h2' ? '##' : '###'} ${inline(inner!)}`);
     else if (tag === 'p') blocks.push(inline(inner!));
-    else if (tag === 'ul') blocks.push([...inner!.matchAll(/<li>([^]*?)<\/li>/g)].map((li) => `- ${inline(li[1]!)}`).join('\n'));
+    else if (tag === 'ul')
+      blocks.push([...inner!.matchAll(/<li>([^]*?)<\/li>/g)].map((li) => `- ${inline(li[1]!)}`).join('\n'));
     else blocks.push(pipeTable(inner!));
   }
   return `${blocks.join('\n\n')}\n`;
 }
 
 function pipeTable(inner: string): string {
-  const rows = [...inner.matchAll(/<tr>([^]*?)<\/tr>/g)].map((tr) => [...tr[1]!.matchAll(/<t[hd]>([^]*?)<\/t[hd]>/g)].map((c) => c[1]!));
+  const rows = [...inner.matchAll(/<tr>([^]*?)<\/tr>/g)].map((tr) =>
+    [...tr[1]!.matchAll(/<t[hd]>([^]*?)<\/t[hd]>/g)].map((c) => c[1]!),
+  );
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   const [head = [], ...body] = rows;
   return [line(head), line(head.map(() => '---')), ...body.map(line)].join('\n');
@@ -52,7 +69,11 @@ export function archivePost(post: SitePost, siteUrl: string, convert = synthetic
  * Writes `posts` into `dir` and a crawl state saying each was fetched now at its sitemap lastmod,
  * so a sync skips them without a request, as after a real sync.
  */
-export async function writeArchive(dir: string, posts: SitePost[], siteUrl: string): Promise<{ files: number; bytes: number }> {
+export async function writeArchive(
+  dir: string,
+  posts: SitePost[],
+  siteUrl: string,
+): Promise<{ files: number; bytes: number }> {
   const dirs = new Set<string>();
   let bytes = 0;
   const fetchedAt = new Date().toISOString();
@@ -74,7 +95,10 @@ export async function writeArchive(dir: string, posts: SitePost[], siteUrl: stri
 }
 
 /** How many of `posts` the regex converter gets byte for byte as the real converter does, and the size ratio. */
-export function checkArchiveMarkdown(posts: SitePost[], siteUrl: string): { same: number; total: number; sizeRatio: number } {
+export function checkArchiveMarkdown(
+  posts: SitePost[],
+  siteUrl: string,
+): { same: number; total: number; sizeRatio: number } {
   let same = 0;
   let fast = 0;
   let real = 0;

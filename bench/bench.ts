@@ -26,36 +26,80 @@ const SETUP = {
   startupRuns: 15,
 };
 
-const TARGETS = { startup: 2.5, readability: 4, coldRatio: 1.25, resyncFraction: 0.1, rssMb: 250, cpuGrowth: 1.2, fixedGrowth: 2 };
+const TARGETS = {
+  startup: 2.5,
+  readability: 4,
+  coldRatio: 1.25,
+  resyncFraction: 0.1,
+  rssMb: 250,
+  cpuGrowth: 1.2,
+  fixedGrowth: 2,
+};
 
 const started = performance.now();
-const say = (text: string): void => void process.stderr.write(`bench [${((performance.now() - started) / 1000).toFixed(0)} s]: ${text}\n`);
+const say = (text: string): void =>
+  void process.stderr.write(`bench [${((performance.now() - started) / 1000).toFixed(0)} s]: ${text}\n`);
 const int = (n: number): string => n.toLocaleString('en-US');
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 const rows: Row[] = [];
 
-say(`${cpus().length} cores, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+say(
+  `${cpus().length} cores, node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 
 say(`start-up: ${SETUP.startupRuns} runs each of node -e 0, cabsync --version, cabsync --help`);
 const startup = measureStartup(SETUP.startupRuns);
 rows.push(
   { metric: 'start-up: bare node -e 0 (median)', value: ms(startup.node), target: '' },
-  { metric: 'cabsync --version / node -e 0', value: `${times(startup.version / startup.node)} (${ms(startup.version)})`, target: `≤ ${TARGETS.startup}×`, ok: startup.version <= TARGETS.startup * startup.node },
-  { metric: 'cabsync --help / node -e 0', value: `${times(startup.help / startup.node)} (${ms(startup.help)})`, target: `≤ ${TARGETS.startup}×`, ok: startup.help <= TARGETS.startup * startup.node },
+  {
+    metric: 'cabsync --version / node -e 0',
+    value: `${times(startup.version / startup.node)} (${ms(startup.version)})`,
+    target: `≤ ${TARGETS.startup}×`,
+    ok: startup.version <= TARGETS.startup * startup.node,
+  },
+  {
+    metric: 'cabsync --help / node -e 0',
+    value: `${times(startup.help / startup.node)} (${ms(startup.help)})`,
+    target: `≤ ${TARGETS.startup}×`,
+    ok: startup.help <= TARGETS.startup * startup.node,
+  },
 );
 
 say('extract + convert throughput');
 const pages = benchPages(SETUP.throughputPages);
 const speed = measureThroughput(pages, SETUP.throughputRounds);
 rows.push(
-  { metric: `extract + convert (${speed.pages} pages, ${int(Math.round(speed.bytes / speed.pages / 1024))} KB avg)`, value: `${speed.cabsync.toFixed(0)} pages/s`, target: '' },
-  { metric: 'parse floor: cheerio.load alone (parse5, the parser cabsync uses)', value: `${speed.floor.toFixed(0)} pages/s`, target: '' },
+  {
+    metric: `extract + convert (${speed.pages} pages, ${int(Math.round(speed.bytes / speed.pages / 1024))} KB avg)`,
+    value: `${speed.cabsync.toFixed(0)} pages/s`,
+    target: '',
+  },
+  {
+    metric: 'parse floor: cheerio.load alone (parse5, the parser cabsync uses)',
+    value: `${speed.floor.toFixed(0)} pages/s`,
+    target: '',
+  },
   { metric: 'Readability (linkedom) + turndown', value: `${speed.readability.toFixed(0)} pages/s`, target: '' },
-  { metric: 'cabsync speed / Readability + turndown', value: times(speed.cabsync / speed.readability), target: `≥ ${TARGETS.readability}×`, ok: speed.cabsync >= TARGETS.readability * speed.readability },
+  {
+    metric: 'cabsync speed / Readability + turndown',
+    value: times(speed.cabsync / speed.readability),
+    target: `≥ ${TARGETS.readability}×`,
+    ok: speed.cabsync >= TARGETS.readability * speed.readability,
+  },
   { metric: 'cabsync time / parse floor (parse5)', value: times(speed.floor / speed.cabsync), target: '' },
-  { metric: '  htmlparser2 parse alone (cheerio/slim; not used)', value: `${speed.htmlparser2.toFixed(0)} pages/s (${times(speed.htmlparser2 / speed.floor)} parse5)`, target: '' },
+  {
+    metric: '  htmlparser2 parse alone (cheerio/slim; not used)',
+    value: `${speed.htmlparser2.toFixed(0)} pages/s (${times(speed.htmlparser2 / speed.floor)} parse5)`,
+    target: '',
+  },
 );
-rows.push({ metric: '  fixture pages left out (not posts) / Readability failures', value: `${speed.notPosts} / ${speed.readabilityFailures}`, target: '' });
+rows.push({
+  metric: '  fixture pages left out (not posts) / Readability failures',
+  value: `${speed.notPosts} / ${speed.readabilityFailures}`,
+  target: '',
+});
 
 say(`cold sync of ${int(SETUP.coldPosts)} posts, then a re-sync`);
 const sync = await coldAndResync(syntheticPosts(SETUP.coldPosts), SETUP.latencyMs, SETUP.concurrency, SETUP.coldRounds);
@@ -67,12 +111,41 @@ rows.push(
     value: `${seconds(sync.cold.wallMs)} (${int(sync.cold.requests.length)} requests, CPU ${seconds(sync.cold.cpuMs)}; runs ${sync.coldWalls.map(seconds).join(', ')})`,
     target: '',
   },
-  { metric: 'cold sync / ideal (requests × latency / concurrency)', value: `${times(coldRatio)} (ideal ${seconds(sync.idealMs)})`, target: `≤ ${TARGETS.coldRatio}×`, ok: coldRatio <= TARGETS.coldRatio },
-  { metric: 'cold sync: posts added / failed', value: `${int(sync.cold.report.added.length)} / ${sync.cold.report.failed.length}`, target: `${int(SETUP.coldPosts)} / 0`, ok: sync.cold.report.added.length === SETUP.coldPosts && sync.cold.report.failed.length === 0 },
-  { metric: 're-sync, nothing changed: requests', value: `${int(sync.resync.requests.length)} (${int(sync.resync.report.requests.notModified)} × 304)`, target: '' },
-  { metric: 're-sync: post bodies downloaded', value: String(sync.resync.postBodies), target: '0', ok: sync.resync.postBodies === 0 },
-  { metric: 're-sync: files written', value: `${sync.filesWritten} (report: ${sync.resync.report.added.length + sync.resync.report.updated.length})`, target: '0', ok: sync.filesWritten === 0 && sync.resync.report.added.length + sync.resync.report.updated.length === 0 },
-  { metric: 're-sync wall / cold wall', value: `${percent(resyncFraction)} (${seconds(sync.resync.wallMs)})`, target: `≤ ${percent(TARGETS.resyncFraction)}`, ok: resyncFraction <= TARGETS.resyncFraction },
+  {
+    metric: 'cold sync / ideal (requests × latency / concurrency)',
+    value: `${times(coldRatio)} (ideal ${seconds(sync.idealMs)})`,
+    target: `≤ ${TARGETS.coldRatio}×`,
+    ok: coldRatio <= TARGETS.coldRatio,
+  },
+  {
+    metric: 'cold sync: posts added / failed',
+    value: `${int(sync.cold.report.added.length)} / ${sync.cold.report.failed.length}`,
+    target: `${int(SETUP.coldPosts)} / 0`,
+    ok: sync.cold.report.added.length === SETUP.coldPosts && sync.cold.report.failed.length === 0,
+  },
+  {
+    metric: 're-sync, nothing changed: requests',
+    value: `${int(sync.resync.requests.length)} (${int(sync.resync.report.requests.notModified)} × 304)`,
+    target: '',
+  },
+  {
+    metric: 're-sync: post bodies downloaded',
+    value: String(sync.resync.postBodies),
+    target: '0',
+    ok: sync.resync.postBodies === 0,
+  },
+  {
+    metric: 're-sync: files written',
+    value: `${sync.filesWritten} (report: ${sync.resync.report.added.length + sync.resync.report.updated.length})`,
+    target: '0',
+    ok: sync.filesWritten === 0 && sync.resync.report.added.length + sync.resync.report.updated.length === 0,
+  },
+  {
+    metric: 're-sync wall / cold wall',
+    value: `${percent(resyncFraction)} (${seconds(sync.resync.wallMs)})`,
+    target: `≤ ${percent(TARGETS.resyncFraction)}`,
+    ok: resyncFraction <= TARGETS.resyncFraction,
+  },
 );
 
 const all = syntheticPosts(Math.max(...SETUP.archiveSizes) + SETUP.changes.added);
@@ -82,7 +155,9 @@ const check = checkArchiveMarkdown(all.slice(SETUP.changes.added, SETUP.changes.
 const roundsBySize = new Map<number, ArchiveSizeRun[]>(SETUP.archiveSizes.map((size) => [size, []]));
 for (let round = 1; round <= SETUP.archiveRounds; round += 1) {
   for (const size of SETUP.archiveSizes) {
-    say(`round ${round}: sync into an archive of ${int(size)} posts (+${SETUP.changes.added} new, ${SETUP.changes.edited} edited upstream)`);
+    say(
+      `round ${round}: sync into an archive of ${int(size)} posts (+${SETUP.changes.added} new, ${SETUP.changes.edited} edited upstream)`,
+    );
     roundsBySize.get(size)!.push(await syncIntoArchive(all, size, SETUP.changes, SETUP.latencyMs, SETUP.concurrency));
   }
 }
@@ -90,9 +165,16 @@ const sizes = SETUP.archiveSizes.map((size) => leastCpu(roundsBySize.get(size)!)
 const perPage = (run: ArchiveSizeRun): number => run.changed.cpuMs / run.pages;
 const marginal = (run: ArchiveSizeRun): number => (run.changed.cpuMs - run.idle.cpuMs) / run.pages;
 const [small, large] = sizes as [ArchiveSizeRun, ArchiveSizeRun];
-rows.push({ metric: 'pre-written archive: regex bodies = converter output', value: `${check.same}/${check.total} posts`, target: '' });
+rows.push({
+  metric: 'pre-written archive: regex bodies = converter output',
+  value: `${check.same}/${check.total} posts`,
+  target: '',
+});
 for (const run of sizes) {
-  const ok = run.changed.report.added.length === SETUP.changes.added && run.changed.report.updated.length === SETUP.changes.edited && run.changed.report.failed.length === 0;
+  const ok =
+    run.changed.report.added.length === SETUP.changes.added &&
+    run.changed.report.updated.length === SETUP.changes.edited &&
+    run.changed.report.failed.length === 0;
   rows.push(
     {
       metric: `archive ${int(run.archivePosts)} posts (${int(Math.round(run.archiveBytes / 1048576))} MB): added / updated / failed`,
@@ -100,23 +182,59 @@ for (const run of sizes) {
       target: `${SETUP.changes.added} / ${SETUP.changes.edited} / 0`,
       ok,
     },
-    { metric: `  wall, requests, post pages converted`, value: `${seconds(run.changed.wallMs)}, ${int(run.changed.requests.length)}, ${run.pages}`, target: '' },
-    { metric: `  CPU of the changed sync, each round (least counts)`, value: (run.cpuRuns ?? [run.changed.cpuMs]).map(seconds).join(', '), target: '' },
+    {
+      metric: `  wall, requests, post pages converted`,
+      value: `${seconds(run.changed.wallMs)}, ${int(run.changed.requests.length)}, ${run.pages}`,
+      target: '',
+    },
+    {
+      metric: `  CPU of the changed sync, each round (least counts)`,
+      value: (run.cpuRuns ?? [run.changed.cpuMs]).map(seconds).join(', '),
+      target: '',
+    },
     {
       metric: `  peak RSS (highest of the rounds)`,
       value: `${run.changed.maxRssMb.toFixed(0)} MB`,
       target: run === large ? `≤ ${TARGETS.rssMb} MB` : '',
       ...(run === large ? { ok: run.changed.maxRssMb <= TARGETS.rssMb } : {}),
     },
-    { metric: `  CPU per converted page (whole run / pages)`, value: ms(perPage(run)), target: run === large ? `≤ ${TARGETS.cpuGrowth}× at ${int(small.archivePosts)}` : '', ...(run === large ? { ok: perPage(large) <= TARGETS.cpuGrowth * perPage(small) } : {}) },
-    { metric: `  CPU per converted page, fixed run cost taken out`, value: ms(marginal(run)), target: run === large ? `≤ ${TARGETS.cpuGrowth}× at ${int(small.archivePosts)}` : '', ...(run === large ? { ok: marginal(large) <= TARGETS.cpuGrowth * marginal(small) } : {}) },
-    { metric: `  fixed cost: CPU of a sync with nothing to fetch`, value: `${seconds(run.idle.cpuMs)} (${seconds(run.idle.wallMs)} wall, ${run.idle.maxRssMb.toFixed(0)} MB)`, target: '' },
+    {
+      metric: `  CPU per converted page (whole run / pages)`,
+      value: ms(perPage(run)),
+      target: run === large ? `≤ ${TARGETS.cpuGrowth}× at ${int(small.archivePosts)}` : '',
+      ...(run === large ? { ok: perPage(large) <= TARGETS.cpuGrowth * perPage(small) } : {}),
+    },
+    {
+      metric: `  CPU per converted page, fixed run cost taken out`,
+      value: ms(marginal(run)),
+      target: run === large ? `≤ ${TARGETS.cpuGrowth}× at ${int(small.archivePosts)}` : '',
+      ...(run === large ? { ok: marginal(large) <= TARGETS.cpuGrowth * marginal(small) } : {}),
+    },
+    {
+      metric: `  fixed cost: CPU of a sync with nothing to fetch`,
+      value: `${seconds(run.idle.cpuMs)} (${seconds(run.idle.wallMs)} wall, ${run.idle.maxRssMb.toFixed(0)} MB)`,
+      target: '',
+    },
   );
 }
 rows.push(
-  { metric: 'fixed cost growth 1,000 → 10,000', value: times(large.idle.cpuMs / small.idle.cpuMs), target: `≤ ${TARGETS.fixedGrowth}×`, ok: large.idle.cpuMs <= TARGETS.fixedGrowth * small.idle.cpuMs },
-  { metric: 'CPU per page growth 1,000 → 10,000 (whole run)', value: times(perPage(large) / perPage(small)), target: `≤ ${TARGETS.cpuGrowth}×`, ok: perPage(large) <= TARGETS.cpuGrowth * perPage(small) },
-  { metric: 'CPU per page growth 1,000 → 10,000 (fixed cost out)', value: times(marginal(large) / marginal(small)), target: '' },
+  {
+    metric: 'fixed cost growth 1,000 → 10,000',
+    value: times(large.idle.cpuMs / small.idle.cpuMs),
+    target: `≤ ${TARGETS.fixedGrowth}×`,
+    ok: large.idle.cpuMs <= TARGETS.fixedGrowth * small.idle.cpuMs,
+  },
+  {
+    metric: 'CPU per page growth 1,000 → 10,000 (whole run)',
+    value: times(perPage(large) / perPage(small)),
+    target: `≤ ${TARGETS.cpuGrowth}×`,
+    ok: perPage(large) <= TARGETS.cpuGrowth * perPage(small),
+  },
+  {
+    metric: 'CPU per page growth 1,000 → 10,000 (fixed cost out)',
+    value: times(marginal(large) / marginal(small)),
+    target: '',
+  },
 );
 
 say('cold sync of the Hugo-built fixture site: cabsync and Readability + turndown, alternating');
@@ -132,7 +250,11 @@ rows.push(
     value: `${seconds(hugo.alternative.wallMs)} (CPU ${seconds(hugo.alternative.cpuMs)}, ${hugo.alternative.written} of ${hugo.alternative.pages} pages written)`,
     target: '',
   },
-  { metric: 'Hugo site: alternative wall / cabsync wall', value: times(hugo.alternative.wallMs / hugo.cabsync.wallMs), target: '' },
+  {
+    metric: 'Hugo site: alternative wall / cabsync wall',
+    value: times(hugo.alternative.wallMs / hugo.cabsync.wallMs),
+    target: '',
+  },
 );
 
 /**
@@ -140,15 +262,29 @@ rows.push(
  * shared machine only ever adds CPU), and the highest peak RSS of any (memory is not chosen down).
  */
 function leastCpu(rounds: ArchiveSizeRun[]): ArchiveSizeRun {
-  const least = <T extends { cpuMs: number }>(runs: T[]): T => runs.reduce((best, run) => (run.cpuMs < best.cpuMs ? run : best));
+  const least = <T extends { cpuMs: number }>(runs: T[]): T =>
+    runs.reduce((best, run) => (run.cpuMs < best.cpuMs ? run : best));
   const changed = least(rounds.map((run) => run.changed));
   const maxRssMb = Math.max(...rounds.map((run) => run.changed.maxRssMb));
-  return { ...rounds.find((run) => run.changed === changed)!, changed: { ...changed, maxRssMb }, idle: least(rounds.map((run) => run.idle)), cpuRuns: rounds.map((run) => run.changed.cpuMs) };
+  return {
+    ...rounds.find((run) => run.changed === changed)!,
+    changed: { ...changed, maxRssMb },
+    idle: least(rounds.map((run) => run.idle)),
+    cpuRuns: rounds.map((run) => run.changed.cpuMs),
+  };
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
-process.stdout.write(`\ncabsync benchmark — ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}, ${process.platform}\n`);
-process.stdout.write(`child CPU/RSS from ${USAGE_SOURCE}; fixture site in the bench process; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`);
+process.stdout.write(
+  `\ncabsync benchmark — ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}, ${process.platform}\n`,
+);
+process.stdout.write(
+  `child CPU/RSS from ${USAGE_SOURCE}; fixture site in the bench process; load average at the end ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}\n\n`,
+);
 process.stdout.write(`${formatTable(rows)}\n\n`);
 const missed = rows.filter((r) => r.ok === false).length;
-process.stdout.write(`${missed === 0 ? 'all targets met' : `${missed} target(s) missed`} — bench took ${seconds(performance.now() - started)}\n`);
+process.stdout.write(
+  `${missed === 0 ? 'all targets met' : `${missed} target(s) missed`} — bench took ${seconds(performance.now() - started)}\n`,
+);

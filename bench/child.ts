@@ -33,7 +33,9 @@ export async function runCli(args: string[]): Promise<ChildRun> {
 /** `node <script> <args>`, measured as {@link runCli} measures the CLI. */
 export async function runNode(script: string, args: string[]): Promise<ChildRun> {
   const node = [process.execPath, script, ...args];
-  const [command, ...rest] = existsSync(GNU_TIME) ? [GNU_TIME, '-v', ...node] : [process.execPath, '--import', PRELOAD, script, ...args];
+  const [command, ...rest] = existsSync(GNU_TIME)
+    ? [GNU_TIME, '-v', ...node]
+    : [process.execPath, '--import', PRELOAD, script, ...args];
   const started = performance.now();
   const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: Buffer[] = [];
@@ -42,7 +44,9 @@ export async function runNode(script: string, args: string[]): Promise<ChildRun>
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   const code = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (exit, signal) => (signal ? reject(new Error(`${script} ${args.join(' ')}: killed by ${signal}`)) : resolve(exit ?? 0)));
+    child.on('close', (exit, signal) =>
+      signal ? reject(new Error(`${script} ${args.join(' ')}: killed by ${signal}`)) : resolve(exit ?? 0),
+    );
   });
   const wallMs = performance.now() - started;
   const err = Buffer.concat(stderr).toString('utf8');
@@ -66,6 +70,10 @@ function fromGnuTime(stderr: string): { cpuMs: number; maxRssMb: number } | unde
 function fromPreload(stderr: string): { cpuMs: number; maxRssMb: number } | undefined {
   const line = stderr.split('\n').find((l) => l.startsWith(USAGE_MARK));
   if (!line) return undefined;
-  const usage = JSON.parse(line.slice(USAGE_MARK.length)) as { userCPUTime: number; systemCPUTime: number; maxRSS: number };
+  const usage = JSON.parse(line.slice(USAGE_MARK.length)) as {
+    userCPUTime: number;
+    systemCPUTime: number;
+    maxRSS: number;
+  };
   return { cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssMb: usage.maxRSS / 1024 };
 }

@@ -18,7 +18,9 @@ const { gfm } = createRequire(import.meta.url)('@joplin/turndown-plugin-gfm') as
 // The built code (npm run bench builds first), as the CLI runs it: the sources run through tsx,
 // whose transform adds a call to every inner function (`__name`) that the compiled code has not.
 const built = (path: string): Promise<unknown> => import(new URL(`../dist/src/${path}`, import.meta.url).href);
-const { TURNDOWN_OPTIONS, bodyMarkdown, toPost } = (await built('convert/convert.js')) as typeof import('../src/convert/convert.js');
+const { TURNDOWN_OPTIONS, bodyMarkdown, toPost } = (await built(
+  'convert/convert.js',
+)) as typeof import('../src/convert/convert.js');
 const { extractParsedPage } = (await built('extract/extract.js')) as typeof import('../src/extract/extract.js');
 
 export interface PageInput {

@@ -13,7 +13,8 @@ import type { SitePost } from '../fixtures/site/types.js';
 import { runCli } from './child.js';
 
 const XML = { 'content-type': 'application/xml' };
-const urlset = (locs: string[]) => `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs.map((loc) => `<url><loc>${loc}</loc></url>`).join('')}</urlset>`;
+const urlset = (locs: string[]) =>
+  `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs.map((loc) => `<url><loc>${loc}</loc></url>`).join('')}</urlset>`;
 
 interface Probe {
   name: string;
@@ -26,45 +27,88 @@ interface Probe {
 const PROBES: Probe[] = [
   {
     name: 'slow drip (one byte every 5 s on a post)',
-    setUp: (site, posts) => (site.setFaults([{ path: postPath(posts[4]!), kind: 'drip', ms: 5_000 }]), ['--max-duration', '40s']),
+    setUp: (site, posts) => (
+      site.setFaults([{ path: postPath(posts[4]!), kind: 'drip', ms: 5_000 }]),
+      ['--max-duration', '40s']
+    ),
   },
   {
     name: 'endless Retry-After: 60 on every post',
-    setUp: (site, posts) => (site.setFaults(posts.map((post) => ({ path: postPath(post), kind: '429' as const, retryAfter: 60 }))), ['--max-duration', '40s']),
+    setUp: (site, posts) => (
+      site.setFaults(posts.map((post) => ({ path: postPath(post), kind: '429' as const, retryAfter: 60 }))),
+      ['--max-duration', '40s']
+    ),
   },
   {
     name: 'one sitemap of 130,000 URLs',
-    setUp: (site) => (site.setRawPage('/sitemap.xml', { body: urlset(Array.from({ length: 130_000 }, (_, i) => `${site.url}/p/${i}/`)), headers: XML }), ['--max-duration', '2m', ...(process.env.PROBE_MAX_URLS ? ['--max-urls', process.env.PROBE_MAX_URLS] : [])]),
+    setUp: (site) => (
+      site.setRawPage('/sitemap.xml', {
+        body: urlset(Array.from({ length: 130_000 }, (_, i) => `${site.url}/p/${i}/`)),
+        headers: XML,
+      }),
+      ['--max-duration', '2m', ...(process.env.PROBE_MAX_URLS ? ['--max-urls', process.env.PROBE_MAX_URLS] : [])]
+    ),
   },
   {
     name: 'index of 300 sitemaps of 10,000 URLs',
     setUp: (site) => {
-      const children = Array.from({ length: 300 }, (_, i) => `<sitemap><loc>${site.url}/child-${i}.xml</loc></sitemap>`).join('');
-      site.setRawPage('/sitemap.xml', { body: `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${children}</sitemapindex>`, headers: XML });
-      for (let i = 0; i < 300; i++) site.setRawPage(`/child-${i}.xml`, { body: urlset(Array.from({ length: 10_000 }, (_, j) => `${site.url}/c/${i}/${j}/`)), headers: XML });
+      const children = Array.from(
+        { length: 300 },
+        (_, i) => `<sitemap><loc>${site.url}/child-${i}.xml</loc></sitemap>`,
+      ).join('');
+      site.setRawPage('/sitemap.xml', {
+        body: `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${children}</sitemapindex>`,
+        headers: XML,
+      });
+      for (let i = 0; i < 300; i++)
+        site.setRawPage(`/child-${i}.xml`, {
+          body: urlset(Array.from({ length: 10_000 }, (_, j) => `${site.url}/c/${i}/${j}/`)),
+          headers: XML,
+        });
       return ['--max-duration', '2m'];
     },
   },
   {
     name: 'a 9.5 MB page of unclosed <a>',
-    setUp: (site, posts) => (site.setRawPage(postPath(posts[4]!), { body: `<!doctype html><html><body>${'<a href="/x">x'.repeat(700_000)}</body></html>` }), []),
+    setUp: (site, posts) => (
+      site.setRawPage(postPath(posts[4]!), {
+        body: `<!doctype html><html><body>${'<a href="/x">x'.repeat(700_000)}</body></html>`,
+      }),
+      []
+    ),
   },
   {
     name: 'a 3.9 MB page of unclosed <a>',
-    setUp: (site, posts) => (site.setRawPage(postPath(posts[4]!), { body: `<!doctype html><html><body>${'<a href="/x">x'.repeat(280_000)}</body></html>` }), []),
+    setUp: (site, posts) => (
+      site.setRawPage(postPath(posts[4]!), {
+        body: `<!doctype html><html><body>${'<a href="/x">x'.repeat(280_000)}</body></html>`,
+      }),
+      []
+    ),
   },
   {
     name: '100,000 nested <div>',
-    setUp: (site, posts) => (site.setRawPage(postPath(posts[4]!), { body: `<!doctype html><html><body>${'<div>'.repeat(100_000)}x${'</div>'.repeat(100_000)}</body></html>` }), []),
+    setUp: (site, posts) => (
+      site.setRawPage(postPath(posts[4]!), {
+        body: `<!doctype html><html><body>${'<div>'.repeat(100_000)}x${'</div>'.repeat(100_000)}</body></html>`,
+      }),
+      []
+    ),
   },
   {
     name: 'a post of 10,000 paragraphs, every one changed',
     before: (site, posts) => {
-      posts[4]!.bodyHtml = Array.from({ length: 10_000 }, (_, i) => `<p>Paragraph ${i} as it was first published.</p>`).join('\n');
+      posts[4]!.bodyHtml = Array.from(
+        { length: 10_000 },
+        (_, i) => `<p>Paragraph ${i} as it was first published.</p>`,
+      ).join('\n');
       site.setPosts(posts);
     },
     setUp: (site, posts) => {
-      posts[4]!.bodyHtml = Array.from({ length: 10_000 }, (_, i) => `<p>Paragraph ${i}, edited by the maintainers.</p>`).join('\n');
+      posts[4]!.bodyHtml = Array.from(
+        { length: 10_000 },
+        (_, i) => `<p>Paragraph ${i}, edited by the maintainers.</p>`,
+      ).join('\n');
       posts[4]!.lastmod = '2026-12-01T00:00:00+00:00';
       site.setPosts(posts);
       return ['--full'];
@@ -101,4 +145,5 @@ async function runProbe(probe: Probe): Promise<string> {
 
 const wanted = process.argv.slice(2);
 console.log('| probe | exit | wall | peak RSS | outcome |\n|---|---|---|---|---|');
-for (const probe of PROBES.filter((p) => wanted.length === 0 || wanted.some((w) => p.name.includes(w)))) console.log(await runProbe(probe));
+for (const probe of PROBES.filter((p) => wanted.length === 0 || wanted.some((w) => p.name.includes(w))))
+  console.log(await runProbe(probe));

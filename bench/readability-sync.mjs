@@ -26,7 +26,13 @@ await Promise.all(
       const { document } = parseHTML(await response.text());
       const article = new Readability(document).parse();
       if (!article?.content) return;
-      const service = new TurndownService({ headingStyle: 'atx', hr: '---', bulletListMarker: '-', codeBlockStyle: 'fenced', emDelimiter: '_' }).use(gfm);
+      const service = new TurndownService({
+        headingStyle: 'atx',
+        hr: '---',
+        bulletListMarker: '-',
+        codeBlockStyle: 'fenced',
+        emDelimiter: '_',
+      }).use(gfm);
       const name = new URL(url).pathname.replace(/^\/|\/$/g, '').replace(/[^a-z0-9]+/gi, '-') || 'index';
       await writeFile(join(out, `${name}.md`), `# ${article.title ?? ''}\n\n${service.turndown(article.content)}\n`);
       written += 1;

@@ -32,15 +32,33 @@ async function withArchive<T>(name: string, use: (dir: string) => Promise<T>): P
   }
 }
 
-async function syncOnce(siteUrl: string, log: RequestLogEntry[], archive: string, concurrency: number): Promise<SyncRun> {
+async function syncOnce(
+  siteUrl: string,
+  log: RequestLogEntry[],
+  archive: string,
+  concurrency: number,
+): Promise<SyncRun> {
   // What earlier runs and setup wrote or removed goes to disk first: the run pays only for its own writes.
   spawnSync('sync');
   const from = log.length;
-  const run = await runCli(['sync', '--site', siteUrl, '--archive', archive, '--rate', '0', '--concurrency', String(concurrency), '--json']);
+  const run = await runCli([
+    'sync',
+    '--site',
+    siteUrl,
+    '--archive',
+    archive,
+    '--rate',
+    '0',
+    '--concurrency',
+    String(concurrency),
+    '--json',
+  ]);
   if (run.code !== 0 && run.code !== 1) throw new Error(`cabsync sync exited ${run.code}:\n${run.stderr.slice(-2000)}`);
   const report = JSON.parse(run.stdout) as SyncReport;
   const requests = log.slice(from);
-  const postBodies = requests.filter((r) => r.status === 200 && r.bytes > 0 && POST_PATH.test(r.path.split('?')[0]!)).length;
+  const postBodies = requests.filter(
+    (r) => r.status === 200 && r.bytes > 0 && POST_PATH.test(r.path.split('?')[0]!),
+  ).length;
   return { ...run, report, requests, postBodies };
 }
 
@@ -71,12 +89,20 @@ export interface ColdAndResync {
  * `rounds` cold syncs of `posts`, each into an empty archive (the fastest counts: timing noise on a
  * shared machine only ever adds), then a re-sync of the last one with nothing changed.
  */
-export async function coldAndResync(posts: SitePost[], latencyMs: number, concurrency: number, rounds = 2): Promise<ColdAndResync> {
+export async function coldAndResync(
+  posts: SitePost[],
+  latencyMs: number,
+  concurrency: number,
+  rounds = 2,
+): Promise<ColdAndResync> {
   // Pages pre-rendered and pre-compressed, as a static host serves them: the server shares the two cores.
   const site = await startFixtureSite({ posts, latencyMs, idleTimeoutMs: 600_000, precompute: true });
   try {
     const colds: SyncRun[] = [];
-    for (let round = 1; round < rounds; round += 1) colds.push(await withArchive(`cold-${posts.length}`, (archive) => syncOnce(site.url, site.log, archive, concurrency)));
+    for (let round = 1; round < rounds; round += 1)
+      colds.push(
+        await withArchive(`cold-${posts.length}`, (archive) => syncOnce(site.url, site.log, archive, concurrency)),
+      );
     return await withArchive(`cold-${posts.length}`, async (archive) => {
       colds.push(await syncOnce(site.url, site.log, archive, concurrency));
       const cold = colds.reduce((best, run) => (run.wallMs < best.wallMs ? run : best));
@@ -84,7 +110,13 @@ export async function coldAndResync(posts: SitePost[], latencyMs: number, concur
       const resync = await syncOnce(site.url, site.log, archive, concurrency);
       const after = await mtimes(archive);
       const filesWritten = [...after].filter(([path, mtime]) => before.get(path) !== mtime).length;
-      return { cold, coldWalls: colds.map((run) => run.wallMs), idealMs: (cold.requests.length * latencyMs) / concurrency, resync, filesWritten };
+      return {
+        cold,
+        coldWalls: colds.map((run) => run.wallMs),
+        idealMs: (cold.requests.length * latencyMs) / concurrency,
+        resync,
+        filesWritten,
+      };
     });
   } finally {
     await site.close();
@@ -116,7 +148,13 @@ export interface SiteChanges {
  * `size` after the first `added`; `edited` of those change upstream. The same pages are new or
  * edited whatever `size` is, so per-page figures compare like with like.
  */
-export async function syncIntoArchive(all: SitePost[], size: number, changes: SiteChanges, latencyMs: number, concurrency: number): Promise<ArchiveSizeRun> {
+export async function syncIntoArchive(
+  all: SitePost[],
+  size: number,
+  changes: SiteChanges,
+  latencyMs: number,
+  concurrency: number,
+): Promise<ArchiveSizeRun> {
   const served = all.slice(0, size + changes.added);
   const step = Math.floor(Math.min(size, 1000) / changes.edited);
   const editedAt = new Set(Array.from({ length: changes.edited }, (_, i) => changes.added + i * step));
@@ -139,12 +177,18 @@ export async function syncIntoArchive(all: SitePost[], size: number, changes: Si
 
 /** The archive loader of the built CLI (dist/), not of the sources this file runs from. */
 async function builtLoader(): Promise<typeof import('../src/archive/load.js')> {
-  return (await import(new URL('../dist/src/archive/load.js', import.meta.url).href)) as typeof import('../src/archive/load.js');
+  return (await import(
+    new URL('../dist/src/archive/load.js', import.meta.url).href
+  )) as typeof import('../src/archive/load.js');
 }
 
 function edit(post: SitePost): SitePost {
   const lastmod = new Date(Date.parse(post.date) + 86_400_000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
-  return { ...post, lastmod, bodyHtml: `${post.bodyHtml}<p>Corrected after the meeting: the action items were assigned.</p>\n` };
+  return {
+    ...post,
+    lastmod,
+    bodyHtml: `${post.bodyHtml}<p>Corrected after the meeting: the action items were assigned.</p>\n`,
+  };
 }
 
 const HUGO_ROOT = fileURLToPath(new URL('../fixtures/hugo/public/', import.meta.url));

@@ -23,7 +23,9 @@ try {
   await cabsync('verify', '--archive', archive);
   const requestsBefore = site.log.length;
   await cabsync('sync', '--site', site.url, '--archive', archive, '--rate', '0');
-  console.log(`(second sync: ${site.log.length - requestsBefore} requests, ${site.log.slice(requestsBefore).filter((r) => r.status === 304).length} answered 304 Not Modified)`);
+  console.log(
+    `(second sync: ${site.log.length - requestsBefore} requests, ${site.log.slice(requestsBefore).filter((r) => r.status === 304).length} answered 304 Not Modified)`,
+  );
   const first = site.posts[0]!;
   const day = first.date.slice(0, 10);
   const name = readdirSync(join(archive, 'posts', day.slice(0, 4))).find((file) => file.startsWith(`${day}-`));

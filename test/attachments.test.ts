@@ -12,7 +12,11 @@ import { syncAttachments } from '../src/attachments/attachments.js';
 import { fileTypeOf, judgeContentType, FILE_TYPES } from '../src/attachments/file-types.js';
 import { attachmentPath } from '../src/attachments/paths.js';
 import { parseSize } from '../src/attachments/size.js';
-import { AttachmentManifestError, parseAttachmentManifest, type AttachmentManifest } from '../src/attachments/manifest.js';
+import {
+  AttachmentManifestError,
+  parseAttachmentManifest,
+  type AttachmentManifest,
+} from '../src/attachments/manifest.js';
 import { resolveInArchive } from '../src/write/write-post.js';
 import { fetchUrls, sync } from '../src/sync/sync.js';
 import { reportExitCode } from '../src/report/report.js';
@@ -39,9 +43,11 @@ const REACHABLE = [
 const CAP = 100 * 1024;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const readManifest = async (archive: string) => JSON.parse(await readFile(join(archive, 'files/manifest.json'), 'utf8')) as AttachmentManifest;
+const readManifest = async (archive: string) =>
+  JSON.parse(await readFile(join(archive, 'files/manifest.json'), 'utf8')) as AttachmentManifest;
 /** The bytes the site serves at a path, as a plain client gets them. */
-const served = async (site: string, path: string) => Buffer.from(await (await fetch(`${site}${path}`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
+const served = async (site: string, path: string) =>
+  Buffer.from(await (await fetch(`${site}${path}`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
 
 describe('finding file links (pure)', () => {
   it('finds same-host files in every link form, resolving relative links against the post', () => {
@@ -82,7 +88,24 @@ describe('finding file links (pure)', () => {
 
 describe('the file-type table', () => {
   it('names a type by extension and checks the response Content-Type against it', () => {
-    for (const ext of ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'odt', 'txt', 'csv', 'zip', 'png', 'jpg', 'jpeg', 'gif', 'svg']) {
+    for (const ext of [
+      'pdf',
+      'doc',
+      'docx',
+      'xls',
+      'xlsx',
+      'ppt',
+      'pptx',
+      'odt',
+      'txt',
+      'csv',
+      'zip',
+      'png',
+      'jpg',
+      'jpeg',
+      'gif',
+      'svg',
+    ]) {
       expect(fileTypeOf(`/uploads/a.${ext.toUpperCase()}`), ext).toBeDefined();
     }
     expect(FILE_TYPES.flatMap((t) => t.extensions)).not.toContain('html');
@@ -101,24 +124,48 @@ describe('the file-type table', () => {
 describe('attachment paths (pure)', () => {
   it('keeps the site path, decoded, under files/', () => {
     expect(attachmentPath('https://cabforum.org/uploads/X.pdf')).toEqual({ ok: true, path: 'files/uploads/X.pdf' });
-    expect(attachmentPath('https://cabforum.org/2024/04/11/r%C3%A9union-ballot/BR%20v2.pdf')).toEqual({ ok: true, path: 'files/2024/04/11/réunion-ballot/BR v2.pdf' });
+    expect(attachmentPath('https://cabforum.org/2024/04/11/r%C3%A9union-ballot/BR%20v2.pdf')).toEqual({
+      ok: true,
+      path: 'files/2024/04/11/réunion-ballot/BR v2.pdf',
+    });
   });
 
   it('never leaves files/, whatever the URL tries', () => {
     const archive = '/srv/archive';
     // The URL parser resolves dot segments, encoded or not; an encoded slash stays text inside one name.
-    for (const url of ['https://cabforum.org/uploads/../../../etc/passwd.pdf', 'https://cabforum.org/uploads/%2e%2e/%2E%2E/x.pdf', 'https://cabforum.org/uploads/..%2F..%2Fescape.pdf']) {
+    for (const url of [
+      'https://cabforum.org/uploads/../../../etc/passwd.pdf',
+      'https://cabforum.org/uploads/%2e%2e/%2E%2E/x.pdf',
+      'https://cabforum.org/uploads/..%2F..%2Fescape.pdf',
+    ]) {
       const result = attachmentPath(url);
       expect(result.ok, url).toBe(true);
       if (result.ok) expect(resolveInArchive(archive, result.path).startsWith(`${archive}/files/`), url).toBe(true);
     }
-    expect(attachmentPath('https://cabforum.org/uploads/..%2F..%2Fescape.pdf')).toEqual({ ok: true, path: 'files/uploads/..%2F..%2Fescape.pdf' });
-    expect(attachmentPath('https://cabforum.org/uploads/..%5C..%5Cwin.pdf')).toMatchObject({ ok: false, reason: expect.stringContaining('backslash') });
+    expect(attachmentPath('https://cabforum.org/uploads/..%2F..%2Fescape.pdf')).toEqual({
+      ok: true,
+      path: 'files/uploads/..%2F..%2Fescape.pdf',
+    });
+    expect(attachmentPath('https://cabforum.org/uploads/..%5C..%5Cwin.pdf')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('backslash'),
+    });
     // Found in a post, an encoded backslash stays in the URL (never fetched as a/b.pdf), and is refused here.
-    expect(fileLinks('[x](https://cabforum.org/uploads/a%5Cb.pdf)', POST, SITE)).toEqual(['https://cabforum.org/uploads/a%5Cb.pdf']);
-    expect(attachmentPath('https://cabforum.org/uploads/a%5Cb.pdf')).toMatchObject({ ok: false, reason: expect.stringContaining('backslash') });
-    expect(attachmentPath('https://cabforum.org/uploads/nul%00.pdf')).toMatchObject({ ok: false, reason: expect.stringContaining('control character') });
-    expect(attachmentPath('https://cabforum.org/uploads//x.pdf')).toMatchObject({ ok: false, reason: expect.stringContaining('empty path segment') });
+    expect(fileLinks('[x](https://cabforum.org/uploads/a%5Cb.pdf)', POST, SITE)).toEqual([
+      'https://cabforum.org/uploads/a%5Cb.pdf',
+    ]);
+    expect(attachmentPath('https://cabforum.org/uploads/a%5Cb.pdf')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('backslash'),
+    });
+    expect(attachmentPath('https://cabforum.org/uploads/nul%00.pdf')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('control character'),
+    });
+    expect(attachmentPath('https://cabforum.org/uploads//x.pdf')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('empty path segment'),
+    });
     expect(attachmentPath('https://cabforum.org/manifest.json')).toMatchObject({ ok: false });
   });
 
@@ -132,10 +179,22 @@ describe('attachment paths (pure)', () => {
   });
 
   it('refuses a manifest whose path does not follow its URL, naming the file', () => {
-    const record = { path: 'files/../../etc/passwd', sha256: 'a'.repeat(64), size: 1, fetchedAt: '2025-01-01T00:00:00Z', linkedFrom: [] };
-    const text = JSON.stringify({ version: 1, site: 'https://cabforum.org', files: { 'https://cabforum.org/uploads/x.pdf': record } });
+    const record = {
+      path: 'files/../../etc/passwd',
+      sha256: 'a'.repeat(64),
+      size: 1,
+      fetchedAt: '2025-01-01T00:00:00Z',
+      linkedFrom: [],
+    };
+    const text = JSON.stringify({
+      version: 1,
+      site: 'https://cabforum.org',
+      files: { 'https://cabforum.org/uploads/x.pdf': record },
+    });
     expect(() => parseAttachmentManifest('/a/files/manifest.json', text)).toThrow(AttachmentManifestError);
-    expect(() => parseAttachmentManifest('/a/files/manifest.json', text)).toThrow(/\/a\/files\/manifest\.json: entry for .*x\.pdf: "path" is not "files\/uploads\/x\.pdf"/);
+    expect(() => parseAttachmentManifest('/a/files/manifest.json', text)).toThrow(
+      /\/a\/files\/manifest\.json: entry for .*x\.pdf: "path" is not "files\/uploads\/x\.pdf"/,
+    );
   });
 });
 
@@ -169,7 +228,13 @@ describe('--attachments against the Hugo-built site', () => {
       expect(bytes.equals(await served(site.url, path)), path).toBe(true);
       if (!path.endsWith('.txt')) expect(bytes.equals(await readFile(join(ROOT, path))), path).toBe(true);
       const record = manifest.files[`${site.url}${path}`]!;
-      expect(record).toMatchObject({ path: `files${path}`, sha256: sha256(bytes), size: bytes.length, etag: expect.stringMatching(/^"/), lastModified: expect.stringMatching(/GMT$/) });
+      expect(record).toMatchObject({
+        path: `files${path}`,
+        sha256: sha256(bytes),
+        size: bytes.length,
+        etag: expect.stringMatching(/^"/),
+        lastModified: expect.stringMatching(/GMT$/),
+      });
       expect(Date.parse(record.fetchedAt)).not.toBeNaN();
     }
     expect(manifest.files[`${site.url}${BUNDLE}/SC-062-changes.docx`]).toMatchObject({
@@ -187,7 +252,13 @@ describe('--attachments against the Hugo-built site', () => {
     expect(reportExitCode(second)).toBe(0);
     const held = site.log.slice(before).filter((e) => REACHABLE.includes(decodeURIComponent(e.path)));
     expect(held.map((e) => decodeURIComponent(e.path)).sort()).toEqual([...REACHABLE].sort());
-    for (const entry of held) expect([entry.path, entry.status, entry.bytes, entry.ifNoneMatch !== undefined]).toEqual([entry.path, 304, 0, true]);
+    for (const entry of held)
+      expect([entry.path, entry.status, entry.bytes, entry.ifNoneMatch !== undefined]).toEqual([
+        entry.path,
+        304,
+        0,
+        true,
+      ]);
     expect(second.attachments).toMatchObject({ added: [], changed: [], unchanged: 6, missingUpstream: [] });
     expect(await readFile(join(archive, 'files/manifest.json'), 'utf8')).toBe(manifestBytes);
 
@@ -201,7 +272,9 @@ describe('--attachments against the Hugo-built site', () => {
     await writeFile(join(archive, 'files/uploads/stray.pdf'), 'x');
     const verified = await runCli(['verify', '--archive', archive]);
     expect(verified.code).toBe(1);
-    expect(verified.stdout).toContain("attachment files/uploads/CA-Browser-Forum-BR-v2.0.0.pdf: changed on disk: its SHA-256 is not the manifest's");
+    expect(verified.stdout).toContain(
+      "attachment files/uploads/CA-Browser-Forum-BR-v2.0.0.pdf: changed on disk: its SHA-256 is not the manifest's",
+    );
     expect(verified.stdout).toContain('attachment files/uploads/F2F-48-seating.png: missing');
     expect(verified.stdout).toContain('attachment files/uploads/stray.pdf: no manifest entry');
   }, 60_000);
@@ -214,10 +287,16 @@ describe('--attachments against the Hugo-built site', () => {
     const agenda = '/uploads/CABF-F2F-48-Agenda.pdf';
     const original = await readFile(join(archive, 'files', agenda));
     site.setRawPage(agenda, { status: 404, body: '' });
-    site.setRawPage('/uploads/F2F-48-seating.png', { body: Buffer.from('a new plan'), headers: { 'content-type': 'image/png' } });
+    site.setRawPage('/uploads/F2F-48-seating.png', {
+      body: Buffer.from('a new plan'),
+      headers: { 'content-type': 'image/png' },
+    });
     const gone = await sync(options);
     expect(reportExitCode(gone)).toBe(0);
-    expect(gone.attachments).toMatchObject({ missingUpstream: [`files${agenda}`], changed: ['files/uploads/F2F-48-seating.png'] });
+    expect(gone.attachments).toMatchObject({
+      missingUpstream: [`files${agenda}`],
+      changed: ['files/uploads/F2F-48-seating.png'],
+    });
     expect((await readFile(join(archive, 'files', agenda))).equals(original)).toBe(true);
     expect((await readManifest(archive)).files[`${site.url}${agenda}`]!.missingUpstream).toMatch(/^\d{4}-/);
     expect(await readFile(join(archive, 'files/uploads/F2F-48-seating.png'), 'utf8')).toBe('a new plan');
@@ -235,7 +314,9 @@ describe('--attachments against the Hugo-built site', () => {
     for await (const record of new WARCParser(createReadStream(warc))) {
       if (record.warcType === 'response') bodies.set(record.warcTargetURI!, Buffer.from(await record.readFully()));
     }
-    expect(bodies.get(`${site.url}${BUNDLE}/BR-redlined.pdf`)?.equals(await readFile(join(ROOT, BUNDLE, 'BR-redlined.pdf')))).toBe(true);
+    expect(
+      bodies.get(`${site.url}${BUNDLE}/BR-redlined.pdf`)?.equals(await readFile(join(ROOT, BUNDLE, 'BR-redlined.pdf'))),
+    ).toBe(true);
   }, 60_000);
 
   it('requests no file and writes nothing in a dry run, and says what it would fetch', async () => {
@@ -266,7 +347,10 @@ describe('--attachments against the Hugo-built site', () => {
   });
 
   it('cuts off a file streamed past the cap with no Content-Length', async () => {
-    const site = await fixtureSite({ root: ROOT, faults: [{ path: '/uploads/huge.pdf', kind: 'oversize', bytes: 5_000_000 }] });
+    const site = await fixtureSite({
+      root: ROOT,
+      faults: [{ path: '/uploads/huge.pdf', kind: 'oversize', bytes: 5_000_000 }],
+    });
     const fetcher = siteFetcher(site, { userAgent: 'cabsync-test', ...FAST_FETCH });
     const result = await fetcher.getFile(`${site.url}/uploads/huge.pdf`, undefined, { maxBytes: 200_000 });
     expect(result).toMatchObject({ ok: false, tooLarge: { limit: 200_000 } });

@@ -36,9 +36,16 @@ describe('convert pool', () => {
     // About 3 s of work against a 1 s limit; each fixture page takes milliseconds.
     const pool = createConvertPool(1, { timeoutMs: 1_000 });
     try {
-      const huge = { html: `<html><body><main>${'<p>lorem ipsum dolor sit amet</p>'.repeat(400_000)}</main></body></html>`, url: 'https://cabforum.org/2024/01/02/huge/', hints: {} };
+      const huge = {
+        html: `<html><body><main>${'<p>lorem ipsum dolor sit amet</p>'.repeat(400_000)}</main></body></html>`,
+        url: 'https://cabforum.org/2024/01/02/huge/',
+        hints: {},
+      };
       const [slow, ...rest] = await Promise.allSettled([pool.convert(huge), ...jobs.map((job) => pool.convert(job))]);
-      expect(slow).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringMatching(/longer than 1000 ms/) }) });
+      expect(slow).toMatchObject({
+        status: 'rejected',
+        reason: expect.objectContaining({ message: expect.stringMatching(/longer than 1000 ms/) }),
+      });
       expect(rest.map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual(jobs.map(convertPage));
     } finally {
       await pool.close();
@@ -47,7 +54,12 @@ describe('convert pool', () => {
 
   it('reads listing pages on worker threads as in-process, and in-process with no workers', async () => {
     const html = readFileSync(new URL('../fixtures/hugo/public/posts/index.html', import.meta.url), 'utf8');
-    const job: ListingJob = { html, url: 'https://cabforum.org/posts/', site: 'https://cabforum.org/', section: '/posts/' };
+    const job: ListingJob = {
+      html,
+      url: 'https://cabforum.org/posts/',
+      site: 'https://cabforum.org/',
+      section: '/posts/',
+    };
     const expected = readListingJob(job);
     expect(expected.entries.length).toBe(5);
     for (const size of [1, 0]) {
@@ -60,24 +72,30 @@ describe('convert pool', () => {
     }
   });
 
-  it.runIf(existsSync('/proc/thread-self'))('runs its threads at a lower priority than the main thread (Linux)', async () => {
-    const pool = createConvertPool(1);
-    try {
-      await pool.convert(jobs[0]!);
-      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after the parenthesised name).
-      const nice = (tid: string): number => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-      const values = readdirSync('/proc/self/task').map(nice);
-      expect(nice(String(process.pid))).toBe(0);
-      expect(values).toContain(10);
-    } finally {
-      await pool.close();
-    }
-  });
+  it.runIf(existsSync('/proc/thread-self'))(
+    'runs its threads at a lower priority than the main thread (Linux)',
+    async () => {
+      const pool = createConvertPool(1);
+      try {
+        await pool.convert(jobs[0]!);
+        // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after the parenthesised name).
+        const nice = (tid: string): number =>
+          Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+        const values = readdirSync('/proc/self/task').map(nice);
+        expect(nice(String(process.pid))).toBe(0);
+        expect(values).toContain(10);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 
-  it.runIf(existsSync('/proc/thread-self'))('lowers every other thread of a process, and not the calling one (Linux)', () => {
-    // In a process of its own: the change is process-wide. Prints [calling thread, others] nice values, before and after.
-    const priority = new URL('../dist/src/sync/priority.js', import.meta.url).href;
-    const script = `
+  it.runIf(existsSync('/proc/thread-self'))(
+    'lowers every other thread of a process, and not the calling one (Linux)',
+    () => {
+      // In a process of its own: the change is process-wide. Prints [calling thread, others] nice values, before and after.
+      const priority = new URL('../dist/src/sync/priority.js', import.meta.url).href;
+      const script = `
       import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
       import { runOtherThreadsInBackground } from ${JSON.stringify(priority)};
       const own = readlinkSync('/proc/thread-self').split('/').pop();
@@ -86,13 +104,16 @@ describe('convert pool', () => {
       const before = read();
       runOtherThreadsInBackground();
       process.stdout.write(JSON.stringify({ before, after: read() }));`;
-    const { before, after } = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Record<'before' | 'after', [number, number, number[]]>;
-    expect(before[0]).toBe(0);
-    expect(before[2]).toEqual([0]);
-    expect(after[0]).toBe(0);
-    expect(after[1]).toBeGreaterThan(0);
-    expect(after[2]).toEqual([10]);
-  });
+      const { before, after } = JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }),
+      ) as Record<'before' | 'after', [number, number, number[]]>;
+      expect(before[0]).toBe(0);
+      expect(before[2]).toEqual([0]);
+      expect(after[0]).toBe(0);
+      expect(after[1]).toBeGreaterThan(0);
+      expect(after[2]).toEqual([10]);
+    },
+  );
 
   it('converts in-process with no workers', async () => {
     const pool = createConvertPool(0);

@@ -83,6 +83,8 @@ describe('found on the way', () => {
     expect(FENCE.test(`${'> '.repeat(40)}x`)).toBe(false);
     expect(FENCE.test(`${'-  '.repeat(40)}x`)).toBe(false);
     expect(FENCE.exec('> - ```js')?.[1]).toBe('```');
-    expect(htmlToMarkdown(`${'<blockquote>'.repeat(60)}<p>t</p>${'</blockquote>'.repeat(60)}`, URL_)).toBe(`${'> '.repeat(60)}t\n`);
+    expect(htmlToMarkdown(`${'<blockquote>'.repeat(60)}<p>t</p>${'</blockquote>'.repeat(60)}`, URL_)).toBe(
+      `${'> '.repeat(60)}t\n`,
+    );
   });
 });

@@ -59,12 +59,21 @@ describe('the seed-004 page', () => {
   const page = extractPage(html, url) as ExtractedPost;
 
   it('is seed 000 with the two lost URLs restored, line for line (trailing whitespace aside)', () => {
-    const seed = parsePost(readFileSync(join(ROOT, 'archive/posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md'), 'utf8'));
+    const seed = parsePost(
+      readFileSync(
+        join(ROOT, 'archive/posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md'),
+        'utf8',
+      ),
+    );
     if (!seed.ok) throw new Error(seed.reason);
     const restored = seed.post.body
       .replace('PR ()', 'PR (https://github.com/cabforum/code-signing/pull/12)')
       .replace('GitHub()', 'GitHub(https://github.com/cabforum/code-signing/tree/importTLSBRrefs)');
-    const lines = (text: string): string[] => text.trimEnd().split('\n').map((line) => line.trimEnd());
+    const lines = (text: string): string[] =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.trimEnd());
     const body = toPost(page).body;
     expect(lines(body)).toEqual(lines(restored));
     expect(body).toMatch(/^\n## Attendees\n/);
@@ -79,14 +88,9 @@ describe('the seed-004 page', () => {
       title: '2022-11-03 Minutes of the Code Signing Certificate Working Group',
       type: 'post',
     });
-    expect(Object.keys(toPost({ ...page, meta: { ...page.meta, aliases: ['/a/'], description: 'd' } }).frontMatter)).toEqual([
-      'aliases',
-      'date',
-      'description',
-      'tags',
-      'title',
-      'type',
-    ]);
+    expect(
+      Object.keys(toPost({ ...page, meta: { ...page.meta, aliases: ['/a/'], description: 'd' } }).frontMatter),
+    ).toEqual(['aliases', 'date', 'description', 'tags', 'title', 'type']);
   });
 });
 
@@ -99,14 +103,22 @@ describe('htmlToMarkdown', () => {
     expect(md('<p><img alt="A [x] b" src="/i.png"></p>')).toBe(`![A \\[x\\] b](${new URL('/i.png', base).href})\n`);
     const seedUrl = 'https://cabforum.org/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
     const seed = readFileSync(join(PAGES, '2022-11-03-code-signing-minutes.html'), 'utf8');
-    const page = extractPage(seed.replace('<p>Dean read the antitrust statement.</p>', '<ul><li><input type="checkbox" checked disabled> done</li></ul>'), seedUrl);
+    const page = extractPage(
+      seed.replace(
+        '<p>Dean read the antitrust statement.</p>',
+        '<ul><li><input type="checkbox" checked disabled> done</li></ul>',
+      ),
+      seedUrl,
+    );
     expect(page.kind === 'post' && htmlToMarkdown(page.contentHtml, seedUrl)).toMatch(/^- \[x\] +done$/m);
   });
 
   it('writes the archive style', () => {
-    expect(md('<h2 id="a">A <a class="anchor" href="#a">#</a></h2><p>x <strong>b</strong> <em>e</em></p><ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li></ol>')).toBe(
-      '## A\n\nx **b** _e_\n\n- one\n- two\n\n3. three\n',
-    );
+    expect(
+      md(
+        '<h2 id="a">A <a class="anchor" href="#a">#</a></h2><p>x <strong>b</strong> <em>e</em></p><ul><li>one</li><li>two</li></ul><ol start="3"><li>three</li></ol>',
+      ),
+    ).toBe('## A\n\nx **b** _e_\n\n- one\n- two\n\n3. three\n');
   });
 
   it('keeps every URL, absolute; bare when the text is the URL', () => {
@@ -132,15 +144,23 @@ describe('htmlToMarkdown', () => {
 
   it('escapes only what would change the rendering', () => {
     expect(md('<p>snake_case 2 * 3 [note] a_b_c</p>')).toBe('snake_case 2 * 3 [note] a_b_c\n');
-    expect(md('<p>*x* _y_ `z` [a](b) &lt;div&gt; &amp;amp; ~~s~~</p>')).toBe('\\*x\\* \\_y\\_ \\`z\\` \\[a](b) \\<div> \\&amp; \\~\\~s\\~\\~\n');
+    expect(md('<p>*x* _y_ `z` [a](b) &lt;div&gt; &amp;amp; ~~s~~</p>')).toBe(
+      '\\*x\\* \\_y\\_ \\`z\\` \\[a](b) \\<div> \\&amp; \\~\\~s\\~\\~\n',
+    );
     expect(md('<p># no</p><p>- no</p><p>1. no</p><p>&gt; no</p>')).toBe('\\# no\n\n\\- no\n\n1\\. no\n\n\\> no\n');
   });
 
   it('makes pipe tables with escaped pipes and <br> breaks; keeps other tables as clean HTML', () => {
-    expect(md('<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>x || y</td><td>1<br>2</td></tr></tbody></table>')).toBe(
-      '| a | b |\n| --- | --- |\n| x \\|\\| y | 1<br>2 |\n',
-    );
-    expect(md('<table style="color:red" onclick="x()"><tr><td><ul><li>i</li></ul></td><td><a href="/u" onclick="y()">u</a></td></tr></table>')).toBe(
+    expect(
+      md(
+        '<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>x || y</td><td>1<br>2</td></tr></tbody></table>',
+      ),
+    ).toBe('| a | b |\n| --- | --- |\n| x \\|\\| y | 1<br>2 |\n');
+    expect(
+      md(
+        '<table style="color:red" onclick="x()"><tr><td><ul><li>i</li></ul></td><td><a href="/u" onclick="y()">u</a></td></tr></table>',
+      ),
+    ).toBe(
       '<table><tbody><tr><td><ul><li>i</li></ul></td><td><a href="https://cabforum.org/u">u</a></td></tr></tbody></table>\n',
     );
   });
@@ -156,25 +176,65 @@ describe('htmlToMarkdown', () => {
   it('survives a 10,000-deep document', () => {
     const deep = `${'<div>'.repeat(10_000)}deep text${'</div>'.repeat(10_000)}`;
     expect(md(deep)).toBe('deep text\n');
-    const page = extractPage(`<html><head><title>T</title></head><body><main>${deep}</main></body></html>`, 'https://cabforum.org/2020/01/01/t/');
+    const page = extractPage(
+      `<html><head><title>T</title></head><body><main>${deep}</main></body></html>`,
+      'https://cabforum.org/2020/01/01/t/',
+    );
     expect(page.kind).toBe('post');
   });
 });
 
 // Pieces of chrome that must never reach the archive, whatever the body holds.
-const CHROME_STRINGS = ['Latest releases', 'Related posts', 'Edit this page', 'is a voluntary gathering', 'Home »', 'Type here', 'Back to top', 'SC-089', 'Privacy Notice'];
+const CHROME_STRINGS = [
+  'Latest releases',
+  'Related posts',
+  'Edit this page',
+  'is a voluntary gathering',
+  'Home »',
+  'Type here',
+  'Back to top',
+  'SC-089',
+  'Privacy Notice',
+];
 
 const textArb = fc.string({ maxLength: 40 }).map((s) => s.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;')));
-const junkArb = fc.string({ unit: fc.constantFrom('<', '>', '/', '!', '-', '&', ';', '"', "'", ' ', 'a', 'p', 'i', '=', '\n'), maxLength: 20 });
+const junkArb = fc.string({
+  unit: fc.constantFrom('<', '>', '/', '!', '-', '&', ';', '"', "'", ' ', 'a', 'p', 'i', '=', '\n'),
+  maxLength: 20,
+});
 const htmlArb: fc.Arbitrary<string> = fc.letrec((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     textArb,
     junkArb,
-    fc.tuple(fc.constantFrom('p', 'em', 'strong', 'code', 'blockquote', 'h2', 'h3', 'ul', 'ol', 'li', 'pre', 'table', 'tr', 'td', 'th', 'sup', 'div', 'span'), fc.array(tie('node'), { maxLength: 4 })).map(
-      ([tag, children]) => `<${tag}>${children.join('')}</${tag}>`,
-    ),
-    fc.tuple(fc.constantFrom('/x', 'https://e.com/a', 'javascript:alert(1)', '#f', 'mailto:a@b.org'), textArb).map(([href, text]) => `<a href="${href}">${text}</a>`),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'p',
+          'em',
+          'strong',
+          'code',
+          'blockquote',
+          'h2',
+          'h3',
+          'ul',
+          'ol',
+          'li',
+          'pre',
+          'table',
+          'tr',
+          'td',
+          'th',
+          'sup',
+          'div',
+          'span',
+        ),
+        fc.array(tie('node'), { maxLength: 4 }),
+      )
+      .map(([tag, children]) => `<${tag}>${children.join('')}</${tag}>`),
+    fc
+      .tuple(fc.constantFrom('/x', 'https://e.com/a', 'javascript:alert(1)', '#f', 'mailto:a@b.org'), textArb)
+      .map(([href, text]) => `<a href="${href}">${text}</a>`),
   ),
 })).node;
 
@@ -186,7 +246,10 @@ describe('property: random bodies in the site chrome', () => {
   it('never throws and never emits chrome', () => {
     fc.assert(
       fc.property(fc.array(htmlArb, { maxLength: 6 }), (bodies) => {
-        const page = extractPage(html.slice(0, start) + bodies.join('\n') + html.slice(end), 'https://cabforum.org/2022/11/03/random/');
+        const page = extractPage(
+          html.slice(0, start) + bodies.join('\n') + html.slice(end),
+          'https://cabforum.org/2022/11/03/random/',
+        );
         const { text } = renderPage(page);
         for (const chrome of CHROME_STRINGS) expect(text).not.toContain(chrome);
       }),
@@ -202,7 +265,9 @@ function runConvert(args: string[], input = ''): Promise<CliResult> {
 describe('cabsync convert', () => {
   // Spawning tsx is slow on a busy machine: these tests get a longer timeout than the default.
   it('prints the expected file of every fixture; exit 0 for posts, 1 otherwise', { timeout: 90_000 }, async () => {
-    const runs = await Promise.all(CASES.map((name) => runConvert(['convert', join(PAGES, `${name}.html`), '--url', readCase(name).url])));
+    const runs = await Promise.all(
+      CASES.map((name) => runConvert(['convert', join(PAGES, `${name}.html`), '--url', readCase(name).url])),
+    );
     CASES.forEach((name, i) => {
       expect(runs[i]!.stdout, name).toBe(readFileSync(join(EXPECTED, `${name}.md`), 'utf8'));
       expect(runs[i]!.code, name).toBe(runs[i]!.stdout.startsWith('---\n') ? 0 : 1);
@@ -230,7 +295,12 @@ describe('cabsync convert', () => {
   });
 
   it('names the URL when a page fails', { timeout: 60_000 }, async () => {
-    const run = await runConvert(['convert', join(PAGES, 'truncated-mid-tag.html'), '--url', 'https://cabforum.org/2022/11/03/x/']);
+    const run = await runConvert([
+      'convert',
+      join(PAGES, 'truncated-mid-tag.html'),
+      '--url',
+      'https://cabforum.org/2022/11/03/x/',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('failed: https://cabforum.org/2022/11/03/x/: truncated page: it ends inside a tag\n');
     expect(run.stderr).toContain('truncated-mid-tag.html');

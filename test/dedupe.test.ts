@@ -4,14 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { buildIndex, loadArchive, type ArchiveEntry } from '../src/archive/load.js';
 import { parsePost, serializePost, type FrontMatter, type Post } from '../src/archive/post.js';
 import { FINGERPRINT, signatureOf, similarity, wordsOf } from '../src/dedupe/fingerprint.js';
-import { addToDedupeIndex, buildDedupeIndex, findSame, mergePost, nextFreePath, normalizeForCompare, type Incoming } from '../src/dedupe/index.js';
+import {
+  addToDedupeIndex,
+  buildDedupeIndex,
+  findSame,
+  mergePost,
+  nextFreePath,
+  normalizeForCompare,
+  type Incoming,
+} from '../src/dedupe/index.js';
 import { mergeBody } from '../src/dedupe/merge.js';
 import { REWRITES } from '../src/dedupe/normalize.js';
 import { revealedAliases } from '../src/site/index.js';
 
 const SEED_000 = 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md';
 const SEED_000_TITLE = '2022-11-03 Minutes of the Code Signing Certificate Working Group';
-const SEED_000_URL = 'https://cabforum.org/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
+const SEED_000_URL =
+  'https://cabforum.org/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
 const PR_URL = 'https://github.com/cabforum/code-signing/pull/12';
 const BRANCH_URL = 'https://github.com/cabforum/code-signing/tree/importTLSBRrefs';
 
@@ -34,11 +43,18 @@ function liveBodyOfSeed000(): string {
 }
 
 /** A page as the sync hands it to dedupe; its alias paths are keyed as the sync keys them (revealedAliases). */
-function incoming(body: string, overrides: Partial<Omit<Incoming, 'aliases'>> & { aliases?: string[] } = {}, frontMatter: FrontMatter = {}): Incoming {
+function incoming(
+  body: string,
+  overrides: Partial<Omit<Incoming, 'aliases'>> & { aliases?: string[] } = {},
+  frontMatter: FrontMatter = {},
+): Incoming {
   const title = overrides.title ?? SEED_000_TITLE;
   const canonicalUrl = overrides.canonicalUrl ?? SEED_000_URL;
   return {
-    post: { frontMatter: { date: '2022-11-03 17:00:00', tags: ['Code Signing'], title, type: 'post', ...frontMatter }, body },
+    post: {
+      frontMatter: { date: '2022-11-03 17:00:00', tags: ['Code Signing'], title, type: 'post', ...frontMatter },
+      body,
+    },
     day: '2022-11-03',
     title,
     ...overrides,
@@ -58,10 +74,24 @@ const ATTENDEES =
 /** A CSCWG minutes body: the same attendees, agenda headings and boilerplate every week; only the discussion differs. */
 function minutes(discussion: string[]): string {
   return [
-    '', '## Attendees', '', ATTENDEES, '', '## Minutes', '', 'Dean read the antitrust statement.', '',
-    'Minutes from the last meeting were approved and will be posted to the public list.', '',
-    '### Ballot status', '', ...discussion.flatMap((p) => [p, '']),
-    '### Other business', '', 'There was no other business; the meeting was adjourned.', '',
+    '',
+    '## Attendees',
+    '',
+    ATTENDEES,
+    '',
+    '## Minutes',
+    '',
+    'Dean read the antitrust statement.',
+    '',
+    'Minutes from the last meeting were approved and will be posted to the public list.',
+    '',
+    '### Ballot status',
+    '',
+    ...discussion.flatMap((p) => [p, '']),
+    '### Other business',
+    '',
+    'There was no other business; the meeting was adjourned.',
+    '',
   ].join('\n');
 }
 
@@ -79,7 +109,11 @@ const WEEK_2 = minutes([
 describe('merging seed 000 with its live page', () => {
   it('adds exactly the two lost URLs and changes no other byte', async () => {
     const archive = buildDedupeIndex(await loadArchive(new URL('../archive', import.meta.url).pathname));
-    const page = incoming(liveBodyOfSeed000(), {}, { aliases: ['/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/'] });
+    const page = incoming(
+      liveBodyOfSeed000(),
+      {},
+      { aliases: ['/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/'] },
+    );
     const match = findSame(archive, page);
     expect(match?.entry.path).toBe(SEED_000);
     expect(match?.reason).toBe('url');
@@ -100,20 +134,31 @@ describe('findSame', () => {
   const seed = entry(SEED_000, '2022-11-03', SEED_000_TITLE, parsed(seedText()).body, {
     aliases: ['/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group/'],
   });
-  const dindex = () => buildDedupeIndex(buildIndex('/archive', [seed, entry('posts/2022/2022-11-10-w.md', '2022-11-10', 'Other', WEEK_2)]));
+  const dindex = () =>
+    buildDedupeIndex(
+      buildIndex('/archive', [seed, entry('posts/2022/2022-11-10-w.md', '2022-11-10', 'Other', WEEK_2)]),
+    );
 
   it('matches by an alias path, slash and case variants included', () => {
-    const page = incoming('x', { canonicalUrl: 'https://cabforum.org/new/place/', aliases: ['/2022-11-03-2022-11-03-Minutes-of-the-code-signing-certificate-working-group'] });
+    const page = incoming('x', {
+      canonicalUrl: 'https://cabforum.org/new/place/',
+      aliases: ['/2022-11-03-2022-11-03-Minutes-of-the-code-signing-certificate-working-group'],
+    });
     expect(findSame(dindex(), page)).toMatchObject({ entry: seed, reason: 'url' });
   });
 
   it('matches by day and normalized title', () => {
-    const page = incoming('x', { canonicalUrl: 'https://cabforum.org/p/1/', title: '2022-11-03: minutes of the Code-Signing Certificate Working Group' });
+    const page = incoming('x', {
+      canonicalUrl: 'https://cabforum.org/p/1/',
+      title: '2022-11-03: minutes of the Code-Signing Certificate Working Group',
+    });
     expect(findSame(dindex(), page)).toMatchObject({ entry: seed, reason: 'date-title' });
   });
 
   it('matches by normalized content within a day, whatever the title', () => {
-    const body = parsed(seedText()).body.replace(/^## (.*?) $/gm, '$1\n---').replaceAll(' - ', ' – ');
+    const body = parsed(seedText())
+      .body.replace(/^## (.*?) $/gm, '$1\n---')
+      .replaceAll(' - ', ' – ');
     const page = incoming(body, { canonicalUrl: 'https://cabforum.org/p/2/', title: 'Renamed', day: '2022-11-04' });
     expect(findSame(dindex(), page)).toMatchObject({ entry: seed, reason: 'content' });
   });
@@ -122,64 +167,132 @@ describe('findSame', () => {
     const body = parsed(seedText()).body;
     const moved = incoming(body, { canonicalUrl: 'https://cabforum.org/p/5/', title: seed.title, day: '2023-01-01' });
     expect(findSame(dindex(), moved)).toMatchObject({ entry: seed, reason: 'content' });
-    const recurring = incoming(body, { canonicalUrl: 'https://cabforum.org/p/6/', title: '2022-12-01 Minutes', day: '2022-12-01' });
+    const recurring = incoming(body, {
+      canonicalUrl: 'https://cabforum.org/p/6/',
+      title: '2022-12-01 Minutes',
+      day: '2022-12-01',
+    });
     expect(findSame(dindex(), recurring)).toBeUndefined();
   });
 
   it('matches a near-duplicate in another format on the next day', () => {
     const body = rewrap(liveBodyOfSeed000().replaceAll("'", '’').replaceAll('Dean read', 'Dean Coclin read'), 60);
-    const page = incoming(body, { canonicalUrl: 'https://cabforum.org/p/3/', title: 'CSCWG minutes, 3 November 2022', day: '2022-11-04' });
+    const page = incoming(body, {
+      canonicalUrl: 'https://cabforum.org/p/3/',
+      title: 'CSCWG minutes, 3 November 2022',
+      day: '2022-11-04',
+    });
     expect(findSame(dindex(), page)).toMatchObject({ entry: seed, reason: 'near-duplicate' });
   });
 
   it('does not match the same near-duplicate three days later', () => {
-    const page = incoming(`${liveBodyOfSeed000()}\nAdded.\n`, { canonicalUrl: 'https://cabforum.org/p/4/', title: 'Late copy', day: '2022-11-06' });
+    const page = incoming(`${liveBodyOfSeed000()}\nAdded.\n`, {
+      canonicalUrl: 'https://cabforum.org/p/4/',
+      title: 'Late copy',
+      day: '2022-11-06',
+    });
     expect(findSame(dindex(), page)).toBeUndefined();
   });
 
   it('never merges minutes of one group a week apart that share only boilerplate', () => {
-    const weekly = buildDedupeIndex(buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', '2022-11-03 Minutes of the CSCWG', WEEK_1)]));
-    const page = incoming(WEEK_2, { canonicalUrl: 'https://cabforum.org/2022/11/10/b/', title: '2022-11-10 Minutes of the CSCWG', day: '2022-11-10' });
+    const weekly = buildDedupeIndex(
+      buildIndex('/archive', [
+        entry('posts/2022/2022-11-03-a.md', '2022-11-03', '2022-11-03 Minutes of the CSCWG', WEEK_1),
+      ]),
+    );
+    const page = incoming(WEEK_2, {
+      canonicalUrl: 'https://cabforum.org/2022/11/10/b/',
+      title: '2022-11-10 Minutes of the CSCWG',
+      day: '2022-11-10',
+    });
     expect(findSame(weekly, page)).toBeUndefined();
     // Even on one day the shared boilerplate stays far below the threshold.
-    expect(similarity(signatureOf(wordsOf(normalizeForCompare(WEEK_1)))!, signatureOf(wordsOf(normalizeForCompare(WEEK_2)))!)).toBeLessThan(FINGERPRINT.nearDuplicateThreshold / 2);
+    expect(
+      similarity(
+        signatureOf(wordsOf(normalizeForCompare(WEEK_1)))!,
+        signatureOf(wordsOf(normalizeForCompare(WEEK_2)))!,
+      ),
+    ).toBeLessThan(FINGERPRINT.nearDuplicateThreshold / 2);
   });
 
   it('never merges boilerplate-only minutes a week apart, however alike', () => {
     const quiet = minutes(['No updates on the open ballots this week.']);
-    const weekly = buildDedupeIndex(buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', '2022-11-03 Minutes of the CSCWG', quiet)]));
-    const page = incoming(minutes(['No updates on the open ballots this time.']), { canonicalUrl: 'https://cabforum.org/b/', title: '2022-11-10 Minutes of the CSCWG', day: '2022-11-10' });
+    const weekly = buildDedupeIndex(
+      buildIndex('/archive', [
+        entry('posts/2022/2022-11-03-a.md', '2022-11-03', '2022-11-03 Minutes of the CSCWG', quiet),
+      ]),
+    );
+    const page = incoming(minutes(['No updates on the open ballots this time.']), {
+      canonicalUrl: 'https://cabforum.org/b/',
+      title: '2022-11-10 Minutes of the CSCWG',
+      day: '2022-11-10',
+    });
     // The text alone is about as alike as one post in two formats (within the estimate's error of the
     // threshold): the date guard is what keeps them apart.
-    expect(similarity(signatureOf(wordsOf(normalizeForCompare(quiet)))!, signatureOf(wordsOf(normalizeForCompare(page.post.body)))!)).toBeGreaterThanOrEqual(FINGERPRINT.nearDuplicateThreshold - 0.05);
+    expect(
+      similarity(
+        signatureOf(wordsOf(normalizeForCompare(quiet)))!,
+        signatureOf(wordsOf(normalizeForCompare(page.post.body)))!,
+      ),
+    ).toBeGreaterThanOrEqual(FINGERPRINT.nearDuplicateThreshold - 0.05);
     expect(findSame(weekly, page)).toBeUndefined();
   });
 
   it('does not match on an empty canonical URL', () => {
-    const rooted = buildDedupeIndex(buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'A', WEEK_1, { aliases: ['/'] })]));
+    const rooted = buildDedupeIndex(
+      buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'A', WEEK_1, { aliases: ['/'] })]),
+    );
     expect(findSame(rooted, incoming('x', { canonicalUrl: '', title: 'B' }))).toBeUndefined();
-    expect(findSame(rooted, incoming('x', { canonicalUrl: 'https://cabforum.org/', aliases: ['', '/index.html'], title: 'B' }))).toBeUndefined();
+    expect(
+      findSame(
+        rooted,
+        incoming('x', { canonicalUrl: 'https://cabforum.org/', aliases: ['', '/index.html'], title: 'B' }),
+      ),
+    ).toBeUndefined();
     // The same archive post is found at once by a real alias: the URL step itself works here.
-    const aliased = buildDedupeIndex(buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'A', WEEK_1, { aliases: ['/', '/old-a/'] })]));
-    expect(findSame(aliased, incoming('x', { canonicalUrl: '', aliases: ['/old-a/'], title: 'B' }))?.reason).toBe('url');
+    const aliased = buildDedupeIndex(
+      buildIndex('/archive', [
+        entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'A', WEEK_1, { aliases: ['/', '/old-a/'] }),
+      ]),
+    );
+    expect(findSame(aliased, incoming('x', { canonicalUrl: '', aliases: ['/old-a/'], title: 'B' }))?.reason).toBe(
+      'url',
+    );
   });
 
   it('does not merge two different posts of the same day with different titles', () => {
-    const sameDay = buildDedupeIndex(buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', '2022-11-03 Minutes of the CSCWG', WEEK_1)]));
-    const page = incoming(WEEK_2, { canonicalUrl: 'https://cabforum.org/2022/11/03/b/', title: '2022-11-03 Minutes of the SCWG' });
+    const sameDay = buildDedupeIndex(
+      buildIndex('/archive', [
+        entry('posts/2022/2022-11-03-a.md', '2022-11-03', '2022-11-03 Minutes of the CSCWG', WEEK_1),
+      ]),
+    );
+    const page = incoming(WEEK_2, {
+      canonicalUrl: 'https://cabforum.org/2022/11/03/b/',
+      title: '2022-11-03 Minutes of the SCWG',
+    });
     expect(findSame(sameDay, page)).toBeUndefined();
   });
 
   it('does not match short bodies by content alone', () => {
-    const short = buildDedupeIndex(buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'A', '\nMeeting cancelled.\n')]));
-    expect(findSame(short, incoming('\nMeeting cancelled.\n', { canonicalUrl: 'https://cabforum.org/b/', title: 'B' }))).toBeUndefined();
+    const short = buildDedupeIndex(
+      buildIndex('/archive', [entry('posts/2022/2022-11-03-a.md', '2022-11-03', 'A', '\nMeeting cancelled.\n')]),
+    );
+    expect(
+      findSame(short, incoming('\nMeeting cancelled.\n', { canonicalUrl: 'https://cabforum.org/b/', title: 'B' })),
+    ).toBeUndefined();
   });
 
   it('makes the content buckets only when a page needs them, from every post of the archive', () => {
     const d = dindex();
     expect(d.buckets).toBeUndefined();
     // A match by URL or by date and title is a map lookup: no buckets for a run whose pages all match so.
-    findSame(d, incoming('x', { canonicalUrl: 'https://cabforum.org/new/place/', aliases: ['/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group/'] }));
+    findSame(
+      d,
+      incoming('x', {
+        canonicalUrl: 'https://cabforum.org/new/place/',
+        aliases: ['/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group/'],
+      }),
+    );
     expect(d.buckets).toBeUndefined();
     const page = incoming(WEEK_2, { canonicalUrl: 'https://cabforum.org/p/7/', title: 'Renamed', day: '2022-11-10' });
     expect(findSame(d, page)).toMatchObject({ entry: { path: 'posts/2022/2022-11-10-w.md' }, reason: 'content' });
@@ -192,11 +305,17 @@ describe('findSame', () => {
     addToDedupeIndex(d, first);
     // A post written before any comparison is bucketed with the rest when one first needs the buckets.
     expect(d.buckets).toBeUndefined();
-    expect(findSame(d, incoming('x', { canonicalUrl: 'https://cabforum.org/z/', title: 'First title' }))?.reason).toBe('date-title');
+    expect(findSame(d, incoming('x', { canonicalUrl: 'https://cabforum.org/z/', title: 'First title' }))?.reason).toBe(
+      'date-title',
+    );
     addToDedupeIndex(d, entry(first.path, '2022-11-03', 'Second title', WEEK_2));
-    expect(findSame(d, incoming('x', { canonicalUrl: 'https://cabforum.org/z/', title: 'First title' }))).toBeUndefined();
+    expect(
+      findSame(d, incoming('x', { canonicalUrl: 'https://cabforum.org/z/', title: 'First title' })),
+    ).toBeUndefined();
     expect(findSame(d, incoming(WEEK_1, { canonicalUrl: 'https://cabforum.org/z/', title: 'Other' }))).toBeUndefined();
-    expect(findSame(d, incoming(WEEK_2, { canonicalUrl: 'https://cabforum.org/z/', title: 'Other' }))?.reason).toBe('content');
+    expect(findSame(d, incoming(WEEK_2, { canonicalUrl: 'https://cabforum.org/z/', title: 'Other' }))?.reason).toBe(
+      'content',
+    );
     expect(d.archive.entries).toHaveLength(1);
   });
 });
@@ -233,11 +352,17 @@ describe('normalizeForCompare', () => {
 
   // A rule is skipped on a line without its `needs`: that must never skip a match.
   const rules = Object.values(REWRITES).flatMap((table) => table.filter((rule) => rule.needs !== undefined));
-  const markdownish = fc.string({ unit: fc.constantFrom(...' \t\\_*<>[]()|@:/.-#&x1'.split(''), 'https:', 'mailto:', 'a@b.c', '\u00a0'), maxLength: 40 });
+  const markdownish = fc.string({
+    unit: fc.constantFrom(...' \t\\_*<>[]()|@:/.-#&x1'.split(''), 'https:', 'mailto:', 'a@b.c', '\u00a0'),
+    maxLength: 40,
+  });
   it('has rules with needs to check', () => expect(rules.length).toBeGreaterThanOrEqual(9));
   it.each(rules.map((rule) => [rule.why, rule] as const))('%s: no match without its needs', (_why, rule) => {
     fc.assert(
-      fc.property(markdownish, (text) => text.includes(rule.needs!) || text.replace(rule.pattern, rule.replacement) === text),
+      fc.property(
+        markdownish,
+        (text) => text.includes(rule.needs!) || text.replace(rule.pattern, rule.replacement) === text,
+      ),
       { numRuns: 2000 },
     );
   });
@@ -246,9 +371,17 @@ describe('normalizeForCompare', () => {
 describe('wordsOf', () => {
   it('splits ASCII text as the Unicode letter and digit classes do', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)) }), (text) => {
-        expect(wordsOf(text)).toEqual(text.toLowerCase().replace(/\b(?:https?|ftp|mailto):[^\s)\]>]+|\bwww\.[^\s)\]>]+/g, ' ').match(/[\p{L}\p{N}]+/gu) ?? []);
-      }),
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)) }),
+        (text) => {
+          expect(wordsOf(text)).toEqual(
+            text
+              .toLowerCase()
+              .replace(/\b(?:https?|ftp|mailto):[^\s)\]>]+|\bwww\.[^\s)\]>]+/g, ' ')
+              .match(/[\p{L}\p{N}]+/gu) ?? [],
+          );
+        },
+      ),
     );
   });
 });
@@ -276,27 +409,54 @@ describe('mergeBody', () => {
 
 describe('mergePost front matter', () => {
   const old: Post = {
-    frontMatter: { aliases: ['/old-path/'], author: 'Corey Bonnell', date: '2022-11-03 17:00:00', tags: ['Minutes', 'Code Signing'], title: SEED_000_TITLE, type: 'post', weight: 3 },
+    frontMatter: {
+      aliases: ['/old-path/'],
+      author: 'Corey Bonnell',
+      date: '2022-11-03 17:00:00',
+      tags: ['Minutes', 'Code Signing'],
+      title: SEED_000_TITLE,
+      type: 'post',
+      weight: 3,
+    },
     body: '\nBody.\n',
   };
 
   it('keeps author and unknown keys the page cannot supply, and tags in another order', () => {
-    expect(mergePost(old, incoming('\nBody.\n', {}, { tags: ['Code Signing', 'Minutes'] }))).toEqual({ kind: 'unchanged' });
+    expect(mergePost(old, incoming('\nBody.\n', {}, { tags: ['Code Signing', 'Minutes'] }))).toEqual({
+      kind: 'unchanged',
+    });
   });
 
   it('treats one instant written two ways as the same date', () => {
-    expect(mergePost(old, incoming('\nBody.\n', {}, { date: '2022-11-03T17:00:00+00:00', tags: ['Minutes', 'Code Signing'] }))).toEqual({ kind: 'unchanged' });
+    expect(
+      mergePost(
+        old,
+        incoming('\nBody.\n', {}, { date: '2022-11-03T17:00:00+00:00', tags: ['Minutes', 'Code Signing'] }),
+      ),
+    ).toEqual({ kind: 'unchanged' });
   });
 
   it('never overwrites a date with a weak one, but takes a real new date', () => {
-    const weak = incoming('\nBody.\n', { weakFields: ['date'] }, { date: '2022-11-03 00:00:00', tags: ['Minutes', 'Code Signing'] });
+    const weak = incoming(
+      '\nBody.\n',
+      { weakFields: ['date'] },
+      { date: '2022-11-03 00:00:00', tags: ['Minutes', 'Code Signing'] },
+    );
     expect(mergePost(old, weak)).toEqual({ kind: 'unchanged' });
     const strong = mergePost(old, { ...weak, weakFields: [] });
-    expect(strong).toEqual({ kind: 'updated', retitled: true, post: { frontMatter: { ...old.frontMatter, date: '2022-11-03 00:00:00' }, body: old.body } });
+    expect(strong).toEqual({
+      kind: 'updated',
+      retitled: true,
+      post: { frontMatter: { ...old.frontMatter, date: '2022-11-03 00:00:00' }, body: old.body },
+    });
   });
 
   it('appends new aliases once, after the old ones, ignoring the permalink and path variants', () => {
-    const page = incoming('\nBody.\n', { aliases: ['/OLD-PATH', '/2022/11/03/x', 'https://cabforum.org/2022/11/03/x/'] }, { tags: ['Minutes', 'Code Signing'] });
+    const page = incoming(
+      '\nBody.\n',
+      { aliases: ['/OLD-PATH', '/2022/11/03/x', 'https://cabforum.org/2022/11/03/x/'] },
+      { tags: ['Minutes', 'Code Signing'] },
+    );
     const result = mergePost(old, page);
     if (result.kind !== 'updated') throw new Error('expected an update');
     // Aliases are written as the one path key (src/site): lower-case, one trailing slash.
@@ -305,12 +465,29 @@ describe('mergePost front matter', () => {
   });
 
   it('inserts a new key at its archive-order place and replaces a really different title', () => {
-    const page = incoming('\nBody.\n', { title: 'Renamed' }, { description: 'Summary', tags: ['Minutes', 'Code Signing'], title: 'Renamed' });
+    const page = incoming(
+      '\nBody.\n',
+      { title: 'Renamed' },
+      { description: 'Summary', tags: ['Minutes', 'Code Signing'], title: 'Renamed' },
+    );
     const result = mergePost(old, page);
     if (result.kind !== 'updated') throw new Error('expected an update');
-    expect(Object.keys(result.post.frontMatter)).toEqual(['aliases', 'author', 'date', 'description', 'tags', 'title', 'type', 'weight']);
+    expect(Object.keys(result.post.frontMatter)).toEqual([
+      'aliases',
+      'author',
+      'date',
+      'description',
+      'tags',
+      'title',
+      'type',
+      'weight',
+    ]);
     expect(result.retitled).toBe(true);
-    expect(result.post.frontMatter).toMatchObject({ description: 'Summary', title: 'Renamed', author: 'Corey Bonnell' });
+    expect(result.post.frontMatter).toMatchObject({
+      description: 'Summary',
+      title: 'Renamed',
+      author: 'Corey Bonnell',
+    });
     expect(result.post.frontMatter.weight).toBe(3);
   });
 });
@@ -329,6 +506,10 @@ describe('nextFreePath', () => {
 function rewrap(markdown: string, width: number): string {
   return markdown
     .split('\n')
-    .map((line) => (line.startsWith('#') || line.length <= width ? line : line.replace(new RegExp(`(.{1,${width}})(?: |$)`, 'g'), '$1\n').trimEnd()))
+    .map((line) =>
+      line.startsWith('#') || line.length <= width
+        ? line
+        : line.replace(new RegExp(`(.{1,${width}})(?: |$)`, 'g'), '$1\n').trimEnd(),
+    )
     .join('\n');
 }

@@ -20,17 +20,31 @@ describe('parsers', () => {
       <url><loc> https://cabforum.org/about/ </loc></url></urlset>`;
     expect(parseSitemap(urlset)).toEqual({
       ok: true,
-      pages: [{ loc: 'https://cabforum.org/2022/11/03/a/', lastmod: '2022-11-03T17:00:00+00:00' }, { loc: 'https://cabforum.org/about/' }],
+      pages: [
+        { loc: 'https://cabforum.org/2022/11/03/a/', lastmod: '2022-11-03T17:00:00+00:00' },
+        { loc: 'https://cabforum.org/about/' },
+      ],
       sitemaps: [],
     });
     const index = `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://cabforum.org/s.xml.gz</loc></sitemap></sitemapindex>`;
     expect(parseSitemap(index)).toEqual({ ok: true, pages: [], sitemaps: ['https://cabforum.org/s.xml.gz'] });
-    expect(parseSitemap('<urlset><url><loc>x</loc></urlset>')).toEqual({ ok: false, reason: 'invalid XML: unexpected close tag (line 1, column 34)' });
+    expect(parseSitemap('<urlset><url><loc>x</loc></urlset>')).toEqual({
+      ok: false,
+      reason: 'invalid XML: unexpected close tag (line 1, column 34)',
+    });
     // Past maxPages none is kept, the rest still checked: a broken end is still a broken document.
     const many = `<urlset>${['a', 'b', 'c'].map((loc) => `<url><loc>https://cabforum.org/${loc}/</loc></url>`).join('')}</urlset>`;
-    expect(parseSitemap(many, 2)).toEqual({ ok: true, pages: [{ loc: 'https://cabforum.org/a/' }, { loc: 'https://cabforum.org/b/' }], sitemaps: [], capped: true });
+    expect(parseSitemap(many, 2)).toEqual({
+      ok: true,
+      pages: [{ loc: 'https://cabforum.org/a/' }, { loc: 'https://cabforum.org/b/' }],
+      sitemaps: [],
+      capped: true,
+    });
     expect(parseSitemap(many.replace('</urlset>', ''), 2)).toMatchObject({ ok: false });
-    expect(parseSitemap('<html></html>')).toMatchObject({ ok: false, reason: expect.stringContaining('not a sitemap') });
+    expect(parseSitemap('<html></html>')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not a sitemap'),
+    });
   });
 
   it('reads a field once, from its own text and CDATA, and refuses what XML refuses', () => {
@@ -41,7 +55,11 @@ describe('parsers', () => {
       <url><loc>https://cabforum.org/d<x>ignored</x>/</loc></url></urlset>`;
     expect(parseSitemap(urlset)).toEqual({
       ok: true,
-      pages: [{ loc: 'https://cabforum.org/a/?x=1&y=2' }, { loc: 'https://cabforum.org/café/' }, { loc: 'https://cabforum.org/d/' }],
+      pages: [
+        { loc: 'https://cabforum.org/a/?x=1&y=2' },
+        { loc: 'https://cabforum.org/café/' },
+        { loc: 'https://cabforum.org/d/' },
+      ],
       sitemaps: [],
     });
     // Not well-formed: an entity XML does not define, a second root, a raw `&`.
@@ -53,7 +71,9 @@ describe('parsers', () => {
       expect(parseSitemap(xml!)).toMatchObject({ ok: false, reason: expect.stringContaining(reason!) });
     }
     // A byte-order mark and whitespace after the root are allowed.
-    expect(parseSitemap('\uFEFF<?xml version="1.0"?><urlset><url><loc>https://cabforum.org/a/</loc></url></urlset>\n')).toEqual({ ok: true, pages: [{ loc: 'https://cabforum.org/a/' }], sitemaps: [] });
+    expect(
+      parseSitemap('\uFEFF<?xml version="1.0"?><urlset><url><loc>https://cabforum.org/a/</loc></url></urlset>\n'),
+    ).toEqual({ ok: true, pages: [{ loc: 'https://cabforum.org/a/' }], sitemaps: [] });
   });
 
   it('reads an RSS feed with the full publication time', () => {
@@ -62,7 +82,15 @@ describe('parsers', () => {
         <category>Minutes</category><description>Sum</description></item></channel></rss>`;
     expect(parseFeed(rss)).toEqual({
       ok: true,
-      items: [{ link: 'https://cabforum.org/2022/11/03/a/', title: 'A & B', date: '2022-11-03T17:00:00.000Z', tags: ['Minutes'], description: 'Sum' }],
+      items: [
+        {
+          link: 'https://cabforum.org/2022/11/03/a/',
+          title: 'A & B',
+          date: '2022-11-03T17:00:00.000Z',
+          tags: ['Minutes'],
+          description: 'Sum',
+        },
+      ],
     });
     expect(parseFeed('<rss><channel></channel></rss>')).toEqual({ ok: true, items: [] });
     expect(parseFeed('<nope/>')).toMatchObject({ ok: false });
@@ -79,7 +107,14 @@ describe('parsers', () => {
     </main></body></html>`;
     const page = parseListing(html, 'https://cabforum.org/posts/', SITE);
     expect(page.entries).toEqual([
-      { url: 'https://cabforum.org/2022/11/03/a/', title: 'Title A', author: 'Corey Bonnell', date: '2022-11-03', tags: ['Code Signing', 'Minutes'], summary: 'The summary.' },
+      {
+        url: 'https://cabforum.org/2022/11/03/a/',
+        title: 'Title A',
+        author: 'Corey Bonnell',
+        date: '2022-11-03',
+        tags: ['Code Signing', 'Minutes'],
+        summary: 'The summary.',
+      },
       { url: 'https://cabforum.org/old-alias/', title: 'Title B', author: 'Ben Wilson', date: '2006-01-02' },
     ]);
     expect(page.pageNumbers).toEqual([2, 7]);
@@ -108,9 +143,24 @@ describe('merging and selection', () => {
     expect(
       mergeHints([
         ['feed', { title: 'Feed title', date: '2022-11-03T17:00:00.000Z', description: 'feed' }],
-        ['listing', { title: 'Listing title', author: 'Corey Bonnell', date: '2022-11-03', tags: ['Minutes'], description: 'listing' }],
+        [
+          'listing',
+          {
+            title: 'Listing title',
+            author: 'Corey Bonnell',
+            date: '2022-11-03',
+            tags: ['Minutes'],
+            description: 'listing',
+          },
+        ],
       ]),
-    ).toEqual({ title: 'Listing title', author: 'Corey Bonnell', date: '2022-11-03T17:00:00.000Z', tags: ['Minutes'], description: 'listing' });
+    ).toEqual({
+      title: 'Listing title',
+      author: 'Corey Bonnell',
+      date: '2022-11-03T17:00:00.000Z',
+      tags: ['Minutes'],
+      description: 'listing',
+    });
   });
 
   it('unions spellings of one post and skips non-posts with a reason', () => {
@@ -158,7 +208,11 @@ describe('merging and selection', () => {
   ];
   it('sorts newest first and applies --since and --limit', () => {
     expect(selectPosts(posts, {}).map((p) => p.url.split('/')[6])).toEqual(['new', 'later', 'mid', 'old']);
-    expect(selectPosts(posts, { since: '2023-05-01' }).map((p) => p.url.split('/')[6])).toEqual(['new', 'later', 'mid']);
+    expect(selectPosts(posts, { since: '2023-05-01' }).map((p) => p.url.split('/')[6])).toEqual([
+      'new',
+      'later',
+      'mid',
+    ]);
     expect(selectPosts(posts, { limit: 2 }).map((p) => p.url.split('/')[6])).toEqual(['new', 'later']);
     expect(selectPosts(posts, { since: '2023-01-01', limit: 1 }).map((p) => p.url.split('/')[6])).toEqual(['new']);
   });
@@ -187,10 +241,18 @@ describe('discover against the fixture site', () => {
     expect(found.failed).toEqual([]);
     expect(found.listed.sort()).toEqual(permalinks(site));
 
-    const feedPaths = new Set(site.posts.slice().sort((a, b) => Date.parse(b.date) - Date.parse(a.date)).slice(0, 30).map(postPath));
+    const feedPaths = new Set(
+      site.posts
+        .slice()
+        .sort((a, b) => Date.parse(b.date) - Date.parse(a.date))
+        .slice(0, 30)
+        .map(postPath),
+    );
     for (const post of site.posts) {
       const found1 = found.posts.find((p) => p.url === site.url + wirePath(postPath(post)));
-      expect(found1?.named).toEqual(feedPaths.has(postPath(post)) ? ['feed', 'listing', 'sitemap'] : ['listing', 'sitemap']);
+      expect(found1?.named).toEqual(
+        feedPaths.has(postPath(post)) ? ['feed', 'listing', 'sitemap'] : ['listing', 'sitemap'],
+      );
       const hints = found1?.hints;
       expect(hints?.author, post.slug).toBe(post.author);
       expect(hints?.title).toBe(post.title);
@@ -230,34 +292,62 @@ describe('discover against the fixture site', () => {
   it('reads one sitemap of 130,000 URLs without overflowing the stack, considers 10,000 and says so', async () => {
     const { site, fetcher, url } = await start({ pageSize: 10 });
     const locs = Array.from({ length: 130_000 }, (_, i) => `<url><loc>${site.url}/p/${i}/</loc></url>`).join('');
-    site.setRawPage('/sitemap.xml', { body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`, headers: { 'content-type': 'application/xml' } });
+    site.setRawPage('/sitemap.xml', {
+      body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`,
+      headers: { 'content-type': 'application/xml' },
+    });
     const found = await discover(url, fetcher, {});
-    expect(found.failed).toEqual([{ url: `${site.url}/sitemap.xml`, error: 'the site names more than 10000 URLs (--max-urls): the rest are not considered this run' }]);
+    expect(found.failed).toEqual([
+      {
+        url: `${site.url}/sitemap.xml`,
+        error: 'the site names more than 10000 URLs (--max-urls): the rest are not considered this run',
+      },
+    ]);
     expect(found.posts).toHaveLength(MAX_URLS);
     expect(found.complete).toBe(false);
   }, 60_000);
 
   it('stops reading child sitemaps once the URL cap is reached', async () => {
     const { site, fetcher, url } = await start({ pageSize: 10 });
-    const children = Array.from({ length: 300 }, (_, i) => `<sitemap><loc>${site.url}/child-${i}.xml</loc></sitemap>`).join('');
-    site.setRawPage('/sitemap.xml', { body: `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${children}</sitemapindex>`, headers: { 'content-type': 'application/xml' } });
+    const children = Array.from(
+      { length: 300 },
+      (_, i) => `<sitemap><loc>${site.url}/child-${i}.xml</loc></sitemap>`,
+    ).join('');
+    site.setRawPage('/sitemap.xml', {
+      body: `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${children}</sitemapindex>`,
+      headers: { 'content-type': 'application/xml' },
+    });
     for (let i = 0; i < 300; i++) {
       const locs = Array.from({ length: 1_000 }, (_, j) => `<url><loc>${site.url}/c/${i}/${j}/</loc></url>`).join('');
-      site.setRawPage(`/child-${i}.xml`, { body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`, headers: { 'content-type': 'application/xml' } });
+      site.setRawPage(`/child-${i}.xml`, {
+        body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${locs}</urlset>`,
+        headers: { 'content-type': 'application/xml' },
+      });
     }
     const found = await discover(url, fetcher, { maxUrls: 5_000 });
     // Read a few at a time, and none once 5,000 URLs are in: one batch past the fifth child at most.
     expect(site.log.filter((e) => /^\/child-\d+\.xml$/.test(e.path)).length).toBeLessThanOrEqual(8);
     expect(found.posts).toHaveLength(5_000);
-    expect(found.failed.map((f) => f.error)).toEqual(['the site names more than 5000 URLs (--max-urls): the rest are not considered this run']);
+    expect(found.failed.map((f) => f.error)).toEqual([
+      'the site names more than 5000 URLs (--max-urls): the rest are not considered this run',
+    ]);
   }, 60_000);
 
   it('reads at most 100 sitemaps however many an index names, and says discovery was not complete', async () => {
     const { site, fetcher, url } = await start({ pageSize: 10 });
-    const children = Array.from({ length: 150 }, (_, i) => `<sitemap><loc>${site.url}/child-${i}.xml</loc></sitemap>`).join('');
-    site.setRawPage('/sitemap.xml', { body: `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${children}</sitemapindex>`, headers: { 'content-type': 'application/xml' } });
+    const children = Array.from(
+      { length: 150 },
+      (_, i) => `<sitemap><loc>${site.url}/child-${i}.xml</loc></sitemap>`,
+    ).join('');
+    site.setRawPage('/sitemap.xml', {
+      body: `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${children}</sitemapindex>`,
+      headers: { 'content-type': 'application/xml' },
+    });
     for (let i = 0; i < 150; i++) {
-      site.setRawPage(`/child-${i}.xml`, { body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${site.url}/c/${i}/</loc></url></urlset>`, headers: { 'content-type': 'application/xml' } });
+      site.setRawPage(`/child-${i}.xml`, {
+        body: `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${site.url}/c/${i}/</loc></url></urlset>`,
+        headers: { 'content-type': 'application/xml' },
+      });
     }
     const messages: string[] = [];
     const found = await discover(url, fetcher, { log: (m) => messages.push(m) });
@@ -277,7 +367,9 @@ describe('discover against the fixture site', () => {
   it('keeps an alias page met in the sitemap as a page to judge, never drops it by its shape', async () => {
     const { site, fetcher, url } = await start();
     const oldPath = '/2019/01/01/an-old-permalink/';
-    const sitemap = await (await fetch(`${site.url}/sitemap.xml`, { headers: { 'accept-encoding': 'identity' } })).text();
+    const sitemap = await (
+      await fetch(`${site.url}/sitemap.xml`, { headers: { 'accept-encoding': 'identity' } })
+    ).text();
     site.setRawPage('/sitemap.xml', {
       body: sitemap.replace('</urlset>', `<url><loc>${site.url}${oldPath}</loc></url>\n</urlset>`),
       headers: { 'content-type': 'application/xml; charset=utf-8' },
@@ -295,15 +387,25 @@ describe('discover against the fixture site', () => {
     expect(limited.posts.map((p) => p.url)).toEqual(newest.slice(0, 3).map((p) => site.url + wirePath(postPath(p))));
     const since = newest[5]!.date.slice(0, 10);
     const recent = await discover(url, fetcher, { since });
-    expect(recent.posts.map((p) => p.url).filter((u) => !STATIC_PAGES.some((path) => u.endsWith(path))).sort()).toEqual(
-      newest.filter((p) => p.date.slice(0, 10) >= since).map((p) => site.url + wirePath(postPath(p))).sort(),
+    expect(
+      recent.posts
+        .map((p) => p.url)
+        .filter((u) => !STATIC_PAGES.some((path) => u.endsWith(path)))
+        .sort(),
+    ).toEqual(
+      newest
+        .filter((p) => p.date.slice(0, 10) >= since)
+        .map((p) => site.url + wirePath(postPath(p)))
+        .sort(),
     );
   });
 
   it('still finds every post when a listing page keeps failing, and reports it', async () => {
     const { site, fetcher, url } = await start({ faults: [{ path: '/posts/page/2/', kind: '503' }] });
     const found = await discover(url, fetcher, {});
-    expect(found.failed).toEqual([{ url: `${site.url}/posts/page/2/`, error: `HTTP 503 after ${FAST_FETCH.retries} retries` }]);
+    expect(found.failed).toEqual([
+      { url: `${site.url}/posts/page/2/`, error: `HTTP 503 after ${FAST_FETCH.retries} retries` },
+    ]);
     expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
   });
 });
@@ -312,12 +414,14 @@ describe('discover with known posts (incremental paging)', () => {
   const start = () => startSite({ pageSize: 10 });
   const permalinks = (s: FixtureSite): string[] => s.posts.map((post) => s.url + wirePath(postPath(post))).sort();
   const toJudge = (s: FixtureSite): string[] => [...permalinks(s), ...STATIC_PAGES.map((path) => s.url + path)].sort();
-  const newestFirst = (s: FixtureSite): SitePost[] => [...s.posts].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
+  const newestFirst = (s: FixtureSite): SitePost[] =>
+    [...s.posts].sort((a, b) => Date.parse(b.date) - Date.parse(a.date));
   const knownOf = (urls: string[]): ((url: string) => boolean) => {
     const set = new Set(urls);
     return (url) => set.has(url);
   };
-  const listingPaths = (s: FixtureSite): string[] => s.log.map((e) => e.path).filter((p) => /^\/posts\/(page\/\d+\/)?$/.test(p));
+  const listingPaths = (s: FixtureSite): string[] =>
+    s.log.map((e) => e.path).filter((p) => /^\/posts\/(page\/\d+\/)?$/.test(p));
   const postPaths = (s: FixtureSite): string[] => postRequests(s.log).map((e) => e.path);
 
   it('reads only the first listing page when every post is known, and still every post from the sitemap', async () => {
@@ -337,12 +441,25 @@ describe('discover with known posts (incremental paging)', () => {
     const { site, fetcher, url } = await start();
     const known = knownOf(permalinks(site));
     const title = 'Ballot SC-999: A Brand New Ballot';
-    const fresh: SitePost = { ...newestFirst(site)[0]!, title, slug: urlize(title), date: '2099-01-02T10:00:00+00:00', lastmod: undefined, author: 'Fresh Author', tags: ['Ballots'], summary: 'Brand new.', aliases: [] };
+    const fresh: SitePost = {
+      ...newestFirst(site)[0]!,
+      title,
+      slug: urlize(title),
+      date: '2099-01-02T10:00:00+00:00',
+      lastmod: undefined,
+      author: 'Fresh Author',
+      tags: ['Ballots'],
+      summary: 'Brand new.',
+      aliases: [],
+    };
     site.setPosts([fresh, ...site.posts]);
     const found = await discover(url, fetcher, { known });
     // Page 1 holds the new post, so page 2 (all known) is where paging stops.
     expect(listingPaths(site)).toEqual(['/posts/', '/posts/page/2/']);
-    expect(found.posts[0]).toMatchObject({ url: site.url + wirePath(postPath(fresh)), hints: { title, author: 'Fresh Author', tags: ['Ballots'], description: 'Brand new.' } });
+    expect(found.posts[0]).toMatchObject({
+      url: site.url + wirePath(postPath(fresh)),
+      hints: { title, author: 'Fresh Author', tags: ['Ballots'], description: 'Brand new.' },
+    });
     expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
     expect(postPaths(site)).toEqual([]);
   });
@@ -351,15 +468,21 @@ describe('discover with known posts (incremental paging)', () => {
     const { site, fetcher, url } = await start();
     await discover(url, fetcher, { known: knownOf(permalinks(site)), full: true });
     const pages = Math.ceil(site.posts.length / 10);
-    expect(listingPaths(site).sort()).toEqual(['/posts/', ...Array.from({ length: pages - 1 }, (_, i) => `/posts/page/${i + 2}/`)].sort());
+    expect(listingPaths(site).sort()).toEqual(
+      ['/posts/', ...Array.from({ length: pages - 1 }, (_, i) => `/posts/page/${i + 2}/`)].sort(),
+    );
   });
 
   it('reads on until an older post the archive lacks is listed, for its author', async () => {
     const { site, fetcher, url } = await start();
     const missing = newestFirst(site)[25]!; // on page 3
-    const found = await discover(url, fetcher, { known: knownOf(permalinks(site).filter((u) => u !== site.url + wirePath(postPath(missing)))) });
+    const found = await discover(url, fetcher, {
+      known: knownOf(permalinks(site).filter((u) => u !== site.url + wirePath(postPath(missing)))),
+    });
     expect(listingPaths(site).slice(0, 3)).toEqual(['/posts/', '/posts/page/2/', '/posts/page/3/']);
-    expect(found.posts.find((p) => p.url === site.url + wirePath(postPath(missing)))?.hints.author).toBe(missing.author);
+    expect(found.posts.find((p) => p.url === site.url + wirePath(postPath(missing)))?.hints.author).toBe(
+      missing.author,
+    );
     expect(found.posts.map((p) => p.url).sort()).toEqual(toJudge(site));
     expect(postPaths(site)).toEqual([]);
   });

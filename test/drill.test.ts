@@ -30,8 +30,8 @@ const SEEDS = {
 /** A file's text with links reduced to their text: an update that only restores lost links leaves it equal. */
 const withoutLinks = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\s*\([^)]*\)/g, '');
 
-
-const urlOf = (site: { url: string }, post: Pick<SitePost, 'date' | 'slug'>) => `${site.url}${wirePath(postPath(post))}`;
+const urlOf = (site: { url: string }, post: Pick<SitePost, 'date' | 'slug'>) =>
+  `${site.url}${wirePath(postPath(post))}`;
 
 describe('every fault of the fixture site in one sync', () => {
   it('writes every healthy post, retries or reports every faulty URL, and loses nothing', async () => {
@@ -61,7 +61,10 @@ describe('every fault of the fixture site in one sync', () => {
       [down, '503', /HTTP 503/],
       [unreachable, 'reset', /ECONNRESET|reset/i],
     ];
-    const faults = [...transient, ...permanent.map(([post, kind]): FaultSpec => ({ path: at(post), kind, bytes: 3 * 1024 * 1024 }))];
+    const faults = [
+      ...transient,
+      ...permanent.map(([post, kind]): FaultSpec => ({ path: at(post), kind, bytes: 3 * 1024 * 1024 })),
+    ];
     const site = await fixtureSite({ posts, faults });
 
     const report = await sync(syncOptions(site.url, archive, { fetch: { ...FAST_FETCH, maxBytes: 1024 * 1024 } }));
@@ -127,7 +130,11 @@ describe('hostile pages', () => {
       huge: post('fifty-megabytes', 'Fifty megabytes', '<p>Never seen whole.</p>'),
       // Just under the nesting limit (a page past it is refused before parsing: see below).
       deep: post('deep', 'Deep divs', `${'<div>'.repeat(950)}<p>deep text</p>${'</div>'.repeat(950)}`),
-      quotes: post('deep-quotes', 'Deep quotes', `${'<blockquote>'.repeat(950)}quoted text${'</blockquote>'.repeat(950)}`),
+      quotes: post(
+        'deep-quotes',
+        'Deep quotes',
+        `${'<blockquote>'.repeat(950)}quoted text${'</blockquote>'.repeat(950)}`,
+      ),
       header: post('windows-1252', 'Charset in the header', `<p>${ACCENTS}</p>`),
       meta: post('latin-1', 'Charset in a meta tag', `<p>${ACCENTS}</p>`),
     };
@@ -154,17 +161,24 @@ describe('hostile pages', () => {
     const failed = new Map(report.failed.map((f) => [f.url, f.error]));
     expect(failed.get(urlOf(site, posts.huge))).toMatch(/larger than 10485760 bytes/);
     // Memory stays bounded: the client stopped reading long before 50 MB.
-    const hugeBytes = site.log.filter((e) => decodeURIComponent(e.path) === postPath(posts.huge)).reduce((sum, e) => sum + e.bytes, 0);
+    const hugeBytes = site.log
+      .filter((e) => decodeURIComponent(e.path) === postPath(posts.huge))
+      .reduce((sum, e) => sum + e.bytes, 0);
     expect(hugeBytes).toBeLessThan(20 * 1024 * 1024);
     // 950 levels deep: flattened and converted with its text kept, never a stack overflow or a hang.
-    for (const [p, text] of [[posts.deep, 'deep text'], [posts.quotes, 'quoted text']] as const) {
+    for (const [p, text] of [
+      [posts.deep, 'deep text'],
+      [posts.quotes, 'quoted text'],
+    ] as const) {
       expect(failed.get(urlOf(site, p)), p.slug).toBeUndefined();
       expect(fileOf(p)?.post.body, p.slug).toContain(text);
     }
-    for (const p of [posts.scripts, posts.title, posts.slug, posts.header, posts.meta]) expect(fileOf(p), p.slug).toBeDefined();
+    for (const p of [posts.scripts, posts.title, posts.slug, posts.header, posts.meta])
+      expect(fileOf(p), p.slug).toBeDefined();
 
     expect(fileOf(posts.title)!.post.frontMatter.title).toBe(HOSTILE_TITLE.replace(/\s+/g, ' '));
-    for (const p of [posts.header, posts.meta]) expect(fileOf(p)!.post.body).toContain('Café résumé naïve — “quoted” ’tis');
+    for (const p of [posts.header, posts.meta])
+      expect(fileOf(p)!.post.body).toContain('Café résumé naïve — “quoted” ’tis');
     const scripts = fileOf(posts.scripts)!.post.body;
     expect(scripts).toContain('Before the hostile bits.');
     expect(scripts).toContain('After the hostile bits.');
@@ -175,7 +189,9 @@ describe('hostile pages', () => {
     for (const { path, post } of index.entries) {
       expect(path).toMatch(/^posts\/2024\/2024-05-06-[a-z0-9-]+\.md$/);
       const live = post.body.replace(/\\<[^>\n]*>?/g, '');
-      expect(live, path).not.toMatch(/<script|<iframe|<style|<svg|<form|onclick|onerror|onload|javascript:|\]\(\s*data:/i);
+      expect(live, path).not.toMatch(
+        /<script|<iframe|<style|<svg|<form|onclick|onerror|onload|javascript:|\]\(\s*data:/i,
+      );
     }
     expect(index.malformed).toEqual([]);
     // Nothing outside the archive: the only files under the test's folder are the archive's.
@@ -203,7 +219,10 @@ describe('hostile archive', () => {
     await mkdir(join(archive, 'posts/2024'));
     await symlink(outsideFile, join(archive, hostile.linked));
     await mkdir(join(archive, 'posts/2025'));
-    await writeFile(join(archive, hostile.huge), `---\ntitle: Huge\ndate: 2025-08-26\n---\n${'x'.repeat(6 * 1024 * 1024)}\n`);
+    await writeFile(
+      join(archive, hostile.huge),
+      `---\ntitle: Huge\ndate: 2025-08-26\n---\n${'x'.repeat(6 * 1024 * 1024)}\n`,
+    );
     await symlink(outside, join(archive, hostile.linkedDir));
     const before = await tree(archive);
     const outsideBefore = await tree(outside);
@@ -215,7 +234,10 @@ describe('hostile archive', () => {
     expect(malformed.get(hostile.linked)).toMatch(/symbolic link/);
     expect(malformed.get(hostile.linkedDir)).toMatch(/symbolic link/);
     expect(malformed.get(hostile.huge)).toMatch(/too large/);
-    expect(report.failed).toContainEqual({ url: expect.stringContaining('/2022/11/03/'), error: `${hostile.readOnly} is read-only: left untouched` });
+    expect(report.failed).toContainEqual({
+      url: expect.stringContaining('/2022/11/03/'),
+      error: `${hostile.readOnly} is read-only: left untouched`,
+    });
 
     const after = await tree(archive);
     for (const path of Object.values(hostile)) expect(after.get(path), path).toBe(before.get(path));
@@ -227,11 +249,16 @@ describe('hostile archive', () => {
     expect(blocked).toHaveLength(5);
     for (const post of blocked) {
       const written = report.changes.find((c) => c.url === urlOf(site, post))?.path;
-      expect(failed.has(urlOf(site, post)) || (written !== undefined && !Object.values(hostile).some((h) => written.startsWith(h))), post.slug).toBe(true);
+      expect(
+        failed.has(urlOf(site, post)) ||
+          (written !== undefined && !Object.values(hostile).some((h) => written.startsWith(h))),
+        post.slug,
+      ).toBe(true);
     }
     // The sync went on: every other post of the site is in the archive.
     const index = await loadArchive(archive);
-    for (const post of site.posts.filter((p) => !blocked.includes(p))) expect(index.byUrlPath.has(pathKey(postPath(post))), post.slug).toBe(true);
+    for (const post of site.posts.filter((p) => !blocked.includes(p)))
+      expect(index.byUrlPath.has(pathKey(postPath(post))), post.slug).toBe(true);
     await expectWhole(archive, Object.values(hostile));
   }, 60_000);
 });
@@ -262,28 +289,57 @@ describe('a disk that refuses writes', () => {
     } else {
       await chmod(join(archive, 'posts', '2024'), 0o555);
     }
-    const result = await run([...prefix, process.execPath, CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0']);
+    const result = await run([
+      ...prefix,
+      process.execPath,
+      CLI,
+      'sync',
+      '--site',
+      site.url,
+      '--archive',
+      archive,
+      '--rate',
+      '0',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot write \S*posts\/2024\/2024-\S+\.md: .*(EACCES|permission denied)/i);
     await chmod(join(archive, 'posts', '2024'), 0o755);
     await expectWhole(archive);
   }, 60_000);
 
-  it.skipIf(!CAN_MOUNT)('exits 1 naming the file on a full disk (ENOSPC, a 64 KB tmpfs), nothing half-written', async () => {
-    const work = await tempDir();
-    const archive = join(work, 'archive');
-    const copy = join(work, 'copy');
-    await mkdir(archive);
-    const site = await fixtureSite();
-    // The tmpfs lives only as long as the namespace: copy what the sync left before it goes.
-    const script = `mount -t tmpfs -o size=64k tmpfs "$1" && "$2" "$3" sync --site "$4" --archive "$1" --rate 0 2>"$5/stderr"; echo $? >"$5/code"; cp -a "$1" "$5/archive"`;
-    await mkdir(copy);
-    const result = await run(['unshare', '-m', 'sh', '-c', script, 'sh', archive, process.execPath, CLI, site.url, copy]);
-    expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(readFileSync(join(copy, 'code'), 'utf8').trim()).toBe('1');
-    expect(readFileSync(join(copy, 'stderr'), 'utf8')).toMatch(/cannot write \S*posts\/\d{4}\/\S+\.md: .*(ENOSPC|no space left)/i);
-    await expectWhole(join(copy, 'archive'));
-  }, 60_000);
+  it.skipIf(!CAN_MOUNT)(
+    'exits 1 naming the file on a full disk (ENOSPC, a 64 KB tmpfs), nothing half-written',
+    async () => {
+      const work = await tempDir();
+      const archive = join(work, 'archive');
+      const copy = join(work, 'copy');
+      await mkdir(archive);
+      const site = await fixtureSite();
+      // The tmpfs lives only as long as the namespace: copy what the sync left before it goes.
+      const script = `mount -t tmpfs -o size=64k tmpfs "$1" && "$2" "$3" sync --site "$4" --archive "$1" --rate 0 2>"$5/stderr"; echo $? >"$5/code"; cp -a "$1" "$5/archive"`;
+      await mkdir(copy);
+      const result = await run([
+        'unshare',
+        '-m',
+        'sh',
+        '-c',
+        script,
+        'sh',
+        archive,
+        process.execPath,
+        CLI,
+        site.url,
+        copy,
+      ]);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(readFileSync(join(copy, 'code'), 'utf8').trim()).toBe('1');
+      expect(readFileSync(join(copy, 'stderr'), 'utf8')).toMatch(
+        /cannot write \S*posts\/\d{4}\/\S+\.md: .*(ENOSPC|no space left)/i,
+      );
+      await expectWhole(join(copy, 'archive'));
+    },
+    60_000,
+  );
 });
 
 describe('each fault stays with its file', () => {
@@ -299,14 +355,19 @@ describe('each fault stays with its file', () => {
         [deep]: pdf,
         '/uploads/fine.pdf': pdf,
         [linked]: pdf,
-        [bomb]: { headers: { 'content-type': 'application/pdf', 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(64 * 1024 * 1024)) },
+        [bomb]: {
+          headers: { 'content-type': 'application/pdf', 'content-encoding': 'gzip' },
+          body: gzipSync(Buffer.alloc(64 * 1024 * 1024)),
+        },
       },
     });
     const archive = await tempDir();
     const outside = await tempDir();
     await mkdir(join(archive, 'files'), { recursive: true });
     await symlink(outside, join(archive, 'files', 'linked'));
-    const body = [long, deep, bomb, linked, '/uploads/fine.pdf'].map((path, i) => `[f${i}](${site.url}${path})`).join('\n');
+    const body = [long, deep, bomb, linked, '/uploads/fine.pdf']
+      .map((path, i) => `[f${i}](${site.url}${path})`)
+      .join('\n');
     const report = await syncAttachments({
       archive,
       site: new URL(site.url),
@@ -317,13 +378,17 @@ describe('each fault stays with its file', () => {
       scope: 'some',
     });
     expect(report.added.sort()).toEqual(['files/uploads/fine.pdf', `files${long}`]);
-    expect(report.failed.map((f) => [f.url.slice(site.url.length), f.error.match(/ENAMETOOLONG|symbolic link/)?.[0]])).toEqual([
+    expect(
+      report.failed.map((f) => [f.url.slice(site.url.length), f.error.match(/ENAMETOOLONG|symbolic link/)?.[0]]),
+    ).toEqual([
       [linked, 'symbolic link'],
       [deep, 'ENAMETOOLONG'],
     ]);
     expect(report.warnings.map((w) => [w.kind, w.url.slice(site.url.length)])).toEqual([['too-large', bomb]]);
     expect(await tree(outside)).toEqual(new Map());
-    const manifest = JSON.parse(readFileSync(join(archive, 'files', 'manifest.json'), 'utf8')) as { files: Record<string, unknown> };
+    const manifest = JSON.parse(readFileSync(join(archive, 'files', 'manifest.json'), 'utf8')) as {
+      files: Record<string, unknown>;
+    };
     expect(Object.keys(manifest.files).sort()).toEqual([`${site.url}/uploads/fine.pdf`, `${site.url}${long}`]);
   });
 });
@@ -344,7 +409,10 @@ describe('no write follows a link out of the archive', () => {
     await symlink(join(elsewhere, 'posts'), join(linked, 'posts'));
     const verified = await run([process.execPath, CLI, 'verify', '--archive', linked, '--json']);
     expect(verified.code).toBe(1);
-    expect(JSON.parse(verified.stdout)).toMatchObject({ posts: 0, problems: [{ kind: 'malformed', path: 'posts', reason: 'symbolic link (not followed)' }] });
+    expect(JSON.parse(verified.stdout)).toMatchObject({
+      posts: 0,
+      problems: [{ kind: 'malformed', path: 'posts', reason: 'symbolic link (not followed)' }],
+    });
   }, 30_000);
 });
 
@@ -365,7 +433,9 @@ describe('pages too big or too deep to parse', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     const failed = new Map(report.failed.map((f) => [f.url, f.error]));
     expect(failed.get(urlOf(site, huge!))).toMatch(/^page too large to parse: \d+ characters, over 4194304$/);
-    expect(failed.get(urlOf(site, deep!))).toMatch(/^page nested too deep to parse: 1000\d\d levels of elements, over 1000$/);
+    expect(failed.get(urlOf(site, deep!))).toMatch(
+      /^page nested too deep to parse: 1000\d\d levels of elements, over 1000$/,
+    );
     expect(failed.get(urlOf(site, swollen!))).toMatch(/^not written: file too large \(\d+ bytes, limit 5242880\)$/);
     expect(report.failed.map((f) => f.url).sort()).toEqual([huge, deep, swollen].map((p) => urlOf(site, p!)).sort());
     const index = await loadArchive(archive);
@@ -377,24 +447,61 @@ describe('pages too big or too deep to parse', () => {
 describe('every run ends within its deadline', () => {
   const cli = async (site: { url: string }, archive: string, flags: string[]) => {
     const started = Date.now();
-    const result = await run([process.execPath, CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0', '--json', ...flags]);
-    return { ...result, seconds: (Date.now() - started) / 1000, report: JSON.parse(result.stdout || '{}') as { failed: { url: string; error: string }[]; added: string[]; warnings: string[]; id: string } };
+    const result = await run([
+      process.execPath,
+      CLI,
+      'sync',
+      '--site',
+      site.url,
+      '--archive',
+      archive,
+      '--rate',
+      '0',
+      '--json',
+      ...flags,
+    ]);
+    return {
+      ...result,
+      seconds: (Date.now() - started) / 1000,
+      report: JSON.parse(result.stdout || '{}') as {
+        failed: { url: string; error: string }[];
+        added: string[];
+        warnings: string[];
+        id: string;
+      },
+    };
   };
   const lockGone = (archive: string) => expect(() => readFileSync(join(archive, '.cabsync', 'lock'))).toThrow(/ENOENT/);
 
   it('a server that drips a byte every 2 s: stopped at --max-duration, the rest written, report saved, lock released', async () => {
     const posts = defaultPosts();
     const dripping = posts.slice(4, 6);
-    const site = await fixtureSite({ posts, faults: dripping.map((post): FaultSpec => ({ path: postPath(post), kind: 'drip', ms: 2_000 })) });
+    const site = await fixtureSite({
+      posts,
+      faults: dripping.map((post): FaultSpec => ({ path: postPath(post), kind: 'drip', ms: 2_000 })),
+    });
     const archive = await tempDir();
     const { code, seconds, report } = await cli(site, archive, ['--max-duration', '4s']);
     expect(code).toBe(1);
     expect(seconds).toBeLessThan(12);
     const byUrl = (a: { url: string }, b: { url: string }) => a.url.localeCompare(b.url);
-    expect(report.failed.sort(byUrl)).toEqual(dripping.map((post) => ({ url: urlOf(site, post), error: "not fetched: the run's deadline (--max-duration 4s) passed" })).sort(byUrl));
+    expect(report.failed.sort(byUrl)).toEqual(
+      dripping
+        .map((post) => ({
+          url: urlOf(site, post),
+          error: "not fetched: the run's deadline (--max-duration 4s) passed",
+        }))
+        .sort(byUrl),
+    );
     expect(report.added).toHaveLength(posts.length - dripping.length);
-    expect(report.warnings.some((w) => w.startsWith("the run stopped early (the run's deadline (--max-duration 4s) passed)"))).toBe(true);
-    const saved = JSON.parse(readFileSync(join(archive, '.cabsync', 'reports', `${report.id}.json`), 'utf8')) as typeof report;
+    expect(
+      report.warnings.some((w) =>
+        w.startsWith("the run stopped early (the run's deadline (--max-duration 4s) passed)"),
+      ),
+    ).toBe(true);
+    const saved = JSON.parse(
+      readFileSync(join(archive, '.cabsync', 'reports', `${report.id}.json`), 'utf8'),
+    ) as typeof report;
     expect(saved.failed.sort(byUrl)).toEqual(report.failed);
     lockGone(archive);
     await expectWhole(archive);
@@ -402,14 +509,18 @@ describe('every run ends within its deadline', () => {
 
   it('Retry-After: 60 on every post: stopped at --max-duration, every post failed with the reason', async () => {
     const posts = defaultPosts();
-    const site = await fixtureSite({ posts, faults: posts.map((post): FaultSpec => ({ path: postPath(post), kind: '429', retryAfter: 60 })) });
+    const site = await fixtureSite({
+      posts,
+      faults: posts.map((post): FaultSpec => ({ path: postPath(post), kind: '429', retryAfter: 60 })),
+    });
     const archive = await tempDir();
     const { code, seconds, report } = await cli(site, archive, ['--max-duration', '3s']);
     expect(code).toBe(1);
     expect(seconds).toBeLessThan(10);
     // Every post, and the site's other pages still to be judged, failed with the reason.
     expect(report.failed.map((f) => f.url)).toEqual(expect.arrayContaining(posts.map((post) => urlOf(site, post))));
-    for (const failure of report.failed) expect(failure.error).toMatch(/the run's deadline \(--max-duration 3s\) passed/);
+    for (const failure of report.failed)
+      expect(failure.error).toMatch(/the run's deadline \(--max-duration 3s\) passed/);
     lockGone(archive);
   }, 30_000);
 
@@ -418,7 +529,10 @@ describe('every run ends within its deadline', () => {
     const archive = await tempDir();
     const { code, report } = await cli(site, archive, ['--max-urls', '5']);
     expect(code).toBe(1);
-    expect(report.failed).toContainEqual({ url: `${site.url}/sitemap.xml`, error: 'the site names more than 5 URLs (--max-urls): the rest are not considered this run' });
+    expect(report.failed).toContainEqual({
+      url: `${site.url}/sitemap.xml`,
+      error: 'the site names more than 5 URLs (--max-urls): the rest are not considered this run',
+    });
     expect(report.added.length).toBeLessThanOrEqual(5);
   }, 30_000);
 

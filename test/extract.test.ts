@@ -33,8 +33,13 @@ const H1 = /<div class="border-bottom mb-2"><h1>[^<]*<\/h1><\/div>/;
 
 describe('page kinds', () => {
   it('recognises an alias page and returns its absolute target', () => {
-    const alias = '<!DOCTYPE html><html><head><title>x</title><meta http-equiv="refresh" content="0; url=/2022/11/03/post/"></head></html>';
-    expect(extractPage(alias, 'https://cabforum.org/post/')).toEqual({ kind: 'alias', url: 'https://cabforum.org/post/', target: 'https://cabforum.org/2022/11/03/post/' });
+    const alias =
+      '<!DOCTYPE html><html><head><title>x</title><meta http-equiv="refresh" content="0; url=/2022/11/03/post/"></head></html>';
+    expect(extractPage(alias, 'https://cabforum.org/post/')).toEqual({
+      kind: 'alias',
+      url: 'https://cabforum.org/post/',
+      target: 'https://cabforum.org/2022/11/03/post/',
+    });
   });
 
   it('recognises listings by path and by their entries', () => {
@@ -55,9 +60,19 @@ describe('page kinds', () => {
   it('fails, naming the URL, on empty, truncated and unusable pages', () => {
     const url = 'https://cabforum.org/2022/11/03/x/';
     expect(extractPage('  \n', url)).toEqual({ kind: 'failed', url, reason: 'empty page' });
-    expect(extractPage(SEED.slice(0, SEED.indexOf('<footer')), url)).toMatchObject({ kind: 'failed', reason: 'truncated page: it has the site layout but no footer' });
-    expect(extractPage('<html><body><p>short</p></body></html>', url)).toMatchObject({ kind: 'failed', url, reason: expect.stringContaining('no credible content') });
-    const emptyBody = seedWith([/<div class="pt-3">[^]*?<\/div>\n {12}<\/div>/, '<div class="pt-3"></div>\n            </div>']);
+    expect(extractPage(SEED.slice(0, SEED.indexOf('<footer')), url)).toMatchObject({
+      kind: 'failed',
+      reason: 'truncated page: it has the site layout but no footer',
+    });
+    expect(extractPage('<html><body><p>short</p></body></html>', url)).toMatchObject({
+      kind: 'failed',
+      url,
+      reason: expect.stringContaining('no credible content'),
+    });
+    const emptyBody = seedWith([
+      /<div class="pt-3">[^]*?<\/div>\n {12}<\/div>/,
+      '<div class="pt-3"></div>\n            </div>',
+    ]);
     // The site layout with a title and no body is a post with an empty body: such posts exist.
     expect(extractPage(emptyBody, url)).toMatchObject({ kind: 'post', contentHtml: '', meta: { title: TITLE } });
     expect(extractPage(SEED, 'not a url')).toMatchObject({ kind: 'failed', reason: 'not an absolute URL: not a url' });
@@ -75,11 +90,24 @@ describe('the seed-004 page', () => {
 
   it('keeps only the post body', () => {
     expect(page.contentHtml).toContain('<h2 id="attendees">Attendees </h2>');
-    for (const chrome of ['<h1>', 'Latest releases', 'Related posts', 'Edit this page', 'voluntary gathering', 'aria-hidden']) expect(page.contentHtml).not.toContain(chrome);
-    expect(page.chromeRemoved).toMatchObject({ [OUTSIDE_CONTENT.id]: 1, 'title-block': 1, 'heading-anchor': 4, scripts: 0 });
+    for (const chrome of [
+      '<h1>',
+      'Latest releases',
+      'Related posts',
+      'Edit this page',
+      'voluntary gathering',
+      'aria-hidden',
+    ])
+      expect(page.contentHtml).not.toContain(chrome);
+    expect(page.chromeRemoved).toMatchObject({
+      [OUTSIDE_CONTENT.id]: 1,
+      'title-block': 1,
+      'heading-anchor': 4,
+      scripts: 0,
+    });
   });
 
-  it('never invents the author, aliases or a description (the meta description is Hugo\'s summary)', () => {
+  it("never invents the author, aliases or a description (the meta description is Hugo's summary)", () => {
     expect(page.meta).not.toHaveProperty('author');
     expect(page.meta).not.toHaveProperty('aliases');
     expect(page.meta).not.toHaveProperty('description');
@@ -99,11 +127,16 @@ describe('metadata sources, in their declared order', () => {
     expect([onlyTitle.meta.title, onlyTitle.sources.title]).toEqual([TITLE, 'title']);
     const hinted = meta(seedWith([H1, ''], [OG_TITLE, ''], [/<title>[^<]*<\/title>/, '']), { title: 'From the feed' });
     expect([hinted.meta.title, hinted.sources.title]).toEqual(['From the feed', 'hint']);
-    expect(extractPage(seedWith([H1, ''], [OG_TITLE, ''], [/<title>[^<]*<\/title>/, '']), SEED_URL)).toMatchObject({ kind: 'failed', reason: expect.stringContaining('no title') });
+    expect(extractPage(seedWith([H1, ''], [OG_TITLE, ''], [/<title>[^<]*<\/title>/, '']), SEED_URL)).toMatchObject({
+      kind: 'failed',
+      reason: expect.stringContaining('no title'),
+    });
   });
 
   it('date: article:published_time (UTC), feed hint, URL day, day-only hint', () => {
-    const offset = meta(seedWith(['2022-11-03T17:00:00+00:00', '2022-11-03T13:00:00-04:00']), { date: '2001-01-01T00:00:00Z' });
+    const offset = meta(seedWith(['2022-11-03T17:00:00+00:00', '2022-11-03T13:00:00-04:00']), {
+      date: '2001-01-01T00:00:00Z',
+    });
     expect([offset.meta.date, offset.sources.date]).toEqual(['2022-11-03 17:00:00', 'article:published_time']);
     const noTime = seedWith([PUBLISHED, '']);
     expect(meta(noTime, { date: 'Thu, 03 Nov 2022 17:00:00 +0000' }).meta.date).toBe('2022-11-03 17:00:00');
@@ -115,17 +148,31 @@ describe('metadata sources, in their declared order', () => {
   });
 
   it('tags: the Tags box and article:tag metas, box order first, no duplicates', () => {
-    const page = meta(seedWith(['<meta property="article:tag" content="Code Signing">', '<meta property="article:tag" content="Minutes"><meta property="article:tag" content="Code Signing">']));
+    const page = meta(
+      seedWith([
+        '<meta property="article:tag" content="Code Signing">',
+        '<meta property="article:tag" content="Minutes"><meta property="article:tag" content="Code Signing">',
+      ]),
+    );
     expect([page.meta.tags, page.sources.tags]).toEqual([['Code Signing', 'Minutes'], 'tags-box+article:tag']);
   });
 
-  it('description: a real one is kept, Hugo\'s summary is not', () => {
-    const real = meta(seedWith([/<meta content="Attendees[^"]*" name="description">/, '<meta content="What the group decided." name="description">']));
+  it("description: a real one is kept, Hugo's summary is not", () => {
+    const real = meta(
+      seedWith([
+        /<meta content="Attendees[^"]*" name="description">/,
+        '<meta content="What the group decided." name="description">',
+      ]),
+    );
     expect([real.meta.description, real.sources.description]).toEqual(['What the group decided.', 'description']);
     // A listing entry's summary is a hint: Hugo's automatic one is dropped too, a real one kept.
-    const auto = meta(seedWith([/<meta content="Attendees[^"]*" name="description">/, '']), { description: 'Attendees Andrea Holland, Atsushi Inaba, Bruce Morton …' });
+    const auto = meta(seedWith([/<meta content="Attendees[^"]*" name="description">/, '']), {
+      description: 'Attendees Andrea Holland, Atsushi Inaba, Bruce Morton …',
+    });
     expect(auto.meta).not.toHaveProperty('description');
-    const hinted = meta(seedWith([/<meta content="Attendees[^"]*" name="description">/, '']), { description: 'Signing service ballot to vote.' });
+    const hinted = meta(seedWith([/<meta content="Attendees[^"]*" name="description">/, '']), {
+      description: 'Signing service ballot to vote.',
+    });
     expect([hinted.meta.description, hinted.sources.description]).toEqual(['Signing service ballot to vote.', 'hint']);
   });
 
@@ -142,24 +189,40 @@ describe('metadata sources, in their declared order', () => {
   });
 
   it('every field has sources, each with a reason', () => {
-    for (const { sources } of Object.values(METADATA_SOURCES)) for (const source of sources) expect(source.why.length).toBeGreaterThan(5);
+    for (const { sources } of Object.values(METADATA_SOURCES))
+      for (const source of sources) expect(source.why.length).toBeGreaterThan(5);
   });
 });
 
 describe('pages without the site layout', () => {
   const chrome = (body: string): string =>
     `<!DOCTYPE html><html><head><title>Old post | CA/Browser Forum</title></head><body><nav><a href="/">Home</a></nav>${body}<aside><div>Latest releases<p>v1</p></div></aside><footer><a href="x">Edit this page</a><small>The Certification Authority Browser Forum (CA/Browser Forum) is a voluntary gathering of Certificate Issuers.</small></footer></body></html>`;
-  const text = 'A paragraph of the post that is long enough to count as the body of this page for the text heuristic. '.repeat(2);
+  const text =
+    'A paragraph of the post that is long enough to count as the body of this page for the text heuristic. '.repeat(2);
 
   it('takes main or article, without the title heading', () => {
-    const page = post(extractPage(chrome(`<main><h1>Old post</h1><p>${text}</p></main>`), 'https://cabforum.org/2012/01/02/old-post/'));
+    const page = post(
+      extractPage(chrome(`<main><h1>Old post</h1><p>${text}</p></main>`), 'https://cabforum.org/2012/01/02/old-post/'),
+    );
     expect(page.contentHtml).toBe(`<p>${text}</p>`);
     expect(page.meta).toEqual({ title: 'Old post', date: '2012-01-02 00:00:00' });
-    expect(page.chromeRemoved).toMatchObject({ navbar: 1, 'latest-releases': 1, 'edit-page': 1, 'about-sentence': 1, footer: 1, 'title-block': 1 });
+    expect(page.chromeRemoved).toMatchObject({
+      navbar: 1,
+      'latest-releases': 1,
+      'edit-page': 1,
+      'about-sentence': 1,
+      footer: 1,
+      'title-block': 1,
+    });
   });
 
   it('falls back to the largest block of text', () => {
-    const page = post(extractPage(chrome(`<div class="a"><p>tiny</p></div><div class="b"><p>${text}</p><p>${text}</p></div>`), 'https://cabforum.org/2012/01/02/old-post/'));
+    const page = post(
+      extractPage(
+        chrome(`<div class="a"><p>tiny</p></div><div class="b"><p>${text}</p><p>${text}</p></div>`),
+        'https://cabforum.org/2012/01/02/old-post/',
+      ),
+    );
     expect(page.contentHtml).toBe(`<p>${text}</p><p>${text}</p>`);
   });
 });
@@ -174,15 +237,20 @@ describe('the chrome table', () => {
 
   it('removes chrome that broken markup pulled into the body', () => {
     for (const broken of ['<table><A</table>', '<p><p><table><!</table></p></p>']) {
-      const page = post(extractPage(seedWith(['<p>Meeting adjourned.</p>', `<p>Meeting adjourned.</p>${broken}`]), SEED_URL));
-      for (const chrome of ['Latest releases', 'Related posts', 'Edit this page', 'voluntary gathering']) expect(page.contentHtml).not.toContain(chrome);
+      const page = post(
+        extractPage(seedWith(['<p>Meeting adjourned.</p>', `<p>Meeting adjourned.</p>${broken}`]), SEED_URL),
+      );
+      for (const chrome of ['Latest releases', 'Related posts', 'Edit this page', 'voluntary gathering'])
+        expect(page.contentHtml).not.toContain(chrome);
       expect(page.chromeRemoved['latest-releases']).toBe(1);
     }
   });
 
   it('flattens a pathologically deep page instead of overflowing the stack', () => {
     const deep = `${'<div>'.repeat(10_000)}deep${'</div>'.repeat(10_000)}`;
-    const page = post(extractPage(seedWith(['<p>Meeting adjourned.</p>', `<p>Meeting adjourned.</p>${deep}`]), SEED_URL));
+    const page = post(
+      extractPage(seedWith(['<p>Meeting adjourned.</p>', `<p>Meeting adjourned.</p>${deep}`]), SEED_URL),
+    );
     expect(page.contentHtml).toContain('deep');
   });
 });
@@ -194,7 +262,8 @@ describe('dates', () => {
     expect(toArchiveDate('2022-11-03T17:00')).toBe('2022-11-03 17:00:00');
     expect(toArchiveDate('2022-11-03')).toBe('2022-11-03 00:00:00');
     expect(toArchiveDate('Thu, 03 Nov 2022 17:00:00 GMT')).toBe('2022-11-03 17:00:00');
-    for (const bad of ['2022-02-30', '1', 'yesterday', '2022-13-01T00:00:00Z']) expect(toArchiveDate(bad)).toBeUndefined();
+    for (const bad of ['2022-02-30', '1', 'yesterday', '2022-13-01T00:00:00Z'])
+      expect(toArchiveDate(bad)).toBeUndefined();
     // Hugo's zero date, in a feed: V8's own parser would read the year 0001 as 2001.
     expect(toArchiveDate('Mon, 01 Jan 0001 00:00:00 +0000')).toBe('0001-01-01 00:00:00');
     expect(toArchiveDate('0001-01-01T00:00:00Z')).toBe('0001-01-01 00:00:00');
@@ -204,9 +273,25 @@ describe('dates', () => {
 describe('queries run together (queryEach)', () => {
   const pages = readdirSync(`${ROOT}fixtures/pages`).filter((name) => name.endsWith('.html'));
   const selectors = [
-    ...new Set([...Object.values(CHROME_RULES).flat().map((rule) => rule.selector), ...Object.values(METADATA_SOURCES).flatMap((field) => field.sources.flatMap((source) => ('selector' in source ? [source.selector] : [])))]),
+    ...new Set([
+      ...Object.values(CHROME_RULES)
+        .flat()
+        .map((rule) => rule.selector),
+      ...Object.values(METADATA_SOURCES).flatMap((field) =>
+        field.sources.flatMap((source) => ('selector' in source ? [source.selector] : [])),
+      ),
+    ]),
     // Odd selectors too: attribute-only and :is() subjects, case, escapes, non-ASCII, sibling combinators.
-    '[data-pagefind-ignore]', ':is(.col, footer) > *', 'DIV.Col', '#Content', '.a\\:b', '.café', 'p:not(.lead)', 'li + li', 'h2 ~ p', '*',
+    '[data-pagefind-ignore]',
+    ':is(.col, footer) > *',
+    'DIV.Col',
+    '#Content',
+    '.a\\:b',
+    '.café',
+    'p:not(.lead)',
+    'li + li',
+    'h2 ~ p',
+    '*',
   ];
   it('has fixture pages and selectors to compare', () => {
     expect(pages.length).toBeGreaterThan(5);
@@ -217,12 +302,19 @@ describe('queries run together (queryEach)', () => {
     const $ = loadPage(readFileSync(`${ROOT}fixtures/pages/${name}`, 'utf8'));
     const queries = selectors.map(compileQuery);
     const found = queryEach(queries, $.root()[0]!);
-    for (const query of queries) expect(found.get(query), query.selector).toEqual(selectAll(query.selector, $.root()[0]!));
+    for (const query of queries)
+      expect(found.get(query), query.selector).toEqual(selectAll(query.selector, $.root()[0]!));
   });
 
   it('matches a class as a whole class token, separated by any whitespace', () => {
-    const $ = loadPage('<div class="col-lg-9">a</div><div class="x\u00a0col">b</div><div class="colx col">c</div><div class="col-">d</div>');
+    const $ = loadPage(
+      '<div class="col-lg-9">a</div><div class="x\u00a0col">b</div><div class="colx col">c</div><div class="col-">d</div>',
+    );
     const query = compileQuery('.col');
-    expect(queryEach([query], $.root()[0]!).get(query)!.map((element) => $(element).text())).toEqual(['b', 'c']);
+    expect(
+      queryEach([query], $.root()[0]!)
+        .get(query)!
+        .map((element) => $(element).text()),
+    ).toEqual(['b', 'c']);
   });
 });

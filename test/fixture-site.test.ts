@@ -18,7 +18,8 @@ import { postPath, rfc822, urlize, wirePath } from '../fixtures/site/util.js';
 const CODE_SIGNING = '/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
 const xml = new XMLParser({ ignoreAttributes: false });
 
-const start = (options: FixtureSiteOptions = {}): Promise<FixtureSite> => fixtureSite({ idleTimeoutMs: 10_000, ...options });
+const start = (options: FixtureSiteOptions = {}): Promise<FixtureSite> =>
+  fixtureSite({ idleTimeoutMs: 10_000, ...options });
 
 async function html(site: FixtureSite, path: string): Promise<cheerio.CheerioAPI> {
   const res = await fetch(site.url + wirePath(path));
@@ -38,7 +39,11 @@ describe('pages', () => {
     expect($('meta[property="article:section"]').attr('content')).toBe('posts');
     expect($('meta[property="article:published_time"]').attr('content')).toBe('2022-11-03T17:00:00+00:00');
     expect($('meta[property="article:modified_time"]').attr('content')).toBe('2022-11-03T17:00:00+00:00');
-    expect($('meta[property="article:tag"]').map((_, el) => $(el).attr('content')).get()).toEqual(['Code Signing']);
+    expect(
+      $('meta[property="article:tag"]')
+        .map((_, el) => $(el).attr('content'))
+        .get(),
+    ).toEqual(['Code Signing']);
     expect($('link[rel="canonical"]').attr('href')).toBe(site.url + CODE_SIGNING);
     expect($('link[rel="alternate"][type="application/rss+xml"]').attr('href')).toBe(`${site.url}/posts/index.xml`);
     expect($('header img[alt="CA/Browser Forum"]').length).toBe(1);
@@ -51,7 +56,11 @@ describe('pages', () => {
     expect($('.latest-releases h6').length).toBe(4);
     expect($('.related-posts li a').length).toBe(5);
     expect($('.related-posts a[href="' + CODE_SIGNING + '"]').length).toBe(0);
-    expect($('.tags a').map((_, el) => $(el).attr('href')).get()).toEqual(['/tags/code-signing/']);
+    expect(
+      $('.tags a')
+        .map((_, el) => $(el).attr('href'))
+        .get(),
+    ).toEqual(['/tags/code-signing/']);
     expect($('footer a').filter((_, el) => $(el).text().includes('Edit this page')).length).toBe(1);
     expect($('footer').text()).toContain('is a voluntary gathering of Certificate Issuers');
     expect($('script').length).toBeGreaterThan(0);
@@ -134,7 +143,8 @@ describe('feeds', () => {
     expect(urls.every((u) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/.test(u.lastmod))).toBe(true);
     const locs = new Set(urls.map((u) => u.loc));
     for (const post of site.posts) expect(locs.has(site.url + postPath(post))).toBe(true);
-    for (const path of ['/', '/posts/', '/tags/code-signing/', '/author/corey-bonnell/', '/about/']) expect(locs.has(site.url + path)).toBe(true);
+    for (const path of ['/', '/posts/', '/tags/code-signing/', '/author/corey-bonnell/', '/about/'])
+      expect(locs.has(site.url + path)).toBe(true);
   });
 
   it('serves the sitemap as an index with a gzip child when asked', async () => {
@@ -163,7 +173,9 @@ describe('feeds', () => {
 
   it('serves robots.txt that disallows /search/ and names the sitemap, or the one given', async () => {
     const site = await start();
-    expect(await (await fetch(`${site.url}/robots.txt`)).text()).toBe(`User-agent: *\nDisallow: /search/\n\nSitemap: ${site.url}/sitemap.xml\n`);
+    expect(await (await fetch(`${site.url}/robots.txt`)).text()).toBe(
+      `User-agent: *\nDisallow: /search/\n\nSitemap: ${site.url}/sitemap.xml\n`,
+    );
     const strict = await start({ robotsTxt: 'User-agent: *\nCrawl-delay: 2\n' });
     expect(await (await fetch(`${strict.url}/robots.txt`)).text()).toBe('User-agent: *\nCrawl-delay: 2\n');
   });
@@ -181,7 +193,10 @@ describe('validators and encodings', () => {
     expect([byTag.status, byTag.body.length, byTag.headers.etag]).toEqual([304, 0, etag]);
     const byDate = await rawGet(site.url + CODE_SIGNING, { 'if-modified-since': lastModified });
     expect(byDate.status).toBe(304);
-    const stale = await rawGet(site.url + CODE_SIGNING, { 'if-none-match': '"other"', 'if-modified-since': lastModified });
+    const stale = await rawGet(site.url + CODE_SIGNING, {
+      'if-none-match': '"other"',
+      'if-modified-since': lastModified,
+    });
     expect(stale.status).toBe(200); // If-None-Match wins
     expect(site.log.map((e) => [e.status, e.ifNoneMatch, e.ifModifiedSince])).toEqual([
       [200, undefined, undefined],
@@ -201,14 +216,20 @@ describe('validators and encodings', () => {
   it('changes ETag, Last-Modified and sitemap lastmod when a post is edited, and drops removed posts', async () => {
     const site = await start();
     const before = await rawGet(site.url + CODE_SIGNING);
-    const edited = site.posts.map((p) => (postPath(p) === CODE_SIGNING ? { ...p, bodyHtml: `${p.bodyHtml}<p>Edited.</p>\n`, lastmod: '2024-02-01T10:00:00+00:00' } : p));
+    const edited = site.posts.map((p) =>
+      postPath(p) === CODE_SIGNING
+        ? { ...p, bodyHtml: `${p.bodyHtml}<p>Edited.</p>\n`, lastmod: '2024-02-01T10:00:00+00:00' }
+        : p,
+    );
     site.setPosts(edited.filter((p) => !p.title.startsWith('Ballot SC-089')));
     const after = await rawGet(site.url + CODE_SIGNING, { 'if-none-match': String(before.headers.etag) });
     expect(after.status).toBe(200);
     expect(after.headers.etag).not.toBe(before.headers.etag);
     expect(after.headers['last-modified']).toBe(new Date('2024-02-01T10:00:00Z').toUTCString());
     const sitemap = await (await fetch(`${site.url}/sitemap.xml`)).text();
-    expect(sitemap).toContain(`<loc>${site.url}${CODE_SIGNING}</loc>\n    <lastmod>2024-02-01T10:00:00+00:00</lastmod>`);
+    expect(sitemap).toContain(
+      `<loc>${site.url}${CODE_SIGNING}</loc>\n    <lastmod>2024-02-01T10:00:00+00:00</lastmod>`,
+    );
     expect((await fetch(`${site.url}/2025/08/26/ballot-sc-089-mass-revocation-planning/`)).status).toBe(404);
   });
 
@@ -222,7 +243,11 @@ describe('validators and encodings', () => {
     expect(br.headers['content-encoding']).toBe('br');
     expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
     const head = await rawGet(site.url + CODE_SIGNING, {}, 'HEAD');
-    expect([head.status, head.body.length, head.headers['content-length']]).toEqual([200, 0, String(plain.body.length)]);
+    expect([head.status, head.body.length, head.headers['content-length']]).toEqual([
+      200,
+      0,
+      String(plain.body.length),
+    ]);
   });
 
   it('with precompute, serves every path byte for byte as the lazy site does, in every encoding', async () => {
@@ -234,10 +259,16 @@ describe('validators and encodings', () => {
       expect(paths.length).toBeGreaterThan(20);
       for (const path of paths) {
         for (const encoding of ['br', 'gzip', 'identity']) {
-          const [a, b] = await Promise.all([lazy, eager].map((site) => rawGet(site.url + wirePath(path), { 'accept-encoding': encoding })));
-          expect([b!.status, b!.headers['content-encoding']], `${path} ${encoding}`).toEqual([a!.status, a!.headers['content-encoding']]);
+          const [a, b] = await Promise.all(
+            [lazy, eager].map((site) => rawGet(site.url + wirePath(path), { 'accept-encoding': encoding })),
+          );
+          expect([b!.status, b!.headers['content-encoding']], `${path} ${encoding}`).toEqual([
+            a!.status,
+            a!.headers['content-encoding'],
+          ]);
           // The sites run on two ports, and the bodies link each one's own: compared decoded, port for port.
-          const text = (res: typeof a, site: FixtureSite) => decoded(res!).toString('latin1').replaceAll(site.url, 'http://site');
+          const text = (res: typeof a, site: FixtureSite) =>
+            decoded(res!).toString('latin1').replaceAll(site.url, 'http://site');
           expect(text(b, eager), `${path} ${encoding}`).toBe(text(a, lazy));
         }
       }
@@ -245,7 +276,9 @@ describe('validators and encodings', () => {
   });
 
   it('serves raw pages as given, overriding generated ones, until removed', async () => {
-    const site = await start({ rawPages: { '/posts/': { body: 'hello', status: 418, headers: { 'content-type': 'text/plain' } } } });
+    const site = await start({
+      rawPages: { '/posts/': { body: 'hello', status: 418, headers: { 'content-type': 'text/plain' } } },
+    });
     const raw = await rawGet(`${site.url}/posts/`);
     expect([raw.status, raw.body.toString(), raw.headers['content-type']]).toEqual([418, 'hello', 'text/plain']);
     site.setRawPage('/posts/', undefined);
@@ -261,12 +294,21 @@ describe('faults', () => {
       const res = await rawGet(site.url + CODE_SIGNING);
       statuses.push([res.status, res.headers['retry-after']]);
     }
-    expect(statuses).toEqual([[429, '7'], [429, '7'], [200, undefined]]);
+    expect(statuses).toEqual([
+      [429, '7'],
+      [429, '7'],
+      [200, undefined],
+    ]);
     expect(site.log.map((e) => e.fault)).toEqual(['429', '429', undefined]);
   });
 
   it('answers 503 with Retry-After only when the spec has one', async () => {
-    const site = await start({ faults: [{ path: '/posts/', kind: '503' }, { path: '/tags/', kind: '503', retryAfter: 2 }] });
+    const site = await start({
+      faults: [
+        { path: '/posts/', kind: '503' },
+        { path: '/tags/', kind: '503', retryAfter: 2 },
+      ],
+    });
     const bare = await rawGet(`${site.url}/posts/`);
     expect([bare.status, bare.headers['retry-after']]).toEqual([503, undefined]);
     const timed = await rawGet(`${site.url}/tags/`);
@@ -277,11 +319,19 @@ describe('faults', () => {
     const site = await start({ faults: [{ path: CODE_SIGNING, kind: 'reset', times: 1 }] });
     await expect(rawGet(site.url + CODE_SIGNING)).rejects.toThrow(/ECONNRESET|socket hang up/);
     expect((await rawGet(site.url + CODE_SIGNING)).status).toBe(200);
-    expect(site.log.map((e) => [e.status, e.fault])).toEqual([[0, 'reset'], [200, undefined]]);
+    expect(site.log.map((e) => [e.status, e.fault])).toEqual([
+      [0, 'reset'],
+      [200, undefined],
+    ]);
   });
 
   it('stalls a body until the client gives up, or sends the rest after `ms`', async () => {
-    const site = await start({ faults: [{ path: CODE_SIGNING, kind: 'stall', ms: 60_000, times: 1 }, { path: '/posts/', kind: 'stall', ms: 20 }] });
+    const site = await start({
+      faults: [
+        { path: CODE_SIGNING, kind: 'stall', ms: 60_000, times: 1 },
+        { path: '/posts/', kind: 'stall', ms: 20 },
+      ],
+    });
     const gaveUp = new Promise<number>((resolve, reject) => {
       const req = request(site.url + CODE_SIGNING, { agent: false }, (res) => {
         let bytes = 0;
@@ -320,7 +370,12 @@ describe('faults', () => {
   });
 
   it('streams an oversize body and stops writing when the client goes away', async () => {
-    const site = await start({ faults: [{ path: '/big/', kind: 'oversize', bytes: 3_000_000 }, { path: '/huge/', kind: 'oversize' }] });
+    const site = await start({
+      faults: [
+        { path: '/big/', kind: 'oversize', bytes: 3_000_000 },
+        { path: '/huge/', kind: 'oversize' },
+      ],
+    });
     const big = await rawGet(`${site.url}/big/`);
     expect(big.headers['content-length']).toBeUndefined();
     expect(big.body.length).toBeGreaterThan(3_000_000);
@@ -334,13 +389,20 @@ describe('faults', () => {
   });
 
   it('serves an HTML path as image/png, and a page with invalid UTF-8', async () => {
-    const site = await start({ faults: [{ path: '/posts/', kind: 'wrong-type' }, { path: CODE_SIGNING, kind: 'bad-utf8' }] });
+    const site = await start({
+      faults: [
+        { path: '/posts/', kind: 'wrong-type' },
+        { path: CODE_SIGNING, kind: 'bad-utf8' },
+      ],
+    });
     const png = await rawGet(`${site.url}/posts/`);
     expect(png.headers['content-type']).toBe('image/png');
     const bad = await rawGet(site.url + CODE_SIGNING);
     expect(bad.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bad.body)).toThrow();
-    expect(bad.body.toString('utf8')).toContain('<h1>2022-11-03 Minutes of the Code Signing Certificate Working Group</h1>');
+    expect(bad.body.toString('utf8')).toContain(
+      '<h1>2022-11-03 Minutes of the Code Signing Certificate Working Group</h1>',
+    );
   });
 
   it('delays a response with the latency fault, then serves it', async () => {
@@ -376,7 +438,9 @@ describe('lifecycle', () => {
   it('listens on 127.0.0.1, records the concurrency it sees, and closes keep-alive sockets', async () => {
     const site = await start({ latencyMs: 100 });
     expect(site.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    await Promise.all(['/', '/posts/', '/tags/', '/author/', '/robots.txt'].map((p) => fetch(site.url + p).then((r) => r.text())));
+    await Promise.all(
+      ['/', '/posts/', '/tags/', '/author/', '/robots.txt'].map((p) => fetch(site.url + p).then((r) => r.text())),
+    );
     expect(site.maxInFlight()).toBe(5);
     await site.close();
     await expect(fetch(`${site.url}/`)).rejects.toThrow();
@@ -426,7 +490,9 @@ describe('content', () => {
     expect(markdownToHtml('| a | b |\n|---|---|\n| 1 | 2 |\n')).toBe(
       '<table>\n<thead>\n<tr>\n<th>a</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>\n',
     );
-    expect(markdownToHtml('Note[^1].\n\n[^1]: A note.\n')).toContain('<li id="fn:1">\n<p>A note.&#160;<a href="#fnref:1"');
+    expect(markdownToHtml('Note[^1].\n\n[^1]: A note.\n')).toContain(
+      '<li id="fn:1">\n<p>A note.&#160;<a href="#fnref:1"',
+    );
     expect(markdownToHtml('- a\n\n- b\n')).toBe('<ul>\n<li>\n<p>a</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>\n');
   });
 });
@@ -459,7 +525,10 @@ function refused(url: string): Promise<boolean> {
 
 /** Every path of the site `options` describe, from a model built aside (the server's is private). */
 function buildModelPaths(options: FixtureSiteOptions, url: string): string[] {
-  const model = options.root === undefined ? buildSiteModel(options.posts ?? [], { siteUrl: url, pageSize: 10 }) : buildStaticModel(options.root, url);
+  const model =
+    options.root === undefined
+      ? buildSiteModel(options.posts ?? [], { siteUrl: url, pageSize: 10 })
+      : buildStaticModel(options.root, url);
   return model.paths();
 }
 

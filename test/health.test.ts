@@ -16,12 +16,20 @@ function words(n: number): string {
 }
 
 function table(rows: number): string {
-  return ['| Ballot | Result |', '| --- | :-: |', ...Array.from({ length: rows }, (_, i) => `| SC-0${i} | passed |`)].join('\n');
+  return [
+    '| Ballot | Result |',
+    '| --- | :-: |',
+    ...Array.from({ length: rows }, (_, i) => `| SC-0${i} | passed |`),
+  ].join('\n');
 }
 
 describe('Markdown measures', () => {
   it('counts words without URLs, tags or front matter', () => {
-    expect(countWords('---\ntitle: Not counted here\n---\nThe “ballot” SC-089 passed, see [the text](https://cabforum.org/x/) or https://github.com/cabforum/servercert.')).toBe(8);
+    expect(
+      countWords(
+        '---\ntitle: Not counted here\n---\nThe “ballot” SC-089 passed, see [the text](https://cabforum.org/x/) or https://github.com/cabforum/servercert.',
+      ),
+    ).toBe(8);
     expect(bodyOf('---\na: 1\n---\nbody')).toBe('body');
     expect(countWords('<p>two words</p>')).toBe(2);
   });
@@ -56,10 +64,26 @@ describe('pageHealth', () => {
   });
 
   it('flags each field taken from a fallback source, not a field without any source', () => {
-    const issues = pageHealth({ ...base, sources: { title: 'og:title', date: 'url-day', description: 'hint' }, markdown: 'x' });
+    const issues = pageHealth({
+      ...base,
+      sources: { title: 'og:title', date: 'url-day', description: 'hint' },
+      markdown: 'x',
+    });
     expect(issues).toEqual([
-      { kind: 'weak-source', field: 'title', source: 'og:title', expected: ['h1'], message: 'title came from og:title, not h1' },
-      { kind: 'weak-source', field: 'date', source: 'url-day', expected: ['article:published_time'], message: 'date came from url-day, not article:published_time' },
+      {
+        kind: 'weak-source',
+        field: 'title',
+        source: 'og:title',
+        expected: ['h1'],
+        message: 'title came from og:title, not h1',
+      },
+      {
+        kind: 'weak-source',
+        field: 'date',
+        source: 'url-day',
+        expected: ['article:published_time'],
+        message: 'date came from url-day, not article:published_time',
+      },
     ]);
   });
 
@@ -78,7 +102,14 @@ describe('pageHealth', () => {
 
   it('lets a third go, ignores small bodies, and skips the comparison for a new post', () => {
     expect(pageHealth({ ...base, sources: STRONG, markdown: words(40), archivedMarkdown: words(60) })).toEqual([]);
-    expect(pageHealth({ ...base, sources: STRONG, markdown: '[a](https://a/)', archivedMarkdown: '[a](https://a/) [b](https://b/)' })).toEqual([]);
+    expect(
+      pageHealth({
+        ...base,
+        sources: STRONG,
+        markdown: '[a](https://a/)',
+        archivedMarkdown: '[a](https://a/) [b](https://b/)',
+      }),
+    ).toEqual([]);
     expect(pageHealth({ ...base, sources: STRONG, markdown: '' })).toEqual([]);
   });
 });
@@ -86,18 +117,31 @@ describe('pageHealth', () => {
 describe('siteHealth', () => {
   const healthy = extractPage(HTML, URL_A);
   if (healthy.kind !== 'post') throw new Error('fixture page is not a post');
-  const record = (patch: Partial<PageRecord> = {}): PageRecord => ({ url: URL_A, sources: healthy.sources, chromeRemoved: healthy.chromeRemoved, ...patch });
+  const record = (patch: Partial<PageRecord> = {}): PageRecord => ({
+    url: URL_A,
+    sources: healthy.sources,
+    chromeRemoved: healthy.chromeRemoved,
+    ...patch,
+  });
 
   it('is quiet for the live layout, and for fewer than five pages whatever they say', () => {
     expect(siteHealth(Array.from({ length: 6 }, () => record()))).toEqual([]);
-    expect(siteHealth(Array.from({ length: 4 }, () => record({ chromeRemoved: {}, sources: { date: 'url-day' } })))).toEqual([]);
+    expect(
+      siteHealth(Array.from({ length: 4 }, () => record({ chromeRemoved: {}, sources: { date: 'url-day' } }))),
+    ).toEqual([]);
   });
 
   it('warns about a required chrome rule matching on fewer than half the pages, never an optional one', () => {
     const gone = { ...healthy.chromeRemoved, footer: 0, 'heading-anchor': 0, 'release-unavailable': 0 };
     const pages = [...Array.from({ length: 3 }, () => record({ chromeRemoved: gone })), record(), record()];
     expect(siteHealth(pages)).toEqual([
-      { kind: 'chrome-rule-unmatched', rule: 'footer', matched: 2, pages: 5, message: 'chrome rule footer removed something on only 2 of 5 post pages: the layout may have changed' },
+      {
+        kind: 'chrome-rule-unmatched',
+        rule: 'footer',
+        matched: 2,
+        pages: 5,
+        message: 'chrome rule footer removed something on only 2 of 5 post pages: the layout may have changed',
+      },
     ]);
     expect(siteHealth([...pages, record()])).toEqual([]);
   });
@@ -121,15 +165,37 @@ describe('siteHealth', () => {
 
   // The template changes of issue 7, through the real extractor: each one is heard.
   const changes: [string, (html: string) => string, RegExp[]][] = [
-    ['side column renamed', (h) => h.replace('<div class="col">', '<div class="sidebar">'), [/chrome rule side-column/, /chrome rule related-posts/, /tags came from/, /: tags came from article:tag, not tags-box/]],
-    ['#content gone', (h) => h.replace('<div id="content"', '<div id="page-body"'), [/title came from h1 on only 0 of 5/, /: title came from og:title, not h1/]],
-    ['article:published_time dropped', (h) => h.replace(/<meta property="article:published_time"[^>]*>/, ''), [/date came from article:published_time on only 0 of 5/, /: date came from url-day/]],
+    [
+      'side column renamed',
+      (h) => h.replace('<div class="col">', '<div class="sidebar">'),
+      [
+        /chrome rule side-column/,
+        /chrome rule related-posts/,
+        /tags came from/,
+        /: tags came from article:tag, not tags-box/,
+      ],
+    ],
+    [
+      '#content gone',
+      (h) => h.replace('<div id="content"', '<div id="page-body"'),
+      [/title came from h1 on only 0 of 5/, /: title came from og:title, not h1/],
+    ],
+    [
+      'article:published_time dropped',
+      (h) => h.replace(/<meta property="article:published_time"[^>]*>/, ''),
+      [/date came from article:published_time on only 0 of 5/, /: date came from url-day/],
+    ],
   ];
   for (const [name, change, expected] of changes) {
     it(`hears a template change: ${name}`, () => {
       const page = extractPage(change(HTML), URL_A);
       if (page.kind !== 'post') throw new Error(`${name}: not a post any more`);
-      const pages = Array.from({ length: 5 }, () => ({ url: URL_A, sources: page.sources, chromeRemoved: page.chromeRemoved, issues: pageHealth({ url: URL_A, sources: page.sources, chromeRemoved: page.chromeRemoved, markdown: '' }) }));
+      const pages = Array.from({ length: 5 }, () => ({
+        url: URL_A,
+        sources: page.sources,
+        chromeRemoved: page.chromeRemoved,
+        issues: pageHealth({ url: URL_A, sources: page.sources, chromeRemoved: page.chromeRemoved, markdown: '' }),
+      }));
       const lines = formatHealth(healthReport(pages)).join('\n');
       for (const pattern of expected) expect(lines).toMatch(pattern);
     });
@@ -139,11 +205,23 @@ describe('siteHealth', () => {
 describe('health report', () => {
   it('keeps only pages with issues and prints site warnings first', () => {
     const ok = { url: 'https://cabforum.org/ok/', sources: STRONG, chromeRemoved: {}, issues: [] };
-    const weak = { url: 'https://cabforum.org/weak/', sources: { date: 'url-day' }, chromeRemoved: {}, issues: pageHealth({ url: 'https://cabforum.org/weak/', sources: { date: 'url-day' }, chromeRemoved: {}, markdown: '' }) };
+    const weak = {
+      url: 'https://cabforum.org/weak/',
+      sources: { date: 'url-day' },
+      chromeRemoved: {},
+      issues: pageHealth({
+        url: 'https://cabforum.org/weak/',
+        sources: { date: 'url-day' },
+        chromeRemoved: {},
+        markdown: '',
+      }),
+    };
     const report = healthReport([ok, weak]);
     expect(report.warnings).toEqual([]);
     expect(report.pages).toEqual([{ url: weak.url, issues: weak.issues }]);
-    expect(formatHealth(report)).toEqual(['health: https://cabforum.org/weak/: date came from url-day, not article:published_time']);
+    expect(formatHealth(report)).toEqual([
+      'health: https://cabforum.org/weak/: date came from url-day, not article:published_time',
+    ]);
     expect(formatHealth({ warnings: [], pages: [] })).toEqual([]);
   });
 });
@@ -159,7 +237,11 @@ describe('health tables', () => {
   });
 
   it('take "expected" and "weak" from the one trust column of the metadata-sources table', () => {
-    expect(Object.fromEntries(FIELD_EXPECTATIONS.map(({ field, expected }) => [field, expected]))).toEqual({ title: ['h1'], date: ['article:published_time'], tags: ['tags-box'] });
+    expect(Object.fromEntries(FIELD_EXPECTATIONS.map(({ field, expected }) => [field, expected]))).toEqual({
+      title: ['h1'],
+      date: ['article:published_time'],
+      tags: ['tags-box'],
+    });
     // Guesses never overwrite the archive: the URL's day, a listing's day, and any description (Hugo's summary).
     expect(isGuess('date', 'url-day')).toBe(true);
     expect(isGuess('date', 'hint-day')).toBe(true);

@@ -10,7 +10,8 @@ import { rawGet, type Raw } from './helpers/raw-get.js';
 const ROOT = fileURLToPath(new URL('../fixtures/hugo/public/', import.meta.url));
 const CODE_SIGNING = '/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/';
 const SMIME = '/2023/05/11/minutes-of-the-s/mime-working-group/';
-const REUNION = '/2024/04/11/r%C3%A9union-ballot-sc-081v3-introduce-schedule-of-reducing-validity-and-data-reuse-periods/';
+const REUNION =
+  '/2024/04/11/r%C3%A9union-ballot-sc-081v3-introduce-schedule-of-reducing-validity-and-data-reuse-periods/';
 const BUNDLE = '/2023/03/17/ballot-sc-062v2-certificate-profiles-update/';
 
 /** The path sent exactly as given (a `#` of a title must go as `%23`). */
@@ -34,13 +35,19 @@ describe('the Hugo build served from disk', () => {
     // From the sitemap's <lastmod>, not the file's mtime.
     expect(res.headers['last-modified']).toBe('Thu, 03 Nov 2022 17:00:00 GMT');
     const $ = cheerio.load(res.body.toString('utf8'));
-    expect($('#content[data-pagefind-body] > div.border-bottom.mb-2 > h1').text()).toBe('2022-11-03 Minutes of the Code Signing Certificate Working Group');
+    expect($('#content[data-pagefind-body] > div.border-bottom.mb-2 > h1').text()).toBe(
+      '2022-11-03 Minutes of the Code Signing Certificate Working Group',
+    );
     expect($('link[rel="canonical"]').attr('href')).toBe(site.url + CODE_SIGNING);
     expect($('link[rel="alternate"][type="application/rss+xml"]').attr('href')).toBe(`${site.url}/posts/index.xml`);
     expect($('meta[property="article:published_time"]').attr('content')).toBe('2022-11-03T17:00:00+00:00');
     expect($('#content > div.pt-3 a[href="https://github.com/cabforum/code-signing/pull/12"]').text()).toBe('PR');
     expect($('.related-posts li a').length).toBe(5);
-    expect($('.tags a').map((_, a) => $(a).attr('href')).get()).toEqual(['/tags/code-signing/', '/tags/minutes/']);
+    expect(
+      $('.tags a')
+        .map((_, a) => $(a).attr('href'))
+        .get(),
+    ).toEqual(['/tags/code-signing/', '/tags/minutes/']);
     expect(res.body.toString('utf8')).not.toContain('https://cabforum.org');
   });
 
@@ -51,7 +58,9 @@ describe('the Hugo build served from disk', () => {
     expect(byTag.status).toBe(304);
     expect(byTag.body.length).toBe(0);
     expect(byTag.headers.etag).toBe(first.headers.etag);
-    const byDate = await rawGetPath(site, CODE_SIGNING, { 'if-modified-since': String(first.headers['last-modified']) });
+    const byDate = await rawGetPath(site, CODE_SIGNING, {
+      'if-modified-since': String(first.headers['last-modified']),
+    });
     expect(byDate.status).toBe(304);
     expect(site.log.map((e) => e.status)).toEqual([200, 304, 304]);
   });
@@ -98,7 +107,9 @@ describe('the Hugo build served from disk', () => {
   it('finds percent-encoded non-ASCII and "#" paths in their folders on disk', async () => {
     const site = await fixtureSite({ root: ROOT });
     const reunion = await page(site, REUNION);
-    expect(reunion('h1').text()).toBe('Réunion: Ballot SC-081v3 (Introduce Schedule of Reducing Validity and Data Reuse Periods)');
+    expect(reunion('h1').text()).toBe(
+      'Réunion: Ballot SC-081v3 (Introduce Schedule of Reducing Validity and Data Reuse Periods)',
+    );
     // Hugo 0.111 leaves the "#" of "#58" raw in the href; only a client that escapes it reaches the page.
     const f2f = await page(site, '/2023/10/17/f2f-meeting-%2358-z%C3%BCrich-switzerland/');
     expect(f2f('h1').text()).toBe('F2F Meeting #58 – Zürich, Switzerland');

@@ -27,7 +27,11 @@ function sourcePosts(): { title: string; description: boolean }[] {
   walk(SOURCES);
   return files.map((file) => {
     const front = readFileSync(file, 'utf8').split(/^---$/m)[1] ?? '';
-    const title = /^title:\s*(.+)$/m.exec(front)?.[1]?.trim().replace(/^(['"])(.*)\1$/, '$2') ?? file;
+    const title =
+      /^title:\s*(.+)$/m
+        .exec(front)?.[1]
+        ?.trim()
+        .replace(/^(['"])(.*)\1$/, '$2') ?? file;
     return { title, description: /^description:/m.test(front) };
   });
 }
@@ -72,21 +76,26 @@ describe('a sync of the Hugo-built site', () => {
       const source = sources.find((s) => s.title === entry.title)!;
       const front = entry.post.frontMatter;
       if (!source.description) expect(front.description, entry.title).toBeUndefined();
-      for (const value of Object.values(front)) expect(JSON.stringify(value), entry.title).not.toMatch(/&[a-z]+;|&#\d+;/);
+      for (const value of Object.values(front))
+        expect(JSON.stringify(value), entry.title).not.toMatch(/&[a-z]+;|&#\d+;/);
     }
 
     // Aliases: each served stub the site reveals (a conventional old path) is recorded on its post, and nothing else.
     const served = servedAliases();
     for (const entry of index.entries) {
       const own = pathKey(permalinkPath(entry.day, entry.title));
-      const recorded = ((entry.post.frontMatter.aliases) ?? []).map(pathKey);
+      const recorded = (entry.post.frontMatter.aliases ?? []).map(pathKey);
       for (const alias of recorded) expect(served.get(alias), `${entry.title}: ${alias}`).toBe(own);
       const revealed = conventionalOldPaths(entry.day, entry.title, own).filter((path) => served.get(path) === own);
       expect(recorded.sort(), entry.title).toEqual(revealed.sort());
     }
     const withAliases = index.entries.filter((e) => Array.isArray(e.post.frontMatter.aliases)).map((e) => e.title);
     expect(withAliases).toEqual(
-      expect.arrayContaining(['CA/Browser Forum Statement on Certificate Transparency', 'F2F Meeting #58 – Zürich, Switzerland', 'Version 1.3 of the EV Guidelines']),
+      expect.arrayContaining([
+        'CA/Browser Forum Statement on Certificate Transparency',
+        'F2F Meeting #58 – Zürich, Switzerland',
+        'Version 1.3 of the EV Guidelines',
+      ]),
     );
 
     // Shapes: empty body, zero date, no author, nested and dotted permalinks, no needless escapes.
@@ -94,7 +103,10 @@ describe('a sync of the Hugo-built site', () => {
     expect(byTitle('2021-06-02 Minutes of the Network Security Working Group').post.body.trim()).toBe('');
     expect(byTitle('Ballot 144 – Validation Rules for .onion Names').post.frontMatter.date).toBe('0001-01-01 00:00:00');
     expect(byTitle('Code Signing Baseline Requirements Published').post.frontMatter.author).toBeUndefined();
-    const london = readFileSync(join(archive, byTitle('2018-06-06 Minutes for CA/Browser Forum F2F Meeting 44 – London').path), 'utf8');
+    const london = readFileSync(
+      join(archive, byTitle('2018-06-06 Minutes for CA/Browser Forum F2F Meeting 44 – London').path),
+      'utf8',
+    );
     expect(london).toContain('### 1. Roll Call');
     expect(london).toContain('**1. Present:**');
 
@@ -116,11 +128,19 @@ describe('a sync of the Hugo-built site', () => {
     // where the URL went, so the post is neither fetched again nor given an invented alias.
     const edited = byTitle('Minutes of the S/MIME Working Group');
     const file = join(archive, edited.path);
-    const retitled = readFileSync(file, 'utf8').replace('title: Minutes of the S/MIME Working Group', 'title: Minutes of the S/MIME WG');
+    const retitled = readFileSync(file, 'utf8').replace(
+      'title: Minutes of the S/MIME Working Group',
+      'title: Minutes of the S/MIME WG',
+    );
     writeFileSync(file, retitled);
     const mark = site.log.length;
     const third = await sync(syncOptions(site.url, archive));
-    expect(site.log.slice(mark).filter((e) => e.status === 200).map((e) => e.path)).toEqual(['/robots.txt']);
+    expect(
+      site.log
+        .slice(mark)
+        .filter((e) => e.status === 200)
+        .map((e) => e.path),
+    ).toEqual(['/robots.txt']);
     expect(third.missingUpstream).toEqual([]);
     expect(third.coverage?.missing).toEqual([]);
     expect(readFileSync(file, 'utf8')).toBe(retitled);

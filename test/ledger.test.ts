@@ -7,13 +7,33 @@ import { failed, type FetchFacts } from '../src/sync/outcome.js';
 
 const SITE = 'https://cabforum.org';
 const POST = `${SITE}/2022/11/03/a/`;
-const ARCHIVED: ArchiveEntry = { path: 'posts/2022/2022-11-03-a.md', day: '2022-11-03', title: 'A', post: { frontMatter: { title: 'A' }, body: '' } };
+const ARCHIVED: ArchiveEntry = {
+  path: 'posts/2022/2022-11-03-a.md',
+  day: '2022-11-03',
+  title: 'A',
+  post: { frontMatter: { title: 'A' }, body: '' },
+};
 
 function ledger(state: CrawlState = { version: 1, urls: {} }) {
-  const report = newReport({ id: 'x', site: SITE, archive: '/a', command: 'sync', dryRun: false, startedAt: '', malformed: [], strictHealth: false });
+  const report = newReport({
+    id: 'x',
+    site: SITE,
+    archive: '/a',
+    command: 'sync',
+    dryRun: false,
+    startedAt: '',
+    malformed: [],
+    strictHealth: false,
+  });
   const progress: Progress[] = [];
   const archived = new Map([[POST, ARCHIVED]]);
-  const it = createLedger({ report, state, archivedAt: (url) => archived.get(url), textOf: () => '', onProgress: (p) => progress.push({ ...p }) });
+  const it = createLedger({
+    report,
+    state,
+    archivedAt: (url) => archived.get(url),
+    textOf: () => '',
+    onProgress: (p) => progress.push({ ...p }),
+  });
   return { it, report, state, progress };
 }
 
@@ -60,7 +80,12 @@ describe('the ledger', () => {
   it('records an alias page as merged into its post, and a vanished alias URL as gone', () => {
     const { it: l, report, state } = ledger();
     const alias = `${SITE}/old-a/`;
-    l.record(alias, { kind: 'alias-archived', target: POST, path: ARCHIVED.path, fetched: facts(alias, { vanished: true }) });
+    l.record(alias, {
+      kind: 'alias-archived',
+      target: POST,
+      path: ARCHIVED.path,
+      fetched: facts(alias, { vanished: true }),
+    });
     expect(report.merged).toEqual({ [alias]: ARCHIVED.path });
     expect(report.mergedBy).toEqual({ [alias]: 'alias' });
     expect(report.urls[alias]).toEqual({ outcome: 'archived', path: ARCHIVED.path, reason: `alias of ${POST}` });
@@ -69,7 +94,11 @@ describe('the ledger', () => {
 
   it('records discovery: the count, failed sources, and URLs passed over without marking their post present', () => {
     const { it: l, report, progress } = ledger();
-    l.discovery({ posts: [1, 2, 3], failed: [{ url: `${SITE}/sitemap.xml`, error: 'HTTP 503' }], skipped: [{ url: POST, reason: 'taxonomy page' }] });
+    l.discovery({
+      posts: [1, 2, 3],
+      failed: [{ url: `${SITE}/sitemap.xml`, error: 'HTTP 503' }],
+      skipped: [{ url: POST, reason: 'taxonomy page' }],
+    });
     expect(progress.at(-1)).toMatchObject({ discovered: 3 });
     expect(report.failed).toEqual([{ url: `${SITE}/sitemap.xml`, error: 'HTTP 503' }]);
     expect(report.urls[POST]).toEqual({ outcome: 'skipped', reason: 'taxonomy page' });

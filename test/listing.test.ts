@@ -70,7 +70,10 @@ describe('a listing page with a single entry', () => {
   });
 
   it('gives a one-entry tag page (live layout) the same entry', () => {
-    const html = page(LIVE, [LIVE.entries[1]!]).replace('All CA/Browser Forum Posts', '<a href="/posts/">All CA/Browser Forum Posts</a> » Code Signing');
+    const html = page(LIVE, [LIVE.entries[1]!]).replace(
+      'All CA/Browser Forum Posts',
+      '<a href="/posts/">All CA/Browser Forum Posts</a> » Code Signing',
+    );
     expect(parseListing(html, 'https://cabforum.org/tags/code-signing/', SITE).entries).toEqual([
       {
         url: 'https://cabforum.org/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate-working-group/',
@@ -84,7 +87,12 @@ describe('a listing page with a single entry', () => {
 
   it('gives the Hugo fixture build entry exactly its own fields, summary included', () => {
     // Page 4 of the build holds three entries; with the last two gone it is a one-entry page.
-    const page4 = cut('', '', readFileSync(`${ROOT}fixtures/hugo/public/posts/page/4/index.html`, 'utf8'), /<article class="post-entry[\s\S]*?<\/article>/g);
+    const page4 = cut(
+      '',
+      '',
+      readFileSync(`${ROOT}fixtures/hugo/public/posts/page/4/index.html`, 'utf8'),
+      /<article class="post-entry[\s\S]*?<\/article>/g,
+    );
     const { entries } = parseListing(page(page4, [page4.entries[0]!]), 'https://cabforum.org/posts/page/4/', SITE);
     expect(entries).toEqual([
       {
@@ -93,7 +101,9 @@ describe('a listing page with a single entry', () => {
         author: 'Dean Coclin',
         date: '2014-09-23',
         tags: ['Statements'],
-        summary: expect.stringMatching(/^The members of the CA\/Browser Forum discussed Certificate Transparency .*mailman\/listinfo\/public\.$/),
+        summary: expect.stringMatching(
+          /^The members of the CA\/Browser Forum discussed Certificate Transparency .*mailman\/listinfo\/public\.$/,
+        ),
       },
     ]);
   });
@@ -108,7 +118,9 @@ describe('a listing page with a single entry', () => {
       { url: 'https://cabforum.org/2022/11/03/a/', title: 'A', date: '2022-11-03', summary: 'Own summary.' },
     ]);
     const noSummary = html.replace('<div class="summary">Own summary.</div>', '');
-    expect(parseListing(noSummary, 'https://cabforum.org/posts/', SITE).entries).toEqual([{ url: 'https://cabforum.org/2022/11/03/a/', title: 'A', date: '2022-11-03' }]);
+    expect(parseListing(noSummary, 'https://cabforum.org/posts/', SITE).entries).toEqual([
+      { url: 'https://cabforum.org/2022/11/03/a/', title: 'A', date: '2022-11-03' },
+    ]);
     // Pagination after the entry, in the same container: its line is no summary of the entry.
     const paged = `<html><body><div class="list">
       <div class="entry"><a href="/2022/11/03/a/">A</a><small>November 3, 2022</small></div>
@@ -123,8 +135,18 @@ describe('a listing page with a single entry', () => {
 describe('an entry reads the same whatever the page holds', () => {
   // For each layout: every entry alone, in a pair (first and second place) and among five.
   const synthetic = defaultPosts().slice(0, 5);
-  const SYNTHETIC = cut('fixture site (fixtures/site/render.ts)', 'https://cabforum.org/posts/', renderListingPage(synthetic, 1, 3, 'https://cabforum.org'), /<article class="post-entry[\s\S]*?<\/article>/g);
-  const tagPage = cut('fixture site tag page', 'https://cabforum.org/tags/minutes/', renderListingPage(synthetic, 2, 2, 'https://cabforum.org', '/tags/minutes/', 'Minutes'), /<article class="post-entry[\s\S]*?<\/article>/g);
+  const SYNTHETIC = cut(
+    'fixture site (fixtures/site/render.ts)',
+    'https://cabforum.org/posts/',
+    renderListingPage(synthetic, 1, 3, 'https://cabforum.org'),
+    /<article class="post-entry[\s\S]*?<\/article>/g,
+  );
+  const tagPage = cut(
+    'fixture site tag page',
+    'https://cabforum.org/tags/minutes/',
+    renderListingPage(synthetic, 2, 2, 'https://cabforum.org', '/tags/minutes/', 'Minutes'),
+    /<article class="post-entry[\s\S]*?<\/article>/g,
+  );
   const layouts: Layout[] = [
     { ...LIVE, entries: [...LIVE.entries, liveEntryOn(8), liveEntryOn(1)] },
     HUGO,
@@ -149,10 +171,19 @@ describe('an entry reads the same whatever the page holds', () => {
     });
   }
 
-  it('fixture site: the fields are the post\'s own', () => {
+  it("fixture site: the fields are the post's own", () => {
     for (const post of synthetic) {
-      const [entry] = parseListing(renderListingPage([post], 2, 2, 'https://cabforum.org'), 'https://cabforum.org/posts/page/2/', SITE).entries;
-      expect(entry).toMatchObject({ url: `https://cabforum.org${postPath(post)}`, title: post.title, author: post.author, date: post.date.slice(0, 10) });
+      const [entry] = parseListing(
+        renderListingPage([post], 2, 2, 'https://cabforum.org'),
+        'https://cabforum.org/posts/page/2/',
+        SITE,
+      ).entries;
+      expect(entry).toMatchObject({
+        url: `https://cabforum.org${postPath(post)}`,
+        title: post.title,
+        author: post.author,
+        date: post.date.slice(0, 10),
+      });
       expect(entry?.tags).toEqual(post.tags.length > 0 ? post.tags : undefined);
       if (post.summary) expect(entry?.summary).toBe(post.summary);
     }

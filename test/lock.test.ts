@@ -59,8 +59,14 @@ async function holderScript(): Promise<string> {
 }
 
 /** Runs the holder; `first` resolves with its first line (it holds the lock from then on when `got`). */
-function runHolder(command: string[], env: Record<string, string> = {}): { child: ChildProcess; first: Promise<Outcome>; exit: Promise<number | null> } {
-  const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function runHolder(
+  command: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; first: Promise<Outcome>; exit: Promise<number | null> } {
+  const child = spawn(command[0]!, command.slice(1), {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   const first = new Promise<Outcome>((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -68,7 +74,9 @@ function runHolder(command: string[], env: Record<string, string> = {}): { child
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) resolve(JSON.parse(line) as Outcome);
     });
-    child.on('exit', (code, signal) => reject(new Error(`holder exited (${code ?? signal}) before saying anything: ${out}`)));
+    child.on('exit', (code, signal) =>
+      reject(new Error(`holder exited (${code ?? signal}) before saying anything: ${out}`)),
+    );
   });
   first.catch(() => undefined);
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -88,7 +96,10 @@ async function archiveWithLock(content: object, ageMs: number): Promise<string> 
 }
 
 /** Polls until the lock is taken in this process: the time it took and how often it was refused. */
-async function takeWhenStale(archive: string, staleMs: number): Promise<{ lock: Lock; ms: number; refused: number; firstError?: unknown }> {
+async function takeWhenStale(
+  archive: string,
+  staleMs: number,
+): Promise<{ lock: Lock; ms: number; refused: number; firstError?: unknown }> {
   const t0 = Date.now();
   let refused = 0;
   let firstError: unknown;
@@ -141,16 +152,28 @@ describe('a stale lock', () => {
   });
 
   it('is not taken over while fresh, even when its pid is dead', async () => {
-    const archive = await archiveWithLock({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }, 200);
-    const error = await acquireLock(archive, { staleMs: 1_000, updateMs: 100, signals: false }).catch((e: unknown) => e);
+    const archive = await archiveWithLock(
+      { pid: 2 ** 22 + 12345, host: hostname(), startedAt: '2020-01-01T00:00:00Z' },
+      200,
+    );
+    const error = await acquireLock(archive, { staleMs: 1_000, updateMs: 100, signals: false }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LockHeldError);
-    expect((error as Error).message).toContain(`another sync (pid ${2 ** 22 + 12345} on ${hostname()}, started 2020-01-01T00:00:00Z) holds the lock ${join(archive, '.cabsync', 'lock')}`);
-    expect((error as Error).message).toMatch(/: last refreshed \S+ \(0\.\d s ago\); unless refreshed again it goes stale at \S+ \(in 0\.\d s\) and is taken over$/);
+    expect((error as Error).message).toContain(
+      `another sync (pid ${2 ** 22 + 12345} on ${hostname()}, started 2020-01-01T00:00:00Z) holds the lock ${join(archive, '.cabsync', 'lock')}`,
+    );
+    expect((error as Error).message).toMatch(
+      /: last refreshed \S+ \(0\.\d s ago\); unless refreshed again it goes stale at \S+ \(in 0\.\d s\) and is taken over$/,
+    );
   });
 
   it('is taken over even when a taker died holding its claim', async () => {
     const token = 'ab'.repeat(16);
-    const archive = await archiveWithLock({ pid: 1, host: hostname(), startedAt: '2020-01-01T00:00:00Z', token, staleMs: 1_000 }, 2_000);
+    const archive = await archiveWithLock(
+      { pid: 1, host: hostname(), startedAt: '2020-01-01T00:00:00Z', token, staleMs: 1_000 },
+      2_000,
+    );
     const claim = join(archive, '.cabsync', `lock.${token}.claim1`);
     await writeFile(claim, '');
     await utimes(claim, new Date(Date.now() - 2_000), new Date(Date.now() - 2_000));
@@ -162,7 +185,10 @@ describe('a stale lock', () => {
 describe('a live holder', () => {
   it('keeps its lock fresh: refused with LockHeldError, still after many heartbeat periods', async () => {
     const archive = await tempDir();
-    const holder = runHolder([process.execPath, await holderScript(), archive, '60000'], { CABSYNC_LOCK_STALE_MS: '600', CABSYNC_LOCK_UPDATE_MS: '100' });
+    const holder = runHolder([process.execPath, await holderScript(), archive, '60000'], {
+      CABSYNC_LOCK_STALE_MS: '600',
+      CABSYNC_LOCK_UPDATE_MS: '100',
+    });
     try {
       const held = await holder.first;
       expect(held.got).toBe(true);
@@ -172,7 +198,9 @@ describe('a live holder', () => {
       let tries = 0;
       // 2 s: 20 heartbeat periods, over 3 stale times.
       while (Date.now() - t0 < 2_000) {
-        const error = await acquireLock(archive, { staleMs: 600, updateMs: 100, signals: false }).catch((e: unknown) => e);
+        const error = await acquireLock(archive, { staleMs: 600, updateMs: 100, signals: false }).catch(
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(LockHeldError);
         expect((error as Error).message).toContain(`another sync (pid ${held.pid} on ${hostname()}, started `);
         expect((error as Error).message).toMatch(/last refreshed .* ago\); unless refreshed again it goes stale at/);
@@ -192,7 +220,12 @@ describe('a live holder', () => {
   it('notices when its lock is taken from it (compromised), without crashing', async () => {
     const archive = await tempDir();
     let noticed: Error | undefined;
-    const lock = await acquireLock(archive, { staleMs: 300, updateMs: 50, signals: false, onCompromised: (e) => (noticed = e) });
+    const lock = await acquireLock(archive, {
+      staleMs: 300,
+      updateMs: 50,
+      signals: false,
+      onCompromised: (e) => (noticed = e),
+    });
     // As if this process had been stopped for longer than the stale time and another took over.
     await utimes(lock.path, new Date(Date.now() - 1_000), new Date(Date.now() - 1_000));
     // Stop our heartbeat from refreshing it in between: take it over right now.
@@ -212,20 +245,30 @@ describe('a killed holder', () => {
   it('SIGKILL: the next run is refused only until the stale time passes, then takes the lock', async () => {
     const archive = await tempDir();
     const site = await fixtureSite({ latencyMs: 200 });
-    const child = spawn(process.execPath, [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0', '--concurrency', '1'], {
-      env: { ...process.env, ...FAST },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0', '--concurrency', '1'],
+      {
+        env: { ...process.env, ...FAST },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const lockFile = join(archive, '.cabsync', 'lock');
     for (let i = 0; i < 200 && !(await stat(lockFile).catch(() => undefined)); i++) await sleep(25);
     // The CLI honours CABSYNC_LOCK_STALE_MS.
-    expect(JSON.parse(await readFile(lockFile, 'utf8'))).toMatchObject({ pid: child.pid, staleMs: 1500, updateMs: 250 });
+    expect(JSON.parse(await readFile(lockFile, 'utf8'))).toMatchObject({
+      pid: child.pid,
+      staleMs: 1500,
+      updateMs: 250,
+    });
     await sleep(600); // a few heartbeats
     child.kill('SIGKILL');
     await exited;
     const taken = await takeWhenStale(archive, 1_500);
-    console.log(`lock taken ${taken.ms} ms after SIGKILL (stale time 1500 ms, heartbeat 250 ms), refused ${taken.refused} times first`);
+    console.log(
+      `lock taken ${taken.ms} ms after SIGKILL (stale time 1500 ms, heartbeat 250 ms), refused ${taken.refused} times first`,
+    );
     expect(taken.refused).toBeGreaterThan(0);
     expect(taken.firstError).toBeInstanceOf(LockHeldError);
     expect((taken.firstError as Error).message).toContain(`pid ${child.pid}`);
@@ -235,11 +278,18 @@ describe('a killed holder', () => {
     await taken.lock.release();
   });
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     it(`${signal}: the CLI releases the lock and exits ${code}`, async () => {
       const archive = await tempDir();
       const site = await fixtureSite({ latencyMs: 200 });
-      const child = spawn(process.execPath, [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0', '--concurrency', '1'], { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0', '--concurrency', '1'],
+        { stdio: 'ignore' },
+      );
       const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       const lockFile = join(archive, '.cabsync', 'lock');
       for (let i = 0; i < 200 && !(await stat(lockFile).catch(() => undefined)); i++) await sleep(25);
@@ -255,33 +305,45 @@ describe('a killed holder', () => {
   }
 });
 
-const unshareWorks = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'true'], { stdio: 'ignore' }).status === 0;
-if (!unshareWorks) console.warn('lock.test.ts: `unshare --pid --fork --mount-proc` does not work here (needs root or user namespaces): the PID namespace test is skipped');
+const unshareWorks =
+  spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'true'], { stdio: 'ignore' }).status === 0;
+if (!unshareWorks)
+  console.warn(
+    'lock.test.ts: `unshare --pid --fork --mount-proc` does not work here (needs root or user namespaces): the PID namespace test is skipped',
+  );
 
 describe('PID namespaces (containers)', () => {
-  it.skipIf(!unshareWorks)('a holder killed in its own PID namespace: a run in another namespace, with the same pid, takes the lock once stale', async () => {
-    const archive = await tempDir();
-    const script = await holderScript();
-    const inNamespace = (hold: string, env: Record<string, string>) =>
-      runHolder(['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, script, archive, hold], { ...FAST, ...env });
-    const first = inNamespace('60000', {});
-    const held = await first.first;
-    expect(held).toMatchObject({ got: true });
-    await sleep(300);
-    // Killing unshare kills its child (--kill-child), the namespace's pid 1 or so.
-    first.child.kill('SIGKILL');
-    await first.exit;
-    const t0 = Date.now();
-    const second = inNamespace('0', { POLL: '1' });
-    const took = await second.first;
-    await second.exit;
-    console.log(`PID namespaces: holder pid ${held.pid}, next run pid ${took.pid}; taken ${Date.now() - t0} ms after the kill, refused ${took.refused} times first`);
-    expect(took.pid).toBe(held.pid); // the very situation where a pid check said "alive" forever
-    expect(took).toMatchObject({ got: true });
-    expect(took.refused).toBeGreaterThan(0);
-    expect(Date.now() - t0).toBeLessThan(1_500 + 1_500);
-    expect(await readdir(join(archive, '.cabsync'))).toEqual([]);
-  });
+  it.skipIf(!unshareWorks)(
+    'a holder killed in its own PID namespace: a run in another namespace, with the same pid, takes the lock once stale',
+    async () => {
+      const archive = await tempDir();
+      const script = await holderScript();
+      const inNamespace = (hold: string, env: Record<string, string>) =>
+        runHolder(
+          ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, script, archive, hold],
+          { ...FAST, ...env },
+        );
+      const first = inNamespace('60000', {});
+      const held = await first.first;
+      expect(held).toMatchObject({ got: true });
+      await sleep(300);
+      // Killing unshare kills its child (--kill-child), the namespace's pid 1 or so.
+      first.child.kill('SIGKILL');
+      await first.exit;
+      const t0 = Date.now();
+      const second = inNamespace('0', { POLL: '1' });
+      const took = await second.first;
+      await second.exit;
+      console.log(
+        `PID namespaces: holder pid ${held.pid}, next run pid ${took.pid}; taken ${Date.now() - t0} ms after the kill, refused ${took.refused} times first`,
+      );
+      expect(took.pid).toBe(held.pid); // the very situation where a pid check said "alive" forever
+      expect(took).toMatchObject({ got: true });
+      expect(took.refused).toBeGreaterThan(0);
+      expect(Date.now() - t0).toBeLessThan(1_500 + 1_500);
+      expect(await readdir(join(archive, '.cabsync'))).toEqual([]);
+    },
+  );
 });
 
 describe('racing for one stale lock', () => {
@@ -290,10 +352,15 @@ describe('racing for one stale lock', () => {
     for (let round = 0; round < 4; round++) {
       const archive = await archiveWithLock({ pid: 1, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }, 60_000);
       const startAt = String(Date.now() + 400);
-      const runs = Array.from({ length: 5 }, () => runHolder([process.execPath, script, archive, '700'], { START_AT: startAt }));
+      const runs = Array.from({ length: 5 }, () =>
+        runHolder([process.execPath, script, archive, '700'], { START_AT: startAt }),
+      );
       const outcomes = await Promise.all(runs.map((run) => run.first));
       await Promise.all(runs.map((run) => run.exit));
-      expect(outcomes.filter((o) => o.got), JSON.stringify(outcomes)).toHaveLength(1);
+      expect(
+        outcomes.filter((o) => o.got),
+        JSON.stringify(outcomes),
+      ).toHaveLength(1);
       for (const loser of outcomes.filter((o) => !o.got)) expect(loser.name).toBe('LockHeldError');
       // Nothing left behind: no claims, temp files or moved-aside locks.
       expect(await readdir(join(archive, '.cabsync'))).toEqual([]);

@@ -22,12 +22,35 @@ async function served(path: string): Promise<string> {
 
 /** The page as a broken template or CDN would serve it. */
 const BREAKAGES: [string, (html: string) => string][] = [
-  ['cut to its first paragraph', (html) => html.replace(/(<div class="pt-3">[\s\S]*?<\/p>)[\s\S]*?(<\/div>\s*<\/div>\s*<\/div>\s*<div class="col)/, '$1</div>$2')],
-  ['emptied', (html) => html.replace(/<div class="pt-3">[\s\S]*?(<\/div>\s*<\/div>\s*<\/div>\s*<div class="col)/, '<div class="pt-3"></div>$1')],
-  ['without its #content', (html) => html.replace(/<div id="content"[\s\S]*?(<\/div>\s*<\/div>\s*<div class="col)/, '<p>Page not available.</p>$1')],
+  [
+    'cut to its first paragraph',
+    (html) =>
+      html.replace(
+        /(<div class="pt-3">[\s\S]*?<\/p>)[\s\S]*?(<\/div>\s*<\/div>\s*<\/div>\s*<div class="col)/,
+        '$1</div>$2',
+      ),
+  ],
+  [
+    'emptied',
+    (html) =>
+      html.replace(
+        /<div class="pt-3">[\s\S]*?(<\/div>\s*<\/div>\s*<\/div>\s*<div class="col)/,
+        '<div class="pt-3"></div>$1',
+      ),
+  ],
+  [
+    'without its #content',
+    (html) =>
+      html.replace(/<div id="content"[\s\S]*?(<\/div>\s*<\/div>\s*<div class="col)/, '<p>Page not available.</p>$1'),
+  ],
 ];
 
-async function archivedSite(): Promise<{ site: Awaited<ReturnType<typeof fixtureSite>>; archive: string; file: (path: string) => Promise<string>; pathOf: (url: string) => string }> {
+async function archivedSite(): Promise<{
+  site: Awaited<ReturnType<typeof fixtureSite>>;
+  archive: string;
+  file: (path: string) => Promise<string>;
+  pathOf: (url: string) => string;
+}> {
   const site = await fixtureSite({ root: ROOT });
   const archive = await tempDir();
   const first = await sync(syncOptions(site.url, archive));
@@ -37,42 +60,50 @@ async function archivedSite(): Promise<{ site: Awaited<ReturnType<typeof fixture
 }
 
 describe('a page that would shrink an archived post', () => {
-  it.each(BREAKAGES)('is held back when served %s: the file keeps its bytes, heldBack names it, exit 1', async (_name, breakIt) => {
-    const { site, archive, file, pathOf } = await archivedSite();
-    const url = site.url + LONDON;
-    const path = pathOf(url);
-    const before = await file(path);
-    site.setRawPage(LONDON, { body: breakIt(await served(LONDON)).replaceAll('https://cabforum.org', site.url) });
+  it.each(BREAKAGES)(
+    'is held back when served %s: the file keeps its bytes, heldBack names it, exit 1',
+    async (_name, breakIt) => {
+      const { site, archive, file, pathOf } = await archivedSite();
+      const url = site.url + LONDON;
+      const path = pathOf(url);
+      const before = await file(path);
+      site.setRawPage(LONDON, { body: breakIt(await served(LONDON)).replaceAll('https://cabforum.org', site.url) });
 
-    const held = await fetchUrls([url], syncOptions(site.url, archive));
-    expect(await file(path)).toBe(before);
-    expect(held.heldBack).toHaveLength(1);
-    expect(held.heldBack[0]).toMatchObject({ url, path });
-    expect(held.heldBack[0]!.shrank.join(' ')).toMatch(/body (lost \d+% of its words|is empty)/);
-    expect(held.updated).toEqual([]);
-    expect(reportExitCode(held)).toBe(1);
-    expect(formatSummary(held)).toContain('Held back');
+      const held = await fetchUrls([url], syncOptions(site.url, archive));
+      expect(await file(path)).toBe(before);
+      expect(held.heldBack).toHaveLength(1);
+      expect(held.heldBack[0]).toMatchObject({ url, path });
+      expect(held.heldBack[0]!.shrank.join(' ')).toMatch(/body (lost \d+% of its words|is empty)/);
+      expect(held.updated).toEqual([]);
+      expect(reportExitCode(held)).toBe(1);
+      expect(formatSummary(held)).toContain('Held back');
 
-    // A scheduled sync holds it back the same way, every run, until the site is fixed or the shrink is taken.
-    const again = await sync(syncOptions(site.url, archive, { full: true }));
-    expect(again.heldBack.map((h) => h.path)).toEqual([path]);
-    expect(await file(path)).toBe(before);
+      // A scheduled sync holds it back the same way, every run, until the site is fixed or the shrink is taken.
+      const again = await sync(syncOptions(site.url, archive, { full: true }));
+      expect(again.heldBack.map((h) => h.path)).toEqual([path]);
+      expect(await file(path)).toBe(before);
 
-    const taken = await fetchUrls([url], syncOptions(site.url, archive, { acceptShrink: true }));
-    expect(taken.heldBack).toEqual([]);
-    expect(taken.updated).toEqual([path]);
-    expect((await file(path)).length).toBeLessThan(before.length);
-  }, 60_000);
+      const taken = await fetchUrls([url], syncOptions(site.url, archive, { acceptShrink: true }));
+      expect(taken.heldBack).toEqual([]);
+      expect(taken.updated).toEqual([path]);
+      expect((await file(path)).length).toBeLessThan(before.length);
+    },
+    60_000,
+  );
 
   it('leaves other health issues to --strict-health, and the CLI takes --accept-shrink', async () => {
     const { site, archive, file, pathOf } = await archivedSite();
     const url = site.url + BALLOT;
     const path = pathOf(url);
     const before = await file(path);
-    site.setRawPage(BALLOT, { body: BREAKAGES[1]![1](await served(BALLOT)).replaceAll('https://cabforum.org', site.url) });
+    site.setRawPage(BALLOT, {
+      body: BREAKAGES[1]![1](await served(BALLOT)).replaceAll('https://cabforum.org', site.url),
+    });
     const held = await runCli(['fetch', url, '--archive', archive, '--rate', '0', '--json']);
     expect(held.code).toBe(1);
-    expect(JSON.parse(held.stdout).heldBack).toMatchObject([{ url, path, shrank: ['body is empty where the archive has one'] }]);
+    expect(JSON.parse(held.stdout).heldBack).toMatchObject([
+      { url, path, shrank: ['body is empty where the archive has one'] },
+    ]);
     expect(await file(path)).toBe(before);
     const taken = await runCli(['fetch', url, '--archive', archive, '--rate', '0', '--accept-shrink', '--json']);
     expect(taken.code).toBe(0);

@@ -13,7 +13,6 @@ import { snapshot, tempDir } from './helpers/tmp.js';
 import { fixtureSite, syncOptions } from './helpers/site.js';
 import { runCli } from './helpers/cli.js';
 
-
 async function countBlobs(rawDir: string): Promise<number> {
   return [...(await snapshot(rawDir)).keys()].filter((p) => p.endsWith('.html.gz')).length;
 }
@@ -70,7 +69,8 @@ describe('raw snapshots', () => {
     // What an older converter wrote: links without their URLs, in two files.
     const damaged = [...before.entries()].filter(([, text]) => /\]\(https?:\/\/[^)]+\)/.test(text)).slice(0, 2);
     expect(damaged).toHaveLength(2);
-    for (const [path, text] of damaged) await writeFile(join(archive, 'posts', path), text.replace(/\]\(https?:\/\/[^)]+\)/g, ']()'));
+    for (const [path, text] of damaged)
+      await writeFile(join(archive, 'posts', path), text.replace(/\]\(https?:\/\/[^)]+\)/g, ']()'));
     const damagedSnapshot = await snapshot(join(archive, 'posts'));
 
     const preview = await runCli(['reprocess', '--archive', archive, '--dry-run']);
@@ -97,11 +97,18 @@ function breakTemplate(site: FixtureSite, change: (html: string) => string): voi
 const TEMPLATE_CHANGES: { name: string; change: (html: string) => string; expect: RegExp }[] = [
   {
     name: 'side column renamed',
-    change: (html) => html.replace('<div class="col">', '<div class="sidebar">').replace(/latest-releases|related-posts|mb-3 tags/g, 'box'),
+    change: (html) =>
+      html
+        .replace('<div class="col">', '<div class="sidebar">')
+        .replace(/latest-releases|related-posts|mb-3 tags/g, 'box'),
     expect: /chrome rule (latest-releases|related-posts|tags-box|side-column)/,
   },
   { name: '#content gone', change: (html) => html.replace(' id="content"', ''), expect: /title came from/ },
-  { name: 'article:published_time dropped', change: (html) => html.replace(/<meta property="article:published_time"[^>]*>/, ''), expect: /date came from/ },
+  {
+    name: 'article:published_time dropped',
+    change: (html) => html.replace(/<meta property="article:published_time"[^>]*>/, ''),
+    expect: /date came from/,
+  },
 ];
 
 describe('layout health', () => {
@@ -111,21 +118,38 @@ describe('layout health', () => {
     expect(report.health).toEqual({ warnings: [], pages: [] });
   });
 
-  it.each(TEMPLATE_CHANGES)('warns when the template changes ($name), and --strict-health keeps the archive intact', async ({ change, expect: message }) => {
-    const archive = await tempDir();
-    const site = await fixtureSite();
-    await sync(syncOptions(site.url, archive));
-    const healthy = await snapshot(join(archive, 'posts'));
-    breakTemplate(site, change);
+  it.each(TEMPLATE_CHANGES)(
+    'warns when the template changes ($name), and --strict-health keeps the archive intact',
+    async ({ change, expect: message }) => {
+      const archive = await tempDir();
+      const site = await fixtureSite();
+      await sync(syncOptions(site.url, archive));
+      const healthy = await snapshot(join(archive, 'posts'));
+      breakTemplate(site, change);
 
-    const warned = await sync(syncOptions(site.url, archive, { full: true, dryRun: true }));
-    const lines = [...warned.health.warnings.map((w) => w.message), ...warned.health.pages.flatMap((p) => p.issues.map((i) => i.message))];
-    expect(lines.some((line) => message.test(line))).toBe(true);
+      const warned = await sync(syncOptions(site.url, archive, { full: true, dryRun: true }));
+      const lines = [
+        ...warned.health.warnings.map((w) => w.message),
+        ...warned.health.pages.flatMap((p) => p.issues.map((i) => i.message)),
+      ];
+      expect(lines.some((line) => message.test(line))).toBe(true);
 
-    const strict = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0', '--full', '--strict-health', '--json']);
-    expect(strict.code).toBe(1);
-    const report = JSON.parse(strict.stdout);
-    expect(report.health.warnings.length + report.health.pages.length).toBeGreaterThan(0);
-    expect(await snapshot(join(archive, 'posts'))).toEqual(healthy);
-  });
+      const strict = await runCli([
+        'sync',
+        '--site',
+        site.url,
+        '--archive',
+        archive,
+        '--rate',
+        '0',
+        '--full',
+        '--strict-health',
+        '--json',
+      ]);
+      expect(strict.code).toBe(1);
+      const report = JSON.parse(strict.stdout);
+      expect(report.health.warnings.length + report.health.pages.length).toBeGreaterThan(0);
+      expect(await snapshot(join(archive, 'posts'))).toEqual(healthy);
+    },
+  );
 });

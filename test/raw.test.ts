@@ -17,7 +17,8 @@ const A = `${SITE}/2022/11/03/2022-11-03-minutes-of-the-code-signing-certificate
 const B = `${SITE}/2025/08/26/ballot-sc-089-mass-revocation-planning/`;
 const C = `${SITE}/2024/01/15/welcome-to-the-new-ca-browser-forum-website/`;
 
-const page = (title: string) => `<!doctype html><html><head><title>${title} | CA/Browser Forum</title></head><body><h1>${title}</h1><p>“Curly” – text</p></body></html>\n`;
+const page = (title: string) =>
+  `<!doctype html><html><head><title>${title} | CA/Browser Forum</title></head><body><h1>${title}</h1><p>“Curly” – text</p></body></html>\n`;
 
 function meta(url: string, extra: Partial<RawMeta> = {}): RawMeta {
   return { status: 200, finalUrl: url, fetchedAt: '2025-11-22T16:59:00.000Z', ...extra };
@@ -25,7 +26,10 @@ function meta(url: string, extra: Partial<RawMeta> = {}): RawMeta {
 
 async function blobFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.html.gz')).map((e) => join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.html.gz'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
 
 describe('raw store', () => {
@@ -40,7 +44,14 @@ describe('raw store', () => {
     expect(blobPath(dir, hash)).toBe(file);
     expect(gunzipSync(await readFile(file)).toString('utf8')).toBe(body);
     expect(await store.get(hash)).toBe(body);
-    expect(store.entry(A)).toEqual({ url: A, hash, status: 200, finalUrl: A, fetchedAt: '2025-11-22T16:59:00.000Z', etag: '"abc"' });
+    expect(store.entry(A)).toEqual({
+      url: A,
+      hash,
+      status: 200,
+      finalUrl: A,
+      fetchedAt: '2025-11-22T16:59:00.000Z',
+      etag: '"abc"',
+    });
   });
 
   it('adds nothing for a body it already holds, under the same or another URL', async () => {
@@ -66,7 +77,11 @@ describe('raw store', () => {
     const dir = await tempDir();
     const store = await openRawStore(dir);
     await store.put(B, page('B'), { ...meta(B), etag: undefined, lastmod: '2025-01-01' } as RawMeta);
-    await store.put(A, page('A'), meta(A, { contentType: 'text/html; charset=utf-8', lastModified: 'Sat, 22 Nov 2025 16:59:00 GMT' }));
+    await store.put(
+      A,
+      page('A'),
+      meta(A, { contentType: 'text/html; charset=utf-8', lastModified: 'Sat, 22 Nov 2025 16:59:00 GMT' }),
+    );
     await store.save();
     const text = await readFile(join(dir, MANIFEST_NAME), 'utf8');
     expect(text).not.toContain('lastmod"');
@@ -95,7 +110,11 @@ describe('raw store', () => {
   it('names the manifest when it is damaged', async () => {
     const dir = await tempDir();
     const file = join(dir, MANIFEST_NAME);
-    for (const text of ['{not json', '{"version":2,"pages":{}}', `{"version":1,"pages":{"${A}":{"hash":"xyz","status":200,"finalUrl":"${A}","fetchedAt":"2025-01-01T00:00:00Z"}}}`]) {
+    for (const text of [
+      '{not json',
+      '{"version":2,"pages":{}}',
+      `{"version":1,"pages":{"${A}":{"hash":"xyz","status":200,"finalUrl":"${A}","fetchedAt":"2025-01-01T00:00:00Z"}}}`,
+    ]) {
       await writeFile(file, text);
       const error = await openRawStore(dir).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RawStoreError);
@@ -141,11 +160,30 @@ describe('raw store', () => {
 
 describe('WARC export', () => {
   async function readWarc(file: string) {
-    const records: { type: string | undefined; uri: string | null | undefined; date: string | null | undefined; status?: number; headers: Record<string, string | null>; text: string }[] = [];
+    const records: {
+      type: string | undefined;
+      uri: string | null | undefined;
+      date: string | null | undefined;
+      status?: number;
+      headers: Record<string, string | null>;
+      text: string;
+    }[] = [];
     for await (const record of new WARCParser(createReadStream(file))) {
       const status = record.httpHeaders ? Number(record.httpHeaders.statusCode) : undefined;
-      const headers = Object.fromEntries(['Content-Type', 'ETag', 'Last-Modified', 'Content-Length'].map((name) => [name, record.httpHeaders?.headers.get(name) ?? null]));
-      records.push({ type: record.warcType, uri: record.warcTargetURI, date: record.warcDate, status, headers, text: await record.contentText() });
+      const headers = Object.fromEntries(
+        ['Content-Type', 'ETag', 'Last-Modified', 'Content-Length'].map((name) => [
+          name,
+          record.httpHeaders?.headers.get(name) ?? null,
+        ]),
+      );
+      records.push({
+        type: record.warcType,
+        uri: record.warcTargetURI,
+        date: record.warcDate,
+        status,
+        headers,
+        text: await record.contentText(),
+      });
     }
     return records;
   }
@@ -153,8 +191,20 @@ describe('WARC export', () => {
   it('writes a warcinfo record and one response per stored page, readable by warcio', async () => {
     const dir = await tempDir();
     const store = await openRawStore(join(dir, 'raw'));
-    const bodies: Record<string, string> = { [A]: page('Minutes – “Code Signing”'), [B]: page('Ballot SC-089'), [C]: page('Welcome') };
-    await store.put(A, bodies[A]!, meta(A, { etag: '"5f3a"', lastModified: 'Thu, 03 Nov 2022 17:00:00 GMT', contentType: 'text/html; charset=iso-8859-1' }));
+    const bodies: Record<string, string> = {
+      [A]: page('Minutes – “Code Signing”'),
+      [B]: page('Ballot SC-089'),
+      [C]: page('Welcome'),
+    };
+    await store.put(
+      A,
+      bodies[A]!,
+      meta(A, {
+        etag: '"5f3a"',
+        lastModified: 'Thu, 03 Nov 2022 17:00:00 GMT',
+        contentType: 'text/html; charset=iso-8859-1',
+      }),
+    );
     await store.put(B, bodies[B]!, meta(B, { fetchedAt: '2025-08-26T10:00:00.123Z' }));
     await store.put(`${SITE}/old-alias/`, bodies[C]!, meta(`${SITE}/old-alias/`, { finalUrl: C }));
     await store.put(C, bodies[C]!, meta(C));
@@ -178,7 +228,10 @@ describe('WARC export', () => {
       expect(record.headers['Content-Type']).toBe('text/html; charset=utf-8');
       expect(record.headers['Content-Length']).toBe(String(Buffer.byteLength(record.text)));
     }
-    expect(responses[0]).toMatchObject({ date: '2025-11-22T16:59:00.000Z', headers: { ETag: '"5f3a"', 'Last-Modified': 'Thu, 03 Nov 2022 17:00:00 GMT' } });
+    expect(responses[0]).toMatchObject({
+      date: '2025-11-22T16:59:00.000Z',
+      headers: { ETag: '"5f3a"', 'Last-Modified': 'Thu, 03 Nov 2022 17:00:00 GMT' },
+    });
     expect(responses[2]!.date).toBe('2025-08-26T10:00:00.123Z');
   });
 
@@ -202,7 +255,9 @@ describe('WARC export', () => {
       };
       await run([join(archive, 'a.warc.gz'), '--archive', archive]);
       expect(out).toHaveBeenCalledWith(`${join(archive, 'a.warc.gz')}: 1 response record\n`);
-      await expect(run([join(archive, 'b.warc.gz'), '--archive', archive, '--raw-dir', join(archive, 'empty')])).rejects.toThrow(/no stored pages in .*empty/);
+      await expect(
+        run([join(archive, 'b.warc.gz'), '--archive', archive, '--raw-dir', join(archive, 'empty')]),
+      ).rejects.toThrow(/no stored pages in .*empty/);
     } finally {
       out.mockRestore();
     }

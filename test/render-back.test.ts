@@ -41,7 +41,9 @@ describe('render-back on the fixture pages', () => {
     });
   }
   it('checks at least the fixture pages that are posts', () => {
-    const posts = pages.filter((name) => renderBack(readFileSync(join(PAGES, name), 'utf8'), 'https://cabforum.org/x/') !== undefined);
+    const posts = pages.filter(
+      (name) => renderBack(readFileSync(join(PAGES, name), 'utf8'), 'https://cabforum.org/x/') !== undefined,
+    );
     expect(posts.length).toBeGreaterThanOrEqual(3);
   });
 });

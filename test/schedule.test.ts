@@ -11,7 +11,10 @@ const SCRIPT = new URL('../scripts/scheduled-sync.sh', import.meta.url).pathname
 const WORKFLOW = new URL('../.github/workflows/sync.yml', import.meta.url).pathname;
 const PACKAGE = new URL('../package.json', import.meta.url).pathname;
 
-function runScript(cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runScript(
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [SCRIPT], { cwd, env: { ...process.env, ...env } });
     let stdout = '';
@@ -27,7 +30,10 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 
 describe('scheduled sync', () => {
   it('the workflow runs the script daily and on demand, and keeps the report', () => {
-    const workflow = parse(readFileSync(WORKFLOW, 'utf8')) as { on: Record<string, unknown>; jobs: { sync: { steps: { run?: string; uses?: string; with?: Record<string, unknown> }[] } } };
+    const workflow = parse(readFileSync(WORKFLOW, 'utf8')) as {
+      on: Record<string, unknown>;
+      jobs: { sync: { steps: { run?: string; uses?: string; with?: Record<string, unknown> }[] } };
+    };
     expect(Object.keys(workflow.on)).toEqual(['schedule', 'workflow_dispatch']);
     const steps = workflow.jobs.sync.steps;
     expect(steps.some((s) => s.run === 'npm ci')).toBe(true);
@@ -43,11 +49,27 @@ describe('scheduled sync', () => {
   it('commits a changed archive with the summary, then commits nothing when nothing changed', async () => {
     const repo = await tempDir('cabsync-repo-');
     git(repo, 'init', '--quiet', '--initial-branch=main');
-    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '--quiet', '--allow-empty', '-m', 'start');
+    git(
+      repo,
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.org',
+      'commit',
+      '--quiet',
+      '--allow-empty',
+      '-m',
+      'start',
+    );
     const site = await fixtureSite();
     const report = `${await tempDir()}/report.json`;
     const jobSummary = `${await tempDir()}/step-summary.md`;
-    const env = { CABSYNC_SITE: site.url, CABSYNC_FLAGS: '--rate 0', CABSYNC_REPORT: report, GITHUB_STEP_SUMMARY: jobSummary };
+    const env = {
+      CABSYNC_SITE: site.url,
+      CABSYNC_FLAGS: '--rate 0',
+      CABSYNC_REPORT: report,
+      GITHUB_STEP_SUMMARY: jobSummary,
+    };
 
     const first = await runScript(repo, env);
     expect(first.stderr).toBe('');
@@ -85,7 +107,11 @@ describe('scheduled sync', () => {
     const site = await fixtureSite();
     const victim = site.posts[2]!;
     site.setFaults([{ path: `/${victim.date.slice(0, 10).replaceAll('-', '/')}/${victim.slug}/`, kind: 'wrong-type' }]);
-    const result = await runScript(repo, { CABSYNC_SITE: site.url, CABSYNC_FLAGS: '--rate 0', CABSYNC_REPORT: `${await tempDir()}/r.json` });
+    const result = await runScript(repo, {
+      CABSYNC_SITE: site.url,
+      CABSYNC_FLAGS: '--rate 0',
+      CABSYNC_REPORT: `${await tempDir()}/r.json`,
+    });
     expect(result.code).toBe(1);
     expect(git(repo, 'log', '-1', '--format=%B')).toContain(`${site.posts.length - 1} added`);
   });

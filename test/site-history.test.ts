@@ -68,12 +68,37 @@ const EDITED_LASTMOD = 'Ballot 193 – 825-day Certificate Lifetimes';
 const RETAGGED = 'Code Signing Baseline Requirements Published';
 const DELETED = 'What Is an EV Certificate?';
 const ADDED = [
-  { title: 'Ballot SC-090: S/MIME & Code Signing Revocation Alignment', date: '2024-06-10', author: 'Corey Bonnell', tags: ['Ballots', 'S/MIME', 'Code Signing'] },
-  { title: 'Q&A: CA/Browser Forum Membership for Certificate Consumers', date: '2024-06-12', author: 'Dimitris Zacharopoulos', tags: ['Statements'] },
-  { title: 'Minutes: Server Certificate WG & Validation Subcommittee', date: '2024-06-14', author: 'Inigo Barreira', tags: ['Minutes', 'Server Certificate'] },
+  {
+    title: 'Ballot SC-090: S/MIME & Code Signing Revocation Alignment',
+    date: '2024-06-10',
+    author: 'Corey Bonnell',
+    tags: ['Ballots', 'S/MIME', 'Code Signing'],
+  },
+  {
+    title: 'Q&A: CA/Browser Forum Membership for Certificate Consumers',
+    date: '2024-06-12',
+    author: 'Dimitris Zacharopoulos',
+    tags: ['Statements'],
+  },
+  {
+    title: 'Minutes: Server Certificate WG & Validation Subcommittee',
+    date: '2024-06-14',
+    author: 'Inigo Barreira',
+    tags: ['Minutes', 'Server Certificate'],
+  },
 ];
-const ADDED_IN_LISTING_OUTAGE = { title: 'Ballot NS-005: Network & System Security Requirements Update', date: '2024-06-20', author: 'David Kluge', tags: ['Ballots', 'Network Security'] };
-const ADDED_IN_FEED_OUTAGE = { title: 'Version 1.0.5 of the S/MIME Baseline Requirements', date: '2024-06-25', author: 'Stephen Davidson', tags: ['S/MIME'] };
+const ADDED_IN_LISTING_OUTAGE = {
+  title: 'Ballot NS-005: Network & System Security Requirements Update',
+  date: '2024-06-20',
+  author: 'David Kluge',
+  tags: ['Ballots', 'Network Security'],
+};
+const ADDED_IN_FEED_OUTAGE = {
+  title: 'Version 1.0.5 of the S/MIME Baseline Requirements',
+  date: '2024-06-25',
+  author: 'Stephen Davidson',
+  tags: ['S/MIME'],
+};
 
 const handleOf = async (hugo: HugoSite, title: string): Promise<string> => (await hugo.byTitle(title)).handle;
 const bodyFor = (title: string): string =>
@@ -99,13 +124,20 @@ const STEPS: Step[] = [
     name: "edit an old post's body without lastmod",
     touches: [EDITED],
     apply: async ({ hugo }) =>
-      hugo.editBody(await handleOf(hugo, EDITED), { append: 'Update: version 1.3 has since been superseded; the current version is on the [documents page](/resources/).' }),
+      hugo.editBody(await handleOf(hugo, EDITED), {
+        append:
+          'Update: version 1.3 has since been superseded; the current version is on the [documents page](/resources/).',
+      }),
   },
   {
     name: "edit a post's body with lastmod",
     touches: [EDITED_LASTMOD],
     apply: async ({ hugo }) =>
-      hugo.editBody(await handleOf(hugo, EDITED_LASTMOD), { replace: 'Results: 24 of 24 voting CAs', with: 'Results: 23 of 24 voting CAs' }, { lastmod: '2024-06-03T10:00:00+00:00' }),
+      hugo.editBody(
+        await handleOf(hugo, EDITED_LASTMOD),
+        { replace: 'Results: 24 of 24 voting CAs', with: 'Results: 23 of 24 voting CAs' },
+        { lastmod: '2024-06-03T10:00:00+00:00' },
+      ),
   },
   {
     name: 'change the tags and author of a post',
@@ -121,7 +153,8 @@ const STEPS: Step[] = [
     touches: [DELETED],
     apply: async (ctx) => {
       const path = await archivedPathOf(ctx.archive, DELETED);
-      if (path === undefined) throw new Error(`the scheduled archive has no file titled ${JSON.stringify(DELETED)} before its deletion`);
+      if (path === undefined)
+        throw new Error(`the scheduled archive has no file titled ${JSON.stringify(DELETED)} before its deletion`);
       ctx.deleted.push(path);
       await ctx.hugo.deletePost(await handleOf(ctx.hugo, DELETED));
     },
@@ -137,14 +170,16 @@ const STEPS: Step[] = [
     name: 'listing down for one run while a post is added',
     touches: [ADDED_IN_LISTING_OUTAGE.title],
     fault: 'listing-down',
-    apply: async ({ hugo }) => void (await hugo.addPost({ ...ADDED_IN_LISTING_OUTAGE, body: bodyFor(ADDED_IN_LISTING_OUTAGE.title) })),
+    apply: async ({ hugo }) =>
+      void (await hugo.addPost({ ...ADDED_IN_LISTING_OUTAGE, body: bodyFor(ADDED_IN_LISTING_OUTAGE.title) })),
     checkFaultRun: (report, before, after) => [...notMarkedMissing(report), ...forgotten(before, after)],
   },
   {
     name: 'feed down for one run while a post is added',
     touches: [ADDED_IN_FEED_OUTAGE.title],
     fault: 'feed-down',
-    apply: async ({ hugo }) => void (await hugo.addPost({ ...ADDED_IN_FEED_OUTAGE, body: bodyFor(ADDED_IN_FEED_OUTAGE.title) })),
+    apply: async ({ hugo }) =>
+      void (await hugo.addPost({ ...ADDED_IN_FEED_OUTAGE, body: bodyFor(ADDED_IN_FEED_OUTAGE.title) })),
     checkFaultRun: (report, before, after) => [...notMarkedMissing(report), ...forgotten(before, after)],
   },
   {
@@ -155,8 +190,10 @@ const STEPS: Step[] = [
     checkFaultRun: (report, before, after) => {
       const problems: string[] = [];
       if (reportExitCode(report) !== 1) problems.push(`exit code ${reportExitCode(report)}, expected 1`);
-      if (!report.failed.some((f) => new URL(f.url).pathname === '/sitemap.xml')) problems.push(`the sitemap is not in report.failed: ${JSON.stringify(report.failed)}`);
-      if (report.missingUpstream !== null && report.missingUpstream.length > 0) problems.push(`missingUpstream is ${JSON.stringify(report.missingUpstream)}, expected null or []`);
+      if (!report.failed.some((f) => new URL(f.url).pathname === '/sitemap.xml'))
+        problems.push(`the sitemap is not in report.failed: ${JSON.stringify(report.failed)}`);
+      if (report.missingUpstream !== null && report.missingUpstream.length > 0)
+        problems.push(`missingUpstream is ${JSON.stringify(report.missingUpstream)}, expected null or []`);
       return [...problems, ...forgotten(before, after)];
     },
   },
@@ -164,7 +201,9 @@ const STEPS: Step[] = [
 
 /** A run during an outage may leave missing upstream unchecked, but must never mark a post missing. */
 function notMarkedMissing(report: SyncReport): string[] {
-  return report.missingUpstream && report.missingUpstream.length > 0 ? [`missingUpstream during the outage: ${JSON.stringify(report.missingUpstream)}`] : [];
+  return report.missingUpstream && report.missingUpstream.length > 0
+    ? [`missingUpstream during the outage: ${JSON.stringify(report.missingUpstream)}`]
+    : [];
 }
 
 /** Posts the state knew (URL with an archive path) before a faulty run and not after. */
@@ -205,7 +244,8 @@ class Findings {
   }
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]): boolean => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
 describe.skipIf(!HUGO.ok && !IN_CI)('site history on the Hugo fixture site', () => {
   it('keeps the scheduled archive equal to a fresh full sync through retitles, redates, edits, deletions, additions and outages', async () => {
@@ -213,7 +253,13 @@ describe.skipIf(!HUGO.ok && !IN_CI)('site history on the Hugo fixture site', () 
     const started = Date.now();
     const hugo = await createHugoSite();
     // The short post step 2 retitles: nothing but one sentence for a content match to go on.
-    await hugo.addPost({ title: SHORT, date: '2024-02-15', author: 'Clint Wilson', tags: ['Ballots', 'Server Certificate'], body: 'This ballot was withdrawn.\n' });
+    await hugo.addPost({
+      title: SHORT,
+      date: '2024-02-15',
+      author: 'Clint Wilson',
+      tags: ['Ballots', 'Server Certificate'],
+      body: 'This ballot was withdrawn.\n',
+    });
     const buildTimes: number[] = [];
     const first = await hugo.build();
     buildTimes.push(first.ms);
@@ -229,9 +275,14 @@ describe.skipIf(!HUGO.ok && !IN_CI)('site history on the Hugo fixture site', () 
 
     // Step 0: the first scheduled sync of an empty archive is a fresh sync too.
     const initial = await sync(syncOptions(server.url, archive));
-    expect({ exit: reportExitCode(initial), failed: initial.failed, heldBack: initial.heldBack }, 'initial scheduled sync').toEqual({ exit: 0, failed: [], heldBack: [] });
+    expect(
+      { exit: reportExitCode(initial), failed: initial.failed, heldBack: initial.heldBack },
+      'initial scheduled sync',
+    ).toEqual({ exit: 0, failed: [], heldBack: [] });
     const baseline = await freshSync();
-    expect.soft((await compareArchives(archive, baseline.dir)).join('\n'), 'step 0 (initial sync): incremental ≠ fresh').toBe('');
+    expect
+      .soft((await compareArchives(archive, baseline.dir)).join('\n'), 'step 0 (initial sync): incremental ≠ fresh')
+      .toBe('');
 
     // What the step before already reported is not repeated (one divergence would otherwise show in every later step).
     let reportedBefore = new Set<string>();
@@ -260,15 +311,22 @@ describe.skipIf(!HUGO.ok && !IN_CI)('site history on the Hugo fixture site', () 
         const report = await scheduled();
         // A run that never met the fault tests nothing: say so rather than pass quietly.
         const log = server.site.log.slice(mark);
-        const met = log.filter((e) => (step.fault === 'sitemap-cut' ? e.path === '/sitemap.xml' && e.status === 200 : e.fault !== undefined));
-        if (met.length === 0) found.add(`run 1 never met the fault ${step.fault}: requests ${log.map((e) => `${e.path} ${e.status}`).join(', ')}`);
-        for (const problem of step.checkFaultRun?.(report, stateBefore, await stateUrls(archive)) ?? []) found.add(`run 1 (during ${step.fault}): ${problem}`);
+        const met = log.filter((e) =>
+          step.fault === 'sitemap-cut' ? e.path === '/sitemap.xml' && e.status === 200 : e.fault !== undefined,
+        );
+        if (met.length === 0)
+          found.add(
+            `run 1 never met the fault ${step.fault}: requests ${log.map((e) => `${e.path} ${e.status}`).join(', ')}`,
+          );
+        for (const problem of step.checkFaultRun?.(report, stateBefore, await stateUrls(archive)) ?? [])
+          found.add(`run 1 (during ${step.fault}): ${problem}`);
         server.setFault(undefined);
       } else {
         await scheduled();
       }
       const fresh = await freshSync();
-      if (reportExitCode(fresh.report) !== 0) found.add(`the fresh sync itself did not succeed: ${runLine(fresh.report)}`);
+      if (reportExitCode(fresh.report) !== 0)
+        found.add(`the fresh sync itself did not succeed: ${runLine(fresh.report)}`);
 
       // Only the files of posts the site deleted may be in A and not in B; that the report says
       // exactly those are missing upstream is checked below, run by run.
@@ -287,12 +345,19 @@ describe.skipIf(!HUGO.ok && !IN_CI)('site history on the Hugo fixture site', () 
         const lines: string[] = [];
         if (reportExitCode(report) !== 0) lines.push(runLine(report));
         if (report.missingUpstream !== null && !sameSet(report.missingUpstream, ctx.deleted)) {
-          lines.push(`missingUpstream ${JSON.stringify(report.missingUpstream)}, expected ${JSON.stringify(ctx.deleted)}`);
+          lines.push(
+            `missingUpstream ${JSON.stringify(report.missingUpstream)}, expected ${JSON.stringify(ctx.deleted)}`,
+          );
         }
         for (const line of lines) perRun.set(line, [...(perRun.get(line) ?? []), n + 1]);
       }
-      for (const [line, numbers] of perRun) found.add(line, `${numbers.length === 1 ? 'run' : 'runs'} ${numbers.join(', ')}: ${line}`);
-      for (const difference of differences) found.add(`incremental ≠ fresh: ${difference}`, `incremental ≠ fresh after ${runs.length} scheduled runs: ${difference}`);
+      for (const [line, numbers] of perRun)
+        found.add(line, `${numbers.length === 1 ? 'run' : 'runs'} ${numbers.join(', ')}: ${line}`);
+      for (const difference of differences)
+        found.add(
+          `incremental ≠ fresh: ${difference}`,
+          `incremental ≠ fresh after ${runs.length} scheduled runs: ${difference}`,
+        );
       for (const problem of await verifyProblems(archive)) found.add(`verify: ${problem}`);
 
       // No churn: only the files of the posts this step touched may change. A file of another post
@@ -305,7 +370,10 @@ describe.skipIf(!HUGO.ok && !IN_CI)('site history on the Hugo fixture site', () 
         found.add(`churn: ${change.change} ${change.path} (${change.titles.join(' → ')})`);
       }
       for (const path of ctx.deleted) {
-        if (before.has(path) && after.get(path) !== before.get(path)) found.add(`deleted upstream, so the archive must keep it as it was: ${path} ${after.has(path) ? 'changed' : 'removed'}`);
+        if (before.has(path) && after.get(path) !== before.get(path))
+          found.add(
+            `deleted upstream, so the archive must keep it as it was: ${path} ${after.has(path) ? 'changed' : 'removed'}`,
+          );
       }
 
       timings.push(`${label}: ${runs.length} scheduled runs, ${Date.now() - stepStarted} ms`);
@@ -316,7 +384,9 @@ describe.skipIf(!HUGO.ok && !IN_CI)('site history on the Hugo fixture site', () 
     expect(last.join('\n'), 'after the whole history: incremental ≠ fresh').toBe('');
     if (process.env.SITE_HISTORY_VERBOSE) {
       const builds = buildTimes.map((ms) => Math.round(ms)).join(', ');
-      console.info(`site history (${HUGO.version}): Hugo builds ${builds} ms; total ${Date.now() - started} ms\n${timings.join('\n')}`);
+      console.info(
+        `site history (${HUGO.version}): Hugo builds ${builds} ms; total ${Date.now() - started} ms\n${timings.join('\n')}`,
+      );
     }
   }, 240_000);
 });

@@ -25,7 +25,11 @@ type Op =
 
 const GONE_UPSTREAM_CASE: Op[] = [{ op: 'retitle', at: 2, alias: false }];
 const SHORT = 'This ballot was withdrawn.\n';
-const long = (n: number): string => Array.from({ length: 8 }, (_, i) => `Item ${i + 1} of meeting ${n}: the members discussed the proposal and its timeline.`).join('\n\n');
+const long = (n: number): string =>
+  Array.from(
+    { length: 8 },
+    (_, i) => `Item ${i + 1} of meeting ${n}: the members discussed the proposal and its timeline.`,
+  ).join('\n\n');
 
 interface Model {
   posts: (PostSource & { id: number })[];
@@ -88,7 +92,15 @@ function apply(model: Model, op: Op): boolean {
       return false;
     case 'add': {
       const id = model.next++;
-      model.posts.push({ id, title: op.title, date: `2024-06-${String((id % 27) + 1).padStart(2, '0')}T09:00:00+00:00`, author: 'Bea Writer', tags: ['Ballot'], markdown: op.short ? SHORT : long(id), aliases: [] });
+      model.posts.push({
+        id,
+        title: op.title,
+        date: `2024-06-${String((id % 27) + 1).padStart(2, '0')}T09:00:00+00:00`,
+        author: 'Bea Writer',
+        tags: ['Ballot'],
+        markdown: op.short ? SHORT : long(id),
+        aliases: [],
+      });
       return false;
     }
     case 'listing-down':
@@ -103,7 +115,11 @@ const ops: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('retag' as const), at: fc.nat(9) }),
   fc.record({ op: fc.constant('author' as const), at: fc.nat(9) }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(9) }),
-  fc.record({ op: fc.constant('add' as const), short: fc.boolean(), title: fc.constantFrom('S/MIME Minutes', 'Ballot A & B', 'Note: Update', 'Ballot SC-1/2') }),
+  fc.record({
+    op: fc.constant('add' as const),
+    short: fc.boolean(),
+    title: fc.constantFrom('S/MIME Minutes', 'Ballot A & B', 'Note: Update', 'Ballot SC-1/2'),
+  }),
   fc.constant({ op: 'listing-down' as const }),
 );
 
@@ -114,7 +130,12 @@ async function postsOf(archive: string): Promise<Map<string, string>> {
 const withoutAliases = (text: string): string => text.replace(/^aliases:\n(- .*\n)+/m, '');
 
 /** The invariant: the incremental archive is the fresh one plus the posts reported missing upstream. */
-async function differences(incremental: string, site: FixtureSite, report: SyncReport, deleted: number): Promise<string[]> {
+async function differences(
+  incremental: string,
+  site: FixtureSite,
+  report: SyncReport,
+  deleted: number,
+): Promise<string[]> {
   const freshDir = await tempDir();
   const fresh = await postsOf(freshDir).then(async () => {
     const r = await sync(syncOptions(site.url, freshDir, { full: true }));
@@ -127,11 +148,15 @@ async function differences(incremental: string, site: FixtureSite, report: SyncR
   for (const [path, text] of fresh) {
     const mine = kept.get(path);
     if (mine === undefined) problems.push(`missing in the incremental archive: ${path}`);
-    else if (withoutAliases(mine) !== withoutAliases(text)) problems.push(`differs: ${path}\n--- incremental\n${mine}\n--- fresh\n${text}`);
+    else if (withoutAliases(mine) !== withoutAliases(text))
+      problems.push(`differs: ${path}\n--- incremental\n${mine}\n--- fresh\n${text}`);
   }
-  for (const path of kept.keys()) if (!fresh.has(path) && !missing.has(path)) problems.push(`extra in the incremental archive, not reported missing upstream: ${path}`);
+  for (const path of kept.keys())
+    if (!fresh.has(path) && !missing.has(path))
+      problems.push(`extra in the incremental archive, not reported missing upstream: ${path}`);
   for (const path of missing) if (fresh.has(path)) problems.push(`reported missing upstream but on the site: ${path}`);
-  if (missing.size !== deleted) problems.push(`${missing.size} posts missing upstream, but ${deleted} were deleted: ${[...missing].join(', ')}`);
+  if (missing.size !== deleted)
+    problems.push(`${missing.size} posts missing upstream, but ${deleted} were deleted: ${[...missing].join(', ')}`);
   const verify = verifyArchive(await loadArchive(incremental, { cache: false }));
   for (const problem of verify) problems.push(`verify: ${JSON.stringify(problem)}`);
   return problems;
@@ -149,21 +174,24 @@ async function runHistory(history: Op[]): Promise<string | undefined> {
     if (fault) {
       site.setFaults([{ path: '/posts/', kind: '503' }]);
       const down = await sync(syncOptions(site.url, archive));
-      if (down.missingUpstream !== null) return `step ${step} (${op.op}): missing upstream computed during a listing outage`;
+      if (down.missingUpstream !== null)
+        return `step ${step} (${op.op}): missing upstream computed during a listing outage`;
       site.setFaults([]);
     }
     let report: SyncReport | undefined;
     let problems: string[] = [];
     for (let run = 0; run < 7; run++) {
       report = await sync(syncOptions(site.url, archive));
-      if (reportExitCode(report) !== 0) return `step ${step} (${op.op}): exit ${reportExitCode(report)}: ${JSON.stringify(report.failed)}`;
+      if (reportExitCode(report) !== 0)
+        return `step ${step} (${op.op}): exit ${reportExitCode(report)}: ${JSON.stringify(report.failed)}`;
       problems = await differences(archive, site, report, model.deleted);
       if (problems.length === 0) break;
     }
     if (problems.length > 0) return `after step ${step} (${JSON.stringify(op)}) and 7 runs:\n${problems.join('\n')}`;
     // No churn: one more run with nothing changed writes nothing.
     const quiet = await sync(syncOptions(site.url, archive));
-    if (quiet.changes.length > 0) return `step ${step} (${op.op}): a run with no change wrote ${JSON.stringify(quiet.changes.map((c) => c.path))}`;
+    if (quiet.changes.length > 0)
+      return `step ${step} (${op.op}): a run with no change wrote ${JSON.stringify(quiet.changes.map((c) => c.path))}`;
   }
   return undefined;
 }
@@ -175,12 +203,19 @@ describe('random site histories', () => {
     [{ op: 'retitle', at: 0, alias: false }],
     [{ op: 'retag', at: 6 }],
     GONE_UPSTREAM_CASE,
-    [{ op: 'retitle', at: 0, alias: false }, { op: 'redate', at: 0, days: 1 }],
+    [
+      { op: 'retitle', at: 0, alias: false },
+      { op: 'redate', at: 0, days: 1 },
+    ],
     [{ op: 'listing-down' }, { op: 'author', at: 1 }],
   ];
-  it.each(FOUND.map((history) => [JSON.stringify(history), history] as const))('keeps the invariant: %s', async (_, history) => {
-    expect(await runHistory(history)).toBeUndefined();
-  }, 60_000);
+  it.each(FOUND.map((history) => [JSON.stringify(history), history] as const))(
+    'keeps the invariant: %s',
+    async (_, history) => {
+      expect(await runHistory(history)).toBeUndefined();
+    },
+    60_000,
+  );
 
   it('incremental syncs equal a fresh sync after any history of changes', async () => {
     await fc.assert(

@@ -16,7 +16,10 @@ import { sync } from '../src/sync/sync.js';
 import { fixtureSite, syncOptions } from './helpers/site.js';
 import { snapshot, tempDir } from './helpers/tmp.js';
 
-const LONG = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1} of the minutes: the group discussed item ${i + 1} at length and agreed to revisit it.`).join('\n\n');
+const LONG = Array.from(
+  { length: 12 },
+  (_, i) => `Paragraph ${i + 1} of the minutes: the group discussed item ${i + 1} at length and agreed to revisit it.`,
+).join('\n\n');
 
 function source(title: string, date: string, markdown: string, extra: Partial<PostSource> = {}): PostSource {
   return { title, date, author: 'Ann Author', tags: ['Ballot'], markdown, aliases: [], ...extra };
@@ -90,7 +93,9 @@ describe('a post keeps its identity when the site changes its URL', () => {
     const site = await siteOf(BASE);
     await sync(syncOptions(site.url, archive));
     const old = '/2024/03/07/minutes-of-the-long-meeting/';
-    const retitled = BASE.map((s, i) => (i === 1 ? { ...s, title: 'Minutes of the Very Long Meeting', aliases: [old] } : s));
+    const retitled = BASE.map((s, i) =>
+      i === 1 ? { ...s, title: 'Minutes of the Very Long Meeting', aliases: [old] } : s,
+    );
     site.setPosts(retitled.map(fromSource));
     const report = await sync(syncOptions(site.url, archive));
     const to = postPath('2024-03-07', 'Minutes of the Very Long Meeting');
@@ -110,7 +115,12 @@ describe('a post keeps its identity when the site changes its URL', () => {
     const moved = BASE.map((s, i) => (i === 2 ? { ...s, date: '2024-03-10T10:00:00+00:00' } : s));
     site.setPosts(moved.map(fromSource));
     const report = await sync(syncOptions(site.url, archive));
-    expect(report.renamed).toEqual([{ from: postPath('2024-03-09', 'Ballot SC-98: Also Withdrawn'), to: postPath('2024-03-10', 'Ballot SC-98: Also Withdrawn') }]);
+    expect(report.renamed).toEqual([
+      {
+        from: postPath('2024-03-09', 'Ballot SC-98: Also Withdrawn'),
+        to: postPath('2024-03-10', 'Ballot SC-98: Also Withdrawn'),
+      },
+    ]);
     expect(report.added).toEqual([]);
     expect(report.missingUpstream).toEqual([]);
     await verified(archive);
@@ -133,15 +143,24 @@ describe('a post keeps its identity when the site changes its URL', () => {
 describe('freshness the sitemap cannot give', () => {
   it('an edit that leaves lastmod alone is seen within 7 runs (1/7 revalidated a run), and nothing else is written', async () => {
     const archive = await tempDir();
-    const sources = Array.from({ length: 14 }, (_, i) => source(`Notice ${i + 1}`, `2024-04-${String(i + 1).padStart(2, '0')}T10:00:00+00:00`, `Notice number ${i + 1} of the forum.\n`));
+    const sources = Array.from({ length: 14 }, (_, i) =>
+      source(
+        `Notice ${i + 1}`,
+        `2024-04-${String(i + 1).padStart(2, '0')}T10:00:00+00:00`,
+        `Notice number ${i + 1} of the forum.\n`,
+      ),
+    );
     const site = await siteOf(sources);
     await sync(syncOptions(site.url, archive));
     const before = await posts(archive);
     // Every post is checked once in the next 7 runs: edit the one checked last.
-    const edited = sources.map((s, i) => (i === 6 ? { ...s, markdown: `${s.markdown}\nA note added later.\n`, lastmod: s.date } : s));
+    const edited = sources.map((s, i) =>
+      i === 6 ? { ...s, markdown: `${s.markdown}\nA note added later.\n`, lastmod: s.date } : s,
+    );
     site.setPosts(edited.map(fromSource));
     const reports: SyncReport[] = [];
-    for (let run = 0; run < 7 && !reports.some((r) => r.updated.length > 0); run++) reports.push(await sync(syncOptions(site.url, archive)));
+    for (let run = 0; run < 7 && !reports.some((r) => r.updated.length > 0); run++)
+      reports.push(await sync(syncOptions(site.url, archive)));
     expect(reports.at(-1)!.updated).toEqual([postPath('2024-04-07', 'Notice 7')]);
     for (const report of reports) expect(report.revalidation).toMatchObject({ share: 1 / 7, revalidated: 2 });
     const after = await posts(archive);
@@ -166,7 +185,9 @@ describe('outages leave no permanent hole', () => {
     const archive = await tempDir();
     const site = await siteOf(BASE);
     await sync(syncOptions(site.url, archive));
-    const added = source('Ballot SC-100: New', '2024-03-20T10:00:00+00:00', 'A new ballot.\n', { author: 'Bea Writer' });
+    const added = source('Ballot SC-100: New', '2024-03-20T10:00:00+00:00', 'A new ballot.\n', {
+      author: 'Bea Writer',
+    });
     site.setPosts([...BASE, added].map(fromSource));
     site.setFaults([{ path: '/posts/', kind: '503' }]);
     const down = await sync(syncOptions(site.url, archive));
@@ -197,15 +218,21 @@ describe('outages leave no permanent hole', () => {
     await sync(syncOptions(site.url, archive));
     const stateBefore = await loadState(archive);
     const whole = await (await fetch(`${site.url}/sitemap.xml`)).text();
-    site.setRawPage('/sitemap.xml', { body: whole.slice(0, Math.floor(whole.length * 0.6)), headers: { 'content-type': 'application/xml' } });
+    site.setRawPage('/sitemap.xml', {
+      body: whole.slice(0, Math.floor(whole.length * 0.6)),
+      headers: { 'content-type': 'application/xml' },
+    });
     const before = await posts(archive);
     const report = await sync(syncOptions(site.url, archive));
-    expect(report.failed).toEqual([{ url: `${site.url}/sitemap.xml`, error: expect.stringMatching(/line \d+.*column \d+|\d+:\d+/) }]);
+    expect(report.failed).toEqual([
+      { url: `${site.url}/sitemap.xml`, error: expect.stringMatching(/line \d+.*column \d+|\d+:\d+/) },
+    ]);
     expect(reportExitCode(report)).toBe(1);
     expect(report.missingUpstream).toBeNull();
     expect(await posts(archive)).toEqual(before);
     const stateAfter = await loadState(archive);
-    for (const [url, entry] of Object.entries(stateBefore.urls)) if (entry.path) expect(stateAfter.urls[url]?.path, url).toBe(entry.path);
+    for (const [url, entry] of Object.entries(stateBefore.urls))
+      if (entry.path) expect(stateAfter.urls[url]?.path, url).toBe(entry.path);
   });
 });
 
@@ -224,12 +251,22 @@ describe('the report says what happened', () => {
     const archive = await tempDir();
     const site = await siteOf([source('Ballot \u001b[31mRED\u0007 Bell', '2024-03-05T10:00:00+00:00', 'Body.\n')]);
     const first = await sync(syncOptions(site.url, archive));
-    site.setPosts([fromSource(source('Ballot \u001b[31mRED\u0007 Bell', '2024-03-05T10:00:00+00:00', 'Body, edited.\n', { lastmod: '2024-04-01T00:00:00+00:00' }))]);
+    site.setPosts([
+      fromSource(
+        source('Ballot \u001b[31mRED\u0007 Bell', '2024-03-05T10:00:00+00:00', 'Body, edited.\n', {
+          lastmod: '2024-04-01T00:00:00+00:00',
+        }),
+      ),
+    ]);
     const second = await sync(syncOptions(site.url, archive));
     expect(first.changes[0]?.title).toContain('\u001b');
-    const texts = [formatSummary(first), formatSummary(second), formatDiffText(viewOfReport(second), false), formatDiffMarkdown(viewOfReport(second))];
+    const texts = [
+      formatSummary(first),
+      formatSummary(second),
+      formatDiffText(viewOfReport(second), false),
+      formatDiffMarkdown(viewOfReport(second)),
+    ];
     for (const text of texts) {
-       
       expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     }
     expect(texts[0]).toContain('Ballot \\x1b[31mRED\\x07 Bell');

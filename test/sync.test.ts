@@ -18,7 +18,10 @@ import { CLI, runCli, runCommand } from './helpers/cli.js';
 
 const SEED0_PATH = 'posts/2022/2022-11-03-2022-11-03-minutes-of-the-code-signing-certificate-working-group.md';
 const SEED0 = readFileSync(new URL(`../archive/${SEED0_PATH}`, import.meta.url), 'utf8');
-const SEED4_PAGE = readFileSync(new URL('../fixtures/pages/2022-11-03-code-signing-minutes.html', import.meta.url), 'utf8');
+const SEED4_PAGE = readFileSync(
+  new URL('../fixtures/pages/2022-11-03-code-signing-minutes.html', import.meta.url),
+  'utf8',
+);
 const SEED0_FIXED = SEED0.replace('PR ()', 'PR (https://github.com/cabforum/code-signing/pull/12)').replace(
   'GitHub()',
   'GitHub(https://github.com/cabforum/code-signing/tree/importTLSBRrefs)',
@@ -36,7 +39,6 @@ const seedPost: SitePost = {
   bodyHtml: '<p>(served from the fixture page)</p>',
   aliases: [SEED_ALIAS],
 };
-
 
 async function seedSite(extraPosts: SitePost[] = []) {
   return fixtureSite({ posts: [seedPost, ...extraPosts], rawPages: { [SEED_POST_PATH]: { body: SEED4_PAGE } } });
@@ -65,7 +67,9 @@ describe('sync against the seeded archive', () => {
       '-Bruce said he will circulate the current PR () for this ballot for review and call for endorsers.',
       '+Bruce said he will circulate the current PR (https://github.com/cabforum/code-signing/pull/12) for this ballot for review and call for endorsers.',
       expect.stringMatching(/^-Dimitris created a branch on GitHub\(\) to copy/),
-      expect.stringMatching(/^\+Dimitris created a branch on GitHub\(https:\/\/github.com\/cabforum\/code-signing\/tree\/importTLSBRrefs\) to copy/),
+      expect.stringMatching(
+        /^\+Dimitris created a branch on GitHub\(https:\/\/github.com\/cabforum\/code-signing\/tree\/importTLSBRrefs\) to copy/,
+      ),
     ]);
     // The other seeds are not on this site: kept, and reported.
     expect(report.missingUpstream).toHaveLength(3);
@@ -86,7 +90,10 @@ describe('sync against the seeded archive', () => {
   it('gives one file for an alias and its permalink fetched in one run', async () => {
     const archive = await tempDir();
     const site = await seedSite();
-    const report = await fetchUrls([`${site.url}${SEED_POST_PATH}`, `${site.url}${SEED_POST_PATH}index.html`, `${site.url}${SEED_ALIAS}`], syncOptions(site.url, archive));
+    const report = await fetchUrls(
+      [`${site.url}${SEED_POST_PATH}`, `${site.url}${SEED_POST_PATH}index.html`, `${site.url}${SEED_ALIAS}`],
+      syncOptions(site.url, archive),
+    );
     expect(report.failed).toEqual([]);
     expect(report.added).toHaveLength(1);
     const files = await postsOf(archive);
@@ -99,7 +106,8 @@ describe('the page ledger', () => {
   it('counts an alias page that points off the site as failed (exit 1)', async () => {
     const archive = await tempDir();
     const offSite = '/2022-11-04-moved-away/';
-    const stub = '<!doctype html><html><head><title>x</title><link rel="canonical" href="https://elsewhere.example/post/"><meta http-equiv="refresh" content="0; url=https://elsewhere.example/post/"></head></html>';
+    const stub =
+      '<!doctype html><html><head><title>x</title><link rel="canonical" href="https://elsewhere.example/post/"><meta http-equiv="refresh" content="0; url=https://elsewhere.example/post/"></head></html>';
     const site = await fixtureSite({ posts: [], rawPages: { [offSite]: { body: stub } } });
     const report = await fetchUrls([`${site.url}${offSite}`], syncOptions(site.url, archive));
     const reason = 'alias of https://elsewhere.example/post/, which is not on the site';
@@ -115,14 +123,23 @@ describe('the page ledger', () => {
     expect(first.failed).toEqual([]);
     const old = '/an-old-name/';
     const target = `${site.url}${SEED_POST_PATH}`;
-    site.setRawPage(old, { body: `<!doctype html><html><head><title>${target}</title><link rel="canonical" href="${target}"><meta http-equiv="refresh" content="0; url=${target}"></head></html>` });
+    site.setRawPage(old, {
+      body: `<!doctype html><html><head><title>${target}</title><link rel="canonical" href="${target}"><meta http-equiv="refresh" content="0; url=${target}"></head></html>`,
+    });
     // The sitemap now names the alias page too; the post's own entry is as before (nothing announced a change).
     const sitemap = await (await fetch(`${site.url}/sitemap.xml`)).text();
-    site.setRawPage('/sitemap.xml', { body: sitemap.replace('</urlset>', `<url><loc>${site.url}${old}</loc></url></urlset>`), headers: { 'content-type': 'application/xml' } });
+    site.setRawPage('/sitemap.xml', {
+      body: sitemap.replace('</urlset>', `<url><loc>${site.url}${old}</loc></url></urlset>`),
+      headers: { 'content-type': 'application/xml' },
+    });
     const second = await sync(syncOptions(site.url, archive, { revalidate: 0 }));
     expect(second.failed).toEqual([]);
     expect(second.merged[`${site.url}${old}`]).toBe(SEED0_PATH);
-    expect(second.urls[`${site.url}${old}`]).toEqual({ outcome: 'archived', path: SEED0_PATH, reason: `alias of ${target}` });
+    expect(second.urls[`${site.url}${old}`]).toEqual({
+      outcome: 'archived',
+      path: SEED0_PATH,
+      reason: `alias of ${target}`,
+    });
     expect(await readFile(join(archive, SEED0_PATH), 'utf8')).toMatch(/aliases:\n(- .*\n)*- \/an-old-name\/\n/);
   });
 
@@ -138,7 +155,10 @@ describe('the page ledger', () => {
     expect(report.added.length).toBeLessThan(site.posts.length);
     expect(report.failed.length).toBeGreaterThan(0);
     expect(report.failed.length + report.added.length).toBeGreaterThanOrEqual(site.posts.length);
-    for (const { error } of report.failed) expect(['not processed: the run stopped (run deadline passed)', 'not fetched: run deadline passed']).toContain(error);
+    for (const { error } of report.failed)
+      expect(['not processed: the run stopped (run deadline passed)', 'not fetched: run deadline passed']).toContain(
+        error,
+      );
     // Report and state are written as usual: the next run starts where this one stopped.
     expect(await readdir(join(archive, '.cabsync', 'reports'))).toHaveLength(1);
   });
@@ -177,7 +197,9 @@ describe('sync into an empty archive', () => {
     const posts = postRequests(requests);
     expect(posts).toHaveLength(Math.ceil(site.posts.length / 7));
     expect(second.revalidation).toMatchObject({ revalidated: posts.length });
-    expect(requests.filter((entry) => entry.status !== 304).map((entry) => `${entry.status} ${entry.path}`)).toEqual(['200 /robots.txt']);
+    expect(requests.filter((entry) => entry.status !== 304).map((entry) => `${entry.status} ${entry.path}`)).toEqual([
+      '200 /robots.txt',
+    ]);
     expect(requests.filter((entry) => entry.status === 304).every((entry) => entry.bytes === 0)).toBe(true);
     expect(await postsOf(archive)).toEqual(files);
     const mtimesAfter = await Promise.all([...files.keys()].map(async (p) => (await stat(join(archive, p))).mtimeMs));
@@ -258,7 +280,10 @@ describe('failures and locking', () => {
     await expect(sync(syncOptions(site.url, archive))).rejects.toBeInstanceOf(LockHeldError);
 
     // Stale: not refreshed for longer than the stale time (30 s), whatever process it names.
-    await writeFile(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }));
+    await writeFile(
+      lock,
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }),
+    );
     await utimes(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     const taken = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
     expect(taken.code).toBe(0);
@@ -270,7 +295,8 @@ describe('failures and locking', () => {
     const site = await fixtureSite({ latencyMs: 100 });
     const slow = runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0', '--concurrency', '1']);
     const lock = join(archive, '.cabsync', 'lock');
-    for (let i = 0; i < 200 && !(await stat(lock).catch(() => undefined)); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !(await stat(lock).catch(() => undefined)); i++)
+      await new Promise((r) => setTimeout(r, 25));
     const second = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0']);
     expect(second.code).toBe(3);
     expect((await slow).code).toBe(0);
@@ -289,9 +315,14 @@ describe('failures and locking', () => {
     for (const n of [1, Math.floor(postPaths.length / 3), Math.floor((2 * postPaths.length) / 3)]) {
       const archive = await tempDir();
       const before = site.log.length;
-      const child = spawn(process.execPath, [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0'], { stdio: 'ignore', env: { ...process.env, ...SHORT_LOCK } });
+      const child = spawn(process.execPath, [CLI, 'sync', '--site', site.url, '--archive', archive, '--rate', '0'], {
+        stdio: 'ignore',
+        env: { ...process.env, ...SHORT_LOCK },
+      });
       const exited = new Promise((resolve) => child.on('exit', resolve));
-      const served = () => postRequests(site.log.slice(before)).filter((entry) => entry.end > 0 && entry.status === 200 && !entry.fault).length;
+      const served = () =>
+        postRequests(site.log.slice(before)).filter((entry) => entry.end > 0 && entry.status === 200 && !entry.fault)
+          .length;
       await until(() => served() >= n);
       // Every other post page stalls from now on: the run cannot finish, whatever the machine's speed.
       site.setFaults(postPaths.map((path) => ({ path, kind: 'stall', ms: 30_000 })));
@@ -305,11 +336,14 @@ describe('failures and locking', () => {
       expect(partial.entries.length).toBeLessThan(expected.size);
       // A post the killed run left is whole: the very bytes of the finished archive (a temp file of a
       // write cut short is no post: the next run clears it).
-      for (const { path } of partial.entries) expect(await readFile(join(archive, path), 'utf8'), path).toBe(expected.get(path));
+      for (const { path } of partial.entries)
+        expect(await readFile(join(archive, path), 'utf8'), path).toBe(expected.get(path));
       written += partial.entries.length;
       // The killed run's lock goes stale once not refreshed for the stale time: wait that long.
       await new Promise((r) => setTimeout(r, 600));
-      const rerun = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0'], { env: SHORT_LOCK });
+      const rerun = await runCli(['sync', '--site', site.url, '--archive', archive, '--rate', '0'], {
+        env: SHORT_LOCK,
+      });
       expect(rerun.code).toBe(0);
       expect(await postsOf(archive)).toEqual(expected);
     }
@@ -331,15 +365,27 @@ describe('the lock under contention', () => {
   it('lets exactly one of several processes take over a stale lock', async () => {
     const archive = await tempDir();
     await mkdir(join(archive, '.cabsync'), { recursive: true });
-    await writeFile(join(archive, '.cabsync', 'lock'), JSON.stringify({ pid: 2 ** 22 + 4321, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }));
+    await writeFile(
+      join(archive, '.cabsync', 'lock'),
+      JSON.stringify({ pid: 2 ** 22 + 4321, host: hostname(), startedAt: '2020-01-01T00:00:00Z' }),
+    );
     await utimes(join(archive, '.cabsync', 'lock'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     const lockModule = new URL('../dist/src/write/lock.js', import.meta.url).href;
     const script = `const { acquireLock } = await import(${JSON.stringify(lockModule)});
       try { const lock = await acquireLock(${JSON.stringify(archive)}); console.log('got'); await new Promise((r) => setTimeout(r, 1500)); await lock.release(); }
       catch (error) { console.log(error.name); }`;
-    const runs = await Promise.all(Array.from({ length: 6 }, () => runCommand(process.execPath, ['--input-type=module', '-e', script])));
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () => runCommand(process.execPath, ['--input-type=module', '-e', script])),
+    );
     const outcomes = runs.map((run) => run.stdout.trim()).sort();
-    expect(outcomes).toEqual(['LockHeldError', 'LockHeldError', 'LockHeldError', 'LockHeldError', 'LockHeldError', 'got']);
+    expect(outcomes).toEqual([
+      'LockHeldError',
+      'LockHeldError',
+      'LockHeldError',
+      'LockHeldError',
+      'LockHeldError',
+      'got',
+    ]);
     expect((await readdir(join(archive, '.cabsync'))).filter((name) => name !== 'lock')).toEqual([]);
   });
 });

@@ -2,7 +2,12 @@ import type { Fetcher } from '../fetch/fetcher.js';
 import { WriteError } from '../errors.js';
 import { fileTypeOf } from './file-types.js';
 import { linksOfPosts, type PostBody } from './links.js';
-import { readAttachmentManifest, saveAttachmentManifest, serializeAttachmentManifest, type AttachmentManifest } from './manifest.js';
+import {
+  readAttachmentManifest,
+  saveAttachmentManifest,
+  serializeAttachmentManifest,
+  type AttachmentManifest,
+} from './manifest.js';
 import { mirrorFile, sizeOnDisk, type MirrorContext, type MirrorOutcome } from './mirror.js';
 import { attachmentPath } from './paths.js';
 import { emptyAttachmentsReport, type AttachmentsReport, type AttachmentWarningKind } from './report.js';
@@ -40,7 +45,13 @@ export async function syncAttachments(input: AttachmentsInput): Promise<Attachme
   const report = emptyAttachmentsReport();
   report.linked = links.size;
   if (input.dryRun) return dryRun(input.archive, manifest, links, report);
-  const ctx: MirrorContext = { archive: input.archive, fetcher: input.fetcher, maxBytes: input.maxBytes, checkedDirs: new Set(), now: input.now ?? (() => new Date()) };
+  const ctx: MirrorContext = {
+    archive: input.archive,
+    fetcher: input.fetcher,
+    maxBytes: input.maxBytes,
+    checkedDirs: new Set(),
+    now: input.now ?? (() => new Date()),
+  };
   manifest.site = input.site.origin;
   try {
     await Promise.all([...links].map(([url, posts]) => mirrorLink(ctx, manifest, report, url, posts)));
@@ -60,18 +71,26 @@ function relink(manifest: AttachmentManifest, links: Map<string, string[]>, only
   }
 }
 
-async function mirrorLink(ctx: MirrorContext, manifest: AttachmentManifest, report: AttachmentsReport, url: string, posts: string[]): Promise<void> {
+async function mirrorLink(
+  ctx: MirrorContext,
+  manifest: AttachmentManifest,
+  report: AttachmentsReport,
+  url: string,
+  posts: string[],
+): Promise<void> {
   const warn = (kind: AttachmentWarningKind, what: string): void => {
     report.warnings.push({ kind, url, posts, message: `${what} (linked from ${posts.join(', ')})` });
   };
   const path = attachmentPath(url);
   if (!path.ok) return warn('unsafe-path', `not mirrored: ${path.reason}`);
   const held = manifest.files[url];
-  const outcome: MirrorOutcome = await mirrorFile(ctx, url, path.path, fileTypeOf(path.path)!, held).catch((error: unknown) => {
-    // A file the disk refuses (a name or path too long, a symbolic link in the way) is that file's failure.
-    if (error instanceof WriteError) return { kind: 'failed', error: error.message };
-    throw error;
-  });
+  const outcome: MirrorOutcome = await mirrorFile(ctx, url, path.path, fileTypeOf(path.path)!, held).catch(
+    (error: unknown) => {
+      // A file the disk refuses (a name or path too long, a symbolic link in the way) is that file's failure.
+      if (error instanceof WriteError) return { kind: 'failed', error: error.message };
+      throw error;
+    },
+  );
   switch (outcome.kind) {
     case 'added':
     case 'changed':
@@ -88,7 +107,10 @@ async function mirrorLink(ctx: MirrorContext, manifest: AttachmentManifest, repo
       return;
     case 'too-large': {
       const size = outcome.size === undefined ? `more than ${outcome.limit}` : String(outcome.size);
-      return warn('too-large', `too large: ${url} is ${size} bytes, over --max-attachment-size ${outcome.limit}: not downloaded${held ? '; the copy held is kept' : ''}`);
+      return warn(
+        'too-large',
+        `too large: ${url} is ${size} bytes, over --max-attachment-size ${outcome.limit}: not downloaded${held ? '; the copy held is kept' : ''}`,
+      );
     }
     case 'not-a-file':
       return warn('not-a-file', `not mirrored: ${url}: ${outcome.reason}`);
@@ -100,7 +122,12 @@ async function mirrorLink(ctx: MirrorContext, manifest: AttachmentManifest, repo
 }
 
 /** A dry run requests nothing: links without a copy are what would be added; held copies are not re-checked. */
-async function dryRun(archive: string, manifest: AttachmentManifest, links: Map<string, string[]>, report: AttachmentsReport): Promise<AttachmentsReport> {
+async function dryRun(
+  archive: string,
+  manifest: AttachmentManifest,
+  links: Map<string, string[]>,
+  report: AttachmentsReport,
+): Promise<AttachmentsReport> {
   for (const url of links.keys()) {
     const path = attachmentPath(url);
     const held = manifest.files[url];

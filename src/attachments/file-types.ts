@@ -16,11 +16,23 @@ export const FILE_TYPES: readonly FileType[] = [
   // Documents: what ballots, minutes and requirements are published as.
   { extensions: ['pdf'], contentTypes: ['application/pdf', 'application/x-pdf'], what: 'PDF' },
   { extensions: ['doc'], contentTypes: ['application/msword'], what: 'Word document' },
-  { extensions: ['docx'], contentTypes: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'], what: 'Word document' },
+  {
+    extensions: ['docx'],
+    contentTypes: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    what: 'Word document',
+  },
   { extensions: ['xls'], contentTypes: ['application/vnd.ms-excel'], what: 'spreadsheet' },
-  { extensions: ['xlsx'], contentTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], what: 'spreadsheet' },
+  {
+    extensions: ['xlsx'],
+    contentTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    what: 'spreadsheet',
+  },
   { extensions: ['ppt'], contentTypes: ['application/vnd.ms-powerpoint'], what: 'presentation' },
-  { extensions: ['pptx'], contentTypes: ['application/vnd.openxmlformats-officedocument.presentationml.presentation'], what: 'presentation' },
+  {
+    extensions: ['pptx'],
+    contentTypes: ['application/vnd.openxmlformats-officedocument.presentationml.presentation'],
+    what: 'presentation',
+  },
   { extensions: ['odt'], contentTypes: ['application/vnd.oasis.opendocument.text'], what: 'OpenDocument text' },
   // Plain data: attendance lists, exported tables.
   { extensions: ['txt'], contentTypes: ['text/plain'], what: 'text file' },
@@ -34,7 +46,12 @@ export const FILE_TYPES: readonly FileType[] = [
 ];
 
 /** Types that say only "some bytes": servers send them for any download, so they confirm any file type. */
-const GENERIC_TYPES: readonly string[] = ['application/octet-stream', 'binary/octet-stream', 'application/download', 'application/force-download'];
+const GENERIC_TYPES: readonly string[] = [
+  'application/octet-stream',
+  'binary/octet-stream',
+  'application/download',
+  'application/force-download',
+];
 
 /** The file type a URL path names by its extension, or undefined for a page or an unknown file. */
 export function fileTypeOf(path: string): FileType | undefined {
@@ -50,6 +67,7 @@ export function fileTypeOf(path: string): FileType | undefined {
 export function judgeContentType(type: FileType, contentType: string | undefined): string | undefined {
   const media = contentType?.split(';')[0]?.trim().toLowerCase();
   if (!media || type.contentTypes.includes(media) || GENERIC_TYPES.includes(media)) return undefined;
-  if (media === 'text/html' || media === 'application/xhtml+xml') return `the site answered with a page (${media}), not a ${type.what}`;
+  if (media === 'text/html' || media === 'application/xhtml+xml')
+    return `the site answered with a page (${media}), not a ${type.what}`;
   return `served as ${media}, not a ${type.what}`;
 }

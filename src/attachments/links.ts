@@ -21,7 +21,9 @@ const TRAILING_PUNCTUATION = /[.,;:!?*_~]+$/;
 
 /** Fenced code blocks and code spans: a URL there is text, not a link. */
 function withoutCode(body: string): string {
-  return body.replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[ \t]*$|(?![\s\S]))/gm, '').replace(/`[^`\n]+`/g, '');
+  return body
+    .replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[ \t]*$|(?![\s\S]))/gm, '')
+    .replace(/`[^`\n]+`/g, '');
 }
 
 /** Markdown backslash escapes in a URL (`\_`, `\(`) stand for the character itself. */

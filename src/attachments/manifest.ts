@@ -92,7 +92,17 @@ export async function saveAttachmentManifest(archiveDir: string, manifest: Attac
   }
 }
 
-const KEY_ORDER: readonly (keyof AttachmentRecord)[] = ['path', 'sha256', 'size', 'contentType', 'etag', 'lastModified', 'fetchedAt', 'missingUpstream', 'linkedFrom'];
+const KEY_ORDER: readonly (keyof AttachmentRecord)[] = [
+  'path',
+  'sha256',
+  'size',
+  'contentType',
+  'etag',
+  'lastModified',
+  'fetchedAt',
+  'missingUpstream',
+  'linkedFrom',
+];
 
 function ordered(record: AttachmentRecord): Partial<AttachmentRecord> {
   return Object.fromEntries(KEY_ORDER.filter((key) => record[key] !== undefined).map((key) => [key, record[key]]));
@@ -108,7 +118,8 @@ function recordProblem(url: string, record: unknown): string | undefined {
   if (!isHash(r.sha256)) return '"sha256" is not a SHA-256';
   if (typeof r.size !== 'number' || !Number.isSafeInteger(r.size) || r.size < 0) return '"size" is not a byte count';
   if (typeof r.fetchedAt !== 'string' || Number.isNaN(Date.parse(r.fetchedAt))) return '"fetchedAt" is not a date';
-  if (!Array.isArray(r.linkedFrom) || !r.linkedFrom.every((p) => typeof p === 'string')) return '"linkedFrom" is not a list of paths';
+  if (!Array.isArray(r.linkedFrom) || !r.linkedFrom.every((p) => typeof p === 'string'))
+    return '"linkedFrom" is not a list of paths';
   for (const key of ['contentType', 'etag', 'lastModified', 'missingUpstream'] as const) {
     if (r[key] !== undefined && typeof r[key] !== 'string') return `"${key}" is not a string`;
   }

@@ -32,7 +32,13 @@ const GONE = new Set([404, 410]);
  * its size on disk) is asked "changed since?" with its validators; a 304 costs nothing more. New or
  * changed bytes are written atomically at `path`; a body over the cap never reaches the disk.
  */
-export async function mirrorFile(ctx: MirrorContext, url: string, path: string, type: FileType, held: AttachmentRecord | undefined): Promise<MirrorOutcome> {
+export async function mirrorFile(
+  ctx: MirrorContext,
+  url: string,
+  path: string,
+  type: FileType,
+  held: AttachmentRecord | undefined,
+): Promise<MirrorOutcome> {
   const haveCopy = held !== undefined && (await sizeOnDisk(ctx.archive, path)) === held.size;
   const validators = haveCopy ? { etag: held.etag, lastModified: held.lastModified } : undefined;
   const result = await ctx.fetcher.getFile(url, validators, { maxBytes: ctx.maxBytes });
@@ -43,13 +49,24 @@ export async function mirrorFile(ctx: MirrorContext, url: string, path: string, 
     return { kind: 'failed', error: result.error };
   }
   const facts = { etag: result.etag, lastModified: result.lastModified };
-  if (result.notModified) return held ? { kind: 'unchanged', record: confirmed({ ...held, ...definedOnly(facts) }) } : { kind: 'failed', error: 'HTTP 304 to a request that sent no validators' };
+  if (result.notModified)
+    return held
+      ? { kind: 'unchanged', record: confirmed({ ...held, ...definedOnly(facts) }) }
+      : { kind: 'failed', error: 'HTTP 304 to a request that sent no validators' };
   const body = result.body ?? Buffer.alloc(0);
   const wrongType = judgeContentType(type, result.contentType);
   if (wrongType) return { kind: 'not-a-file', reason: wrongType };
   const sha256 = hashOf(body);
-  const record: AttachmentRecord = { path, sha256, size: body.length, ...definedOnly({ contentType: result.contentType, ...facts }), fetchedAt: ctx.now().toISOString(), linkedFrom: held?.linkedFrom ?? [] };
-  if (haveCopy && held.sha256 === sha256) return { kind: 'unchanged', record: confirmed({ ...record, fetchedAt: held.fetchedAt }) };
+  const record: AttachmentRecord = {
+    path,
+    sha256,
+    size: body.length,
+    ...definedOnly({ contentType: result.contentType, ...facts }),
+    fetchedAt: ctx.now().toISOString(),
+    linkedFrom: held?.linkedFrom ?? [],
+  };
+  if (haveCopy && held.sha256 === sha256)
+    return { kind: 'unchanged', record: confirmed({ ...record, fetchedAt: held.fetchedAt }) };
   await writeArchiveFile(ctx.archive, path, body, ctx.checkedDirs);
   // The same bytes written again where the copy had gone missing are no change of the file.
   return { kind: held === undefined ? 'added' : held.sha256 === sha256 ? 'unchanged' : 'changed', record };

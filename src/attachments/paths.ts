@@ -15,7 +15,10 @@ const SEGMENT_RULES: readonly { test: (segment: string) => boolean; reason: stri
   { test: (segment) => segment === '.' || segment === '..', reason: 'a "." or ".." segment (would leave its folder)' },
   { test: (segment) => segment.includes('\\'), reason: 'a backslash (a separator on some systems)' },
   { test: (segment) => /[\u0000-\u001f\u007f]/.test(segment), reason: 'a control character' },
-  { test: (segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES, reason: `a segment longer than ${MAX_SEGMENT_BYTES} bytes` },
+  {
+    test: (segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES,
+    reason: `a segment longer than ${MAX_SEGMENT_BYTES} bytes`,
+  },
 ];
 
 export type AttachmentPath = { ok: true; path: string } | { ok: false; reason: string };

@@ -29,7 +29,9 @@ export function parseSize(flag: string, value: string | number): number {
   const unit = UNITS[match?.[2]?.toLowerCase() ?? 'none'];
   const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : Number.NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 1) {
-    throw new UsageError(`${flag}: expected a size in bytes, 1 or more, with an optional K, KB, M, MB, G or GB suffix; got ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `${flag}: expected a size in bytes, 1 or more, with an optional K, KB, M, MB, G or GB suffix; got ${JSON.stringify(value)}`,
+    );
   }
   return bytes;
 }

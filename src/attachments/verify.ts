@@ -29,11 +29,13 @@ export async function verifyAttachments(archiveDir: string, index: ArchiveIndex)
   }
   const known = new Set(Object.values(manifest.files).map((record) => record.path));
   for (const path of await listFiles(archiveDir, join(archiveDir, FILES_DIR))) {
-    if (path !== MANIFEST_PATH && !known.has(path)) problems.push({ kind: 'attachment', path, reason: 'no manifest entry: not a file cabsync mirrored' });
+    if (path !== MANIFEST_PATH && !known.has(path))
+      problems.push({ kind: 'attachment', path, reason: 'no manifest entry: not a file cabsync mirrored' });
   }
   const linked = linkedUrls(index, manifest.site);
   for (const [url, record] of Object.entries(manifest.files)) {
-    if (!linked.has(url)) problems.push({ kind: 'attachment', path: record.path, reason: `linked by no archive post (${url})` });
+    if (!linked.has(url))
+      problems.push({ kind: 'attachment', path: record.path, reason: `linked by no archive post (${url})` });
   }
   return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -52,7 +54,7 @@ async function copyProblem(archiveDir: string, record: AttachmentRecord): Promis
   if (info.isSymbolicLink()) return 'a symbolic link (not followed)';
   if (!info.isFile()) return 'not a plain file';
   if (info.size !== record.size) return `changed on disk: ${info.size} bytes, the manifest says ${record.size}`;
-  if (hashOf(await readFile(full)) !== record.sha256) return 'changed on disk: its SHA-256 is not the manifest\'s';
+  if (hashOf(await readFile(full)) !== record.sha256) return "changed on disk: its SHA-256 is not the manifest's";
   return undefined;
 }
 

@@ -22,7 +22,10 @@ export function registerConvert(program: Command): void {
         process.exitCode = ExitCode.Failed;
         return;
       }
-      const [{ extractPage }, { renderPage }] = await Promise.all([import('../extract/extract.js'), import('./render-page.js')]);
+      const [{ extractPage }, { renderPage }] = await Promise.all([
+        import('../extract/extract.js'),
+        import('./render-page.js'),
+      ]);
       const hints: PageHints = options.author === undefined ? {} : { author: options.author };
       const page = extractPage(html, options.url, hints);
       const { post, text } = renderPage(page);
@@ -44,7 +47,9 @@ async function readPage(file: string): Promise<string> {
   try {
     return file === '-' ? await readStdin() : await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read ${file === '-' ? 'standard input' : file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `cannot read ${file === '-' ? 'standard input' : file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -11,13 +11,19 @@ export function registerDiff(program: Command): void {
     .option('--git <rev>', 'compare the archive with a git revision instead of a sync report')
     .option('--json', 'print the changes as JSON')
     .option('--format <format>', 'text or md', 'text')
-    .action(async (id: string | undefined, flags: { archive: string; git?: string; json?: boolean; format: string }) => {
-      if (flags.format !== 'text' && flags.format !== 'md') throw new UsageError(`--format: expected text or md, got ${JSON.stringify(flags.format)}`);
-      if (id && flags.git) throw new UsageError('give a sync id or --git, not both');
-      const [{ readReport }, { formatDiffMarkdown, formatDiffText, viewOfReport, viewSinceRevision }] = await Promise.all([import('../report/report.js'), import('../report/diff.js')]);
-      const view = flags.git ? await viewSinceRevision(flags.archive, flags.git) : viewOfReport(await readReport(flags.archive, id));
-      if (flags.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
-      else if (flags.format === 'md') process.stdout.write(formatDiffMarkdown(view));
-      else process.stdout.write(formatDiffText(view, process.stdout.isTTY === true));
-    });
+    .action(
+      async (id: string | undefined, flags: { archive: string; git?: string; json?: boolean; format: string }) => {
+        if (flags.format !== 'text' && flags.format !== 'md')
+          throw new UsageError(`--format: expected text or md, got ${JSON.stringify(flags.format)}`);
+        if (id && flags.git) throw new UsageError('give a sync id or --git, not both');
+        const [{ readReport }, { formatDiffMarkdown, formatDiffText, viewOfReport, viewSinceRevision }] =
+          await Promise.all([import('../report/report.js'), import('../report/diff.js')]);
+        const view = flags.git
+          ? await viewSinceRevision(flags.archive, flags.git)
+          : viewOfReport(await readReport(flags.archive, id));
+        if (flags.json) process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+        else if (flags.format === 'md') process.stdout.write(formatDiffMarkdown(view));
+        else process.stdout.write(formatDiffText(view, process.stdout.isTTY === true));
+      },
+    );
 }

@@ -18,16 +18,20 @@ export function registerFetch(program: Command): void {
     .option('--accept-shrink', 'write pages that would shrink or empty an archived post (held back by default)')
     .option('--json', 'print the JSON report on stdout')
     .action(async (urls: string[], flags: RawSyncFlags & { stdout?: boolean; json?: boolean }) => {
-      const [{ resolveSyncOptions, parseSite }, { fetchUrls }, { printReport }, { reportExitCode }] = await Promise.all([
-        import('../sync/options.js'),
-        import('../sync/sync.js'),
-        import('./print-report.js'),
-        import('../report/report.js'),
-      ]);
+      const [{ resolveSyncOptions, parseSite }, { fetchUrls }, { printReport }, { reportExitCode }] = await Promise.all(
+        [
+          import('../sync/options.js'),
+          import('../sync/sync.js'),
+          import('./print-report.js'),
+          import('../report/report.js'),
+        ],
+      );
       const site = siteOf(urls, parseSite);
       const options = resolveSyncOptions({ ...flags, site: site.origin, dryRun: flags.stdout ?? false });
       const report = await fetchUrls(urls, options, {
-        onText: flags.stdout ? (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`) : undefined,
+        onText: flags.stdout
+          ? (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+          : undefined,
       });
       if (!flags.stdout) printReport(report, flags.json ?? false);
       else {

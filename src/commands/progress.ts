@@ -1,7 +1,10 @@
 import type { Progress } from '../sync/run.js';
 
 /** A one-line progress display on stderr when it is a TTY; nothing under cron. */
-export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): { update: (p: Progress) => void; done: () => void } {
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
+  update: (p: Progress) => void;
+  done: () => void;
+} {
   if (!stream.isTTY) return { update: () => undefined, done: () => undefined };
   let last = 0;
   let shown = false;

@@ -9,7 +9,10 @@ export function registerReport(program: Command): void {
     .option('--archive <dir>', 'archive folder', './archive')
     .option('--json', 'print the whole JSON report')
     .action(async (id: string | undefined, flags: { archive: string; json?: boolean }) => {
-      const [{ readReport }, { formatSummary }] = await Promise.all([import('../report/report.js'), import('../report/summary.js')]);
+      const [{ readReport }, { formatSummary }] = await Promise.all([
+        import('../report/report.js'),
+        import('../report/summary.js'),
+      ]);
       const report = await readReport(flags.archive, id);
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatSummary(report));
     });

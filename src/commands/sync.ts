@@ -21,8 +21,14 @@ export function registerSync(program: Command): void {
     .option('--attachments', 'mirror the files posts link on the site (PDF, DOCX, images…) into <archive>/files/')
     .option('--max-attachment-size <bytes>', 'largest attachment downloaded, e.g. 50MB (default 50MB)')
     .option('--accept-shrink', 'write pages that would shrink or empty an archived post (held back by default)')
-    .option('--revalidate <share>', 're-download this share of the archived posts each run, least recently checked first (1/7; 0 for none)')
-    .option('--max-duration <time>', 'stop cleanly after this long, e.g. 45m, 1h30m, 90s (default 45m): the rest is reported failed')
+    .option(
+      '--revalidate <share>',
+      're-download this share of the archived posts each run, least recently checked first (1/7; 0 for none)',
+    )
+    .option(
+      '--max-duration <time>',
+      'stop cleanly after this long, e.g. 45m, 1h30m, 90s (default 45m): the rest is reported failed',
+    )
     .option('--max-urls <n>', 'consider at most N URLs this run (default 10000)')
     .option('--strict-health', 'do not write pages with layout-health issues; exit 1 on site-wide health warnings')
     .option('-v, --verbose', 'log skipped URLs and why on stderr')

@@ -17,10 +17,14 @@ export function registerVerify(program: Command): void {
       const index = await loadArchive(options.archive);
       const problems = [...verifyArchive(index), ...(await verifyAttachments(options.archive, index))];
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ archive: options.archive, posts: index.entries.length, problems }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ archive: options.archive, posts: index.entries.length, problems }, null, 2)}\n`,
+        );
       } else {
         for (const problem of problems) process.stdout.write(`${formatProblem(problem)}\n`);
-        process.stdout.write(`${index.entries.length} posts, ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
+        process.stdout.write(
+          `${index.entries.length} posts, ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`,
+        );
       }
       process.exitCode = problems.length > 0 ? ExitCode.Failed : ExitCode.Ok;
     });

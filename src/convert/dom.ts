@@ -10,11 +10,53 @@ const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
 
 /** How `type` read on the old DOM: enumerated for these (lower-cased when valid, else the default)… */
 const ENUMERATED_TYPE: Record<string, { valid: readonly string[]; missing: string }> = {
-  input: { valid: ['text', 'hidden', 'search', 'tel', 'url', 'email', 'password', 'datetime', 'date', 'month', 'week', 'time', 'datetime-local', 'number', 'range', 'color', 'checkbox', 'radio', 'file', 'submit', 'image', 'reset', 'button'], missing: 'text' },
+  input: {
+    valid: [
+      'text',
+      'hidden',
+      'search',
+      'tel',
+      'url',
+      'email',
+      'password',
+      'datetime',
+      'date',
+      'month',
+      'week',
+      'time',
+      'datetime-local',
+      'number',
+      'range',
+      'color',
+      'checkbox',
+      'radio',
+      'file',
+      'submit',
+      'image',
+      'reset',
+      'button',
+    ],
+    missing: 'text',
+  },
   menuitem: { valid: ['command', 'checkbox', 'radio'], missing: 'command' },
 };
 /** …and the attribute as written for these. */
-const STRING_TYPE = new Set(['a', 'area', 'embed', 'li', 'link', 'object', 'ol', 'output', 'param', 'progress', 'script', 'source', 'style', 'ul']);
+const STRING_TYPE = new Set([
+  'a',
+  'area',
+  'embed',
+  'li',
+  'link',
+  'object',
+  'ol',
+  'output',
+  'param',
+  'progress',
+  'script',
+  'source',
+  'style',
+  'ul',
+]);
 
 const NAMESPACES = { html: HTML_NS, svg: SVG_NS, mathml: MATHML_NS } as const;
 
@@ -77,7 +119,8 @@ export class DomNode {
     if (this.nodeType !== ELEMENT) return this.data_;
     if (this.text === undefined) {
       let text = '';
-      for (let child = this.firstChild; child; child = child.nextSibling) if (child.nodeType !== COMMENT) text += child.textContent;
+      for (let child = this.firstChild; child; child = child.nextSibling)
+        if (child.nodeType !== COMMENT) text += child.textContent;
       this.text = text;
     }
     return this.text;
@@ -136,7 +179,10 @@ export class DomNode {
   get type(): string | undefined {
     const value = this.getAttribute('type');
     const enumerated = ENUMERATED_TYPE[this.localName];
-    if (enumerated) return value === null ? enumerated.missing : enumerated.valid.find((valid) => valid === value.toLowerCase()) ?? enumerated.missing;
+    if (enumerated)
+      return value === null
+        ? enumerated.missing
+        : (enumerated.valid.find((valid) => valid === value.toLowerCase()) ?? enumerated.missing);
     return STRING_TYPE.has(this.localName) ? (value ?? '') : undefined;
   }
 
@@ -251,7 +297,8 @@ function descendants(root: DomNode, test: (element: DomNode) => boolean, limit =
 
 // A type selector matches the lower-cased node name, whatever the namespace (as domino's did).
 function typeSelector(selector: string): (element: DomNode) => boolean {
-  if (!/^(?:\*|[A-Za-z][\w-]*)$/.test(selector)) throw new Error(`unsupported selector ${JSON.stringify(selector)}: only a tag name or *`);
+  if (!/^(?:\*|[A-Za-z][\w-]*)$/.test(selector))
+    throw new Error(`unsupported selector ${JSON.stringify(selector)}: only a tag name or *`);
   const type = selector.toLowerCase();
   return type === '*' ? () => true : (element) => element.nodeName.toLowerCase() === type;
 }

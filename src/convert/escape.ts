@@ -17,7 +17,11 @@ const at = (text: string, index: number): string => text.charAt(index);
  * which is where a line starts when the node opens a block.
  */
 export const TEXT_ESCAPES: readonly TextEscape[] = [
-  { pattern: /\\(?=[!-/:-@[-`{-~]|$)/g, replace: () => '\\\\', why: 'a backslash before punctuation or at a line end is itself an escape' },
+  {
+    pattern: /\\(?=[!-/:-@[-`{-~]|$)/g,
+    replace: () => '\\\\',
+    why: 'a backslash before punctuation or at a line end is itself an escape',
+  },
   { pattern: /`/g, replace: () => '\\`', why: 'starts a code span' },
   {
     pattern: /\*/g,
@@ -29,7 +33,11 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
     replace: (...args) => escapeUnlessWordOrSpaced('_', args),
     why: 'emphasis, unless inside a word (`snake_case`) or between spaces',
   },
-  { pattern: /~/g, replace: (...args) => escapeIfRepeated('~', args), why: 'two tildes make strikethrough; one at a text edge may join a strikethrough\'s `~~`' },
+  {
+    pattern: /~/g,
+    replace: (...args) => escapeIfRepeated('~', args),
+    why: "two tildes make strikethrough; one at a text edge may join a strikethrough's `~~`",
+  },
   {
     pattern: /\[(?=\^|[^\]]*$|[^\]]*\](?:[([:]|$))/g,
     replace: () => '\\[',
@@ -38,13 +46,25 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
   { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
   { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
   // goldmark's linkify starts a link at a line start or after white space, `*`, `_`, `~` or `(`.
-  { pattern: /(?<=(?:^|[\s*_~(])(?:https?|ftp)):(?=\/\/[^\s<])/gi, replace: () => '\\:', why: 'linkify makes a URL a link' },
+  {
+    pattern: /(?<=(?:^|[\s*_~(])(?:https?|ftp)):(?=\/\/[^\s<])/gi,
+    replace: () => '\\:',
+    why: 'linkify makes a URL a link',
+  },
   { pattern: /(?<=(?:^|[\s*_~(])www)\.(?=[\w-]+\.)/gi, replace: () => '\\.', why: 'linkify makes `www.` text a link' },
-  { pattern: /(?<=[\w.!#$%&'*+/=?^`{|}~-])@(?=[\w-]+(?:\.[\w-]+)+)/g, replace: () => '\\@', why: 'linkify makes an e-mail address a link' },
+  {
+    pattern: /(?<=[\w.!#$%&'*+/=?^`{|}~-])@(?=[\w-]+(?:\.[\w-]+)+)/g,
+    replace: () => '\\@',
+    why: 'linkify makes an e-mail address a link',
+  },
   { pattern: /^(#{1,6})(?=\s|$)/g, replace: (hashes) => `\\${hashes}`, why: 'an ATX heading' },
   { pattern: /^>/g, replace: () => '\\>', why: 'a blockquote' },
   { pattern: /^[-+](?=\s|$)/g, replace: (marker) => `\\${marker}`, why: 'a bullet list item' },
-  { pattern: /^(\d{1,9})([.)])(?=\s|$)/g, replace: (_match, digits, dot) => `${digits}\\${dot}`, why: 'an ordered list item' },
+  {
+    pattern: /^(\d{1,9})([.)])(?=\s|$)/g,
+    replace: (_match, digits, dot) => `${digits}\\${dot}`,
+    why: 'an ordered list item',
+  },
   { pattern: /^[=-](?=[=-]*\s*$)/g, replace: (mark) => `\\${mark}`, why: 'a setext underline or thematic break' },
 ];
 
@@ -121,7 +141,11 @@ export function absoluteUrl(href: string, base: string): string {
 /** A link destination: spaces encoded, parentheses escaped only when unbalanced, entities and escapes kept literal. */
 export function formatDestination(url: string): string {
   // An `&` that reads as an entity (`&#35;`) would be decoded: escaped, like a backslash before punctuation.
-  const encoded = url.replace(/ /g, '%20').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\\(?=[!-/:-@[-`{-~])|&(?=#?[A-Za-z0-9]+;)/g, '\\$&');
+  const encoded = url
+    .replace(/ /g, '%20')
+    .replace(/</g, '%3C')
+    .replace(/>/g, '%3E')
+    .replace(/\\(?=[!-/:-@[-`{-~])|&(?=#?[A-Za-z0-9]+;)/g, '\\$&');
   return balancedParens(encoded) ? encoded : encoded.replace(/[()]/g, '\\$&');
 }
 

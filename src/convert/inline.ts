@@ -16,7 +16,8 @@ export function codeSpan(code: string): string {
 // The text written right before and after an inline element, as far as its text siblings tell: an
 // element sibling starts or ends with its own delimiter (punctuation), not its text.
 export function writtenBeside(node: DomNode): [string, string] {
-  const text = (sibling: DomNode | null): string => (!sibling || DELIMITED.has(sibling.nodeName) ? '' : sibling.textContent);
+  const text = (sibling: DomNode | null): string =>
+    !sibling || DELIMITED.has(sibling.nodeName) ? '' : sibling.textContent;
   return [text(node.previousSibling), text(node.nextSibling)];
 }
 
@@ -34,12 +35,20 @@ const kind = (name: string): string => ({ B: 'STRONG', I: 'EM' })[name] ?? name;
 // `**a **b** c**`): every other one, by those before and above it, takes the other delimiter.
 export function alternates(node: DomNode): boolean {
   let count = 0;
-  for (let sibling = node.previousSibling; sibling && sibling.nodeType === 1 && kind(sibling.nodeName) === kind(node.nodeName); sibling = sibling.previousSibling) count += 1;
+  for (
+    let sibling = node.previousSibling;
+    sibling && sibling.nodeType === 1 && kind(sibling.nodeName) === kind(node.nodeName);
+    sibling = sibling.previousSibling
+  )
+    count += 1;
   // Only emphasis right inside its kind: a strong between two ems keeps their delimiters apart.
-  for (let parent = node.parentNode; parent && ['EM', 'STRONG'].includes(kind(parent.nodeName)); parent = parent.parentNode) {
+  for (
+    let parent = node.parentNode;
+    parent && ['EM', 'STRONG'].includes(kind(parent.nodeName));
+    parent = parent.parentNode
+  ) {
     if (kind(parent.nodeName) !== kind(node.nodeName)) break;
     count += 1;
   }
   return count % 2 === 1;
 }
-

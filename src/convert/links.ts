@@ -1,7 +1,14 @@
 // Links: inline `[text](url "title")`, an autolink, or the bare URL that goldmark's linkify makes
 // the very same link again (and only where it does: at a line start or after white space or `(`,
 // ending before white space or final punctuation).
-import { absoluteUrl, formatDestination, formatTitle, isUnsafeUrl, unescapeLineStart, unescapeLinkify } from './escape.js';
+import {
+  absoluteUrl,
+  formatDestination,
+  formatTitle,
+  isUnsafeUrl,
+  unescapeLineStart,
+  unescapeLinkify,
+} from './escape.js';
 import type { DomNode } from './dom.js';
 
 export function formatLink(content: string, node: DomNode, context: { baseUrl: string }): string {
@@ -13,16 +20,25 @@ export function formatLink(content: string, node: DomNode, context: { baseUrl: s
   // Where linkify would not make the link, an autolink does (an e-mail's without its `mailto:`);
   // a `www.` one would show its https://, so it is an ordinary link.
   if (bare !== undefined && linkifies(node, bare)) return bare;
-  if (bare !== undefined && (bare === href || (href === `mailto:${bare}` && AUTOLINK_EMAIL.test(bare) && !/^[!?]/.test(bare)))) return `<${bare}>`;
+  if (
+    bare !== undefined &&
+    (bare === href || (href === `mailto:${bare}` && AUTOLINK_EMAIL.test(bare) && !/^[!?]/.test(bare)))
+  )
+    return `<${bare}>`;
   const linkText = outsideCode(content, unescapeLinkify);
   // Brackets in code spans are code: neither counted nor escaped.
-  const label = balancedBrackets(linkText.replace(CODE_SPAN, '')) ? linkText : linkText.replace(new RegExp(`${CODE_SPAN.source}|(?<!\\\\)[[\\]]`, 'g'), (m: string, fence?: string) => (fence ? m : `\\${m}`));
+  const label = balancedBrackets(linkText.replace(CODE_SPAN, ''))
+    ? linkText
+    : linkText.replace(new RegExp(`${CODE_SPAN.source}|(?<!\\\\)[[\\]]`, 'g'), (m: string, fence?: string) =>
+        fence ? m : `\\${m}`,
+      );
   if (label.trim() === '' && (href.startsWith('#') || href === '')) return '';
   return `[${unescapeLineStart(label)}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
 }
 
 // CommonMark's e-mail autolink (§6.5); `<!` or `<?` would open raw HTML instead.
-const AUTOLINK_EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+const AUTOLINK_EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
 // The text goldmark's linkify turns back into this very link, if there is one.
 function bareForm(text: string, rawHref: string, href: string): string | undefined {
@@ -41,16 +57,42 @@ function linkifies(node: DomNode, url: string): boolean {
   // First or last in emphasis, a delimiter would touch it: renderers disagree on what linkify does there.
   if ((!node.previousSibling || !node.nextSibling) && !BLOCK_PARENTS.has(node.parentNode?.nodeName ?? '')) return false;
   // Beside an element, the character written next to it is a delimiter, not the element's text.
-  if ((node.previousSibling && node.previousSibling.nodeType !== 3) || (node.nextSibling && node.nextSibling.nodeType !== 3)) return false;
+  if (
+    (node.previousSibling && node.previousSibling.nodeType !== 3) ||
+    (node.nextSibling && node.nextSibling.nodeType !== 3)
+  )
+    return false;
   const before = (node.previousSibling?.textContent ?? '').slice(-1);
   const after = node.nextSibling?.textContent ?? '';
   // goldmark links only at a line start or after white space or `(` (`*`, `_`, `~` in text are written escaped, which stops it).
   // …and it ends the link at white space, or at trailing punctuation that white space or the end follows.
-  const ends = /^[.,:!?)'"]*\s/u.test(after) || (/^[.,:!?)'"]*$/u.test(after) && !node.nextSibling?.nextSibling && BLOCK_PARENTS.has(node.parentNode?.nodeName ?? ''));
+  const ends =
+    /^[.,:!?)'"]*\s/u.test(after) ||
+    (/^[.,:!?)'"]*$/u.test(after) &&
+      !node.nextSibling?.nextSibling &&
+      BLOCK_PARENTS.has(node.parentNode?.nodeName ?? ''));
   return (before === '' || /[\s(]/u.test(before)) && ends;
 }
 
-const BLOCK_PARENTS = new Set(['P', 'LI', 'TD', 'TH', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'DIV', 'X-TURNDOWN', 'DD', 'DT', 'SECTION', 'ARTICLE']);
+const BLOCK_PARENTS = new Set([
+  'P',
+  'LI',
+  'TD',
+  'TH',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'BLOCKQUOTE',
+  'DIV',
+  'X-TURNDOWN',
+  'DD',
+  'DT',
+  'SECTION',
+  'ARTICLE',
+]);
 
 const CODE_SPAN = /(?<!\\)(`+)[^`][\s\S]*?(?<!`)\1(?!`)/g;
 
@@ -73,4 +115,3 @@ function balancedBrackets(text: string): boolean {
   }
   return depth === 0;
 }
-

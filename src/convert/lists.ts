@@ -56,7 +56,8 @@ export function listItem(content: string, node: DomNode): string {
   const loose = isLooseList(node.parentNode);
   let body = content.replace(/^\n+/, '').replace(/\n+$/, '');
   // Its lists' blank lines are theirs: only when they are all tight too are all of them the item's.
-  if (!loose && ![...node.getElementsByTagName('ul'), ...node.getElementsByTagName('ol')].some(isLooseList)) body = withoutBlankLines(body);
+  if (!loose && ![...node.getElementsByTagName('ul'), ...node.getElementsByTagName('ol')].some(isLooseList))
+    body = withoutBlankLines(body);
   body += loose ? '\n' : '';
   // `- - -` or `* * *` would be a rule: then the item's content starts on its second line.
   const firstLine = `${prefix}${body.split('\n', 1)[0]}`;
@@ -78,7 +79,12 @@ function withoutBlankLines(body: string): string {
     .filter((line, i) => {
       const match = FENCE.exec(line);
       const marker = match?.[1];
-      if (marker && (fence === undefined || (marker[0] === fence[0] && marker.length >= fence.length && line.slice(match[0].length).trim() === ''))) fence = fence === undefined ? marker : undefined;
+      if (
+        marker &&
+        (fence === undefined ||
+          (marker[0] === fence[0] && marker.length >= fence.length && line.slice(match[0].length).trim() === ''))
+      )
+        fence = fence === undefined ? marker : undefined;
       if (fence !== undefined || line.trim() !== '') return true;
       const [before, after] = [(lines[i - 1] ?? '').trimStart(), (lines[i + 1] ?? '').trimStart()];
       return /^[|>]/.test(before) || /^\|/.test(after) || /<\/table>$/.test(before);
@@ -90,4 +96,3 @@ export function insideListItem(node: DomNode): boolean {
   for (let parent = node.parentNode; parent; parent = parent.parentNode) if (parent.nodeName === 'LI') return true;
   return false;
 }
-

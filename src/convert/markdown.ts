@@ -76,8 +76,6 @@ function parseBody(html: string): ParentNode {
   return $('x-turndown')[0]!;
 }
 
-
-
 /**
  * One blank line between blocks, no trailing whitespace, no leading or trailing blank lines, a final
  * newline. Lines inside fenced code are kept as they are.
@@ -89,7 +87,11 @@ function normalizeMarkdown(markdown: string): string {
     const match = FENCE.exec(line);
     const marker = match?.[1];
     if (fence !== undefined) {
-      const closes = marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.slice(match![0].length).trim() === '';
+      const closes =
+        marker !== undefined &&
+        marker[0] === fence[0] &&
+        marker.length >= fence.length &&
+        line.slice(match![0].length).trim() === '';
       lines.push(closes ? line.trimEnd() : line);
       if (closes) fence = undefined;
       continue;
@@ -104,7 +106,22 @@ function normalizeMarkdown(markdown: string): string {
 }
 
 const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(\/?)>/g;
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
 
 /**
  * Turndown recurses once per nesting level, so a pathologically deep document would overflow the

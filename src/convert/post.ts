@@ -21,4 +21,5 @@ export function toPostWith(page: ExtractedPost, markdown: string): Post {
   return { frontMatter, body: `\n${markdown}` };
 }
 
-const nonEmpty = (list: string[] | undefined): string[] | undefined => (list && list.length > 0 ? [...list] : undefined);
+const nonEmpty = (list: string[] | undefined): string[] | undefined =>
+  list && list.length > 0 ? [...list] : undefined;

@@ -6,7 +6,23 @@ import { TEXT } from './dom-constants.js';
 import type { DomNode } from './dom.js';
 
 /** Elements dropped with their content: active or interactive content, never text. */
-export const REMOVED_ELEMENTS = ['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'applet', 'form', 'input', 'button', 'select', 'textarea', 'svg', 'canvas'] as const;
+export const REMOVED_ELEMENTS = [
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'applet',
+  'form',
+  'input',
+  'button',
+  'select',
+  'textarea',
+  'svg',
+  'canvas',
+] as const;
 const REMOVED = new Set<string>(REMOVED_ELEMENTS);
 
 /** The element a literal `!` right before a link becomes (rules.ts writes it `\!`). */
@@ -20,5 +36,7 @@ export function isRemoved(name: string, attribs: Record<string, string>): boolea
 /** The text node a link is about to follow, when it ends in a `!` that must be written `\!`. */
 export function bangBefore(parent: DomNode, name: string, attribs: Record<string, string>): DomNode | undefined {
   const last = parent.lastChild;
-  return name === 'a' && attribs.href !== undefined && last?.nodeType === TEXT && last.data.endsWith('!') ? last : undefined;
+  return name === 'a' && attribs.href !== undefined && last?.nodeType === TEXT && last.data.endsWith('!')
+    ? last
+    : undefined;
 }

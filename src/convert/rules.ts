@@ -1,11 +1,27 @@
 import type TurndownService from 'turndown';
-import { absoluteUrl, escapeText, formatDestination, formatTitle, isUnsafeUrl, unescapeLineStart, unescapeLinkify } from './escape.js';
+import {
+  absoluteUrl,
+  escapeText,
+  formatDestination,
+  formatTitle,
+  isUnsafeUrl,
+  unescapeLineStart,
+  unescapeLinkify,
+} from './escape.js';
 import { alternates, codeSpan, edgeDelimiter, writtenBeside } from './inline.js';
 import { formatLink } from './links.js';
 import type { DomNode } from './dom.js';
 import { insideListItem, isListItem, isLooseList, listItem, listMarker } from './lists.js';
 import { BANG, REMOVED_ELEMENTS } from './prepare.js';
-import { canBePipeTable, cleanTableHtml, delimiterRow, emptyHeading, firstCell, inTable, isHeadingRow } from './tables.js';
+import {
+  canBePipeTable,
+  cleanTableHtml,
+  delimiterRow,
+  emptyHeading,
+  firstCell,
+  inTable,
+  isHeadingRow,
+} from './tables.js';
 
 export { REMOVED_ELEMENTS } from './prepare.js';
 
@@ -23,8 +39,12 @@ export interface SiteRule {
   why: string;
 }
 
-const is = (...names: string[]) => (node: DomNode): boolean => names.includes(node.nodeName);
-const hasClass = (node: DomNode | null | undefined, name: string): boolean => (node?.getAttribute('class') ?? '').split(/\s+/).includes(name);
+const is =
+  (...names: string[]) =>
+  (node: DomNode): boolean =>
+    names.includes(node.nodeName);
+const hasClass = (node: DomNode | null | undefined, name: string): boolean =>
+  (node?.getAttribute('class') ?? '').split(/\s+/).includes(name);
 const footnoteLabel = (href: string | null, prefix: string): string => (href ?? '').replace(prefix, '');
 const indent = (text: string, width: number): string => text.replace(/\n(?=[^\n])/g, `\n${' '.repeat(width)}`);
 
@@ -98,7 +118,8 @@ export const SITE_RULES: readonly SiteRule[] = [
     replacement: (_content, node) => {
       const text = node.textContent ?? '';
       const code = text.replace(/\n$/, '');
-      const language = /(?:^|\s)language-(\S+)/.exec(node.querySelector('code')?.getAttribute('class') ?? '')?.[1] ?? '';
+      const language =
+        /(?:^|\s)language-(\S+)/.exec(node.querySelector('code')?.getAttribute('class') ?? '')?.[1] ?? '';
       // A backtick fence cannot carry a backtick in its info string: then tildes.
       const mark = language.includes('`') ? '~' : '`';
       const longest = Math.max(2, ...(code.match(mark === '`' ? /`{3,}/g : /~{3,}/g) ?? []).map((run) => run.length));
@@ -111,7 +132,7 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'inlineCode',
     filter: (node) => node.nodeName === 'CODE' && node.parentNode?.nodeName !== 'PRE',
     replacement: (_content, node) => codeSpan((node.textContent ?? '').replace(/\r?\n|\r/g, ' ')),
-    why: 'the span\'s own spaces kept inside it (with preformattedCode turndown leaves them there), a fence longer than any backtick run',
+    why: "the span's own spaces kept inside it (with preformattedCode turndown leaves them there), a fence longer than any backtick run",
   },
   {
     key: 'horizontalRule',
@@ -122,9 +143,12 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'taskCheckbox',
     filter: (node) =>
-      node.nodeName === 'INPUT' && node.getAttribute('type') === 'checkbox' && (node.parentNode?.nodeName === 'LI' || (node.parentNode?.nodeName === 'P' && node.parentNode.parentNode?.nodeName === 'LI')),
+      node.nodeName === 'INPUT' &&
+      node.getAttribute('type') === 'checkbox' &&
+      (node.parentNode?.nodeName === 'LI' ||
+        (node.parentNode?.nodeName === 'P' && node.parentNode.parentNode?.nodeName === 'LI')),
     replacement: (_content, node) => (node.hasAttribute('checked') ? '[x] ' : '[ ] '),
-    why: 'the GFM plugin\'s task box, also in a loose item\'s paragraph (goldmark puts it there)',
+    why: "the GFM plugin's task box, also in a loose item's paragraph (goldmark puts it there)",
   },
   {
     key: 'bang',
@@ -142,7 +166,10 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'image',
     filter: is('IMG'),
     replacement: (_content, node, context) => {
-      const alt = unescapeLinkify(escapeText((node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim())).replace(/(?<!\\)[[\]]/g, '\\$&');
+      const alt = unescapeLinkify(escapeText((node.getAttribute('alt') ?? '').replace(/\s+/g, ' ').trim())).replace(
+        /(?<!\\)[[\]]/g,
+        '\\$&',
+      );
       const src = node.getAttribute('src') ?? '';
       if (!src.trim() || isUnsafeUrl(src)) return alt;
       return `![${alt}](${formatDestination(absoluteUrl(src, context.baseUrl))}${formatTitle(node.getAttribute('title'))})`;
@@ -152,19 +179,24 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'headingAnchor',
     filter: (node) =>
-      node.nodeName === 'A' && /^H[1-6]$/.test(node.parentNode?.nodeName ?? '') && (node.getAttribute('href') ?? '').startsWith('#') && /^[#¶§🔗]?$/u.test((node.textContent ?? '').trim()),
+      node.nodeName === 'A' &&
+      /^H[1-6]$/.test(node.parentNode?.nodeName ?? '') &&
+      (node.getAttribute('href') ?? '').startsWith('#') &&
+      /^[#¶§🔗]?$/u.test((node.textContent ?? '').trim()),
     replacement: () => '',
     why: 'goldmark heading anchors ("#") are a rendering aid, not heading text',
   },
   {
     key: 'footnoteReference',
     filter: (node) => node.nodeName === 'SUP' && hasClass(node.querySelector('a'), 'footnote-ref'),
-    replacement: (_content, node) => `[^${footnoteLabel(node.querySelector('a')?.getAttribute('href') ?? null, '#fn:')}]`,
+    replacement: (_content, node) =>
+      `[^${footnoteLabel(node.querySelector('a')?.getAttribute('href') ?? null, '#fn:')}]`,
     why: 'goldmark footnote reference back to `[^n]`',
   },
   {
     key: 'footnoteBackReference',
-    filter: (node) => node.nodeName === 'A' && (hasClass(node, 'footnote-backref') || node.getAttribute('role') === 'doc-backlink'),
+    filter: (node) =>
+      node.nodeName === 'A' && (hasClass(node, 'footnote-backref') || node.getAttribute('role') === 'doc-backlink'),
     replacement: () => '',
     why: 'the ↩ link is rendering, not text',
   },
@@ -194,13 +226,14 @@ export const SITE_RULES: readonly SiteRule[] = [
       const heading = /^\|[^\n]*\n\| :?---/.test(rows) ? '' : `${emptyHeading(node)}\n`;
       return `\n\n${caption ? `${caption}\n\n` : ''}${heading}${rows}\n\n`;
     },
-    why: 'the GFM plugin\'s table rule, in one pass over the rows',
+    why: "the GFM plugin's table rule, in one pass over the rows",
   },
   {
     key: 'tableRow',
     filter: (node) => node.nodeName.toUpperCase() === 'TR',
-    replacement: (content, node) => (inTable(node) ? `\n${content}${isHeadingRow(node) ? `\n${delimiterRow(node)}` : ''}` : content),
-    why: 'the GFM plugin\'s row rule, without rescanning every row for every column; a row outside a table (SVG, MathML) is its text',
+    replacement: (content, node) =>
+      inTable(node) ? `\n${content}${isHeadingRow(node) ? `\n${delimiterRow(node)}` : ''}` : content,
+    why: "the GFM plugin's row rule, without rescanning every row for every column; a row outside a table (SVG, MathML) is its text",
   },
   {
     key: 'htmlTable',
@@ -214,7 +247,10 @@ export const SITE_RULES: readonly SiteRule[] = [
     replacement: (content, node) => {
       if (!inTable(node)) return content;
       const index = Array.prototype.indexOf.call(node.parentNode?.children ?? [], node);
-      const text = content.trim().replace(/[ \t]*\\?\n[ \t]*/g, '<br>').replace(/\|/g, '\\|');
+      const text = content
+        .trim()
+        .replace(/[ \t]*\\?\n[ \t]*/g, '<br>')
+        .replace(/\|/g, '\\|');
       return `${index === 0 ? '| ' : ' '}${text} |`;
     },
     why: 'every `|` escaped (the plugin collapses `||` to one) and line breaks as <br> without trailing spaces; a table of one cell stays a table',
@@ -247,7 +283,10 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
   const element = node as unknown as DomNode;
   // An empty item's own empty lists are still there, from its second line (`- - -` is a rule).
   if (isListItem(element)) {
-    const nested = element.children.map((child) => blankReplacement('', child as unknown as TurndownService.Node)).join('').trim();
+    const nested = element.children
+      .map((child) => blankReplacement('', child as unknown as TurndownService.Node))
+      .join('')
+      .trim();
     if (nested === '') return listItem('', element);
     const prefix = listMarker(element);
     const loose = isLooseList(element.parentNode) ? '\n' : '';
@@ -258,16 +297,26 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
   }
   // A code block of blank lines is still a code block.
   if (element.nodeName === 'BLOCKQUOTE') {
-    const inner = element.children.map((child) => blankReplacement('', child as unknown as TurndownService.Node)).join('');
+    const inner = element.children
+      .map((child) => blankReplacement('', child as unknown as TurndownService.Node))
+      .join('');
     return SITE_RULES.find((rule) => rule.key === 'blockquote')!.replacement(inner, element, { baseUrl: '' });
   }
-  if (element.nodeName === 'CODE' && element.parentNode?.nodeName !== 'PRE') return codeSpan(element.textContent.replace(/\r?\n|\r/g, ' '));
+  if (element.nodeName === 'CODE' && element.parentNode?.nodeName !== 'PRE')
+    return codeSpan(element.textContent.replace(/\r?\n|\r/g, ' '));
   // An empty heading (not one emptied by removing its anchor: the heading rule drops that).
   if (/^H[1-6]$/.test(element.nodeName)) return `\n\n${'#'.repeat(Number(element.nodeName.charAt(1)))}\n\n`;
-  if (element.nodeName === 'PRE') return SITE_RULES.find((rule) => rule.key === 'codeBlock')!.replacement('', element, { baseUrl: '' });
+  if (element.nodeName === 'PRE')
+    return SITE_RULES.find((rule) => rule.key === 'codeBlock')!.replacement('', element, { baseUrl: '' });
   // A paragraph (or any element) of white space still holds its code spans.
-  if (element.getElementsByTagName('code').length > 0 && element.nodeName !== 'PRE' && element.getElementsByTagName('pre').length === 0) {
-    const inner = element.childNodes.map((child) => (child.nodeType === 1 ? blankReplacement('', child as unknown as TurndownService.Node) : '')).join('');
+  if (
+    element.getElementsByTagName('code').length > 0 &&
+    element.nodeName !== 'PRE' &&
+    element.getElementsByTagName('pre').length === 0
+  ) {
+    const inner = element.childNodes
+      .map((child) => (child.nodeType === 1 ? blankReplacement('', child as unknown as TurndownService.Node) : ''))
+      .join('');
     return element.isBlock ? `\n\n${inner}\n\n` : inner;
   }
   return element.isBlock ? '\n\n' : '';
@@ -275,7 +324,12 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
 
 function hasTextAfter(node: DomNode): boolean {
   for (let next = node.nextSibling; next; next = next.nextSibling) {
-    if ((next.textContent ?? '').trim() !== '' || next.nodeName === 'IMG' || (next.nodeType === 1 && next.getElementsByTagName('img').length > 0)) return true;
+    if (
+      (next.textContent ?? '').trim() !== '' ||
+      next.nodeName === 'IMG' ||
+      (next.nodeType === 1 && next.getElementsByTagName('img').length > 0)
+    )
+      return true;
   }
   return false;
 }

@@ -4,9 +4,34 @@ import { COMMENT, TEXT } from './dom-constants.js';
 import type { DomNode } from './dom.js';
 
 // Serialization, as domino's NodeUtils.serializeOne writes it.
-const VOID_ELEMENTS = new Set(['area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'basefont',
+  'bgsound',
+  'br',
+  'col',
+  'embed',
+  'frame',
+  'hr',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
 const RAW_TEXT_ELEMENTS = new Set(['STYLE', 'SCRIPT', 'XMP', 'IFRAME', 'NOEMBED', 'NOFRAMES', 'PLAINTEXT']);
-const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\u00a0': '&nbsp;' };
+const TEXT_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\u00a0': '&nbsp;',
+};
 
 export function serialize(node: DomNode): string {
   if (node.nodeType === TEXT) {
@@ -17,7 +42,8 @@ export function serialize(node: DomNode): string {
   if (node.nodeType === COMMENT) return `<!--${node.data.replace(/(--!?)>/g, '$1&gt;')}-->`;
   const name = node.localName;
   let html = `<${name}`;
-  for (const { name: attribute, value } of node.attributes) html += ` ${attribute}="${value.replace(/[&"<>\u00a0]/g, (c) => TEXT_ESCAPES[c]!)}"`;
+  for (const { name: attribute, value } of node.attributes)
+    html += ` ${attribute}="${value.replace(/[&"<>\u00a0]/g, (c) => TEXT_ESCAPES[c]!)}"`;
   html += '>';
   if (node.isIn('html') && VOID_ELEMENTS.has(name)) return html;
   let inner = '';

@@ -14,7 +14,21 @@ function closestTable(node: DomNode): DomNode | null {
   return current;
 }
 
-const BLOCKS_IN_CELLS = new Set(['ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'blockquote', 'pre', 'table', 'dl']);
+const BLOCKS_IN_CELLS = new Set([
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'blockquote',
+  'pre',
+  'table',
+  'dl',
+]);
 
 // Matched as a type selector matches (lower-cased nodeName).
 const isBlock = (element: DomNode): boolean => BLOCKS_IN_CELLS.has(element.nodeName.toLowerCase());
@@ -25,7 +39,11 @@ const spans = (element: DomNode): boolean =>
 export function canBePipeTable(table: DomNode): boolean {
   const first = findBelow(table, (element) => element.nodeName === 'TR');
   // A pipe table always has a heading row: one without would render with an empty one.
-  return first !== undefined && isHeadingRow(first) && findBelow(table, (element) => isBlock(element) || spans(element)) === undefined;
+  return (
+    first !== undefined &&
+    isHeadingRow(first) &&
+    findBelow(table, (element) => isBlock(element) || spans(element)) === undefined
+  );
 }
 
 /** The first cell of a table, as `querySelector('td, th')` finds it. */
@@ -68,7 +86,8 @@ export function cleanTableHtml(table: DomNode, baseUrl: string, removed: readonl
       continue;
     }
     for (const { name, value } of Array.from(element.attributes)) {
-      if (!KEPT_ATTRIBUTES.has(name) || ((name === 'href' || name === 'src') && isUnsafeUrl(value))) element.removeAttribute(name);
+      if (!KEPT_ATTRIBUTES.has(name) || ((name === 'href' || name === 'src') && isUnsafeUrl(value)))
+        element.removeAttribute(name);
       else if (name === 'href' || name === 'src') element.setAttribute(name, absoluteUrl(value, baseUrl));
     }
   }
@@ -83,7 +102,8 @@ export function isHeadingRow(row: DomNode): boolean {
   if (section?.nodeName === 'THEAD') return true;
   // Cheapest test first: most rows are not their section's first.
   if (section?.children[0] !== row) return false;
-  const first = section.nodeName === 'TABLE' || (section.nodeName === 'TBODY' && !section.previousSibling?.textContent?.trim());
+  const first =
+    section.nodeName === 'TABLE' || (section.nodeName === 'TBODY' && !section.previousSibling?.textContent?.trim());
   return first && Array.from(row.children).every((cell) => cell.nodeName === 'TH');
 }
 

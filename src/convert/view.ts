@@ -30,7 +30,9 @@ export function domView(root: ParentNode): DomNode {
 // One iterative pass; undefined only `asReparsed`, for a tree that would not parse back.
 function build(root: ParentNode, asReparsed: boolean): DomNode | undefined {
   const top = DomNode.element('x-turndown', HTML_NS, { id: 'turndown-root' });
-  const stack: Array<{ source: readonly AnyNode[]; index: number; target: DomNode; pending: string }> = [{ source: root.children, index: 0, target: top, pending: '' }];
+  const stack: Array<{ source: readonly AnyNode[]; index: number; target: DomNode; pending: string }> = [
+    { source: root.children, index: 0, target: top, pending: '' },
+  ];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
     const node = frame.source[frame.index++];
@@ -58,7 +60,8 @@ function build(root: ParentNode, asReparsed: boolean): DomNode | undefined {
       if (bang) markBang(bang);
       const child = frame.target.appendChild(DomNode.element(element.name, namespace, element.attribs));
       // A template's content is not among its children in the DOM.
-      if (!(html && element.name === 'template')) stack.push({ source: element.children, index: 0, target: child, pending: '' });
+      if (!(html && element.name === 'template'))
+        stack.push({ source: element.children, index: 0, target: child, pending: '' });
     }
   }
   return top;
@@ -76,7 +79,13 @@ function markBang(text: DomNode): void {
 
 function dropLeadingNewline(element: DomNode): void {
   const first = element.firstChild;
-  if (!element.isIn('html') || !DROPS_LEADING_NEWLINE.has(element.localName) || first?.nodeType !== TEXT || !first.data.startsWith('\n')) return;
+  if (
+    !element.isIn('html') ||
+    !DROPS_LEADING_NEWLINE.has(element.localName) ||
+    first?.nodeType !== TEXT ||
+    !first.data.startsWith('\n')
+  )
+    return;
   first.data = first.data.slice(1);
   if (first.data === '') first.remove();
 }

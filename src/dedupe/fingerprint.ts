@@ -35,7 +35,10 @@ function fnv1a(text: string): number {
 }
 
 // Slot i hashes h to (a_i·h + b_i) mod 2^32 with odd a_i: a cheap family of distinct permutations.
-const SLOT_A = Uint32Array.from({ length: FINGERPRINT.signatureSize }, (_, i) => fmix32(Math.imul(i + 1, 0x9e3779b9)) | 1);
+const SLOT_A = Uint32Array.from(
+  { length: FINGERPRINT.signatureSize },
+  (_, i) => fmix32(Math.imul(i + 1, 0x9e3779b9)) | 1,
+);
 const SLOT_B = Uint32Array.from({ length: FINGERPRINT.signatureSize }, (_, i) => fmix32(Math.imul(i + 1, 0x85ebca6b)));
 
 /**

@@ -1,8 +1,23 @@
-import { addToIndex, dateTitleKey, removeFromIndex, titleKeyOf, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
+import {
+  addToIndex,
+  dateTitleKey,
+  removeFromIndex,
+  titleKeyOf,
+  type ArchiveEntry,
+  type ArchiveIndex,
+} from '../archive/load.js';
 import { isSiteRoot, pathKey, type PathKey } from '../site/index.js';
 import type { Post } from '../archive/post.js';
 import { normalizeTitle } from '../archive/slug.js';
-import { FINGERPRINT, fingerprint, signatureOf, similarity, tooDifferentInSize, wordsOf, type Fingerprint } from './fingerprint.js';
+import {
+  FINGERPRINT,
+  fingerprint,
+  signatureOf,
+  similarity,
+  tooDifferentInSize,
+  wordsOf,
+  type Fingerprint,
+} from './fingerprint.js';
 import { normalizeForCompare } from './normalize.js';
 import type { CompareData } from './compare.js';
 import { pull, push } from '../archive/multimap.js';
@@ -24,7 +39,6 @@ export interface Incoming {
   /** The body's comparison data, when already computed (off the main thread, by {@link compareData}). */
   compare?: CompareData;
 }
-
 
 interface Fingerprinted {
   entry: ArchiveEntry;
@@ -172,7 +186,11 @@ const MATCHERS: Matcher[] = [
   { reason: 'url', find: byUrl, why: 'the site says so: the page answers at a path the post claims' },
   { reason: 'date-title', find: byDateTitle, why: 'one post per title per day' },
   { reason: 'content', find: byContent, why: 'identical text after normalization, long enough to identify a post' },
-  { reason: 'near-duplicate', find: byNearDuplicate, why: 'the same post in another format; the date guard keeps recurring minutes apart' },
+  {
+    reason: 'near-duplicate',
+    find: byNearDuplicate,
+    why: 'the same post in another format; the date guard keeps recurring minutes apart',
+  },
   {
     reason: 'gone-upstream',
     find: byGoneUpstream,
@@ -181,9 +199,20 @@ const MATCHERS: Matcher[] = [
 ];
 
 /** Finds the archive post that is the same post as the page, and why; undefined for a new post. */
-export function findSame(dindex: DedupeIndex, incoming: Incoming): { entry: ArchiveEntry; reason: MatchReason } | undefined {
-  const self: Fingerprinted = { entry: { path: '', post: incoming.post, title: incoming.title, day: incoming.day ?? '' }, ...incoming.compare };
-  const probe: Probe = { incoming, self, fingerprint: () => fingerprintOf(self), signature: () => signatureOfItem(self) };
+export function findSame(
+  dindex: DedupeIndex,
+  incoming: Incoming,
+): { entry: ArchiveEntry; reason: MatchReason } | undefined {
+  const self: Fingerprinted = {
+    entry: { path: '', post: incoming.post, title: incoming.title, day: incoming.day ?? '' },
+    ...incoming.compare,
+  };
+  const probe: Probe = {
+    incoming,
+    self,
+    fingerprint: () => fingerprintOf(self),
+    signature: () => signatureOfItem(self),
+  };
   for (const matcher of MATCHERS) {
     const entry = matcher.find(dindex, probe);
     if (entry) return { entry, reason: matcher.reason };
@@ -216,9 +245,10 @@ function byContent(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undefined 
   // word for word. It must also be near in date or carry the same title.
   const { day, title } = probe.incoming;
   const { byDay, byTitle } = bucketsOf(dindex);
-  const candidates = [...(day ? daysAround(day).flatMap((d) => byDay.get(d) ?? []) : []), ...(byTitle.get(normalizeTitle(title)) ?? [])].filter(
-    (item) => lengthsAlike(item, probe.self),
-  );
+  const candidates = [
+    ...(day ? daysAround(day).flatMap((d) => byDay.get(d) ?? []) : []),
+    ...(byTitle.get(normalizeTitle(title)) ?? []),
+  ].filter((item) => lengthsAlike(item, probe.self));
   if (candidates.length === 0) return undefined;
   const print = probe.fingerprint();
   if (print.words < FINGERPRINT.minWords) return undefined;
@@ -245,7 +275,10 @@ function byGoneUpstream(dindex: DedupeIndex, probe: Probe): ArchiveEntry | undef
 /** Tags as one comparable string (order does not count). */
 function tagKey(tags: unknown): string | undefined {
   if (!Array.isArray(tags) || tags.length === 0) return undefined;
-  return tags.map((tag) => normalizeTitle(String(tag))).sort().join('|');
+  return tags
+    .map((tag) => normalizeTitle(String(tag)))
+    .sort()
+    .join('|');
 }
 
 /** A front matter value as text: `5` and `'5'` are one author; a list or map compares by its JSON. */
@@ -269,13 +302,15 @@ function byNearDuplicate(dindex: DedupeIndex, probe: Probe): ArchiveEntry | unde
   let best: { entry: ArchiveEntry; score: number } | undefined;
   for (const candidateDay of daysAround(day)) {
     for (const item of byDay.get(candidateDay) ?? []) {
-      if (!lengthsAlike(item, probe.self) || tooDifferentInSize(fingerprintOf(item).words, probe.fingerprint().words)) continue;
+      if (!lengthsAlike(item, probe.self) || tooDifferentInSize(fingerprintOf(item).words, probe.fingerprint().words))
+        continue;
       const other = signatureOfItem(item);
       if (!other) continue;
       const signature = probe.signature();
       if (!signature) return undefined;
       const score = similarity(signature, other);
-      if (score >= FINGERPRINT.nearDuplicateThreshold && (!best || score > best.score)) best = { entry: item.entry, score };
+      if (score >= FINGERPRINT.nearDuplicateThreshold && (!best || score > best.score))
+        best = { entry: item.entry, score };
     }
   }
   return best?.entry;

@@ -31,7 +31,9 @@ const FIELD_RULES: FieldRule[] = [
 ];
 
 function sameText(a: unknown, b: unknown): boolean {
-  return typeof a === 'string' && typeof b === 'string' ? normalizeText(a) === normalizeText(b) : JSON.stringify(a) === JSON.stringify(b);
+  return typeof a === 'string' && typeof b === 'string'
+    ? normalizeText(a) === normalizeText(b)
+    : JSON.stringify(a) === JSON.stringify(b);
 }
 
 function sameInstant(a: unknown, b: unknown): boolean {
@@ -76,7 +78,11 @@ export function mergeBody(oldBody: string, newBody: string): string {
   const newLines = bodyLines(newBody);
   // Myers' diff is quadratic in the edit length: past a bound, the page's body replaces the old one
   // (what a merge of mostly changed lines would give anyway), so one post cannot stall the run.
-  const parts = diffArrays(lineKeys(oldLines).map((l) => l.key), lineKeys(newLines).map((l) => l.key), { maxEditLength: MAX_MERGE_EDITS });
+  const parts = diffArrays(
+    lineKeys(oldLines).map((l) => l.key),
+    lineKeys(newLines).map((l) => l.key),
+    { maxEditLength: MAX_MERGE_EDITS },
+  );
   if (parts === undefined) return newBody;
   const out: string[] = [];
   let i = 0;
@@ -123,7 +129,8 @@ function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMatterMerg
   }
   // Keys no rule knows: the page can add them, never replace them.
   for (const [key, value] of Object.entries(incoming.post.frontMatter)) {
-    if (key === 'aliases' || FIELD_RULES.some((rule) => rule.key === key) || isMissing(value) || !isMissing(old[key])) continue;
+    if (key === 'aliases' || FIELD_RULES.some((rule) => rule.key === key) || isMissing(value) || !isMissing(old[key]))
+      continue;
     updates[key] = value;
     changedFields.push(key);
   }
@@ -131,7 +138,11 @@ function mergeFrontMatter(old: FrontMatter, incoming: Incoming): FrontMatterMerg
   const aliasesAdded = newAliases(merged, incoming);
   if (aliasesAdded.length > 0) {
     const oldAliases = Array.isArray(old.aliases) ? old.aliases : [];
-    return { frontMatter: withUpdates(merged, { aliases: [...oldAliases, ...aliasesAdded] }), changedFields, aliasesAdded };
+    return {
+      frontMatter: withUpdates(merged, { aliases: [...oldAliases, ...aliasesAdded] }),
+      changedFields,
+      aliasesAdded,
+    };
   }
   return { frontMatter: merged, changedFields, aliasesAdded };
 }
@@ -153,7 +164,9 @@ function pathsClaimed(frontMatter: FrontMatter): PathKey[] {
   const title = typeof frontMatter.title === 'string' ? frontMatter.title : undefined;
   const aliases = Array.isArray(frontMatter.aliases) ? frontMatter.aliases : [];
   // Without a day and a title the post has no permalink: only its aliases, keyed as the index keys them.
-  return day && title ? urlPathsOf({ post: { frontMatter, body: '' }, day, title }) : aliases.filter((a): a is string => typeof a === 'string').map(pathKey);
+  return day && title
+    ? urlPathsOf({ post: { frontMatter, body: '' }, day, title })
+    : aliases.filter((a): a is string => typeof a === 'string').map(pathKey);
 }
 
 /**

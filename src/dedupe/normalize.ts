@@ -21,7 +21,11 @@ const TYPOGRAPHY: Rewrite[] = [
   { pattern: /&lt;/g, replacement: '<', why: 'entity' },
   { pattern: /&gt;/g, replacement: '>', why: 'entity' },
   { pattern: /&amp;/g, replacement: '&', why: 'entity (last, so &amp;lt; stays &lt;)' },
-  { pattern: /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, replacement: ' ', why: 'non-breaking and typographic spaces are spaces' },
+  {
+    pattern: /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g,
+    replacement: ' ',
+    why: 'non-breaking and typographic spaces are spaces',
+  },
   { pattern: /[\u200b-\u200d\u2060\ufeff]/g, replacement: '', why: 'zero-width characters are invisible' },
   { pattern: /[‘’‚‛′]/g, replacement: "'", why: 'the typographer curls straight single quotes' },
   { pattern: /[“”„‟″]/g, replacement: '"', why: 'the typographer curls straight double quotes' },
@@ -32,17 +36,59 @@ const TYPOGRAPHY: Rewrite[] = [
 
 // Markdown spellings that render the same. Block-level rules first: they look at the line start.
 const MARKDOWN: Rewrite[] = [
-  { pattern: /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/, replacement: '<hr>', why: '---, *** and ___ are one thematic break' },
-  { pattern: /^ {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*$/, replacement: '$1 $2', why: 'ATX closing #s and spaces are optional' },
+  {
+    pattern: /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/,
+    replacement: '<hr>',
+    why: '---, *** and ___ are one thematic break',
+  },
+  {
+    pattern: /^ {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*$/,
+    replacement: '$1 $2',
+    why: 'ATX closing #s and spaces are optional',
+  },
   { pattern: /^([ \t]*)[*+-][ \t]+/, replacement: '$1- ', why: '*, + and - bullets are one list item' },
-  { pattern: /^([ \t]*)\d{1,9}[.)][ \t]+/, replacement: '$11. ', why: '1. and 1) are one item; only the first number shows' },
+  {
+    pattern: /^([ \t]*)\d{1,9}[.)][ \t]+/,
+    replacement: '$11. ',
+    why: '1. and 1) are one item; only the first number shows',
+  },
   { pattern: /^ {0,3}>[ \t]?/, replacement: '> ', why: 'a quote marker with or without its space' },
-  { pattern: /\\([!-/:-@[-`{-~])/g, replacement: '$1', why: 'escaped and unescaped punctuation render the same', needs: '\\' },
-  { pattern: /(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)/g, replacement: '**$1**', why: '__strong__ is **strong**', needs: '__' },
-  { pattern: /(?<![\w\\*_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w*_])/g, replacement: '*$1*', why: '_em_ is *em* (never inside a word)', needs: '_' },
-  { pattern: /<((?:https?|ftp|mailto):[^>\s]+)>/gi, replacement: '$1', why: '<url> is the bare url, which the site links anyway', needs: '<' },
-  { pattern: /<([^@<>\s]+@[^<>\s]+\.[^<>\s]+)>/g, replacement: '$1', why: '<user@host> is the bare address', needs: '@' },
-  { pattern: /\[((?:https?|ftp|mailto):[^\]\s]+)\]\(<?\1>?\)/gi, replacement: '$1', why: '[url](url) is the bare url', needs: '](' },
+  {
+    pattern: /\\([!-/:-@[-`{-~])/g,
+    replacement: '$1',
+    why: 'escaped and unescaped punctuation render the same',
+    needs: '\\',
+  },
+  {
+    pattern: /(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)/g,
+    replacement: '**$1**',
+    why: '__strong__ is **strong**',
+    needs: '__',
+  },
+  {
+    pattern: /(?<![\w\\*_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w*_])/g,
+    replacement: '*$1*',
+    why: '_em_ is *em* (never inside a word)',
+    needs: '_',
+  },
+  {
+    pattern: /<((?:https?|ftp|mailto):[^>\s]+)>/gi,
+    replacement: '$1',
+    why: '<url> is the bare url, which the site links anyway',
+    needs: '<',
+  },
+  {
+    pattern: /<([^@<>\s]+@[^<>\s]+\.[^<>\s]+)>/g,
+    replacement: '$1',
+    why: '<user@host> is the bare address',
+    needs: '@',
+  },
+  {
+    pattern: /\[((?:https?|ftp|mailto):[^\]\s]+)\]\(<?\1>?\)/gi,
+    replacement: '$1',
+    why: '[url](url) is the bare url',
+    needs: '](',
+  },
   { pattern: /[ \t]*\|[ \t]*/g, replacement: '|', why: 'table cell padding is layout', needs: '|' },
 ];
 
@@ -57,7 +103,8 @@ export const REWRITES = { TYPOGRAPHY, MARKDOWN, WHITESPACE } as const;
 
 function applyAll(text: string, rewrites: readonly Rewrite[]): string {
   let out = text;
-  for (const rule of rewrites) if (rule.needs === undefined || out.includes(rule.needs)) out = out.replace(rule.pattern, rule.replacement);
+  for (const rule of rewrites)
+    if (rule.needs === undefined || out.includes(rule.needs)) out = out.replace(rule.pattern, rule.replacement);
   return out;
 }
 
@@ -120,7 +167,11 @@ export function lineKeys(lines: readonly string[]): LineKey[] {
   for (const line of lines) {
     const fenceMatch = FENCE.exec(line);
     if (fence !== undefined) {
-      const closes = fenceMatch !== null && fenceMatch[1]![0] === fence[0] && fenceMatch[1]!.length >= fence.length && fenceMatch[2] === '';
+      const closes =
+        fenceMatch !== null &&
+        fenceMatch[1]![0] === fence[0] &&
+        fenceMatch[1]!.length >= fence.length &&
+        fenceMatch[2] === '';
       if (closes) fence = undefined;
       out.push(closes ? { key: '```', kind: 'block' } : { key: line.trimEnd(), kind: 'code' });
       continue;

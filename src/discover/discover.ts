@@ -4,7 +4,19 @@ import { parseSitemap, type SitemapPage } from './sitemap.js';
 import { parseFeed } from './feed.js';
 import type { ListingJob, ListingPage } from './listing.js';
 import { selectPosts, unionSightings, type PostHints, type Sighting, type Source } from './merge.js';
-import { isWhole, listedUrls, oldestDay, pageOn, pageUrl, readListing, SECTION, stopBefore, stopWhenAllKnown, type GetListingPage, type ListingRead } from './paging.js';
+import {
+  isWhole,
+  listedUrls,
+  oldestDay,
+  pageOn,
+  pageUrl,
+  readListing,
+  SECTION,
+  stopBefore,
+  stopWhenAllKnown,
+  type GetListingPage,
+  type ListingRead,
+} from './paging.js';
 import { sourceReader, type ReadSource } from './sources.js';
 
 export type { PostHints, Source } from './merge.js';
@@ -109,64 +121,99 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
     return undefined;
   };
   // The HTML parser loads only where listing pages are parsed here (a sync parses them on its threads).
-  const listingPage = options.readListing ?? (async (job: ListingJob) => (await import('./listing.js')).readListingJob(job));
-  const getPage: GetListingPage = (url) => get(url, (html, finalUrl) => listingPage({ html, url: finalUrl, site: site.href, section: SECTION }));
+  const listingPage =
+    options.readListing ?? (async (job: ListingJob) => (await import('./listing.js')).readListingJob(job));
+  const getPage: GetListingPage = (url) =>
+    get(url, (html, finalUrl) => listingPage({ html, url: finalUrl, site: site.href, section: SECTION }));
 
   // Sitemap and listing are independent; the feed is found from the listing's <head>.
   const known = options.full ? undefined : options.known;
   const maxUrls = options.maxUrls ?? MAX_URLS;
-  const [sitemap, head] = await Promise.all([readSitemaps(site, get, log, maxUrls), readListing(site, getPage, known && stopWhenAllKnown(known))]);
+  const [sitemap, head] = await Promise.all([
+    readSitemaps(site, get, log, maxUrls),
+    readListing(site, getPage, known && stopWhenAllKnown(known)),
+  ]);
   // Every sitemap URL is looked at up to three times below: normalized once (10,000 URLs on a large site).
   const normalize = memoize((url: string) => normalizeUrl(url, site));
   const covered = known ? await coverUnknown(site, getPage, head, sitemap.pages, known, normalize, log) : head;
-  if (!isWhole(covered)) log(`discover: listing read to page ${covered.next - 1} of ${covered.last}; older posts are all known`);
-  const listing = options.listingShare && !isWhole(covered) ? await readShare(site, getPage, covered, options.listingShare) : covered;
+  if (!isWhole(covered))
+    log(`discover: listing read to page ${covered.next - 1} of ${covered.last}; older posts are all known`);
+  const listing =
+    options.listingShare && !isWhole(covered) ? await readShare(site, getPage, covered, options.listingShare) : covered;
   const feedUrls = feedsToRead(site, listing.pages, sitemap.pages, normalize, options.knownFeeds);
   const feedItems = (await Promise.all(feedUrls.map((url) => readFeed(url, get)))).flat();
 
   const sightings: Sighting[] = [
-    ...sitemap.pages.map((page): Sighting => ({ url: page.loc, source: 'sitemap', ...(page.lastmod ? { lastmod: page.lastmod } : {}) })),
+    ...sitemap.pages.map((page): Sighting => ({
+      url: page.loc,
+      source: 'sitemap',
+      ...(page.lastmod ? { lastmod: page.lastmod } : {}),
+    })),
     ...listing.pages.flatMap((page) => page.postLinks.map((url): Sighting => ({ url, source: 'listing' }))),
     ...listing.pages.flatMap((page) =>
-      page.entries.map((entry): Sighting => ({ url: entry.url, source: 'listing', entry: true, hints: listingHints(entry) })),
+      page.entries.map((entry): Sighting => ({
+        url: entry.url,
+        source: 'listing',
+        entry: true,
+        hints: listingHints(entry),
+      })),
     ),
     ...feedItems,
   ];
   const { candidates, skipped } = unionSightings(sightings, site, normalize);
   for (const entry of skipped) log(`discover: skipped ${entry.url}: ${entry.reason}`);
   const selected = selectPosts(
-    [...candidates.values()].map(
-      (candidate): DiscoveredPost => ({
-        ...sitePage(candidate.url),
-        hints: candidate.hints,
-        named: [...candidate.sources].sort(),
-        ...(candidate.lastmod ? { lastmod: candidate.lastmod } : {}),
-      }),
-    ),
+    [...candidates.values()].map((candidate): DiscoveredPost => ({
+      ...sitePage(candidate.url),
+      hints: candidate.hints,
+      named: [...candidate.sources].sort(),
+      ...(candidate.lastmod ? { lastmod: candidate.lastmod } : {}),
+    })),
     options,
   );
   const posts = selected.length > maxUrls ? selected.slice(0, maxUrls) : selected;
   if (sitemap.capped || posts.length < selected.length) {
-    failed.push({ url: new URL(SITEMAP, site).href, error: `the site names more than ${maxUrls} URLs (--max-urls): the rest are not considered this run` });
+    failed.push({
+      url: new URL(SITEMAP, site).href,
+      error: `the site names more than ${maxUrls} URLs (--max-urls): the rest are not considered this run`,
+    });
     log(`discover: more than ${maxUrls} URLs; the rest are not considered this run`);
   }
   const listed = [...new Set(listing.pages.flatMap((page) => page.entries.map((entry) => entry.url)))];
-  log(`discover: ${candidates.size} pages to judge, ${posts.length} selected, ${listed.length} listed, ${skipped.length} skipped, ${failed.length} failed`);
-  return { posts, listed, skipped, failed, feeds: feedUrls, complete: failed.length === 0 && sitemap.ok && listing.ok, listingOk: listing.ok };
+  log(
+    `discover: ${candidates.size} pages to judge, ${posts.length} selected, ${listed.length} listed, ${skipped.length} skipped, ${failed.length} failed`,
+  );
+  return {
+    posts,
+    listed,
+    skipped,
+    failed,
+    feeds: feedUrls,
+    complete: failed.length === 0 && sitemap.ok && listing.ok,
+    listingOk: listing.ok,
+  };
 }
 
 /**
  * Reads `/sitemap.xml` and, breadth first, every child sitemap of an index: at most MAX_SITEMAPS
  * sitemaps and `maxUrls` pages in all (`capped` when the pages were cut there).
  */
-async function readSitemaps(site: URL, get: Get, log: (message: string) => void, maxUrls: number): Promise<{ ok: boolean; capped: boolean; pages: SitemapPage[] }> {
+async function readSitemaps(
+  site: URL,
+  get: Get,
+  log: (message: string) => void,
+  maxUrls: number,
+): Promise<{ ok: boolean; capped: boolean; pages: SitemapPage[] }> {
   const pages: SitemapPage[] = [];
   const seen = new Set<string>();
   let queue = [new URL(SITEMAP, site).href];
   let ok = true;
   let capped = false;
   while (queue.length > 0 && seen.size < MAX_SITEMAPS && !capped) {
-    const batch = [...new Set(queue.filter((url) => !seen.has(url)))].slice(0, Math.min(SITEMAPS_AT_ONCE, MAX_SITEMAPS - seen.size));
+    const batch = [...new Set(queue.filter((url) => !seen.has(url)))].slice(
+      0,
+      Math.min(SITEMAPS_AT_ONCE, MAX_SITEMAPS - seen.size),
+    );
     batch.forEach((url) => seen.add(url));
     const room = maxUrls - pages.length;
     const parsedAll = await Promise.all(batch.map((url) => get(url, (body) => orThrow(parseSitemap(body, room)))));
@@ -233,12 +280,17 @@ function orThrow<T extends { ok: boolean }>(result: T | { ok: false; reason: str
  * Contiguous slices, one page wider each side, so a post that moved a page down since the last run
  * (newer posts pushed it) is still read once in `of` runs.
  */
-async function readShare(site: URL, getPage: GetListingPage, read: ListingRead, share: { part: number; of: number }): Promise<ListingRead> {
+async function readShare(
+  site: URL,
+  getPage: GetListingPage,
+  read: ListingRead,
+  share: { part: number; of: number },
+): Promise<ListingRead> {
   const first = read.next;
   const count = read.last - first + 1;
   const size = Math.ceil(count / share.of);
   const from = Math.max(first, first + (share.part % share.of) * size - 1);
-  const to = Math.min(read.last, first + (share.part % share.of + 1) * size);
+  const to = Math.min(read.last, first + ((share.part % share.of) + 1) * size);
   if (from > to) return read;
   const numbers = Array.from({ length: to - from + 1 }, (_, i) => from + i);
   const pages = await Promise.all(numbers.map((n) => getPage(pageUrl(site, n))));
@@ -247,11 +299,19 @@ async function readShare(site: URL, getPage: GetListingPage, read: ListingRead, 
 }
 
 /** Feeds announced by the listing, else those found on earlier runs, else feed-like URLs from the sitemap, else Hugo's section feed. */
-function feedsToRead(site: URL, listing: ListingPage[], sitemap: SitemapPage[], normalize: (url: string) => string | undefined, knownFeeds: string[] = []): string[] {
+function feedsToRead(
+  site: URL,
+  listing: ListingPage[],
+  sitemap: SitemapPage[],
+  normalize: (url: string) => string | undefined,
+  knownFeeds: string[] = [],
+): string[] {
   const announced = listing[0]?.feeds ?? [];
   if (announced.length > 0) return announced;
   if (knownFeeds.length > 0) return knownFeeds;
-  const fromSitemap = sitemap.map((page) => normalize(page.loc)).filter((url): url is string => url !== undefined && /\/index\.xml$/.test(url));
+  const fromSitemap = sitemap
+    .map((page) => normalize(page.loc))
+    .filter((url): url is string => url !== undefined && /\/index\.xml$/.test(url));
   return fromSitemap.length > 0 ? [...new Set(fromSitemap)] : [new URL(FALLBACK_FEED, site).href];
 }
 
@@ -267,7 +327,13 @@ async function readFeed(url: string, get: Get): Promise<Sighting[]> {
 }
 
 function listingHints(entry: ListingPage['entries'][number]): PostHints {
-  return compact({ title: entry.title, author: entry.author, date: entry.date, tags: entry.tags, description: entry.summary });
+  return compact({
+    title: entry.title,
+    author: entry.author,
+    date: entry.date,
+    tags: entry.tags,
+    description: entry.summary,
+  });
 }
 
 function compact<T extends object>(value: T): T {

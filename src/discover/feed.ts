@@ -21,10 +21,21 @@ export function parseFeed(xml: string): FeedResult {
   if (rss !== undefined && typeof rss === 'object' && 'channel' in rss) {
     // An empty <channel/> parses to '', not an object.
     const channel = (typeof rss['channel'] === 'object' ? rss['channel'] : {}) as Record<string, unknown>;
-    return { ok: true, items: listOf(channel['item']).map((item) => rssItem(item as Record<string, unknown>)).filter(hasLink) };
+    return {
+      ok: true,
+      items: listOf(channel['item'])
+        .map((item) => rssItem(item as Record<string, unknown>))
+        .filter(hasLink),
+    };
   }
   const atom = read.doc['feed'] as Record<string, unknown> | undefined;
-  if (atom) return { ok: true, items: listOf(atom['entry']).map((entry) => atomEntry(entry as Record<string, unknown>)).filter(hasLink) };
+  if (atom)
+    return {
+      ok: true,
+      items: listOf(atom['entry'])
+        .map((entry) => atomEntry(entry as Record<string, unknown>))
+        .filter(hasLink),
+    };
   return { ok: false, reason: 'not a feed: no <rss><channel> or <feed> root' };
 }
 
@@ -34,7 +45,9 @@ function hasLink(item: FeedItem): boolean {
 
 function rssItem(item: Record<string, unknown>): FeedItem {
   const link = textOf(listOf(item['link'])[0]) ?? textOf(item['guid']) ?? '';
-  const tags = listOf(item['category']).map(textOf).filter((tag): tag is string => tag !== undefined);
+  const tags = listOf(item['category'])
+    .map(textOf)
+    .filter((tag): tag is string => tag !== undefined);
   return compact({
     link,
     title: textOf(item['title']),

@@ -1,6 +1,15 @@
 import { UsageError } from '../errors.js';
 import type { PageHints } from '../extract/extract.js';
-import { decodePath, isFilePath, isPostListingPath, isSiteRoot, isTaxonomyPath, normalizeUrl, urlPath, type SitePage } from '../site/index.js';
+import {
+  decodePath,
+  isFilePath,
+  isPostListingPath,
+  isSiteRoot,
+  isTaxonomyPath,
+  normalizeUrl,
+  urlPath,
+  type SitePage,
+} from '../site/index.js';
 
 /** Where a URL was seen. */
 export type Source = 'sitemap' | 'listing' | 'feed';
@@ -60,7 +69,11 @@ export function skipReason(url: string): string | undefined {
  * always candidates (the site names them as posts); a sitemap URL is one unless it is a page of
  * Hugo's own making (SKIP_REASONS), and its page decides.
  */
-export function unionSightings(sightings: Sighting[], site: URL, normalize = (url: string) => normalizeUrl(url, site)): { candidates: Map<string, Candidate>; skipped: { url: string; reason: string }[] } {
+export function unionSightings(
+  sightings: Sighting[],
+  site: URL,
+  normalize = (url: string) => normalizeUrl(url, site),
+): { candidates: Map<string, Candidate>; skipped: { url: string; reason: string }[] } {
   const bySource = new Map<string, Map<Source, PostHints>>();
   const candidates = new Map<string, Candidate>();
   const skipped = new Map<string, string>();
@@ -78,7 +91,8 @@ export function unionSightings(sightings: Sighting[], site: URL, normalize = (ur
     const candidate = candidates.get(url) ?? { url, hints: {}, sources: new Set<Source>(), entry: false };
     candidate.sources.add(sighting.source);
     candidate.entry ||= sighting.entry === true;
-    if (sighting.lastmod !== undefined && (candidate.lastmod === undefined || sighting.lastmod > candidate.lastmod)) candidate.lastmod = sighting.lastmod;
+    if (sighting.lastmod !== undefined && (candidate.lastmod === undefined || sighting.lastmod > candidate.lastmod))
+      candidate.lastmod = sighting.lastmod;
     candidates.set(url, candidate);
     // A sitemap entry gives no hints: most sightings of a large site end here.
     if (sighting.hints === undefined) continue;
@@ -128,7 +142,10 @@ export class SelectionError extends UsageError {}
  * Newest first, then `--since` (posts on or after that day, by the permalink's day or the hinted
  * date) and `--limit` (the newest N).
  */
-export function selectPosts<T extends SitePage & { hints: PostHints }>(posts: T[], options: { since?: string; limit?: number }): T[] {
+export function selectPosts<T extends SitePage & { hints: PostHints }>(
+  posts: T[],
+  options: { since?: string; limit?: number },
+): T[] {
   if (options.since !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(options.since)) {
     throw new SelectionError(`Expected --since to be a date like 2024-01-31, got ${JSON.stringify(options.since)}`);
   }
@@ -139,6 +156,8 @@ export function selectPosts<T extends SitePage & { hints: PostHints }>(posts: T[
   const sorted = posts
     .map((post) => ({ post, time: postTime(post.day, post.hints) }))
     .sort((a, b) => (a.time === b.time ? (a.post.url < b.post.url ? -1 : 1) : a.time < b.time ? 1 : -1));
-  const recent = sorted.filter(({ post, time }) => since === undefined || time.slice(0, 10) >= since || (post.day ?? '') >= since);
+  const recent = sorted.filter(
+    ({ post, time }) => since === undefined || time.slice(0, 10) >= since || (post.day ?? '') >= since,
+  );
   return recent.slice(0, options.limit ?? recent.length).map(({ post }) => post);
 }

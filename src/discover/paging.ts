@@ -49,7 +49,12 @@ export async function readListing(site: URL, getPage: GetListingPage, stop?: Pag
  * all known pages go at once; with it, in batches of 1, 2, 4, … pages: an unchanged site costs one
  * more page at most, a long read only about log2(pages) round trips.
  */
-export async function pageOn(site: URL, getPage: GetListingPage, read: ListingRead, stop?: PageStop): Promise<ListingRead> {
+export async function pageOn(
+  site: URL,
+  getPage: GetListingPage,
+  read: ListingRead,
+  stop?: PageStop,
+): Promise<ListingRead> {
   const pages = [...read.pages];
   let { ok, next, last } = read;
   for (let batch = 1; next <= last; batch *= 2) {
@@ -90,7 +95,9 @@ export function stopBefore(day: string): PageStop {
 
 /** The oldest day any entry of `pages` carries (its listing date, else its permalink's day). */
 export function oldestDay(pages: ListingPage[]): string | undefined {
-  const days = pages.flatMap((page) => page.entries.map((entry) => entry.date ?? dayOfUrl(entry.url))).filter((day): day is string => day !== undefined);
+  const days = pages
+    .flatMap((page) => page.entries.map((entry) => entry.date ?? dayOfUrl(entry.url)))
+    .filter((day): day is string => day !== undefined);
   return days.length === 0 ? undefined : days.reduce((a, b) => (b < a ? b : a));
 }
 

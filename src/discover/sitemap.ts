@@ -9,8 +9,7 @@ export interface SitemapPage {
 /** A sitemap (`<urlset>`) gives pages; a sitemap index (`<sitemapindex>`) gives child sitemaps. */
 export type SitemapResult =
   /** `capped`: the document lists more pages than `maxPages`; only the first are kept. */
-  | { ok: true; pages: SitemapPage[]; sitemaps: string[]; capped?: true }
-  | { ok: false; reason: string };
+  { ok: true; pages: SitemapPage[]; sitemaps: string[]; capped?: true } | { ok: false; reason: string };
 
 /** The fields read of an entry (`<url>` or `<sitemap>`): its own children, not those of nested extensions (`<image:image><image:loc>`). */
 const FIELDS = new Set(['loc', 'lastmod']);
@@ -40,7 +39,11 @@ export function parseSitemap(xml: string, maxPages = Infinity): SitemapResult {
     const local = localName(name);
     depth += 1;
     if (depth === ROOT) root = local;
-    else if (depth === ENTRY && ((root === 'urlset' && local === 'url') || (root === 'sitemapindex' && local === 'sitemap'))) entry = new Map();
+    else if (
+      depth === ENTRY &&
+      ((root === 'urlset' && local === 'url') || (root === 'sitemapindex' && local === 'sitemap'))
+    )
+      entry = new Map();
     else if (depth === FIELD && entry && FIELDS.has(local)) {
       field = entry.get(local) ?? [];
       field.push('');
@@ -71,7 +74,8 @@ export function parseSitemap(xml: string, maxPages = Infinity): SitemapResult {
   } catch (error) {
     return { ok: false, reason: `invalid XML: ${xmlError(error)}` };
   }
-  if (root !== 'urlset' && root !== 'sitemapindex') return { ok: false, reason: 'not a sitemap: no <urlset> or <sitemapindex> root' };
+  if (root !== 'urlset' && root !== 'sitemapindex')
+    return { ok: false, reason: 'not a sitemap: no <urlset> or <sitemapindex> root' };
   return capped ? { ok: true, pages, sitemaps, capped } : { ok: true, pages, sitemaps };
 }
 

@@ -4,7 +4,10 @@ import type { Fetcher } from '../fetch/fetcher.js';
 export type SourceResult<T> = { ok: true; value: T; finalUrl: string } | { ok: false; error: string };
 
 /** Reads a source and parses it; `parse` must return plain JSON data (it may be kept between runs). */
-export type ReadSource = <T>(url: string, parse: (body: string, finalUrl: string) => T | Promise<T>) => Promise<SourceResult<T>>;
+export type ReadSource = <T>(
+  url: string,
+  parse: (body: string, finalUrl: string) => T | Promise<T>,
+) => Promise<SourceResult<T>>;
 
 /** A source as last read: its validators and what it parsed to. */
 export interface CachedSource {
@@ -23,9 +26,15 @@ export type SourceCache = Record<string, CachedSource>;
  * empty answer per source, not a download. Without a cache, every read is a plain GET.
  */
 export function sourceReader(fetcher: Fetcher, cache?: SourceCache): ReadSource {
-  return async <T>(url: string, parse: (body: string, finalUrl: string) => T | Promise<T>): Promise<SourceResult<T>> => {
+  return async <T>(
+    url: string,
+    parse: (body: string, finalUrl: string) => T | Promise<T>,
+  ): Promise<SourceResult<T>> => {
     const cached = cache?.[url];
-    const result = await fetcher.get(url, cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
+    const result = await fetcher.get(
+      url,
+      cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined,
+    );
     if (!result.ok) return { ok: false, error: result.error };
     if (result.notModified && cached) return { ok: true, value: cached.value as T, finalUrl: cached.finalUrl };
     if (result.body === undefined) return { ok: false, error: 'empty response' };
@@ -39,7 +48,12 @@ export function sourceReader(fetcher: Fetcher, cache?: SourceCache): ReadSource 
     }
     if (cache) {
       if (result.etag || result.lastModified) {
-        cache[url] = { finalUrl: result.finalUrl, value, ...(result.etag && { etag: result.etag }), ...(result.lastModified && { lastModified: result.lastModified }) };
+        cache[url] = {
+          finalUrl: result.finalUrl,
+          value,
+          ...(result.etag && { etag: result.etag }),
+          ...(result.lastModified && { lastModified: result.lastModified }),
+        };
       } else {
         delete cache[url];
       }

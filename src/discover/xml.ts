@@ -32,7 +32,7 @@ export function readXml(text: string): XmlResult {
 export function textOf(node: unknown): string | undefined {
   if (typeof node === 'string') return node.trim() || undefined;
   if (typeof node === 'number') return String(node);
-  if (node && typeof node === 'object' && '#text' in node) return textOf((node)['#text']);
+  if (node && typeof node === 'object' && '#text' in node) return textOf(node['#text']);
   return undefined;
 }
 

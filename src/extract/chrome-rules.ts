@@ -44,7 +44,7 @@ const ABOUT_SENTENCE = /^The Certification Authority Browser Forum \(CA\/Browser
 export const OUTSIDE_CONTENT: ChromeRule = {
   id: 'outside-content',
   selector: '#content',
-  what: 'everything outside the site layout\'s `#content`: header, breadcrumbs, side column, footer',
+  what: "everything outside the site layout's `#content`: header, breadcrumbs, side column, footer",
   why: 'the layout puts the post, and only the post, in #content',
 };
 
@@ -58,8 +58,18 @@ export const PULLED_IN_CHROME = '.col, footer, aside, nav, #searchModal';
 /** The chrome table. */
 export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>> = {
   header: [
-    { id: 'search-modal', selector: '#searchModal', what: 'Pagefind search dialog with its script', why: 'site search UI, not text' },
-    { id: 'navbar', selector: 'nav, body > header, #masthead', what: 'top navigation menus', why: 'same on every page' },
+    {
+      id: 'search-modal',
+      selector: '#searchModal',
+      what: 'Pagefind search dialog with its script',
+      why: 'site search UI, not text',
+    },
+    {
+      id: 'navbar',
+      selector: 'nav, body > header, #masthead',
+      what: 'top navigation menus',
+      why: 'same on every page',
+    },
     {
       id: 'logo',
       selector: 'a:has(> img[alt="CA/Browser Forum"]), img[alt="CA/Browser Forum"]',
@@ -114,13 +124,40 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
       what: 'fallback text of the "Latest releases" box when GitHub was unreachable at build time',
       why: 'build-time noise',
     },
-    { id: 'side-column', selector: 'main > .col, .row > .col, aside, #secondary, #sidebar, .widget-area', what: 'the side column itself', why: 'holds only the boxes above' },
+    {
+      id: 'side-column',
+      selector: 'main > .col, .row > .col, aside, #secondary, #sidebar, .widget-area',
+      what: 'the side column itself',
+      why: 'holds only the boxes above',
+    },
   ],
   footer: [
-    { id: 'edit-page', selector: 'footer a, a.btn', text: /^Edit this page$/, what: '"Edit this page" link to the source on GitHub', why: 'site tooling' },
-    { id: 'back-to-top', selector: 'a[title="Back to top"], a.back-to-top', what: 'back-to-top link', why: 'navigation' },
-    { id: 'about-sentence', selector: 'footer small, footer p, small', text: ABOUT_SENTENCE, what: 'the forum\'s one-sentence description', why: 'same on every page' },
-    { id: 'footer', selector: 'footer, #footer', what: 'page footer (social links, footer menu); in older layouts also the post footer (categories, edit link)', why: 'same on every page' },
+    {
+      id: 'edit-page',
+      selector: 'footer a, a.btn',
+      text: /^Edit this page$/,
+      what: '"Edit this page" link to the source on GitHub',
+      why: 'site tooling',
+    },
+    {
+      id: 'back-to-top',
+      selector: 'a[title="Back to top"], a.back-to-top',
+      what: 'back-to-top link',
+      why: 'navigation',
+    },
+    {
+      id: 'about-sentence',
+      selector: 'footer small, footer p, small',
+      text: ABOUT_SENTENCE,
+      what: "the forum's one-sentence description",
+      why: 'same on every page',
+    },
+    {
+      id: 'footer',
+      selector: 'footer, #footer',
+      what: 'page footer (social links, footer menu); in older layouts also the post footer (categories, edit link)',
+      why: 'same on every page',
+    },
   ],
   body: [
     {
@@ -138,8 +175,23 @@ export const CHROME_RULES: Readonly<Record<ChromeRegion, readonly ChromeRule[]>>
     },
     { id: 'scripts', selector: 'script, noscript, template', what: 'scripts', why: 'active content, never text' },
     { id: 'styles', selector: 'style, link', what: 'style sheets', why: 'presentation, never text' },
-    { id: 'forms', selector: 'form, input:not([type="checkbox"]), button, select, textarea', what: 'forms and controls (a task list\'s checkboxes stay: they are its [x] and [ ])', why: 'interactive UI, never text' },
-    { id: 'embeds', selector: 'iframe, object, embed, frame, frameset, applet', what: 'embedded documents and plugins', why: 'active content the archive cannot hold safely' },
-    { id: 'pagefind-ignore', selector: '[data-pagefind-ignore]', what: 'blocks the site marks as not part of the page text', why: 'the site itself says they are not content' },
+    {
+      id: 'forms',
+      selector: 'form, input:not([type="checkbox"]), button, select, textarea',
+      what: "forms and controls (a task list's checkboxes stay: they are its [x] and [ ])",
+      why: 'interactive UI, never text',
+    },
+    {
+      id: 'embeds',
+      selector: 'iframe, object, embed, frame, frameset, applet',
+      what: 'embedded documents and plugins',
+      why: 'active content the archive cannot hold safely',
+    },
+    {
+      id: 'pagefind-ignore',
+      selector: '[data-pagefind-ignore]',
+      what: 'blocks the site marks as not part of the page text',
+      why: 'the site itself says they are not content',
+    },
   ],
 };

@@ -24,7 +24,9 @@ const PREPARED = new WeakMap<readonly ChromeRule[], RuleQueries>();
 function prepare(rules: readonly ChromeRule[]): RuleQueries {
   let prepared = PREPARED.get(rules);
   if (prepared === undefined) {
-    const bySelector = new Map(rules.map((rule) => [rule.selector, QUERIES.get(rule.selector) ?? compileQuery(rule.selector)]));
+    const bySelector = new Map(
+      rules.map((rule) => [rule.selector, QUERIES.get(rule.selector) ?? compileQuery(rule.selector)]),
+    );
     // Rules that share a selector (the side boxes) share one query.
     const queries = [...new Set(bySelector.values())];
     prepared = { bySelector, whole: queries, scoped: queries.filter((query) => !query.looksUp) };
@@ -37,7 +39,12 @@ function prepare(rules: readonly ChromeRule[]): RuleQueries {
  * Removes the chrome matched by `rules`, within `scope` (or the whole document), adding to
  * `counts` how many elements each rule removed. Mutates the document: the one place that does.
  */
-export function removeChrome($: CheerioAPI, rules: readonly ChromeRule[], counts: Record<string, number>, scope?: Cheerio<AnyNode>): void {
+export function removeChrome(
+  $: CheerioAPI,
+  rules: readonly ChromeRule[],
+  counts: Record<string, number>,
+  scope?: Cheerio<AnyNode>,
+): void {
   const root = scope?.[0] ?? $.root()[0]!;
   const { bySelector: queries, whole, scoped } = prepare(rules);
   // The elements each rule's query matches, found in one walk before any removal. Removal only

@@ -1,7 +1,8 @@
 // Dates as the archive writes them: `YYYY-MM-DD HH:MM:SS`, UTC.
 
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?)?$/i;
-const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}:\d{2}(?::\d{2})?)\s*([+-]\d{4}|GMT|UTC|UT|Z)?$/;
+const RFC_2822 =
+  /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}:\d{2}(?::\d{2})?)\s*([+-]\d{4}|GMT|UTC|UT|Z)?$/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -15,7 +16,9 @@ export function toArchiveDate(value: string): string | undefined {
   let ms: number;
   if (iso) {
     const [, day = '', time = '00:00:00', zone = 'Z'] = iso;
-    ms = Date.parse(`${day}T${time.length === 5 ? `${time}:00` : time}${zone.length === 5 && zone !== 'Z' ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+    ms = Date.parse(
+      `${day}T${time.length === 5 ? `${time}:00` : time}${zone.length === 5 && zone !== 'Z' ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`,
+    );
     if (!dayExists(day)) return undefined;
   } else {
     return undefined;

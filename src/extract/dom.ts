@@ -24,7 +24,12 @@ export function textOf(node: AnyNode, atLeast = Infinity, { scripts = false } = 
       const { data } = current;
       parts.push(data);
       length += data.length;
-    } else if ((current.type === 'tag' || current.type === 'root' || (scripts && (current.type === 'script' || current.type === 'style'))) && hasChildren(current)) {
+    } else if (
+      (current.type === 'tag' ||
+        current.type === 'root' ||
+        (scripts && (current.type === 'script' || current.type === 'style'))) &&
+      hasChildren(current)
+    ) {
       for (let i = current.children.length - 1; i >= 0; i--) stack.push(current.children[i]!);
     }
   }
@@ -41,8 +46,9 @@ export function hasText(node: AnyNode): boolean {
   const stack: AnyNode[] = [node];
   while (stack.length > 0) {
     const current = stack.pop()!;
-    if (current.type === 'text' && /\S/.test((current).data)) return true;
-    if ((current.type === 'tag' || current.type === 'root') && hasChildren(current)) for (const child of current.children) stack.push(child);
+    if (current.type === 'text' && /\S/.test(current.data)) return true;
+    if ((current.type === 'tag' || current.type === 'root') && hasChildren(current))
+      for (const child of current.children) stack.push(child);
   }
   return false;
 }
@@ -52,7 +58,12 @@ export function hasText(node: AnyNode): boolean {
  * shows every element to `visit` (so the extractor finds landmarks in this same walk).
  * One iterative walk; returns how many elements were flattened.
  */
-export function limitDepth($: CheerioAPI, root: AnyNode, maxDepth = MAX_DEPTH, visit?: (element: Element) => void): number {
+export function limitDepth(
+  $: CheerioAPI,
+  root: AnyNode,
+  maxDepth = MAX_DEPTH,
+  visit?: (element: Element) => void,
+): number {
   let flattened = 0;
   const stack: Array<[AnyNode, number]> = [[root, 0]];
   while (stack.length > 0) {

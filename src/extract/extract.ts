@@ -64,7 +64,9 @@ export interface ParsedPage {
 
 /** The post as plain data without its body, to cross to another thread once converted. */
 export function withoutBody(page: ExtractedPost): ExtractedPost {
-  const fields = Object.entries(Object.getOwnPropertyDescriptors(page)).filter(([key, field]) => field.enumerable && key !== 'contentHtml');
+  const fields = Object.entries(Object.getOwnPropertyDescriptors(page)).filter(
+    ([key, field]) => field.enumerable && key !== 'contentHtml',
+  );
   return { ...Object.fromEntries(fields.map(([key, field]) => [key, field.value])), contentHtml: '' } as ExtractedPost;
 }
 
@@ -114,7 +116,9 @@ function extractPageAndBody(html: string, url: string, hints: PageHints): Extrac
   switch (kind) {
     case 'alias': {
       const target = redirectTarget(head, pageUrl);
-      return target ? { kind: 'alias', url, target } : { kind: 'failed', url, reason: 'alias page without a usable target URL' };
+      return target
+        ? { kind: 'alias', url, target }
+        : { kind: 'failed', url, reason: 'alias page without a usable target URL' };
     }
     case 'listing':
       return { kind: 'listing', url };
@@ -134,11 +138,15 @@ interface PostInput {
   layout: Element | undefined;
 }
 
-function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutElement }: PostInput): Extracted | ParsedPage {
+function extractPost(
+  $: CheerioAPI,
+  { head, pageUrl, url, hints, layout: layoutElement }: PostInput,
+): Extracted | ParsedPage {
   const dom = readDomSources($); // before chrome removal: the h1 and the Tags box are sources
   const chromeRemoved: Record<string, number> = {};
   const content = layoutContent($, layoutElement, chromeRemoved) ?? fallbackContent($, chromeRemoved);
-  if (!content) return { kind: 'failed', url, reason: 'no credible content: no #content, main, article or block of text' };
+  if (!content)
+    return { kind: 'failed', url, reason: 'no credible content: no #content, main, article or block of text' };
   // Broken markup can pull the side column or footer into the body: then every rule runs there.
   const pulledIn = content.via === '#content' && queryOne(PULLED_IN, content.root[0]!) !== undefined;
   removeChrome($, pulledIn ? ALL_RULES : CHROME_RULES.body, chromeRemoved, content.root);
@@ -150,7 +158,8 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
   const empty = !hasContent($, content.root);
   // The site layout's #content with a title and no body is a post with an empty body (such posts
   // exist); elsewhere an empty block means the heuristic found nothing.
-  if (empty && content.via !== '#content') return { kind: 'failed', url, reason: `no credible content: ${content.via} is empty once chrome is removed` };
+  if (empty && content.via !== '#content')
+    return { kind: 'failed', url, reason: `no credible content: ${content.via} is empty once chrome is removed` };
 
   let html: string | undefined = empty ? '' : undefined;
   const post = {
@@ -169,7 +178,11 @@ function extractPost($: CheerioAPI, { head, pageUrl, url, hints, layout: layoutE
 
 // The site layout's #content holds the post and nothing else: it is set aside, and what is around it
 // goes. The page rules still run on the rest, for their counts: layout health watches them.
-function layoutContent($: CheerioAPI, layoutElement: Element | undefined, counts: Record<string, number>): ContentRoot | undefined {
+function layoutContent(
+  $: CheerioAPI,
+  layoutElement: Element | undefined,
+  counts: Record<string, number>,
+): ContentRoot | undefined {
   if (!layoutElement) return undefined;
   const root = $(layoutElement);
   if (!hasContent($, root)) return undefined;
@@ -186,7 +199,12 @@ function fallbackContent($: CheerioAPI, counts: Record<string, number>): Content
 }
 
 // Outside the site layout the title is a plain first <h1>; it goes to front matter, not the body.
-function removeTitleHeading($: CheerioAPI, root: Cheerio<AnyNode>, title: string, counts: Record<string, number>): void {
+function removeTitleHeading(
+  $: CheerioAPI,
+  root: Cheerio<AnyNode>,
+  title: string,
+  counts: Record<string, number>,
+): void {
   const heading = queryOne(HEADING, root[0]!);
   if (heading === undefined || squash(textOf(heading)) !== title) return;
   $(heading).remove();
@@ -210,12 +228,15 @@ function walkPage($: CheerioAPI): { head?: Element; content?: Element } {
 function truncation(html: string): string | undefined {
   const end = html.trimEnd();
   if (end.lastIndexOf('<') > end.lastIndexOf('>')) return 'truncated page: it ends inside a tag';
-  if (/\bid=["']?content["'\s>]/.test(html) && !/<footer[\s>]/i.test(html)) return 'truncated page: it has the site layout but no footer';
+  if (/\bid=["']?content["'\s>]/.test(html) && !/<footer[\s>]/i.test(html))
+    return 'truncated page: it has the site layout but no footer';
   return undefined;
 }
 
 function describeOther(head: HeadFacts, pageUrl: URL): string {
   const type = head.metas.get('og:type')?.[0];
-  const path = isPermalinkShaped(pageUrl.pathname) ? pageUrl.pathname : `${pageUrl.pathname} (not /YYYY/MM/DD/<title>/)`;
+  const path = isPermalinkShaped(pageUrl.pathname)
+    ? pageUrl.pathname
+    : `${pageUrl.pathname} (not /YYYY/MM/DD/<title>/)`;
   return `not a post: no article:published_time, og:type ${type === undefined ? 'missing' : `"${type}"`}, path ${path}`;
 }

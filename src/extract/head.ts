@@ -29,9 +29,11 @@ export function readHead(head: Element | undefined): HeadFacts {
       const key = (attribs.property ?? attribs.name ?? '').toLowerCase();
       const content = attribs.content;
       if (key && content !== undefined) metas.set(key, [...(metas.get(key) ?? []), content.trim()]);
-      if (attribs['http-equiv']?.toLowerCase() === 'refresh' && content) refreshUrl = REFRESH_URL.exec(content)?.[1]?.trim();
+      if (attribs['http-equiv']?.toLowerCase() === 'refresh' && content)
+        refreshUrl = REFRESH_URL.exec(content)?.[1]?.trim();
     } else if (element.name === 'link' && attribs.rel && attribs.href) {
-      for (const rel of attribs.rel.toLowerCase().split(/\s+/)) if (!links.has(rel)) links.set(rel, attribs.href.trim());
+      for (const rel of attribs.rel.toLowerCase().split(/\s+/))
+        if (!links.has(rel)) links.set(rel, attribs.href.trim());
     } else if (element.name === 'title' && title === undefined) {
       title = textOf(element).trim();
     }

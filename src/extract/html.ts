@@ -26,6 +26,7 @@ export function loadFragment(html: string): CheerioAPI {
 /** The HTML of a node's children, as cheerio's `.html()` writes it (parse5's serializer; a template's content inline). */
 export function innerHtml(node: ParentNode): string {
   let html = '';
-  for (const child of node.children) html += isDocument(child) ? innerHtml(child) : serializeOuter(child, { treeAdapter: adapter });
+  for (const child of node.children)
+    html += isDocument(child) ? innerHtml(child) : serializeOuter(child, { treeAdapter: adapter });
   return html;
 }

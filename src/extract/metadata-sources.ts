@@ -24,8 +24,8 @@ interface SourceRow {
 export type MetaSource = SourceRow &
   (
     | /** `<meta property|name=…>` in `<head>`, every value in document order. */
-    { from: 'meta'; name: string; unlessSummary?: true }
-    /** Trimmed text of the first element matching `selector` (`strip` removed). */
+      { from: 'meta'; name: string; unlessSummary?: true }
+      /** Trimmed text of the first element matching `selector` (`strip` removed). */
     | { from: 'text'; selector: string; strip?: RegExp }
     /** Trimmed texts of every element matching `selector`, in document order. */
     | { from: 'texts'; selector: string }
@@ -54,25 +54,60 @@ export const METADATA_SOURCES = {
     pick: 'first',
     sources: [
       { id: 'h1', trust: 'layout', from: 'text', selector: '#content h1', why: 'the title as the page shows it' },
-      { id: 'og:title', trust: 'fallback', from: 'meta', name: 'og:title', why: 'same title, present on every Hugo page' },
-      { id: 'title', trust: 'fallback', from: 'head-title', strip: /\s*\|\s*CA\/Browser Forum\s*$/, why: 'older layouts: `{Title} | CA/Browser Forum`' },
+      {
+        id: 'og:title',
+        trust: 'fallback',
+        from: 'meta',
+        name: 'og:title',
+        why: 'same title, present on every Hugo page',
+      },
+      {
+        id: 'title',
+        trust: 'fallback',
+        from: 'head-title',
+        strip: /\s*\|\s*CA\/Browser Forum\s*$/,
+        why: 'older layouts: `{Title} | CA/Browser Forum`',
+      },
       { id: 'hint', trust: 'fallback', from: 'hint', why: 'a listing entry or feed item title' },
     ],
   },
   date: {
     pick: 'first',
     sources: [
-      { id: 'article:published_time', trust: 'layout', from: 'meta', name: 'article:published_time', why: 'the full publish date and time' },
+      {
+        id: 'article:published_time',
+        trust: 'layout',
+        from: 'meta',
+        name: 'article:published_time',
+        why: 'the full publish date and time',
+      },
       { id: 'hint', trust: 'fallback', from: 'hint', why: 'a feed pubDate carries the time too' },
-      { id: 'url-day', trust: 'guess', from: 'url-day', why: 'posts live at /YYYY/MM/DD/<slug>/: the day is certain, the time is not' },
+      {
+        id: 'url-day',
+        trust: 'guess',
+        from: 'url-day',
+        why: 'posts live at /YYYY/MM/DD/<slug>/: the day is certain, the time is not',
+      },
       { id: 'hint-day', trust: 'guess', from: 'hint', dayOnly: true, why: 'a listing entry shows the day only' },
     ],
   },
   tags: {
     pick: 'union',
     sources: [
-      { id: 'tags-box', trust: 'layout', from: 'texts', selector: '.col a[href*="/tags/"], aside a[href*="/tags/"]', why: 'the Tags box is on every post page' },
-      { id: 'article:tag', trust: 'fallback', from: 'meta', name: 'article:tag', why: 'newer builds only, first six tags' },
+      {
+        id: 'tags-box',
+        trust: 'layout',
+        from: 'texts',
+        selector: '.col a[href*="/tags/"], aside a[href*="/tags/"]',
+        why: 'the Tags box is on every post page',
+      },
+      {
+        id: 'article:tag',
+        trust: 'fallback',
+        from: 'meta',
+        name: 'article:tag',
+        why: 'newer builds only, first six tags',
+      },
       { id: 'hint', trust: 'fallback', from: 'hint', why: 'tags of a listing entry' },
     ],
   },
@@ -87,16 +122,26 @@ export const METADATA_SOURCES = {
         unlessSummary: true,
         why: 'Hugo fills it with the automatic summary when the post has none; only a real description counts',
       },
-      { id: 'hint', trust: 'guess', from: 'hint', unlessSummary: true, why: "a listing entry's summary, which is Hugo's automatic one unless the post has its own" },
+      {
+        id: 'hint',
+        trust: 'guess',
+        from: 'hint',
+        unlessSummary: true,
+        why: "a listing entry's summary, which is Hugo's automatic one unless the post has its own",
+      },
     ],
   },
   author: {
     pick: 'first',
-    sources: [{ id: 'hint', trust: 'fallback', from: 'hint', why: 'post pages do not show the author; listing pages do' }],
+    sources: [
+      { id: 'hint', trust: 'fallback', from: 'hint', why: 'post pages do not show the author; listing pages do' },
+    ],
   },
   aliases: {
     pick: 'union',
-    sources: [{ id: 'hint', trust: 'fallback', from: 'hint', why: 'old paths are known only from alias redirect pages' }],
+    sources: [
+      { id: 'hint', trust: 'fallback', from: 'hint', why: 'old paths are known only from alias redirect pages' },
+    ],
   },
   canonicalUrl: {
     pick: 'first',
@@ -116,7 +161,8 @@ export type SourceId = (typeof METADATA_SOURCES)[MetaField]['sources'][number]['
  * an extracted page's `sources` names them, `+`-joined for a union) is one.
  */
 export function isGuess(field: string, ids: string): boolean {
-  const sources: readonly MetaSource[] | undefined = (METADATA_SOURCES as Partial<Record<string, FieldSources>>)[field]?.sources;
+  const sources: readonly MetaSource[] | undefined = (METADATA_SOURCES as Partial<Record<string, FieldSources>>)[field]
+    ?.sources;
   return ids.split('+').every((id) => sources?.find((source) => source.id === id)?.trust === 'guess');
 }
 

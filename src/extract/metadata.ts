@@ -31,8 +31,14 @@ export interface ResolvedMeta {
 const domKey = (field: MetaField, source: MetaSource): string => `${field}\u0000${source.id}`;
 
 // The `text`/`texts` sources of the table, each selector compiled once (on first use).
-const DOM_SOURCES = (Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>).flatMap(([field, { sources }]) =>
-  sources.flatMap((source) => (source.from === 'text' || source.from === 'texts' ? [{ key: domKey(field, source), all: source.from === 'texts', query: compileQuery(source.selector) }] : [])),
+const DOM_SOURCES = (
+  Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>
+).flatMap(([field, { sources }]) =>
+  sources.flatMap((source) =>
+    source.from === 'text' || source.from === 'texts'
+      ? [{ key: domKey(field, source), all: source.from === 'texts', query: compileQuery(source.selector) }]
+      : [],
+  ),
 );
 const DOM_QUERIES = DOM_SOURCES.map((source) => source.query);
 
@@ -42,7 +48,10 @@ export function readDomSources($: CheerioAPI): DomValues {
   const found = queryEach(DOM_QUERIES, $.root()[0]!);
   for (const { key, all, query } of DOM_SOURCES) {
     const matches = found.get(query)!;
-    values.set(key, (all ? matches : matches.slice(0, 1)).map((el) => squash(textOf(el))));
+    values.set(
+      key,
+      (all ? matches : matches.slice(0, 1)).map((el) => squash(textOf(el))),
+    );
   }
   return values;
 }
@@ -50,13 +59,18 @@ export function readDomSources($: CheerioAPI): DomValues {
 /** Applies the metadata-source table: per field, its sources in order, `first` or `union`. */
 export function resolveMeta(context: MetaContext): ResolvedMeta {
   const found = new Map<MetaField, { value: string | string[]; source: string }>();
-  for (const [field, { pick, sources }] of Object.entries(METADATA_SOURCES) as Array<[MetaField, (typeof METADATA_SOURCES)[MetaField]]>) {
+  for (const [field, { pick, sources }] of Object.entries(METADATA_SOURCES) as Array<
+    [MetaField, (typeof METADATA_SOURCES)[MetaField]]
+  >) {
     const ids: SourceId[] = [];
     const values: string[] = [];
     for (const source of sources) {
       const fresh = rawValues(field, source, context)
         .map((raw) => normalize(field, raw))
-        .filter((value, index, all): value is string => value !== undefined && value !== '' && !values.includes(value) && all.indexOf(value) === index);
+        .filter(
+          (value, index, all): value is string =>
+            value !== undefined && value !== '' && !values.includes(value) && all.indexOf(value) === index,
+        );
       if (fresh.length === 0) continue;
       ids.push(source.id);
       values.push(...(pick === 'first' ? fresh.slice(0, 1) : fresh));
@@ -78,7 +92,9 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
   switch (source.from) {
     case 'meta': {
       const values = context.head.metas.get(source.name) ?? [];
-      return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText)) : values;
+      return source.unlessSummary
+        ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText))
+        : values;
     }
     case 'text':
     case 'texts':
@@ -87,11 +103,15 @@ function rawValues(field: MetaField, source: MetaSource, context: MetaContext): 
       return context.head.title === undefined ? [] : [context.head.title.replace(source.strip, '')];
     case 'link': {
       const href = context.head.links.get(source.rel);
-      return href === undefined ? [] : [resolveHref(href, context.url)].filter((url): url is string => url !== undefined);
+      return href === undefined
+        ? []
+        : [resolveHref(href, context.url)].filter((url): url is string => url !== undefined);
     }
     case 'hint': {
       const values = hintValues(field, source.dayOnly === true, context.hints);
-      return source.unlessSummary ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText)) : values;
+      return source.unlessSummary
+        ? values.filter((value) => !isSummaryOf(normalize(field, value) ?? '', context.bodyText))
+        : values;
     }
     case 'url-day': {
       const day = dayOfUrl(context.url);

@@ -38,7 +38,8 @@ export function compileQuery(selector: string): Query {
 // The selector without quoted strings and the insides of `[…]` and `(…)`: what is left is compounds and combinators.
 function outline(selector: string): string {
   let text = selector.replace(/"[^"]*"|'[^']*'/g, '""').replace(/\[[^\]]*\]/g, '[]');
-  for (let inner = text.replace(/\([^()]*\)/g, ''); inner !== text; inner = text.replace(/\([^()]*\)/g, '')) text = inner;
+  for (let inner = text.replace(/\([^()]*\)/g, ''); inner !== text; inner = text.replace(/\([^()]*\)/g, ''))
+    text = inner;
   return text;
 }
 

@@ -48,20 +48,39 @@ export interface Failure {
  * Retry-After wins over backoff; it is capped at `maxRetryAfterMs`. A 429 or 503 carrying
  * Retry-After pauses the whole host.
  */
-export function retryVerdict(failure: Failure, attempt: number, settings: BackoffSettings, now = Date.now(), random = Math.random): RetryVerdict {
+export function retryVerdict(
+  failure: Failure,
+  attempt: number,
+  settings: BackoffSettings,
+  now = Date.now(),
+  random = Math.random,
+): RetryVerdict {
   if (attempt > settings.retries) return { retry: false };
-  const statusRule = failure.statusCode === undefined ? undefined : RETRYABLE_STATUSES.find((rule) => rule.status === failure.statusCode);
+  const statusRule =
+    failure.statusCode === undefined
+      ? undefined
+      : RETRYABLE_STATUSES.find((rule) => rule.status === failure.statusCode);
   if (failure.statusCode !== undefined && statusRule === undefined) return { retry: false };
-  if (failure.statusCode === undefined && !RETRYABLE_ERROR_CODES.some((rule) => rule.code === failure.code)) return { retry: false };
+  if (failure.statusCode === undefined && !RETRYABLE_ERROR_CODES.some((rule) => rule.code === failure.code))
+    return { retry: false };
   const retryAfter = parseRetryAfter(headerValue(failure.headers?.['retry-after']), now);
   if (retryAfter !== undefined) {
-    return { retry: true, delayMs: Math.min(retryAfter, settings.maxRetryAfterMs), pauseHost: statusRule?.pausesHost ?? false, retryAfter: true };
+    return {
+      retry: true,
+      delayMs: Math.min(retryAfter, settings.maxRetryAfterMs),
+      pauseHost: statusRule?.pausesHost ?? false,
+      retryAfter: true,
+    };
   }
   return { retry: true, delayMs: backoffDelay(attempt, settings, random), pauseHost: false, retryAfter: false };
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so parallel retries spread out. */
-export function backoffDelay(attempt: number, settings: Pick<BackoffSettings, 'baseRetryDelayMs' | 'maxRetryDelayMs'>, random = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  settings: Pick<BackoffSettings, 'baseRetryDelayMs' | 'maxRetryDelayMs'>,
+  random = Math.random,
+): number {
   const ceiling = Math.min(settings.baseRetryDelayMs * 2 ** Math.max(0, attempt - 1), settings.maxRetryDelayMs);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

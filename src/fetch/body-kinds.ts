@@ -14,7 +14,10 @@ export interface BodyKind<B> {
 
 export const PAGE: BodyKind<string> = {
   purpose: 'page',
-  headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8', 'accept-encoding': 'gzip, br' },
+  headers: {
+    accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8',
+    'accept-encoding': 'gzip, br',
+  },
   read: (raw, headers, path, maxBytes) => {
     const decoded = decodeBody(raw, headers, path, maxBytes);
     if (!decoded.ok) return decoded;

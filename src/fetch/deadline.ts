@@ -26,16 +26,30 @@ export function parseDuration(text: string, flag: string): number | { error: str
   const trimmed = text.trim();
   const spelled = /^\d+(\.\d+)?$/.test(trimmed) ? `${trimmed}s` : trimmed;
   const ms = /^(\d+(\.\d+)?(ms|h|m|s))+$/.test(spelled)
-    ? Math.round([...spelled.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)].reduce((sum, [, n, unit]) => sum + Number(n) * UNITS[unit!]!, 0))
+    ? Math.round(
+        [...spelled.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)].reduce(
+          (sum, [, n, unit]) => sum + Number(n) * UNITS[unit!]!,
+          0,
+        ),
+      )
     : 0;
-  return ms > 0 ? ms : { error: `Expected ${flag} to be a duration such as 45m, 1h30m or 90s, got ${JSON.stringify(text)}` };
+  return ms > 0
+    ? ms
+    : { error: `Expected ${flag} to be a duration such as 45m, 1h30m or 90s, got ${JSON.stringify(text)}` };
 }
 
 /** `90_000` → `1m30s`, the way `--max-duration` is written. */
 export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
-  const parts = [[Math.floor(seconds / 3600), 'h'], [Math.floor((seconds % 3600) / 60), 'm'], [seconds % 60, 's']] as const;
-  const text = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join('');
+  const parts = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ] as const;
+  const text = parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join('');
   return text === '' ? `${ms}ms` : text;
 }
 
@@ -61,7 +75,9 @@ export function requestDeadline(ms: number, run?: AbortSignal): Deadline {
         const abort = (): void => reject(reason() ?? new Error('aborted'));
         if (signal.aborted) return abort();
         signal.addEventListener('abort', abort, { once: true });
-        work().then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+        work()
+          .then(resolve, reject)
+          .finally(() => signal.removeEventListener('abort', abort));
       }),
     clear: () => clearTimeout(timer),
   };

@@ -21,7 +21,11 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/rss+xml', 'applic
 /** The content types each kind of URL may come back with; anything else is a wrong-type error for that URL. */
 const EXPECTED_TYPES: readonly { test: (path: string) => boolean; kind: string; types: readonly string[] }[] = [
   { test: (path) => path === '/robots.txt', kind: 'robots.txt', types: ['text/plain'] },
-  { test: (path) => path.endsWith('.xml.gz'), kind: 'gzipped XML', types: ['application/gzip', 'application/x-gzip', 'application/octet-stream', ...XML_TYPES] },
+  {
+    test: (path) => path.endsWith('.xml.gz'),
+    kind: 'gzipped XML',
+    types: ['application/gzip', 'application/x-gzip', 'application/octet-stream', ...XML_TYPES],
+  },
   { test: (path) => path.endsWith('.xml'), kind: 'XML', types: XML_TYPES },
   { test: () => true, kind: 'HTML page', types: ['text/html', 'application/xhtml+xml'] },
 ];
@@ -32,7 +36,12 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  * The bytes the server meant, with its Content-Encoding undone (and, with `gunzipFile`, the gzip of
  * a `.gz` file). Decompressing past `maxBytes` is an error, so a small bomb cannot fill memory.
  */
-export function undoEncoding(raw: Buffer, headers: Record<string, string | string[] | undefined>, maxBytes: number, gunzipFile = false): { ok: true; body: Buffer } | Refused {
+export function undoEncoding(
+  raw: Buffer,
+  headers: Record<string, string | string[] | undefined>,
+  maxBytes: number,
+  gunzipFile = false,
+): { ok: true; body: Buffer } | Refused {
   const encoding = header(headers['content-encoding'])?.trim().toLowerCase() || 'identity';
   const decoder = DECODERS[encoding];
   if (decoder === undefined) return { ok: false, error: `unsupported Content-Encoding ${encoding}` };
@@ -42,7 +51,12 @@ export function undoEncoding(raw: Buffer, headers: Record<string, string | strin
     return { ok: true, body: gunzipSync(body, { maxOutputLength: maxBytes }) };
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') return { ok: false, error: `body larger than ${maxBytes} bytes once decompressed`, tooLarge: { limit: maxBytes } };
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      return {
+        ok: false,
+        error: `body larger than ${maxBytes} bytes once decompressed`,
+        tooLarge: { limit: maxBytes },
+      };
     return { ok: false, error: `cannot decompress ${encoding} body: ${(error as Error).message}` };
   }
 }
@@ -53,7 +67,12 @@ export function undoEncoding(raw: Buffer, headers: Record<string, string | strin
  * header, else by `<meta charset>` or the XML declaration, else UTF-8. Invalid bytes are an error,
  * not replacement characters: the archive must not silently gain U+FFFD.
  */
-export function decodeBody(raw: Buffer, headers: Record<string, string | string[] | undefined>, path: string, maxBytes: number): Decoded {
+export function decodeBody(
+  raw: Buffer,
+  headers: Record<string, string | string[] | undefined>,
+  path: string,
+  maxBytes: number,
+): Decoded {
   const unpacked = undoEncoding(raw, headers, maxBytes, path.endsWith('.gz'));
   if (!unpacked.ok) return unpacked;
   const body = unpacked.body;

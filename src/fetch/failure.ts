@@ -11,7 +11,9 @@ export class RetryAfterSpentError extends Error {
     readonly waitMs: number,
     readonly budgetMs: number,
   ) {
-    super(`HTTP ${statusCode ?? '?'} with Retry-After ${Math.round(waitMs / 1000)} s: not waited, the run has spent its Retry-After budget (${Math.round(budgetMs / 1000)} s)`);
+    super(
+      `HTTP ${statusCode ?? '?'} with Retry-After ${Math.round(waitMs / 1000)} s: not waited, the run has spent its Retry-After budget (${Math.round(budgetMs / 1000)} s)`,
+    );
   }
 }
 
@@ -29,14 +31,31 @@ export interface FetchFailure {
 }
 
 /** Turns what undici threw for `url` into a {@link FetchFailure} naming the cause. */
-export function describeFailure(url: string, error: unknown, settings: { retries: number; maxBytes: number }): FetchFailure {
+export function describeFailure(
+  url: string,
+  error: unknown,
+  settings: { retries: number; maxBytes: number },
+): FetchFailure {
   const err = error as Error & { code?: string; statusCode?: number };
   if (err instanceof RefusedError) return { ok: false, url, error: err.message, retryable: false, refused: true };
   // Worth another try next run: the server was slow or busy.
   if (err instanceof RequestDeadlineError) return { ok: false, url, error: err.message, retryable: true };
-  if (err instanceof RetryAfterSpentError) return { ok: false, url, ...(err.statusCode !== undefined && { status: err.statusCode }), error: err.message, retryable: true };
+  if (err instanceof RetryAfterSpentError)
+    return {
+      ok: false,
+      url,
+      ...(err.statusCode !== undefined && { status: err.statusCode }),
+      error: err.message,
+      retryable: true,
+    };
   if (err.code === 'UND_ERR_REQ_RETRY' && err.statusCode !== undefined) {
-    return { ok: false, url, status: err.statusCode, error: `HTTP ${err.statusCode} after ${settings.retries} retries`, retryable: true };
+    return {
+      ok: false,
+      url,
+      status: err.statusCode,
+      error: `HTTP ${err.statusCode} after ${settings.retries} retries`,
+      retryable: true,
+    };
   }
   if (err.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
     const limit = err instanceof TooLargeError ? err.limit : settings.maxBytes;
@@ -46,6 +65,7 @@ export function describeFailure(url: string, error: unknown, settings: { retries
   }
   if (/redirect loop/i.test(err.message)) return { ok: false, url, error: 'redirect loop', retryable: false };
   const known = RETRYABLE_ERROR_CODES.find((rule) => rule.code === err.code);
-  if (known) return { ok: false, url, error: `${known.why} (${known.code}) after ${settings.retries} retries`, retryable: true };
+  if (known)
+    return { ok: false, url, error: `${known.why} (${known.code}) after ${settings.retries} retries`, retryable: true };
   return { ok: false, url, error: `${err.code ?? err.name}: ${err.message}`, retryable: false };
 }

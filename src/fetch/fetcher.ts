@@ -84,7 +84,14 @@ interface HostPace {
 export function createFetcher(site: URL, options: Partial<FetchOptions> & { userAgent: string }): Fetcher {
   const opts = resolveFetchOptions(options);
   const log = opts.log ?? (() => undefined);
-  const counters: FetcherStats = { total: 0, requests: 0, notModified: 0, bytes: 0, retries: 0, validatorsIgnored: false };
+  const counters: FetcherStats = {
+    total: 0,
+    requests: 0,
+    notModified: 0,
+    bytes: 0,
+    retries: 0,
+    validatorsIgnored: false,
+  };
   const paces = new Map<string, HostPace>();
   let robots: RobotsRules = ALLOW_ALL;
   let robotsReady: Promise<void> | undefined;
@@ -126,14 +133,22 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
 
   // Time Retry-After has made the run wait so far: a host pause counts once, however many requests it holds.
   let retryAfterSpentMs = 0;
-  const retry: NonNullable<Parameters<typeof interceptors.retry>[0]>['retry'] = (error, { state, opts: request }, callback) => {
+  const retry: NonNullable<Parameters<typeof interceptors.retry>[0]>['retry'] = (
+    error,
+    { state, opts: request },
+    callback,
+  ) => {
     const verdict = retryVerdict(error as Failure, state.counter, opts);
     if (!verdict.retry) return callback(error);
-    const pace = verdict.pauseHost && request.origin !== undefined ? paceOf(new URL(String(request.origin)).host) : undefined;
+    const pace =
+      verdict.pauseHost && request.origin !== undefined ? paceOf(new URL(String(request.origin)).host) : undefined;
     if (verdict.retryAfter) {
       const until = Date.now() + verdict.delayMs;
       const cost = pace ? Math.max(0, until - Math.max(Date.now(), pace.pausedUntil)) : verdict.delayMs;
-      if (retryAfterSpentMs + cost > opts.retryAfterBudgetMs) return callback(new RetryAfterSpentError((error as Failure).statusCode, verdict.delayMs, opts.retryAfterBudgetMs));
+      if (retryAfterSpentMs + cost > opts.retryAfterBudgetMs)
+        return callback(
+          new RetryAfterSpentError((error as Failure).statusCode, verdict.delayMs, opts.retryAfterBudgetMs),
+        );
       retryAfterSpentMs += cost;
     }
     counters.retries += 1;
@@ -165,11 +180,17 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     const result = await fetchOnce(robotsUrl, undefined, PAGE, opts.maxBytes);
     if (result.ok && result.body !== undefined) robots = parseRobots(result.body, robotsUrl, opts.userAgent);
     else if (!result.ok) robots = rulesForUnreadable(result.status, result.error);
-    if (!result.ok && (result.status === undefined || result.status >= 500)) log(`warning: ${result.error}; no page will be fetched`);
+    if (!result.ok && (result.status === undefined || result.status >= 500))
+      log(`warning: ${result.error}; no page will be fetched`);
   }
 
   /** One GET through the composed dispatcher, its body read as `kind` says. */
-  async function fetchOnce<B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<Fetched<B> | FetchFailure> {
+  async function fetchOnce<B>(
+    url: string,
+    validators: Validators | undefined,
+    kind: BodyKind<B>,
+    maxBytes: number,
+  ): Promise<Fetched<B> | FetchFailure> {
     return (await exchange(url, validators, kind, maxBytes))();
   }
 
@@ -178,7 +199,12 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
    * (decompressing, decoding the charset) is the returned function's work, done outside the place
    * among the requests in flight, so the next request goes out while this body is read.
    */
-  async function exchange<B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<() => Fetched<B> | FetchFailure> {
+  async function exchange<B>(
+    url: string,
+    validators: Validators | undefined,
+    kind: BodyKind<B>,
+    maxBytes: number,
+  ): Promise<() => Fetched<B> | FetchFailure> {
     const failed = (failure: FetchFailure) => () => failure;
     let target: URL;
     try {
@@ -187,13 +213,23 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       return failed({ ok: false, url, error: 'unparsable URL', retryable: false });
     }
     const refused = gate.refuse(target, kind.purpose);
-    if (refused !== undefined) return failed({ ok: false, url, error: `refused: ${refused}`, retryable: false, refused: true });
+    if (refused !== undefined)
+      return failed({ ok: false, url, error: `refused: ${refused}`, retryable: false, refused: true });
     const headers: Record<string, string> = { 'user-agent': opts.userAgent, ...kind.headers };
     if (validators?.etag) headers['if-none-match'] = validators.etag;
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
     const deadline = requestDeadline(opts.requestDeadlineMs, opts.signal);
     try {
-      const request = tagged({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'GET' as const, headers, signal: deadline.signal }, { purpose: kind.purpose, maxBytes });
+      const request = tagged(
+        {
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
+          method: 'GET' as const,
+          headers,
+          signal: deadline.signal,
+        },
+        { purpose: kind.purpose, maxBytes },
+      );
       // Raced as well as passed on: a request waiting for its slot or a retry has no socket to abort yet.
       const raw = await deadline.race(async () => {
         const response = await dispatcher.request(request);
@@ -202,16 +238,30 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       counters.total += 1;
       counters.bytes += raw.bytes.length;
       const { response } = raw;
-      return () => interpret(url, target, response, raw.bytes, validators, (finalUrl) => kind.read(raw.bytes, response.headers, new URL(finalUrl).pathname, maxBytes));
+      return () =>
+        interpret(url, target, response, raw.bytes, validators, (finalUrl) =>
+          kind.read(raw.bytes, response.headers, new URL(finalUrl).pathname, maxBytes),
+        );
     } catch (error) {
       counters.total += 1;
-      return failed(opts.signal?.aborted ? notFetched(url, opts.signal.reason) : describeFailure(url, deadline.reason() ?? error, opts));
+      return failed(
+        opts.signal?.aborted
+          ? notFetched(url, opts.signal.reason)
+          : describeFailure(url, deadline.reason() ?? error, opts),
+      );
     } finally {
       deadline.clear();
     }
   }
 
-  function interpret<B>(url: string, target: URL, response: Dispatcher.ResponseData, raw: Buffer, validators: Validators | undefined, read: (finalUrl: string) => Read<B>): Fetched<B> | FetchFailure {
+  function interpret<B>(
+    url: string,
+    target: URL,
+    response: Dispatcher.ResponseData,
+    raw: Buffer,
+    validators: Validators | undefined,
+    read: (finalUrl: string) => Read<B>,
+  ): Fetched<B> | FetchFailure {
     const { statusCode: status, headers } = response;
     const history = (response.context as { history?: URL[] } | undefined)?.history ?? [];
     const finalUrl = history.at(-1)?.href ?? target.href;
@@ -222,22 +272,61 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
       counters.notModified += 1;
       return { ok: true, url, finalUrl, status, notModified: true, bytes: raw.length, ...validatorFields };
     }
-    if (status >= 300 && status < 400) return { ok: false, url, status, error: `redirect not followed (HTTP ${status}): more than ${opts.maxRedirects} redirects, or no Location`, retryable: false };
-    if (status >= 400) return { ok: false, url, status, error: `HTTP ${status}`, retryable: status === 429 || status >= 500 };
-    if (status === 200 && validators && ((validators.etag && validators.etag === etag) || (validators.lastModified && validators.lastModified === lastModified))) {
-      if (!counters.validatorsIgnored) log(`warning: ${target.host} answered 200 with the validators we sent (${url}): it ignores conditional requests, so every run downloads every page`);
+    if (status >= 300 && status < 400)
+      return {
+        ok: false,
+        url,
+        status,
+        error: `redirect not followed (HTTP ${status}): more than ${opts.maxRedirects} redirects, or no Location`,
+        retryable: false,
+      };
+    if (status >= 400)
+      return { ok: false, url, status, error: `HTTP ${status}`, retryable: status === 429 || status >= 500 };
+    if (
+      status === 200 &&
+      validators &&
+      ((validators.etag && validators.etag === etag) ||
+        (validators.lastModified && validators.lastModified === lastModified))
+    ) {
+      if (!counters.validatorsIgnored)
+        log(
+          `warning: ${target.host} answered 200 with the validators we sent (${url}): it ignores conditional requests, so every run downloads every page`,
+        );
       counters.validatorsIgnored = true;
     }
     const body = read(finalUrl);
-    if (!body.ok) return { ok: false, url, status, error: body.error, retryable: false, ...(body.tooLarge && { tooLarge: body.tooLarge }) };
+    if (!body.ok)
+      return {
+        ok: false,
+        url,
+        status,
+        error: body.error,
+        retryable: false,
+        ...(body.tooLarge && { tooLarge: body.tooLarge }),
+      };
     const contentType = body.contentType ? { contentType: body.contentType } : {};
-    return { ok: true, url, finalUrl, status, notModified: false, body: body.body, bytes: raw.length, ...contentType, ...validatorFields };
+    return {
+      ok: true,
+      url,
+      finalUrl,
+      status,
+      notModified: false,
+      body: body.body,
+      bytes: raw.length,
+      ...contentType,
+      ...validatorFields,
+    };
   }
 
   // Every request waits for robots.txt (read once, first) and a place among the requests in flight;
   // it gives the place up once its bytes are in.
   const limit = pLimit(opts.concurrency);
-  const queued = async <B>(url: string, validators: Validators | undefined, kind: BodyKind<B>, maxBytes: number): Promise<Fetched<B> | FetchFailure> => {
+  const queued = async <B>(
+    url: string,
+    validators: Validators | undefined,
+    kind: BodyKind<B>,
+    maxBytes: number,
+  ): Promise<Fetched<B> | FetchFailure> => {
     const settle = await limit(async () => {
       // Past the run's deadline nothing more is sent; what is queued fails at once, with the reason.
       if (opts.signal?.aborted) return () => notFetched(url, opts.signal!.reason);
@@ -262,5 +351,10 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
 
 /** A request the run's signal stopped (its deadline, or the caller): worth another try next run. */
 function notFetched(url: string, reason: unknown): FetchFailure {
-  return { ok: false, url, error: `not fetched: ${reason instanceof Error ? reason.message : String(reason)}`, retryable: true };
+  return {
+    ok: false,
+    url,
+    error: `not fetched: ${reason instanceof Error ? reason.message : String(reason)}`,
+    retryable: true,
+  };
 }

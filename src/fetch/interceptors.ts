@@ -45,7 +45,9 @@ export function politeness(gate: Gate): Interceptor {
       const url = new URL(opts.path, opts.origin);
       const refused = gate.refuse(url, tagsOf(opts)?.purpose ?? 'page');
       if (refused !== undefined) {
-        queueMicrotask(() => handler.onResponseError?.(NO_CONTROLLER, new RefusedError(`refused ${url.href}: ${refused}`)));
+        queueMicrotask(() =>
+          handler.onResponseError?.(NO_CONTROLLER, new RefusedError(`refused ${url.href}: ${refused}`)),
+        );
         return true;
       }
       const send = (): void => {
@@ -125,7 +127,8 @@ function cappingHandler(next: Handler, limit: number): Handler {
   };
   return {
     onRequestStart: (controller, context) => next.onRequestStart?.(controller, context),
-    onRequestUpgrade: (controller, statusCode, headers, socket) => next.onRequestUpgrade?.(controller, statusCode, headers, socket),
+    onRequestUpgrade: (controller, statusCode, headers, socket) =>
+      next.onRequestUpgrade?.(controller, statusCode, headers, socket),
     onResponseStart: (controller, statusCode, headers, statusMessage) => {
       const declared = Number(headers['content-length']);
       if (Number.isFinite(declared) && declared > limit) return cutOff(controller, declared);
@@ -158,11 +161,14 @@ export function wholeBody(): Interceptor {
 }
 
 function bufferingHandler(next: Handler): Handler {
-  let start: { statusCode: number; headers: Parameters<NonNullable<Handler['onResponseStart']>>[2]; statusMessage?: string } | undefined;
+  let start:
+    | { statusCode: number; headers: Parameters<NonNullable<Handler['onResponseStart']>>[2]; statusMessage?: string }
+    | undefined;
   const chunks: Buffer[] = [];
   return {
     onRequestStart: (controller, context) => next.onRequestStart?.(controller, context),
-    onRequestUpgrade: (controller, statusCode, headers, socket) => next.onRequestUpgrade?.(controller, statusCode, headers, socket),
+    onRequestUpgrade: (controller, statusCode, headers, socket) =>
+      next.onRequestUpgrade?.(controller, statusCode, headers, socket),
     onResponseStart: (_controller, statusCode, headers, statusMessage) => {
       start = statusMessage === undefined ? { statusCode, headers } : { statusCode, headers, statusMessage };
     },

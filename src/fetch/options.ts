@@ -84,9 +84,12 @@ export function resolveFetchOptions(options: Partial<FetchOptions> & { userAgent
   for (const { key, min, flag } of LIMITS) {
     const value = resolved[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-      throw new FetchOptionError(`Expected ${flag} to be an integer from ${min} and up, got ${JSON.stringify(value) ?? 'nothing'}`);
+      throw new FetchOptionError(
+        `Expected ${flag} to be an integer from ${min} and up, got ${JSON.stringify(value) ?? 'nothing'}`,
+      );
     }
   }
-  if (resolved.userAgent.trim() === '') throw new FetchOptionError('Expected a User-Agent naming the tool, got an empty string');
+  if (resolved.userAgent.trim() === '')
+    throw new FetchOptionError('Expected a User-Agent naming the tool, got an empty string');
   return resolved;
 }

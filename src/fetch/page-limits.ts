@@ -13,11 +13,14 @@ export const PAGE_LIMITS = {
 // Elements that never hold content, and those whose end tag HTML lets an author leave out: neither
 // is counted, so a page of unclosed `<p>` or `<li>` (valid HTML) never looks deep.
 const NOT_COUNTED = new Set(
-  'area base br col embed hr img input link meta source track wbr p li dt dd option optgroup tr td th thead tbody tfoot colgroup caption rb rp rt rtc html head body'.split(' '),
+  'area base br col embed hr img input link meta source track wbr p li dt dd option optgroup tr td th thead tbody tfoot colgroup caption rb rp rt rtc html head body'.split(
+    ' ',
+  ),
 );
 
 // Text the tokenizer reads as text, not tags: comments and the bodies of raw-text elements.
-const RAW_TEXT = /<!--[\s\S]*?(?:-->|$)|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b[\s\S]*?(?:<\/\1\s*>|$)/gi;
+const RAW_TEXT =
+  /<!--[\s\S]*?(?:-->|$)|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b[\s\S]*?(?:<\/\1\s*>|$)/gi;
 const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*?(\/?)>/g;
 
 /** The deepest nesting of counted elements, by one linear scan of the tags (no tree is built). */
@@ -34,9 +37,14 @@ export function nestingDepth(html: string): number {
 }
 
 /** Why a page must not be parsed, or undefined. Pure; linear in the page's length. */
-export function pageLimitBreach(html: string, limits: { maxChars: number; maxDepth: number } = PAGE_LIMITS): string | undefined {
-  if (html.length > limits.maxChars) return `page too large to parse: ${html.length} characters, over ${limits.maxChars}`;
+export function pageLimitBreach(
+  html: string,
+  limits: { maxChars: number; maxDepth: number } = PAGE_LIMITS,
+): string | undefined {
+  if (html.length > limits.maxChars)
+    return `page too large to parse: ${html.length} characters, over ${limits.maxChars}`;
   const depth = nestingDepth(html);
-  if (depth > limits.maxDepth) return `page nested too deep to parse: ${depth} levels of elements, over ${limits.maxDepth}`;
+  if (depth > limits.maxDepth)
+    return `page nested too deep to parse: ${depth} levels of elements, over ${limits.maxDepth}`;
   return undefined;
 }

@@ -11,8 +11,16 @@ export type Purpose = 'page' | 'file';
 const REFUSALS: readonly { refuse: (url: URL, site: URL) => boolean; reason: string; pages?: true }[] = [
   { refuse: (url) => url.protocol !== 'http:' && url.protocol !== 'https:', reason: 'not an http(s) URL' },
   { refuse: (url, site) => !isOnSite(url, site), reason: 'off the configured host' },
-  { refuse: (url) => url.pathname.startsWith('/uploads/'), reason: 'an upload (PDFs and attachments are not mirrored)', pages: true },
-  { refuse: (url) => BINARY_EXTENSION.test(url.pathname), reason: 'not an HTML or XML page (file extension)', pages: true },
+  {
+    refuse: (url) => url.pathname.startsWith('/uploads/'),
+    reason: 'an upload (PDFs and attachments are not mirrored)',
+    pages: true,
+  },
+  {
+    refuse: (url) => BINARY_EXTENSION.test(url.pathname),
+    reason: 'not an HTML or XML page (file extension)',
+    pages: true,
+  },
 ];
 
 const BINARY_EXTENSION = /\.(pdf|docx?|xlsx?|pptx?|zip|tar|tgz|png|jpe?g|gif|svg|webp|ico|mp4|mp3|css|js|woff2?|ttf)$/i;

@@ -18,7 +18,9 @@ export function parseRobots(text: string, robotsUrl: string, userAgent: string):
   const robots = robotsParser(robotsUrl, text);
   const delay = robots.getCrawlDelay(userAgent);
   const refusal = (url: URL): string | undefined =>
-    robots.isDisallowed(url.href, userAgent) === true ? `disallowed by robots.txt (line ${robots.getMatchingLineNumber(url.href, userAgent)})` : undefined;
+    robots.isDisallowed(url.href, userAgent) === true
+      ? `disallowed by robots.txt (line ${robots.getMatchingLineNumber(url.href, userAgent)})`
+      : undefined;
   return typeof delay === 'number' && delay > 0 ? { refusal, crawlDelayMs: Math.round(delay * 1000) } : { refusal };
 }
 

@@ -79,13 +79,22 @@ export async function loadState(archiveDir: string): Promise<CrawlState> {
   const state = parsed.data as Partial<CrawlState>;
   if (!isObject(state.urls)) throw new StateFileError(file, '"urls" is not an object');
   for (const [url, entry] of Object.entries(state.urls)) {
-    if (entry === null || typeof entry !== 'object' || typeof entry.fetchedAt !== 'string') throw new StateFileError(file, `entry for ${url} has no fetchedAt`);
+    if (entry === null || typeof entry !== 'object' || typeof entry.fetchedAt !== 'string')
+      throw new StateFileError(file, `entry for ${url} has no fetchedAt`);
   }
   const sources = state.sources;
-  if (sources !== undefined && (sources === null || typeof sources !== 'object' || Array.isArray(sources))) throw new StateFileError(file, '"sources" is not an object');
-  const feeds = Array.isArray(state.feeds) && state.feeds.every((feed) => typeof feed === 'string') ? state.feeds : undefined;
+  if (sources !== undefined && (sources === null || typeof sources !== 'object' || Array.isArray(sources)))
+    throw new StateFileError(file, '"sources" is not an object');
+  const feeds =
+    Array.isArray(state.feeds) && state.feeds.every((feed) => typeof feed === 'string') ? state.feeds : undefined;
   const runs = Number.isSafeInteger(state.runs) && state.runs! >= 0 ? state.runs : undefined;
-  return { version: 1, urls: state.urls, sources: sources ?? {}, ...(feeds && { feeds }), ...(runs !== undefined && { runs }) };
+  return {
+    version: 1,
+    urls: state.urls,
+    sources: sources ?? {},
+    ...(feeds && { feeds }),
+    ...(runs !== undefined && { runs }),
+  };
 }
 
 /**
@@ -96,8 +105,13 @@ export async function saveState(archiveDir: string, state: CrawlState): Promise<
   const urls = Object.fromEntries(Object.entries(state.urls).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const file = stateFile(archiveDir);
   try {
-    const sources = Object.fromEntries(Object.entries(state.sources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    await writeFileAtomic(file, `${JSON.stringify({ version: 1, urls, sources, feeds: state.feeds, runs: state.runs }, null, 2)}\n`);
+    const sources = Object.fromEntries(
+      Object.entries(state.sources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+    await writeFileAtomic(
+      file,
+      `${JSON.stringify({ version: 1, urls, sources, feeds: state.feeds, runs: state.runs }, null, 2)}\n`,
+    );
   } catch (error) {
     throw new WriteError(file, error);
   }
@@ -124,7 +138,13 @@ export function needsFetch(state: CrawlState, post: DiscoveredPost, full: boolea
  * Records a fetch in the state, in place (cost independent of the state's size). A 304 that
  * omits a validator keeps the stored one; a failed fetch changes nothing.
  */
-export function recordFetch(state: CrawlState, result: FetchResult, lastmod?: string, now = new Date(), hints?: PostHints): CrawlState {
+export function recordFetch(
+  state: CrawlState,
+  result: FetchResult,
+  lastmod?: string,
+  now = new Date(),
+  hints?: PostHints,
+): CrawlState {
   if (!result.ok) return state;
   const previous = state.urls[result.url];
   const etag = result.etag ?? (result.notModified ? previous?.etag : undefined);
@@ -145,7 +165,13 @@ export function recordFetch(state: CrawlState, result: FetchResult, lastmod?: st
 }
 
 /** Records that a fetched page is no post, and why: a re-sync skips it until its lastmod moves. */
-export function recordNotPost(state: CrawlState, result: FetchResult, reason: string, lastmod?: string, now = new Date()): void {
+export function recordNotPost(
+  state: CrawlState,
+  result: FetchResult,
+  reason: string,
+  lastmod?: string,
+  now = new Date(),
+): void {
   recordFetch(state, result, lastmod, now);
   const entry = state.urls[result.url];
   if (entry) entry.notPost = reason;

@@ -46,7 +46,10 @@ export interface HealthReport {
  * // → [{ kind: 'weak-source', field: 'date', source: 'url-day', expected: ['article:published_time'], … }]
  */
 export function pageHealth(input: PageHealthInput): PageHealthIssue[] {
-  return [...weakSources(input.sources), ...(input.archivedMarkdown === undefined ? [] : bodyLosses(input.archivedMarkdown, input.markdown))];
+  return [
+    ...weakSources(input.sources),
+    ...(input.archivedMarkdown === undefined ? [] : bodyLosses(input.archivedMarkdown, input.markdown)),
+  ];
 }
 
 function weakSources(sources: PageRecord['sources']): PageHealthIssue[] {
@@ -55,21 +58,34 @@ function weakSources(sources: PageRecord['sources']): PageHealthIssue[] {
     const source = sources[field];
     // A field with no source at all (a post without tags) is not a fallback.
     if (source === undefined || expected.some((id) => id === source)) continue;
-    issues.push({ kind: 'weak-source', field, source, expected: [...expected], message: `${field} came from ${source}, not ${expected.join(' or ')}` });
+    issues.push({
+      kind: 'weak-source',
+      field,
+      source,
+      expected: [...expected],
+      message: `${field} came from ${source}, not ${expected.join(' or ')}`,
+    });
   }
   return issues;
 }
 
 function bodyLosses(before: string, after: string): PageHealthIssue[] {
   // A body too short for the measures' minimums still must not vanish.
-  if (after.trim() === '' && before.trim() !== '') return [{ kind: 'body-emptied', message: 'body is empty where the archive has one' }];
+  if (after.trim() === '' && before.trim() !== '')
+    return [{ kind: 'body-emptied', message: 'body is empty where the archive has one' }];
   const issues: PageHealthIssue[] = [];
   for (const { measure, count, minBefore } of BODY_MEASURES) {
     const old = count(before);
     const now = count(after);
     if (old < minBefore || (old - now) / old <= THRESHOLDS.maxLoss) continue;
     const lost = Math.round(((old - now) / old) * 100);
-    issues.push({ kind: 'body-shrank', measure, before: old, after: now, message: `body lost ${lost}% of its ${measure} against the archive (${old} → ${now})` });
+    issues.push({
+      kind: 'body-shrank',
+      measure,
+      before: old,
+      after: now,
+      message: `body lost ${lost}% of its ${measure} against the archive (${old} → ${now})`,
+    });
   }
   return issues;
 }
@@ -135,11 +151,19 @@ export function healthReport(pages: readonly (PageRecord & { issues: PageHealthI
 }
 
 /** A warning when the archive lacks posts the listing names: something was lost between the two. */
-export function coverageWarning(coverage: { listed: number; archived: number; missing: string[] }): HealthWarning | undefined {
+export function coverageWarning(coverage: {
+  listed: number;
+  archived: number;
+  missing: string[];
+}): HealthWarning | undefined {
   if (coverage.missing.length === 0) return undefined;
   const shown = coverage.missing.slice(0, 5).join(', ');
   const more = coverage.missing.length > 5 ? `, and ${coverage.missing.length - 5} more` : '';
-  return { kind: 'coverage', ...coverage, message: `the listing names ${coverage.listed} posts but the archive has ${coverage.archived} of them; missing: ${shown}${more}` };
+  return {
+    kind: 'coverage',
+    ...coverage,
+    message: `the listing names ${coverage.listed} posts but the archive has ${coverage.archived} of them; missing: ${shown}${more}`,
+  };
 }
 
 /** Summary lines, site warnings first: `health: …`. Empty when all is well. */

@@ -56,6 +56,9 @@ export function countTableCells(markdown: string): number {
 }
 
 function cellsOf(row: string): number {
-  const trimmed = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  const trimmed = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '');
   return trimmed.split(UNESCAPED_PIPE).length;
 }

@@ -18,13 +18,21 @@ export interface FieldExpectation {
  * (optional on the site), `author` and `aliases` (never on a post page, always from hints).
  */
 export const FIELD_EXPECTATIONS: readonly FieldExpectation[] = [
-  { field: 'title', expected: layoutSources('title'), why: 'every post shows its title as the `<h1>` in `#content`; og:title or `<title>` means `#content` moved' },
+  {
+    field: 'title',
+    expected: layoutSources('title'),
+    why: 'every post shows its title as the `<h1>` in `#content`; og:title or `<title>` means `#content` moved',
+  },
   {
     field: 'date',
     expected: layoutSources('date'),
     why: 'the only source on the page with the time; a feed hint covers the newest 30 posts, the URL gives the day only',
   },
-  { field: 'tags', expected: layoutSources('tags'), why: 'the Tags box lists every tag; `article:tag` has six at most and only on some builds' },
+  {
+    field: 'tags',
+    expected: layoutSources('tags'),
+    why: 'the Tags box lists every tag; `article:tag` has six at most and only on some builds',
+  },
 ];
 
 /** A chrome rule that matches only some post pages, so its silence on most pages means nothing. */
@@ -61,8 +69,18 @@ export interface BodyMeasure {
 
 export const BODY_MEASURES: readonly BodyMeasure[] = [
   { measure: 'words', count: countWords, minBefore: 20, why: 'a wrong content root drops paragraphs' },
-  { measure: 'links', count: countLinks, minBefore: 3, why: 'a converter change or a new link markup drops URLs (seed 000 lost its links this way)' },
-  { measure: 'table cells', count: countTableCells, minBefore: 4, why: 'a changed table markup flattens ballots and minutes tables' },
+  {
+    measure: 'links',
+    count: countLinks,
+    minBefore: 3,
+    why: 'a converter change or a new link markup drops URLs (seed 000 lost its links this way)',
+  },
+  {
+    measure: 'table cells',
+    count: countTableCells,
+    minBefore: 4,
+    why: 'a changed table markup flattens ballots and minutes tables',
+  },
 ];
 
 export const THRESHOLDS = {

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { WriteError } from '../errors.js';
 import { writeFileAtomic } from '../write/atomic.js';
 import { blobPath, hashOf, isHash, packBody, unpackBody } from './blob.js';
-import { emptyManifest, parseManifest, RawStoreError, serializeManifest, type RawEntry, type RawManifest, type RawMeta } from './manifest.js';
+import {
+  emptyManifest,
+  parseManifest,
+  RawStoreError,
+  serializeManifest,
+  type RawEntry,
+  type RawManifest,
+  type RawMeta,
+} from './manifest.js';
 
 export { RawStoreError, type RawEntry, type RawMeta } from './manifest.js';
 
@@ -127,7 +135,10 @@ async function readBlob(path: string, hash: string): Promise<string> {
     bytes = await readFile(path);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new RawStoreError(path, missing ? 'blob is missing (the raw store is incomplete)' : `cannot read: ${(error as Error).message}`);
+    throw new RawStoreError(
+      path,
+      missing ? 'blob is missing (the raw store is incomplete)' : `cannot read: ${(error as Error).message}`,
+    );
   }
   let body: string;
   try {

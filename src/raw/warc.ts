@@ -35,7 +35,11 @@ export interface WarcExport {
  * @example
  * await exportWarc(await openRawStore(rawDir('./archive')), 'cabforum.warc.gz');
  */
-export async function exportWarc(store: RawStore, file: string, more: AsyncIterable<WarcResponse> | Iterable<WarcResponse> = []): Promise<WarcExport> {
+export async function exportWarc(
+  store: RawStore,
+  file: string,
+  more: AsyncIterable<WarcResponse> | Iterable<WarcResponse> = [],
+): Promise<WarcExport> {
   const info = WARCRecord.createWARCInfo(
     { filename: basename(file), warcVersion: WARC_VERSION },
     {
@@ -50,7 +54,8 @@ export async function exportWarc(store: RawStore, file: string, more: AsyncItera
     const body = Buffer.from(await store.get(entry.hash), 'utf8');
     chunks.push(await WARCSerializer.serialize(responseRecord(entry, body), { gzip: true }));
   }
-  for await (const response of more) chunks.push(await WARCSerializer.serialize(httpResponseRecord(response), { gzip: true }));
+  for await (const response of more)
+    chunks.push(await WARCSerializer.serialize(httpResponseRecord(response), { gzip: true }));
   try {
     await writeFileAtomic(file, Buffer.concat(chunks));
   } catch (error) {

@@ -26,7 +26,12 @@ export const MAX_PATCH_EDITS = 2000;
  * removes every old line and adds every new one, which is what the diff of a wholly changed body is.
  */
 export function linePatch(oldName: string, newName: string, before: string, after: string): string {
-  return createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, { context: 3, maxEditLength: MAX_PATCH_EDITS }) ?? wholeReplacement(oldName, newName, before, after);
+  return (
+    createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, {
+      context: 3,
+      maxEditLength: MAX_PATCH_EDITS,
+    }) ?? wholeReplacement(oldName, newName, before, after)
+  );
 }
 
 export function wholeReplacement(oldName: string, newName: string, before: string, after: string): string {
@@ -34,7 +39,13 @@ export function wholeReplacement(oldName: string, newName: string, before: strin
   const count = (lines: string[]) => lines.filter((line) => !line.startsWith('\\')).length;
   // formatPatch writes an empty side as start - 1, as jsdiff numbers it: 1 here prints "-0,0" like a diff does.
   const hunk = { oldStart: 1, oldLines: count(old), newStart: 1, newLines: count(next), lines: [...old, ...next] };
-  return formatPatch({ oldFileName: oldName, newFileName: newName, oldHeader: undefined, newHeader: undefined, hunks: [hunk] });
+  return formatPatch({
+    oldFileName: oldName,
+    newFileName: newName,
+    oldHeader: undefined,
+    newHeader: undefined,
+    hunks: [hunk],
+  });
 }
 
 /** A text's lines marked with `sign`, and the marker of a missing final newline, as unified diffs write them. */
@@ -45,7 +56,13 @@ function patchLines(text: string, sign: string): string[] {
 }
 
 /** Describes what writing `after` over `before` (or over nothing) changes. Pure. */
-export function describeChange(path: string, before: Post | undefined, after: Post, url?: string, from?: string): PostChange {
+export function describeChange(
+  path: string,
+  before: Post | undefined,
+  after: Post,
+  url?: string,
+  from?: string,
+): PostChange {
   const fields = changedFields(before, after);
   // A new file's diff would be the whole file: the file itself says it better, and reports stay small.
   const patch = before ? bodyPatch(path, before.body, after.body) : '';

@@ -29,7 +29,9 @@ export function viewOfReport(report: SyncReport): DiffView {
     source: `sync ${report.id}`,
     changes: report.changes,
     missingUpstream: missing,
-    ...(missing === null && { missingUpstreamNotChecked: report.missingUpstreamNotChecked ?? 'the report does not say why' }),
+    ...(missing === null && {
+      missingUpstreamNotChecked: report.missingUpstreamNotChecked ?? 'the report does not say why',
+    }),
     ...(report.attachments && { attachments: report.attachments }),
   };
 }
@@ -51,9 +53,11 @@ interface Side {
 export async function viewSinceRevision(archiveDir: string, revision: string): Promise<DiffView> {
   const cwd = resolve(archiveDir);
   const git = (...args: string[]) => run('git', args, { cwd, maxBuffer: 256 * 1024 * 1024 });
-  const top = (await git('rev-parse', '--show-toplevel').catch(() => {
-    throw new Error(`--git: ${archiveDir} is not inside a git repository`);
-  })).stdout.trim();
+  const top = (
+    await git('rev-parse', '--show-toplevel').catch(() => {
+      throw new Error(`--git: ${archiveDir} is not inside a git repository`);
+    })
+  ).stdout.trim();
   await git('rev-parse', '--verify', '--quiet', `${revision}^{commit}`).catch(() => {
     throw new Error(`--git: unknown revision ${JSON.stringify(revision)}`);
   });
@@ -68,7 +72,7 @@ export async function viewSinceRevision(archiveDir: string, revision: string): P
   // Paths in -z output are top-relative and unquoted; a rename or copy (R…/C…) has two: old, then new.
   const { stdout } = await git('diff', '--name-status', '--find-renames', '-z', revision, '--', 'posts');
   const fields = stdout.split('\0').filter(Boolean);
-  for (let i = 0; i < fields.length; ) {
+  for (let i = 0; i < fields.length;) {
     const kind = fields[i++]![0]; // A, C, D, M, R, T, U; R and C carry a score (R087)
     const from = fields[i++];
     const to = kind === 'R' || kind === 'C' ? fields[i++] : from;
@@ -90,7 +94,9 @@ export async function viewSinceRevision(archiveDir: string, revision: string): P
     if (kind === 'A' || kind === 'R' || kind === 'C') added.push({ fromTop: to, post: after });
     else changes.push(describeChange(pathOf(to), await old(to), after));
   }
-  const untracked = (await git('ls-files', '--others', '--exclude-standard', '--full-name', '-z', '--', 'posts')).stdout.split('\0').filter(isPost);
+  const untracked = (await git('ls-files', '--others', '--exclude-standard', '--full-name', '-z', '--', 'posts')).stdout
+    .split('\0')
+    .filter(isPost);
   for (const fromTop of untracked) {
     const after = await now(fromTop);
     if (after) added.push({ fromTop, post: after });
@@ -169,7 +175,9 @@ const COLOURS = { add: '\x1b[32m', del: '\x1b[31m', hunk: '\x1b[36m', head: '\x1
 export function formatDiffText(unsafe: DiffView, colour: boolean): string {
   const view = printableDeep(unsafe);
   const paint = (code: string, text: string) => (colour ? `${code}${text}${COLOURS.reset}` : text);
-  const out: string[] = [paint(COLOURS.head, `${view.source}: ${view.changes.length} changed, ${missingSummary(view)}`)];
+  const out: string[] = [
+    paint(COLOURS.head, `${view.source}: ${view.changes.length} changed, ${missingSummary(view)}`),
+  ];
   for (const change of view.changes) {
     out.push('', paint(COLOURS.head, `${change.kind} ${where(change)}`) + (change.title ? `  (${change.title})` : ''));
     for (const field of change.fields) out.push(`  ${field.field}: ${show(field.old)} → ${show(field.new)}`);
@@ -181,7 +189,8 @@ export function formatDiffText(unsafe: DiffView, colour: boolean): string {
     }
   }
   for (const path of view.missingUpstream ?? []) out.push('', `missing-upstream ${path}`);
-  for (const [heading, items] of view.attachments ? attachmentSections(view.attachments) : []) out.push('', paint(COLOURS.head, heading), ...items.map((item) => `  ${item}`));
+  for (const [heading, items] of view.attachments ? attachmentSections(view.attachments) : [])
+    out.push('', paint(COLOURS.head, heading), ...items.map((item) => `  ${item}`));
   return `${out.join('\n')}\n`;
 }
 
@@ -191,15 +200,25 @@ export function formatDiffMarkdown(unsafe: DiffView): string {
   const out: string[] = [`## ${view.source}`, ''];
   if (view.missingUpstream === null) out.push(`${missingSummary(view)}.`, '');
   for (const change of view.changes) {
-    const path = change.kind === 'renamed' && change.from !== undefined ? `\`${change.from}\` → \`${change.path}\`` : `\`${change.path}\``;
-    out.push(change.kind === 'renamed' ? `### renamed ${path}: ${change.title}` : `### ${change.kind}: ${change.title} (${path})`, '');
+    const path =
+      change.kind === 'renamed' && change.from !== undefined
+        ? `\`${change.from}\` → \`${change.path}\``
+        : `\`${change.path}\``;
+    out.push(
+      change.kind === 'renamed'
+        ? `### renamed ${path}: ${change.title}`
+        : `### ${change.kind}: ${change.title} (${path})`,
+      '',
+    );
     for (const field of change.fields) out.push(`- \`${field.field}\`: ${show(field.old)} → ${show(field.new)}`);
     if (change.fields.length > 0) out.push('');
     const lines = patchLines(change.patch);
     if (lines.length > 0) out.push('```diff', ...lines, '```', '');
   }
-  if (view.missingUpstream && view.missingUpstream.length > 0) out.push('### Missing upstream', '', ...view.missingUpstream.map((p) => `- \`${p}\``), '');
-  for (const [heading, items] of view.attachments ? attachmentSections(view.attachments) : []) out.push(`### ${heading}`, '', ...items.map((item) => `- ${item}`), '');
+  if (view.missingUpstream && view.missingUpstream.length > 0)
+    out.push('### Missing upstream', '', ...view.missingUpstream.map((p) => `- \`${p}\``), '');
+  for (const [heading, items] of view.attachments ? attachmentSections(view.attachments) : [])
+    out.push(`### ${heading}`, '', ...items.map((item) => `- ${item}`), '');
   return `${out.join('\n').trimEnd()}\n`;
 }
 

@@ -104,7 +104,10 @@ export interface SyncReport {
 }
 
 /** What a report starts from: who runs what, where; every count zero and every list empty. */
-export type ReportHeader = Pick<SyncReport, 'id' | 'site' | 'archive' | 'command' | 'dryRun' | 'startedAt' | 'malformed' | 'strictHealth'>;
+export type ReportHeader = Pick<
+  SyncReport,
+  'id' | 'site' | 'archive' | 'command' | 'dryRun' | 'startedAt' | 'malformed' | 'strictHealth'
+>;
 
 /** A report before any page: filled by the run's ledger, finished by closing the run. */
 export function newReport(header: ReportHeader): SyncReport {
@@ -155,7 +158,10 @@ export function reportsDir(archiveDir: string): string {
 
 /** A sortable, file-name-safe id: `20261122T165900Z-1a2b`. */
 export function newSyncId(now: Date, random: string): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${random}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${random}`;
 }
 
 export async function saveReport(archiveDir: string, report: SyncReport): Promise<string> {

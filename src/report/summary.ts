@@ -18,27 +18,48 @@ export function formatSummary(unsafe: SyncReport): string {
   );
   if (report.coverage) {
     const { listed, archived } = report.coverage;
-    lines.push(`coverage: the listing names ${listed} posts; the archive has ${archived} of them${listed === archived ? '' : ` (${listed - archived} missing)`}`);
+    lines.push(
+      `coverage: the listing names ${listed} posts; the archive has ${archived} of them${listed === archived ? '' : ` (${listed - archived} missing)`}`,
+    );
   } else if (report.command === 'sync') lines.push('coverage: not checked (the listing could not be read)');
-  if (report.missingUpstream === null && report.missingUpstreamNotChecked) lines.push(`missing upstream: not checked (${report.missingUpstreamNotChecked})`);
-  if (report.revalidation && report.revalidation.share > 0) lines.push(revalidationLine(report.revalidation, report.finishedAt));
-  if ((report.notPosts ?? 0) > 0) lines.push(`${report.notPosts} pages discovered are no posts (static, listing and taxonomy pages)`);
+  if (report.missingUpstream === null && report.missingUpstreamNotChecked)
+    lines.push(`missing upstream: not checked (${report.missingUpstreamNotChecked})`);
+  if (report.revalidation && report.revalidation.share > 0)
+    lines.push(revalidationLine(report.revalidation, report.finishedAt));
+  if ((report.notPosts ?? 0) > 0)
+    lines.push(`${report.notPosts} pages discovered are no posts (static, listing and taxonomy pages)`);
   if (report.attachments) lines.push(attachmentsLine(report.attachments, report.dryRun));
   const section = (heading: string, items: string[]): void => {
     if (items.length === 0) return;
     lines.push('', `### ${heading}`, '', ...items.map((item) => `- ${item}`));
   };
-  section('Added', report.added.map((p) => `${titles.get(p) ?? p} (${p})`));
-  section('Updated', report.updated.map((p) => `${titles.get(p) ?? p} (${p})`));
-  section('Renamed (the site retitled or re-dated the post)', (report.renamed ?? []).map((r) => `${r.from} → ${r.to}`));
+  section(
+    'Added',
+    report.added.map((p) => `${titles.get(p) ?? p} (${p})`),
+  );
+  section(
+    'Updated',
+    report.updated.map((p) => `${titles.get(p) ?? p} (${p})`),
+  );
+  section(
+    'Renamed (the site retitled or re-dated the post)',
+    (report.renamed ?? []).map((r) => `${r.from} → ${r.to}`),
+  );
   section('Missing upstream', report.missingUpstream ?? []);
-  section('Failed', report.failed.map((f) => `${f.url}: ${f.error}`));
+  section(
+    'Failed',
+    report.failed.map((f) => `${f.url}: ${f.error}`),
+  );
   section(
     'Held back (the archive kept its version; --accept-shrink takes the page)',
     (report.heldBack ?? []).map((h) => `${h.path} (${h.url}): ${h.shrank.join('; ')}`),
   );
-  for (const [heading, items] of report.attachments ? attachmentSections(report.attachments) : []) section(heading, items);
-  section('Malformed archive files (left untouched)', report.malformed.map((m) => `${m.path}: ${m.reason}`));
+  for (const [heading, items] of report.attachments ? attachmentSections(report.attachments) : [])
+    section(heading, items);
+  section(
+    'Malformed archive files (left untouched)',
+    report.malformed.map((m) => `${m.path}: ${m.reason}`),
+  );
   section('Warnings', [...report.warnings, ...formatHealth(report.health)]);
   return `${lines.join('\n')}\n`;
 }
@@ -47,8 +68,14 @@ function revalidationLine(revalidation: NonNullable<SyncReport['revalidation']>,
   const share = revalidation.share;
   const runs = Math.round(1 / share);
   const shareText = Math.abs(1 / runs - share) < 1e-9 ? `1/${runs}` : `${(share * 100).toFixed(0)}%`;
-  const age = revalidation.oldestCheckedAt === undefined ? undefined : (Date.parse(now) - Date.parse(revalidation.oldestCheckedAt)) / 86_400_000;
-  const oldest = age === undefined || Number.isNaN(age) ? '' : `; oldest check ${age < 1 ? 'less than a day' : `${Math.floor(age)} days`} ago (${revalidation.oldestCheckedAt})`;
+  const age =
+    revalidation.oldestCheckedAt === undefined
+      ? undefined
+      : (Date.parse(now) - Date.parse(revalidation.oldestCheckedAt)) / 86_400_000;
+  const oldest =
+    age === undefined || Number.isNaN(age)
+      ? ''
+      : `; oldest check ${age < 1 ? 'less than a day' : `${Math.floor(age)} days`} ago (${revalidation.oldestCheckedAt})`;
   return `revalidated ${revalidation.revalidated} posts (${shareText} a run)${oldest}`;
 }
 

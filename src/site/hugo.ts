@@ -25,7 +25,9 @@ export function urlize(title: string): string {
   let wasHyphen = false;
   source.forEach((char, i) => {
     const allowed =
-      KEPT.has(char) || LETTER_DIGIT_MARK.test(char) || (char === '%' && HEX.test(source[i + 1] ?? '') && HEX.test(source[i + 2] ?? ''));
+      KEPT.has(char) ||
+      LETTER_DIGIT_MARK.test(char) ||
+      (char === '%' && HEX.test(source[i + 1] ?? '') && HEX.test(source[i + 2] ?? ''));
     if (allowed) {
       wasHyphen = char === '-';
       if (prependHyphen && !wasHyphen) out += '-';

@@ -23,12 +23,32 @@ export interface PageKindRule {
 
 /** The classification table, in order. */
 export const PAGE_KIND_RULES: readonly PageKindRule[] = [
-  { kind: 'alias', test: (f) => f.head.refreshUrl !== undefined, why: 'Hugo alias pages are a meta refresh plus a canonical link to the post' },
-  { kind: 'listing', test: (f) => isListingSectionPath(f.url.pathname), why: '/posts/, /tags/<tag>/, /author/<name>/, /series/<name>/ and their /page/N/ list posts' },
-  { kind: 'post', test: (f) => f.head.metas.has('article:published_time'), why: 'Hugo marks posts with their publish time' },
+  {
+    kind: 'alias',
+    test: (f) => f.head.refreshUrl !== undefined,
+    why: 'Hugo alias pages are a meta refresh plus a canonical link to the post',
+  },
+  {
+    kind: 'listing',
+    test: (f) => isListingSectionPath(f.url.pathname),
+    why: '/posts/, /tags/<tag>/, /author/<name>/, /series/<name>/ and their /page/N/ list posts',
+  },
+  {
+    kind: 'post',
+    test: (f) => f.head.metas.has('article:published_time'),
+    why: 'Hugo marks posts with their publish time',
+  },
   { kind: 'post', test: (f) => f.head.metas.get('og:type')?.[0] === 'article', why: 'Open Graph type of a post' },
-  { kind: 'post', test: (f) => isPermalinkShaped(f.url.pathname), why: 'posts live at /YYYY/MM/DD/<title>/ (older layouts lack the metas)' },
-  { kind: 'listing', test: (f) => f.listingEntries() >= 2, why: 'a page of "title, date by author" entries is a listing wherever it lives' },
+  {
+    kind: 'post',
+    test: (f) => isPermalinkShaped(f.url.pathname),
+    why: 'posts live at /YYYY/MM/DD/<title>/ (older layouts lack the metas)',
+  },
+  {
+    kind: 'listing',
+    test: (f) => f.listingEntries() >= 2,
+    why: 'a page of "title, date by author" entries is a listing wherever it lives',
+  },
 ];
 
 /** Classifies a page by the first matching rule; `other` when none match. */

@@ -119,7 +119,12 @@ const PLAIN_PATH = /^(?:\/(?!\.{1,2}\/)[A-Za-z0-9_.-]+)*\/$/;
 
 function isNormalFor(url: string, site: URL): boolean {
   const { origin } = site;
-  return url.length > origin.length && url.startsWith(origin) && url.charCodeAt(origin.length) === 47 && PLAIN_PATH.test(url.slice(origin.length));
+  return (
+    url.length > origin.length &&
+    url.startsWith(origin) &&
+    url.charCodeAt(origin.length) === 47 &&
+    PLAIN_PATH.test(url.slice(origin.length))
+  );
 }
 
 /** `new URL(url).pathname` of an absolute URL. */

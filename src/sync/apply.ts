@@ -2,7 +2,15 @@ import { stat } from 'node:fs/promises';
 import { unloadable, type ArchiveEntry } from '../archive/load.js';
 import { serializePost, type Post } from '../archive/post.js';
 import { dayOf, fitsName, postPath } from '../archive/slug.js';
-import { addToDedupeIndex, findSame, mergePost, nextFreePath, removeFromDedupeIndex, type DedupeIndex, type Incoming } from '../dedupe/index.js';
+import {
+  addToDedupeIndex,
+  findSame,
+  mergePost,
+  nextFreePath,
+  removeFromDedupeIndex,
+  type DedupeIndex,
+  type Incoming,
+} from '../dedupe/index.js';
 import { describeChange } from '../report/changes.js';
 import type { PostChange } from '../report/report.js';
 import { moveArchiveFile, resolveInArchive, writePost } from '../write/write-post.js';
@@ -37,7 +45,12 @@ export interface ApplyContext {
  * one-at-a-time section. Callers serialize calls so two pages of one crawl never decide on the
  * same file at once.
  */
-export async function applyPost(ctx: ApplyContext, incoming: Incoming, match: Match, held: Hold | undefined): Promise<Applied> {
+export async function applyPost(
+  ctx: ApplyContext,
+  incoming: Incoming,
+  match: Match,
+  held: Hold | undefined,
+): Promise<Applied> {
   if (held?.shrank && match) return { kind: 'held', path: match.entry.path, hold: held };
   if (held) return { kind: 'refused', path: match?.entry.path ?? '', error: held.reason };
   if (match) {
@@ -79,7 +92,14 @@ function freeName(ctx: ApplyContext, base: string): FreeName {
   return { path };
 }
 
-function plan(ctx: ApplyContext, path: string, archived: ArchiveEntry | undefined, after: Post, incoming: Incoming, reason?: string): Applied {
+function plan(
+  ctx: ApplyContext,
+  path: string,
+  archived: ArchiveEntry | undefined,
+  after: Post,
+  incoming: Incoming,
+  reason?: string,
+): Applied {
   // Archive bodies are read from disk on demand: take the old one before the file is replaced.
   const before = archived && { frontMatter: archived.post.frontMatter, body: archived.post.body };
   const from = archived && archived.path !== path ? archived.path : undefined;
@@ -87,7 +107,12 @@ function plan(ctx: ApplyContext, path: string, archived: ArchiveEntry | undefine
   // Never write a file the next run's loader (and verify) would refuse to read.
   const unreadable = unloadable(text);
   if (unreadable !== undefined) return { kind: 'refused', path, error: `not written: ${unreadable}` };
-  const entry: ArchiveEntry = { path, post: after, title: String(after.frontMatter.title ?? incoming.title), day: dayOf(String(after.frontMatter.date ?? '')) ?? incoming.day ?? '' };
+  const entry: ArchiveEntry = {
+    path,
+    post: after,
+    title: String(after.frontMatter.title ?? incoming.title),
+    day: dayOf(String(after.frontMatter.date ?? '')) ?? incoming.day ?? '',
+  };
   if (from !== undefined) removeFromDedupeIndex(ctx.dedupe, archived!);
   // The crawl's later pages must see this post at once, before its file is written.
   // A new file's body is the page's: its comparison data is already known.
@@ -114,15 +139,34 @@ export interface WriteQueue {
  * Writes planned files: different files in parallel, one file's writes in the order planned
  * (so a later merge of the same post never lands before an earlier one).
  */
-export function writeInOrder(queue: WriteQueue, archive: string, path: string, text: string, from?: string): Promise<void> {
+export function writeInOrder(
+  queue: WriteQueue,
+  archive: string,
+  path: string,
+  text: string,
+  from?: string,
+): Promise<void> {
   if (from !== undefined) {
     // Renamed first, then written: a run killed between the two leaves one file (old text, new
     // name), which the next run matches and rewrites; never two files of one post.
-    const move = (queue.pending.get(from) ?? Promise.resolve()).then(() => moveArchiveFile(archive, from, path, queue.checkedDirs, queue.unsyncedDirs));
-    queue.pending.set(from, move.catch(() => undefined));
-    queue.pending.set(path, move.catch(() => undefined));
+    const move = (queue.pending.get(from) ?? Promise.resolve()).then(() =>
+      moveArchiveFile(archive, from, path, queue.checkedDirs, queue.unsyncedDirs),
+    );
+    queue.pending.set(
+      from,
+      move.catch(() => undefined),
+    );
+    queue.pending.set(
+      path,
+      move.catch(() => undefined),
+    );
   }
-  const write = (queue.pending.get(path) ?? Promise.resolve()).then(() => writePost(archive, path, text, queue.checkedDirs, queue.unsyncedDirs));
-  queue.pending.set(path, write.catch(() => undefined));
+  const write = (queue.pending.get(path) ?? Promise.resolve()).then(() =>
+    writePost(archive, path, text, queue.checkedDirs, queue.unsyncedDirs),
+  );
+  queue.pending.set(
+    path,
+    write.catch(() => undefined),
+  );
   return write;
 }

@@ -13,14 +13,18 @@ export async function mirrorAttachments(run: Run, scope: 'archive' | 'run'): Pro
   if (!options.attachments || run.fatal) return;
   // A stopped run has no time left: each file would fail at once. Next run checks them.
   if (run.hooks.signal?.aborted) {
-    run.ledger.report.warnings.push(`attachments not checked: the run stopped (${String((run.hooks.signal.reason as Error | undefined)?.message ?? run.hooks.signal.reason)})`);
+    run.ledger.report.warnings.push(
+      `attachments not checked: the run stopped (${String((run.hooks.signal.reason as Error | undefined)?.message ?? run.hooks.signal.reason)})`,
+    );
     return;
   }
   const index = run.dedupe.archive;
   const entries =
     scope === 'archive'
       ? index.entries
-      : [...new Set(Object.values(run.ledger.report.urls).map((outcome) => outcome.path))].flatMap((path) => (path === undefined ? [] : (index.byPath.get(path) ?? [])));
+      : [...new Set(Object.values(run.ledger.report.urls).map((outcome) => outcome.path))].flatMap((path) =>
+          path === undefined ? [] : (index.byPath.get(path) ?? []),
+        );
   try {
     run.ledger.report.attachments = await syncAttachments({
       archive: options.archive,

@@ -68,7 +68,9 @@ export function createConvertPool(size = availableParallelism() - 1, options: Co
   };
   const start = (): Slot => {
     // Started on demand (or by warm): a sync with nothing to convert never pays for a thread.
-    const slot: Slot = { thread: new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }) };
+    const slot: Slot = {
+      thread: new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } }),
+    };
     slot.thread.on('message', ({ result, error }: { result?: unknown; error?: string }) =>
       finish(slot, (task) => (error === undefined ? task.resolve(result) : task.reject(new Error(error)))),
     );
@@ -85,7 +87,10 @@ export function createConvertPool(size = availableParallelism() - 1, options: Co
       if (!slot) return;
       const task = queue.shift()!;
       slot.task = task;
-      slot.timer = setTimeout(() => retire(slot, new Error(`extract and convert took longer than ${timeoutMs} ms`)), timeoutMs);
+      slot.timer = setTimeout(
+        () => retire(slot, new Error(`extract and convert took longer than ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       slot.thread.postMessage({ id: 0, kind: task.kind, job: task.job });
     }
   };

@@ -7,7 +7,8 @@ import type { PageOutcome } from './outcome.js';
 import { archivedAt, type Run } from './run.js';
 
 /** Whether a page needs a request, and with which validators; or its outcome without one. */
-export type Decision = { kind: 'fetch'; validators?: Validators } | Extract<PageOutcome, { kind: 'not-post' | 'unchanged' }>;
+export type Decision =
+  { kind: 'fetch'; validators?: Validators } | Extract<PageOutcome, { kind: 'not-post' | 'unchanged' }>;
 
 /**
  * The first step of a page: asks the state and the archive whether the page must be read again.
@@ -16,7 +17,8 @@ export type Decision = { kind: 'fetch'; validators?: Validators } | Extract<Page
 export function decide(run: Run, page: DiscoveredPost, aliasOf?: PathKey): Decision {
   const { options, state } = run;
   const judged = state.urls[page.url];
-  if (judged?.notPost && !options.full && !needsFetch(state, page, false)) return { kind: 'not-post', reason: judged.notPost };
+  if (judged?.notPost && !options.full && !needsFetch(state, page, false))
+    return { kind: 'not-post', reason: judged.notPost };
   // Validators only for pages the archive (and, with --keep-raw, the raw store) still has:
   // a deleted file must be fetched again in full.
   const known = archivedAt(run, page.url);
@@ -35,7 +37,11 @@ export function decide(run: Run, page: DiscoveredPost, aliasOf?: PathKey): Decis
  * Why a known post whose sitemap entry did not move is read again anyway: its turn to be
  * revalidated came, or the listing now says something the archived post was written without.
  */
-function refreshReason(run: Run, page: DiscoveredPost, judged: UrlState | undefined): 'revalidate' | 'listing' | undefined {
+function refreshReason(
+  run: Run,
+  page: DiscoveredPost,
+  judged: UrlState | undefined,
+): 'revalidate' | 'listing' | undefined {
   if (page.vanished) return 'listing';
   const listed = page.hints.author !== undefined || (page.named ?? []).includes('listing');
   if (judged?.unlisted && listed) return 'listing';

@@ -30,5 +30,7 @@ export function healthVerdict(
   const reasons = issues.map((issue) => issue.message);
   const missed = chromeMisses(record);
   if (missed.length > 0) reasons.push(`chrome rules matched nothing: ${missed.join(', ')}`);
-  return reasons.length > 0 ? { health, hold: { reason: `held back by --strict-health: ${reasons.join('; ')}` } } : { health };
+  return reasons.length > 0
+    ? { health, hold: { reason: `held back by --strict-health: ${reasons.join('; ')}` } }
+    : { health };
 }

@@ -20,7 +20,13 @@ export type Interpreted =
  * Extract → convert for a page body in hand (a fresh fetch, or a stored page when reprocessing),
  * and what the page is. `aliasOf`: the alias path that led here, which the post gains.
  */
-export async function interpret(run: Run, page: DiscoveredPost, body: string, finalUrl: string, aliasOf?: PathKey): Promise<Interpreted> {
+export async function interpret(
+  run: Run,
+  page: DiscoveredPost,
+  body: string,
+  finalUrl: string,
+  aliasOf?: PathKey,
+): Promise<Interpreted> {
   let converted;
   try {
     converted = await run.pool.convert({ html: body, url: finalUrl, hints: page.hints });
@@ -40,7 +46,12 @@ export async function interpret(run: Run, page: DiscoveredPost, body: string, fi
   const redirectedFrom = pathKey(finalUrl) === page.key ? [] : [page.url];
   const probe = run.offline ? undefined : await probeAliases(run, page.url, extracted);
   const extra = aliasOf === undefined ? [] : [aliasOf];
-  const aliases = revealedAliases(extracted.canonicalUrl, [...(extracted.meta.aliases ?? []), ...extra, ...redirectedFrom, ...(probe?.found ?? [])]);
+  const aliases = revealedAliases(extracted.canonicalUrl, [
+    ...(extracted.meta.aliases ?? []),
+    ...extra,
+    ...redirectedFrom,
+    ...(probe?.found ?? []),
+  ]);
   const incoming = { ...toIncoming(extracted, markdown ?? '', aliases), compare };
   return { kind: 'post', extracted, incoming, ...(probe && { probed: probe.asked }) };
 }

@@ -134,7 +134,8 @@ export function createLedger(deps: LedgerDeps): Ledger {
       report.renamed.push({ from: applied.from, to: applied.path });
       renamed(applied.from, applied.path);
     }
-    const mergedElsewhere = applied.kind !== 'added' && (applied.reason !== 'url' || pathKey(url) !== pathKey(canonicalUrl));
+    const mergedElsewhere =
+      applied.kind !== 'added' && (applied.reason !== 'url' || pathKey(url) !== pathKey(canonicalUrl));
     if (mergedElsewhere) {
       report.merged[url] = applied.path;
       if (applied.reason !== undefined) report.mergedBy[url] = applied.reason;
@@ -151,8 +152,10 @@ export function createLedger(deps: LedgerDeps): Ledger {
   /** The page's validators, kept only with a settled outcome: a rerun must not skip a page it never wrote. */
   const remember = (url: string, outcome: SettledOutcome, facts: FetchFacts): void => {
     if (facts.probed) recordProbed(state, url, facts.probed, facts.at);
-    if (outcome.kind === 'not-post') return recordNotPost(state, facts.response, outcome.reason, facts.lastmod, facts.at);
-    if (outcome.kind === 'unchanged') return void recordFetch(state, facts.response, facts.lastmod, facts.at, facts.hints);
+    if (outcome.kind === 'not-post')
+      return recordNotPost(state, facts.response, outcome.reason, facts.lastmod, facts.at);
+    if (outcome.kind === 'unchanged')
+      return void recordFetch(state, facts.response, facts.lastmod, facts.at, facts.hints);
     // A held-back page keeps no validators either: the next run asks again, and holds it again.
     const path = archivedPath(outcome);
     if (path === undefined) return;
@@ -161,7 +164,8 @@ export function createLedger(deps: LedgerDeps): Ledger {
     entry.path = path;
     if (facts.unlisted) entry.unlisted = true;
     // A vanished URL that now leads to its post elsewhere (an alias page, a redirect) is no post page itself.
-    if (facts.vanished && (outcome.kind === 'alias-archived' || pathKey(facts.response.finalUrl) !== pathKey(url))) entry.gone = `redirects to ${path}`;
+    if (facts.vanished && (outcome.kind === 'alias-archived' || pathKey(facts.response.finalUrl) !== pathKey(url)))
+      entry.gone = `redirects to ${path}`;
   };
 
   return {

@@ -81,9 +81,15 @@ export function resolveSyncOptions(flags: RawSyncFlags): SyncOptions {
     strictHealth: flags.strictHealth ?? false,
     acceptShrink: flags.acceptShrink ?? false,
     attachments: flags.attachments ?? false,
-    maxAttachmentBytes: flags.maxAttachmentSize === undefined ? DEFAULT_MAX_ATTACHMENT_BYTES : parseSize('--max-attachment-size', flags.maxAttachmentSize),
+    maxAttachmentBytes:
+      flags.maxAttachmentSize === undefined
+        ? DEFAULT_MAX_ATTACHMENT_BYTES
+        : parseSize('--max-attachment-size', flags.maxAttachmentSize),
     revalidate: flags.revalidate === undefined ? DEFAULT_REVALIDATE : parseShare('--revalidate', flags.revalidate),
-    maxDurationMs: flags.maxDuration === undefined ? DEFAULT_MAX_DURATION_MS : parseDurationFlag('--max-duration', flags.maxDuration),
+    maxDurationMs:
+      flags.maxDuration === undefined
+        ? DEFAULT_MAX_DURATION_MS
+        : parseDurationFlag('--max-duration', flags.maxDuration),
     maxUrls: flags.maxUrls === undefined ? MAX_URLS : parseInteger('--max-urls', flags.maxUrls, 1),
   };
 }
@@ -104,9 +110,17 @@ export const DEFAULT_REVALIDATE = 1 / 7;
 export function parseShare(flag: string, value: string | number): number {
   const text = String(value).trim();
   const fraction = /^(\d+)\s*\/\s*(\d+)$/.exec(text);
-  const share = fraction ? Number(fraction[1]) / Number(fraction[2]) : /^\d+(\.\d+)?%$/.test(text) ? Number(text.slice(0, -1)) / 100 : /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  const share = fraction
+    ? Number(fraction[1]) / Number(fraction[2])
+    : /^\d+(\.\d+)?%$/.test(text)
+      ? Number(text.slice(0, -1)) / 100
+      : /^\d+(\.\d+)?$/.test(text)
+        ? Number(text)
+        : Number.NaN;
   if (!Number.isFinite(share) || share < 0 || share > 1) {
-    throw new UsageError(`${flag}: expected a share of posts from 0 to 1 such as 1/7, 0.25 or 25%, got ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `${flag}: expected a share of posts from 0 to 1 such as 1/7, 0.25 or 25%, got ${JSON.stringify(value)}`,
+    );
   }
   return share;
 }
@@ -118,13 +132,18 @@ export function parseSite(value: string): URL {
   } catch {
     throw new UsageError(`--site: not a URL: ${JSON.stringify(value)}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--site: only http and https are supported: ${value}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`--site: only http and https are supported: ${value}`);
   return new URL(url.origin);
 }
 
 function parseDay(flag: string, value: string): string {
   const match = /^\d{4}-\d{2}-\d{2}$/.exec(value);
-  if (!match || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  if (
+    !match ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+  ) {
     throw new UsageError(`${flag}: expected a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   return value;

@@ -35,9 +35,15 @@ export async function syncPage(run: Run, page: DiscoveredPost, aliasOf?: PathKey
   if (!response.ok) return fetchFailed(page, response.status, response.error, response.refused);
   const fetched = factsOf(run, page, response);
   if (response.notModified) {
-    run.raw?.touch(page.url, { fetchedAt: fetched.at.toISOString(), etag: response.etag, lastModified: response.lastModified });
+    run.raw?.touch(page.url, {
+      fetchedAt: fetched.at.toISOString(),
+      etag: response.etag,
+      lastModified: response.lastModified,
+    });
     const verdict = run.state.urls[page.url]?.notPost;
-    return verdict ? { kind: 'not-post', reason: verdict, fetched } : { kind: 'unchanged', path: archivedAt(run, page.url)?.path, fetched };
+    return verdict
+      ? { kind: 'not-post', reason: verdict, fetched }
+      : { kind: 'unchanged', path: archivedAt(run, page.url)?.path, fetched };
   }
   const body = response.body ?? '';
   const result = await bodyOutcome(run, page, body, response.finalUrl, aliasOf);
@@ -53,7 +59,14 @@ async function keepRaw(run: Run, body: string, { response, at }: FetchFacts): Pr
   if (!run.raw) return true;
   const { status, finalUrl, etag, lastModified, contentType } = response;
   try {
-    await run.raw.put(response.url, body, { status, finalUrl, fetchedAt: at.toISOString(), etag, lastModified, contentType });
+    await run.raw.put(response.url, body, {
+      status,
+      finalUrl,
+      fetchedAt: at.toISOString(),
+      etag,
+      lastModified,
+      contentType,
+    });
     return true;
   } catch (error) {
     run.fatal ??= error instanceof Error ? error : new Error(String(error));
@@ -71,7 +84,13 @@ export interface BodyResult {
  * Interpret → apply for a page body in hand: a fresh fetch, or a stored page when reprocessing.
  * Undefined when a write error stopped the run.
  */
-export async function bodyOutcome(run: Run, page: DiscoveredPost, body: string, finalUrl: string, aliasOf?: PathKey): Promise<BodyResult | undefined> {
+export async function bodyOutcome(
+  run: Run,
+  page: DiscoveredPost,
+  body: string,
+  finalUrl: string,
+  aliasOf?: PathKey,
+): Promise<BodyResult | undefined> {
   const interpreted = await interpret(run, page, body, finalUrl, aliasOf);
   if (run.fatal) return undefined;
   if (interpreted.kind !== 'post') return { outcome: interpreted };
@@ -80,22 +99,36 @@ export async function bodyOutcome(run: Run, page: DiscoveredPost, body: string, 
 }
 
 /** Dedupe and write one post page; the health verdict is judged against the post it matched. */
-async function apply(run: Run, url: string, { extracted, incoming }: Extract<Interpreted, { kind: 'post' }>): Promise<PageOutcome | undefined> {
+async function apply(
+  run: Run,
+  url: string,
+  { extracted, incoming }: Extract<Interpreted, { kind: 'post' }>,
+): Promise<PageOutcome | undefined> {
   const { options } = run;
   const record = { url, sources: extracted.sources as Record<string, string>, chromeRemoved: extracted.chromeRemoved };
   try {
     const { applied, health } = await run.serial(async () => {
       const match = findSame(run.dedupe, incoming);
       const verdict = healthVerdict(record, incoming.post.body, match?.entry.post, options);
-      return { applied: await applyPost({ archive: options.archive, dedupe: run.dedupe }, incoming, match, verdict.hold), health: verdict.health };
+      return {
+        applied: await applyPost({ archive: options.archive, dedupe: run.dedupe }, incoming, match, verdict.hold),
+        health: verdict.health,
+      };
     });
     if ((applied.kind === 'added' || applied.kind === 'updated') && !options.dryRun) {
-      await writeInOrder(run.writes, options.archive, applied.path, applied.text, applied.kind === 'updated' ? applied.from : undefined);
+      await writeInOrder(
+        run.writes,
+        options.archive,
+        applied.path,
+        applied.text,
+        applied.kind === 'updated' ? applied.from : undefined,
+      );
     }
     return { kind: 'applied', applied, canonicalUrl: incoming.canonicalUrl, health };
   } catch (error) {
     // Disk full or permission denied: stop the whole run cleanly, nothing half-written.
-    if (!(error instanceof WriteError)) return { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    if (!(error instanceof WriteError))
+      return { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
     run.fatal ??= error;
     return undefined;
   }
@@ -115,7 +148,8 @@ function factsOf(run: Run, page: DiscoveredPost, response: Fetched<string>): Fet
  */
 function fetchFailed(page: DiscoveredPost, status: number | undefined, error: string, refused?: boolean): PageOutcome {
   if (!page.vanished) return refused ? { kind: 'skipped', reason: error } : { kind: 'failed', reason: error };
-  if (status === 404 || status === 410) return { kind: 'skipped', reason: `gone upstream (HTTP ${status})`, gone: `HTTP ${status}`, vanished: true };
+  if (status === 404 || status === 410)
+    return { kind: 'skipped', reason: `gone upstream (HTTP ${status})`, gone: `HTTP ${status}`, vanished: true };
   // Not the site's word on the post: nothing is concluded, and the next run asks again.
   return { kind: 'skipped', reason: `no longer named by the site; not checked: ${error}`, vanished: true };
 }
@@ -124,19 +158,36 @@ function fetchFailed(page: DiscoveredPost, status: number | undefined, error: st
  * An alias page leads to its post: the post is taken through the pipeline now (whether or not the
  * crawl took it already: it gains the alias), and the alias page ends as its post did.
  */
-async function followAlias(run: Run, page: DiscoveredPost, alias: Extract<PageOutcome, { kind: 'alias' }>): Promise<void> {
+async function followAlias(
+  run: Run,
+  page: DiscoveredPost,
+  alias: Extract<PageOutcome, { kind: 'alias' }>,
+): Promise<void> {
   const { target, fetched } = alias;
   const url = normalizeUrl(target, run.options.site);
-  if (url === undefined) return run.ledger.record(page.url, { kind: 'failed', reason: `alias of ${target}, which is not on the site`, fetched });
+  if (url === undefined)
+    return run.ledger.record(page.url, {
+      kind: 'failed',
+      reason: `alias of ${target}, which is not on the site`,
+      fetched,
+    });
   // The target as discovery found it (its listing hints, lastmod and sources), when it did.
   const found = run.plan.pages.get(url) ?? { ...sitePage(url), hints: {} };
-  const hints = { ...found.hints, ...page.hints, aliases: [...(found.hints.aliases ?? []), ...(page.hints.aliases ?? []), page.key] };
+  const hints = {
+    ...found.hints,
+    ...page.hints,
+    aliases: [...(found.hints.aliases ?? []), ...(page.hints.aliases ?? []), page.key],
+  };
   run.ledger.claim(url);
   const outcome = await syncPage(run, { ...found, hints }, page.key);
   if (outcome === undefined) return;
-  const settled: SettledOutcome = outcome.kind === 'alias' ? { kind: 'failed', reason: `alias chain: ${url} → ${outcome.target}` } : outcome;
+  const settled: SettledOutcome =
+    outcome.kind === 'alias' ? { kind: 'failed', reason: `alias chain: ${url} → ${outcome.target}` } : outcome;
   run.ledger.record(url, settled);
   const archived = settled.kind === 'unchanged' ? settled.path : archivedPath(settled);
   const notArchived = { kind: 'failed', reason: `alias of ${target}, which was not archived`, fetched } as const;
-  run.ledger.record(page.url, archived === undefined ? notArchived : { kind: 'alias-archived', target, path: archived, fetched });
+  run.ledger.record(
+    page.url,
+    archived === undefined ? notArchived : { kind: 'alias-archived', target, path: archived, fetched },
+  );
 }

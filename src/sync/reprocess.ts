@@ -30,10 +30,18 @@ async function reprocessAll(run: Run): Promise<SyncReport> {
       run.ledger.record(page.url, { kind: 'failed', reason: error instanceof Error ? error.message : String(error) });
       continue;
     }
-    const result = await bodyOutcome(run, { ...sitePage(page.url), hints: run.state.urls[page.url]?.hints ?? {} }, body, page.finalUrl);
+    const result = await bodyOutcome(
+      run,
+      { ...sitePage(page.url), hints: run.state.urls[page.url]?.hints ?? {} },
+      body,
+      page.finalUrl,
+    );
     // Offline, an alias page is skipped (its post is reprocessed from its own stored page), never followed.
     if (result && result.outcome.kind !== 'alias') run.ledger.record(page.url, result.outcome);
   }
-  accountForEvery(run, pages.map((page) => page.url));
+  accountForEvery(
+    run,
+    pages.map((page) => page.url),
+  );
   return finishRun(run);
 }

@@ -89,7 +89,11 @@ export async function withRun(
 ): Promise<SyncReport> {
   // A lock lost to another run (this one was stopped past the stale time) stops this run: never two writers.
   let lost: ((error: Error) => void) | undefined;
-  const lock = options.dryRun ? undefined : await acquireLock(options.archive, { onCompromised: (error) => (lost ? lost(error) : process.emitWarning(error)) });
+  const lock = options.dryRun
+    ? undefined
+    : await acquireLock(options.archive, {
+        onCompromised: (error) => (lost ? lost(error) : process.emitWarning(error)),
+      });
   const deadline = runDeadline(options.maxDurationMs, hooks.signal);
   try {
     const run = await openRun(options, { ...hooks, signal: deadline.signal }, command, offline);
@@ -117,10 +121,21 @@ function runDeadline(ms: number, caller: AbortSignal | undefined): { signal: Abo
 }
 
 /** Loads the archive, its dedupe index and crawl state, and opens the fetcher. */
-export async function openRun(options: SyncOptions, hooks: RunHooks, command: SyncReport['command'], offline = false): Promise<Run> {
+export async function openRun(
+  options: SyncOptions,
+  hooks: RunHooks,
+  command: SyncReport['command'],
+  offline = false,
+): Promise<Run> {
   // A run killed mid-write leaves temp files; the lock we hold makes them ours to clear.
   if (!options.dryRun) {
-    for (const dir of [join(options.archive, 'posts'), join(options.archive, FILES_DIR), join(options.archive, '.cabsync'), rawDir(options.archive, options.rawDir)]) await removeTempFiles(dir);
+    for (const dir of [
+      join(options.archive, 'posts'),
+      join(options.archive, FILES_DIR),
+      join(options.archive, '.cabsync'),
+      rawDir(options.archive, options.rawDir),
+    ])
+      await removeTempFiles(dir);
   }
   // The load cache is written only by runs that hold the lock.
   const index = await loadArchive(options.archive, { cache: !options.dryRun });
@@ -182,9 +197,13 @@ export async function closeRun(run: Run): Promise<SyncReport> {
   const stats = run.fetcher.stats();
   const { report } = run.ledger;
   report.requests = { total: stats.total, notModified: stats.notModified, bytes: stats.bytes, retries: stats.retries };
-  if (stats.validatorsIgnored) report.warnings.push('the server ignores ETag/Last-Modified validators: every page is downloaded in full');
+  if (stats.validatorsIgnored)
+    report.warnings.push('the server ignores ETag/Last-Modified validators: every page is downloaded in full');
   const stopped = stopReason(run.hooks.signal);
-  if (stopped) report.warnings.push(`the run stopped early (${stopped.message}): what was done is kept, the pages not done are failed and come first next run`);
+  if (stopped)
+    report.warnings.push(
+      `the run stopped early (${stopped.message}): what was done is kept, the pages not done are failed and come first next run`,
+    );
   report.health = healthReport(run.ledger.healthPages);
   const uncovered = report.coverage && coverageWarning(report.coverage);
   if (uncovered) report.health.warnings.push(uncovered);

@@ -31,7 +31,10 @@ async function syncAll(run: Run): Promise<SyncReport> {
     // Listing pages past the newest known posts carry nothing new: discovery may stop paging there.
     // An empty archive knows none, so every page is asked for at once. A post written while the
     // listing was down is not known yet: its listing entry (the author) is still to be read.
-    known: run.dedupe.archive.entries.length === 0 ? undefined : (url) => archivedAt(run, url) !== undefined && state.urls[url] !== undefined && !state.urls[url].unlisted,
+    known:
+      run.dedupe.archive.entries.length === 0
+        ? undefined
+        : (url) => archivedAt(run, url) !== undefined && state.urls[url] !== undefined && !state.urls[url].unlisted,
     full: options.full,
     knownFeeds: state.feeds,
     ...(share && { listingShare: share }),
@@ -57,7 +60,10 @@ async function syncAll(run: Run): Promise<SyncReport> {
   const vanished = notChecked === undefined ? vanishedPages(run) : [];
   await runPages(run, vanished, (page) => takePage(run, page));
   await runPages(run, discovery.posts, (page) => takePage(run, page));
-  accountForEvery(run, discovery.posts.map((page) => page.url));
+  accountForEvery(
+    run,
+    discovery.posts.map((page) => page.url),
+  );
   report.discovered = discovery.posts.length - ledger.notPosts;
   report.notPosts = ledger.notPosts;
   report.coverage = discovery.listingOk ? coverage(run, discovery.listed) : undefined;
@@ -78,7 +84,9 @@ function missingNotChecked(run: Run, discovery: Discovery): string | undefined {
   if (run.options.limit !== undefined) return '--limit: discovery stopped at the newest posts';
   if (!discovery.complete) {
     const failed = discovery.failed.map((f) => f.url);
-    return failed.length > 0 ? `discovery could not read ${failed.join(', ')}` : 'discovery was incomplete (an empty sitemap or listing)';
+    return failed.length > 0
+      ? `discovery could not read ${failed.join(', ')}`
+      : 'discovery was incomplete (an empty sitemap or listing)';
   }
   // The archive's posts the site did not name this run: one of them may come back under a new URL.
   run.dedupe.gone = new Set(unseen(run).map((entry) => entry.path));
@@ -136,10 +144,11 @@ function revalidationReport(run: Run): SyncReport['revalidation'] {
     if (entry.path === undefined || entry.notPost || entry.gone) continue;
     if (oldest === undefined || entry.fetchedAt < oldest) oldest = entry.fetchedAt;
   }
-  const revalidated = [...run.plan.revalidate].filter((url) => run.ledger.report.urls[url]?.outcome !== 'failed').length;
+  const revalidated = [...run.plan.revalidate].filter(
+    (url) => run.ledger.report.urls[url]?.outcome !== 'failed',
+  ).length;
   return { share: run.options.revalidate, revalidated, ...(oldest !== undefined && { oldestCheckedAt: oldest }) };
 }
-
 
 /** The posts the listing names against the archive: each must have a file that answers to its URL. */
 function coverage(run: Run, listed: string[]): Coverage {
@@ -165,7 +174,10 @@ export async function fetchUrls(urls: string[], options: SyncOptions, hooks: Run
     report.missingUpstream = null;
     report.missingUpstreamNotChecked = 'cabsync fetch looks at the URLs given only';
     await runPages(run, pages, (page) => takePage(run, page));
-    accountForEvery(run, pages.map((page) => page.url));
+    accountForEvery(
+      run,
+      pages.map((page) => page.url),
+    );
     await mirrorAttachments(run, 'run');
     return finishRun(run);
   });

@@ -17,7 +17,11 @@ export interface AtomicWriteOptions {
  * temp file in the same folder, fsync, rename, fsync of the folder.
  * On any failure the temp file is removed and the target is untouched.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const dir = dirname(path);
   if (options.makeDir !== false) await mkdir(dir, { recursive: true });
   const temp = join(dir, tempName(basename(path)));

@@ -11,7 +11,8 @@ import { writeFileAtomic, type AtomicWriteOptions } from './atomic.js';
 export function resolveInArchive(archiveDir: string, relPath: string): string {
   const root = resolve(archiveDir);
   const full = resolve(root, relPath);
-  if (!full.startsWith(root + sep) || relPath.includes('\0')) throw new WriteError(relPath, new Error('path is outside the archive'));
+  if (!full.startsWith(root + sep) || relPath.includes('\0'))
+    throw new WriteError(relPath, new Error('path is outside the archive'));
   return full;
 }
 
@@ -20,12 +21,24 @@ export function resolveInArchive(archiveDir: string, relPath: string): string {
  * `checkedDirs` remembers folders already found free of symbolic links (and existing) during this
  * run; with `deferDirSync`, folders are fsynced by the caller, once per batch (see writeFileAtomic).
  */
-export async function writePost(archiveDir: string, relPath: string, text: string, checkedDirs = new Set<string>(), deferDirSync?: Set<string>): Promise<void> {
+export async function writePost(
+  archiveDir: string,
+  relPath: string,
+  text: string,
+  checkedDirs = new Set<string>(),
+  deferDirSync?: Set<string>,
+): Promise<void> {
   await writeArchiveFile(archiveDir, relPath, text, checkedDirs, deferDirSync);
 }
 
 /** Writes any archive file (a post, an attachment's bytes) with the same guards as {@link writePost}. */
-export async function writeArchiveFile(archiveDir: string, relPath: string, data: string | Uint8Array, checkedDirs = new Set<string>(), deferDirSync?: Set<string>): Promise<void> {
+export async function writeArchiveFile(
+  archiveDir: string,
+  relPath: string,
+  data: string | Uint8Array,
+  checkedDirs = new Set<string>(),
+  deferDirSync?: Set<string>,
+): Promise<void> {
   const full = resolveInArchive(archiveDir, relPath);
   await refuseSymlinks(resolve(archiveDir), full, checkedDirs);
   const dir = dirname(full);
@@ -52,7 +65,13 @@ async function refuseSymlinks(root: string, full: string, checkedDirs: Set<strin
  * Renames an archive file (a post the site retitled or re-dated) with the guards of {@link writePost};
  * both folders are fsynced with the batch. A failure is a {@link WriteError} naming the file.
  */
-export async function moveArchiveFile(archiveDir: string, from: string, to: string, checkedDirs = new Set<string>(), deferDirSync = new Set<string>()): Promise<void> {
+export async function moveArchiveFile(
+  archiveDir: string,
+  from: string,
+  to: string,
+  checkedDirs = new Set<string>(),
+  deferDirSync = new Set<string>(),
+): Promise<void> {
   const [source, target] = [resolveInArchive(archiveDir, from), resolveInArchive(archiveDir, to)];
   const root = resolve(archiveDir);
   await refuseSymlinks(root, source, checkedDirs);

@@ -9,7 +9,11 @@ export interface CliResult {
 }
 
 /** Runs a program without blocking the event loop (the fixture site answers from this process). */
-export function runCommand(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env } });
     let stdout = '';
@@ -23,6 +27,9 @@ export function runCommand(command: string, args: string[], options: { cwd?: str
 }
 
 /** Runs the built CLI (npm test builds it first) as a user would. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<CliResult> {
   return runCommand(process.execPath, [CLI, ...args], options);
 }

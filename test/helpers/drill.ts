@@ -25,13 +25,24 @@ export async function tree(dir: string): Promise<Map<string, string>> {
 export async function expectWhole(archive: string, planted: string[] = []): Promise<void> {
   const files = [...(await tree(archive)).entries()];
   expect(files.filter(([path]) => path.endsWith('.tmp'))).toEqual([]);
-  for (const [path, bytes] of files.filter(([p]) => p.endsWith('.md') && !planted.some((h) => p === h || p.startsWith(`${h}/`)))) {
+  for (const [path, bytes] of files.filter(
+    ([p]) => p.endsWith('.md') && !planted.some((h) => p === h || p.startsWith(`${h}/`)),
+  )) {
     expect({ path, ok: parsePost(Buffer.from(bytes, 'latin1').toString('utf8')).ok }).toEqual({ path, ok: true });
   }
 }
 
 // Characters of windows-1252 above 0x7F that are not Latin-1: the ones a real page uses.
-const CP1252: Record<string, number> = { '€': 0x80, '…': 0x85, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '–': 0x96, '—': 0x97 };
+const CP1252: Record<string, number> = {
+  '€': 0x80,
+  '…': 0x85,
+  '‘': 0x91,
+  '’': 0x92,
+  '“': 0x93,
+  '”': 0x94,
+  '–': 0x96,
+  '—': 0x97,
+};
 
 /** Encodes HTML as windows-1252; anything it cannot hold becomes a character reference. */
 export function encodeCp1252(html: string): Buffer {
@@ -53,4 +64,6 @@ export function run(argv: string[]): Promise<CliResult> {
 
 export const IS_ROOT = process.getuid?.() === 0;
 /** A tiny tmpfs needs a private mount namespace: root in a sandbox that allows `unshare -m`. */
-export const CAN_MOUNT = IS_ROOT && spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=4k tmpfs /mnt'], { stdio: 'ignore' }).status === 0;
+export const CAN_MOUNT =
+  IS_ROOT &&
+  spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=4k tmpfs /mnt'], { stdio: 'ignore' }).status === 0;

@@ -21,7 +21,14 @@ const FIXTURE = fileURLToPath(new URL('../../fixtures/hugo/', import.meta.url));
 /** What a copy of the site takes from fixtures/hugo: the sources, not the committed build. */
 const SOURCE_ENTRIES = ['hugo.toml', 'content', 'layouts', 'data', 'static'];
 /** The flags of scripts/build-hugo-site.sh. */
-const HUGO_FLAGS = ['--enableGitInfo=false', '--noBuildLock', '--noTimes', '--noChmod', '--printPathWarnings', '--quiet'];
+const HUGO_FLAGS = [
+  '--enableGitInfo=false',
+  '--noBuildLock',
+  '--noTimes',
+  '--noChmod',
+  '--printPathWarnings',
+  '--quiet',
+];
 // The fixture's own style (every source round-trips byte for byte through it): `- item` at column 0, no folding.
 const YAML_STYLE: ToStringOptions = { indentSeq: false, lineWidth: 0, minContentWidth: 0 };
 // The footer's "Edit this page" link names each page's source file: how a built page is traced back to it.
@@ -37,8 +44,15 @@ export type HugoStatus = { ok: true; version: string } | { ok: false; why: strin
 export function hugoStatus(): HugoStatus {
   const result = spawnSync('hugo', ['version'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) {
-    const why = result.error ? (result.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not on the PATH' : result.error.message : `exit ${result.status}: ${result.stderr.trim()}`;
-    return { ok: false, why: `hugo is needed to rebuild the fixture site (${why}); install it with \`apt-get install -y hugo\` (Debian's 0.111)` };
+    const why = result.error
+      ? (result.error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'not on the PATH'
+        : result.error.message
+      : `exit ${result.status}: ${result.stderr.trim()}`;
+    return {
+      ok: false,
+      why: `hugo is needed to rebuild the fixture site (${why}); install it with \`apt-get install -y hugo\` (Debian's 0.111)`,
+    };
   }
   return { ok: true, version: result.stdout.trim() };
 }
@@ -123,7 +137,8 @@ export async function createHugoSite(): Promise<HugoSite> {
 
   const fileOf = (handle: string): string => {
     const file = join(content, handle);
-    if (!handle.startsWith('posts/') || !handle.endsWith('.md') || !existsSync(file)) throw new Error(`hugo site: no post source ${handle}`);
+    if (!handle.startsWith('posts/') || !handle.endsWith('.md') || !existsSync(file))
+      throw new Error(`hugo site: no post source ${handle}`);
     return file;
   };
   const edit = async (handle: string, change: (source: Source) => void): Promise<void> => {
@@ -136,7 +151,13 @@ export async function createHugoSite(): Promise<HugoSite> {
     const { front } = readSource(handle, await readFile(fileOf(handle), 'utf8'));
     const data = (front.toJS() ?? {}) as Record<string, unknown>;
     const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-    const post: SourcePost = { handle, title: String(data.title ?? ''), date: String(data.date ?? ''), tags: strings(data.tags), aliases: strings(data.aliases) };
+    const post: SourcePost = {
+      handle,
+      title: String(data.title ?? ''),
+      date: String(data.date ?? ''),
+      tags: strings(data.tags),
+      aliases: strings(data.aliases),
+    };
     if (data.author !== undefined) post.author = String(data.author);
     if (data.lastmod !== undefined) post.lastmod = String(data.lastmod);
     const permalink = permalinks.get(handle);
@@ -164,7 +185,8 @@ export async function createHugoSite(): Promise<HugoSite> {
       let alias: string | undefined;
       if (options.keepAlias) {
         alias = permalinks.get(handle);
-        if (alias === undefined) throw new Error(`hugo site: keepAlias needs a build that has ${handle} (its old permalink)`);
+        if (alias === undefined)
+          throw new Error(`hugo site: keepAlias needs a build that has ${handle} (its old permalink)`);
       }
       await edit(handle, ({ front }) => {
         front.set('title', title);
@@ -215,11 +237,14 @@ export async function createHugoSite(): Promise<HugoSite> {
     },
     async addPost(post) {
       const date = /^\d{4}-\d{2}-\d{2}$/.test(post.date) ? `${post.date}T12:00:00+00:00` : post.date;
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(date)) throw new Error(`hugo site: addPost: not a date: ${JSON.stringify(post.date)}`);
-      if (Date.parse(date) > Date.now()) throw new Error(`hugo site: addPost: ${date} is in the future; Hugo would not publish it`);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(date))
+        throw new Error(`hugo site: addPost: not a date: ${JSON.stringify(post.date)}`);
+      if (Date.parse(date) > Date.now())
+        throw new Error(`hugo site: addPost: ${date} is in the future; Hugo would not publish it`);
       const slug = sourceSlug(post.title);
       let handle = `posts/${date.slice(0, 4)}/${date.slice(0, 10)}-${slug}.md`;
-      for (let n = 2; existsSync(join(content, handle)); n += 1) handle = `posts/${date.slice(0, 4)}/${date.slice(0, 10)}-${slug}-${n}.md`;
+      for (let n = 2; existsSync(join(content, handle)); n += 1)
+        handle = `posts/${date.slice(0, 4)}/${date.slice(0, 10)}-${slug}-${n}.md`;
       const data: Record<string, unknown> = {};
       if (post.author !== undefined) data.author = post.author;
       data.date = date;
@@ -232,7 +257,8 @@ export async function createHugoSite(): Promise<HugoSite> {
       await writeFile(file, writeSource({ handle, front: new Document(data), body }));
       // Read back as Hugo will: the title must survive YAML (a `: `, a leading `&` or ` #` would not, unquoted).
       const back = await describePost(handle);
-      if (back.title !== post.title) throw new Error(`hugo site: addPost: title read back as ${JSON.stringify(back.title)}`);
+      if (back.title !== post.title)
+        throw new Error(`hugo site: addPost: title read back as ${JSON.stringify(back.title)}`);
       return handle;
     },
     async build() {
@@ -244,7 +270,8 @@ export async function createHugoSite(): Promise<HugoSite> {
           'hugo',
           ['--source', dir, '--destination', out, '--cleanDestinationDir', ...HUGO_FLAGS],
           { env: { ...process.env, HUGO_ENV: 'development' } },
-          (error, _stdout, stderr) => (error ? reject(new Error(`hugo build ${builds} failed: ${error.message}\n${stderr}`)) : resolve()),
+          (error, _stdout, stderr) =>
+            error ? reject(new Error(`hugo build ${builds} failed: ${error.message}\n${stderr}`)) : resolve(),
         );
       });
       lastBuild = { dir: out, ms: performance.now() - started };
@@ -303,7 +330,10 @@ async function builtPermalinks(publicDir: string): Promise<Map<string, string>> 
 }
 
 function decodeHtml(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[name] ?? '');
+  return text.replace(
+    /&(amp|lt|gt|quot|#39|#x27);/g,
+    (_, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[name] ?? '',
+  );
 }
 
 async function walk(dir: string): Promise<string[]> {
@@ -352,12 +382,21 @@ export async function serveHugoBuild(publicDir: string): Promise<HugoServer> {
     site,
     deploy(dir) {
       root = dir;
-      return site.redeploy({ root: dir, ...(fault === 'sitemap-cut' ? { cut: { '/sitemap.xml': SITEMAP_KEPT } } : {}) });
+      return site.redeploy({
+        root: dir,
+        ...(fault === 'sitemap-cut' ? { cut: { '/sitemap.xml': SITEMAP_KEPT } } : {}),
+      });
     },
     setFault(next) {
       const wasCut = fault === 'sitemap-cut';
       fault = next;
-      site.setFaults(next === 'listing-down' ? listingFaults(root) : next === 'feed-down' ? [{ path: '/posts/index.xml', kind: '503' }] : []);
+      site.setFaults(
+        next === 'listing-down'
+          ? listingFaults(root)
+          : next === 'feed-down'
+            ? [{ path: '/posts/index.xml', kind: '503' }]
+            : [],
+      );
       if (next === 'sitemap-cut') site.redeploy({ cut: { '/sitemap.xml': SITEMAP_KEPT } });
       else if (wasCut) site.redeploy();
     },
@@ -423,7 +462,11 @@ export async function archivedPathOf(dir: string, title: string): Promise<string
  * in the incremental archive and not in the fresh one. Returns the differences, one readable line
  * (or block) each; empty when the invariant holds.
  */
-export async function compareArchives(incrementalDir: string, freshDir: string, options: { missingUpstream?: readonly string[] } = {}): Promise<string[]> {
+export async function compareArchives(
+  incrementalDir: string,
+  freshDir: string,
+  options: { missingUpstream?: readonly string[] } = {},
+): Promise<string[]> {
   const incremental = await archivePosts(incrementalDir);
   const fresh = await archivePosts(freshDir);
   const missing = new Set(options.missingUpstream ?? []);
@@ -432,20 +475,25 @@ export async function compareArchives(incrementalDir: string, freshDir: string, 
     title === undefined ? undefined : [...files].find(([, text]) => titleOf(text) === title)?.[0];
 
   for (const path of missing) {
-    if (!incremental.has(path)) out.push(`${path}: reported missing upstream, but the incremental archive has no such file`);
+    if (!incremental.has(path))
+      out.push(`${path}: reported missing upstream, but the incremental archive has no such file`);
     else if (fresh.has(path)) out.push(`${path}: reported missing upstream, but the fresh sync archived it`);
   }
   for (const [path, text] of incremental) {
     if (fresh.has(path) || missing.has(path)) continue;
     const title = titleOf(text);
     const elsewhere = titled(fresh, title);
-    out.push(`only in incremental: ${path} (title ${JSON.stringify(title)}${elsewhere ? `; fresh has that title at ${elsewhere}` : '; no fresh file has that title'})`);
+    out.push(
+      `only in incremental: ${path} (title ${JSON.stringify(title)}${elsewhere ? `; fresh has that title at ${elsewhere}` : '; no fresh file has that title'})`,
+    );
   }
   for (const [path, text] of fresh) {
     if (incremental.has(path)) continue;
     const title = titleOf(text);
     const elsewhere = titled(incremental, title);
-    out.push(`only in fresh: ${path} (title ${JSON.stringify(title)}${elsewhere ? `; incremental has that title at ${elsewhere}` : '; no incremental file has that title'})`);
+    out.push(
+      `only in fresh: ${path} (title ${JSON.stringify(title)}${elsewhere ? `; incremental has that title at ${elsewhere}` : '; no incremental file has that title'})`,
+    );
   }
   for (const [path, freshText] of fresh) {
     const incText = incremental.get(path);
@@ -453,7 +501,9 @@ export async function compareArchives(incrementalDir: string, freshDir: string, 
     const inc = splitPost(incText);
     const fr = splitPost(freshText);
     if ('error' in inc || 'error' in fr) {
-      out.push(`${path}: unreadable (incremental: ${'error' in inc ? inc.error : 'ok'}, fresh: ${'error' in fr ? fr.error : 'ok'})`);
+      out.push(
+        `${path}: unreadable (incremental: ${'error' in inc ? inc.error : 'ok'}, fresh: ${'error' in fr ? fr.error : 'ok'})`,
+      );
       continue;
     }
     for (const key of [...new Set([...Object.keys(fr.front), ...Object.keys(inc.front)])].sort()) {
@@ -462,7 +512,10 @@ export async function compareArchives(incrementalDir: string, freshDir: string, 
       if (key === 'aliases') {
         const have = new Set(Array.isArray(a) ? a.map(String) : []);
         const lacking = (Array.isArray(b) ? b.map(String) : []).filter((alias) => !have.has(alias));
-        if (lacking.length > 0) out.push(`${path}: aliases: incremental lacks ${lacking.join(', ')} (incremental ${JSON.stringify(a ?? null)}, fresh ${JSON.stringify(b ?? null)})`);
+        if (lacking.length > 0)
+          out.push(
+            `${path}: aliases: incremental lacks ${lacking.join(', ')} (incremental ${JSON.stringify(a ?? null)}, fresh ${JSON.stringify(b ?? null)})`,
+          );
       } else if (JSON.stringify(a) !== JSON.stringify(b)) {
         out.push(`${path}: ${key}: incremental ${JSON.stringify(a ?? null)}, fresh ${JSON.stringify(b ?? null)}`);
       }
@@ -474,7 +527,9 @@ export async function compareArchives(incrementalDir: string, freshDir: string, 
 
 /** A short unified diff: `-` incremental, `+` fresh. */
 function bodyPatch(path: string, incremental: string, fresh: string): string {
-  const patch = createTwoFilesPatch(`incremental/${path}`, `fresh/${path}`, incremental, fresh, '', '', { context: 1 }).split('\n');
+  const patch = createTwoFilesPatch(`incremental/${path}`, `fresh/${path}`, incremental, fresh, '', '', {
+    context: 1,
+  }).split('\n');
   const lines = ['(- incremental, + fresh)', ...patch.slice(patch.findIndex((line) => line.startsWith('@@')))];
   const shown = lines.slice(0, 24).map((line) => `    ${line}`);
   if (lines.length > 24) shown.push(`    … ${lines.length - 24} more lines`);
@@ -482,7 +537,10 @@ function bodyPatch(path: string, incremental: string, fresh: string): string {
 }
 
 /** Files of `after` that are new, gone or changed since `before` (two {@link archivePosts} maps). */
-export function changedFiles(before: Map<string, string>, after: Map<string, string>): { path: string; change: 'added' | 'removed' | 'changed'; titles: string[] }[] {
+export function changedFiles(
+  before: Map<string, string>,
+  after: Map<string, string>,
+): { path: string; change: 'added' | 'removed' | 'changed'; titles: string[] }[] {
   const out: { path: string; change: 'added' | 'removed' | 'changed'; titles: string[] }[] = [];
   for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const a = before.get(path);

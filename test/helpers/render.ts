@@ -21,7 +21,10 @@ export const md = new MarkdownIt({ html: true, linkify: true, typographer: true 
 md.linkify.set({ fuzzyLink: false, fuzzyIP: false, fuzzyEmail: true });
 // …and no protocol-relative `//host` links.
 md.linkify.add('//', null);
-md.linkify.add('www.', { validate: (text: string, pos: number) => wwwTail(text, pos), normalize: (match) => void (match.url = `https://${match.url}`) });
+md.linkify.add('www.', {
+  validate: (text: string, pos: number) => wwwTail(text, pos),
+  normalize: (match) => void (match.url = `https://${match.url}`),
+});
 guardLinkify(md);
 // markdown-it stops at `(c)` etc.; goldmark's typographer knows only quotes, dashes, ellipsis, « ».
 md.disable('replacements');
@@ -31,7 +34,8 @@ function wwwTail(text: string, pos: number): number {
   if (!tail) return 0;
   let link = tail[0].replace(/[?!.,:*_~]+$/, '');
   // goldmark leaves out a closing parenthesis that has no opening one in the link.
-  while (link.endsWith(')') && link.split('(').length < link.split(')').length) link = link.slice(0, -1).replace(/[?!.,:*_~]+$/, '');
+  while (link.endsWith(')') && link.split('(').length < link.split(')').length)
+    link = link.slice(0, -1).replace(/[?!.,:*_~]+$/, '');
   return link.length;
 }
 
@@ -39,7 +43,11 @@ function wwwTail(text: string, pos: number): number {
 // address only with a domain of letters, digits and hyphens.
 const LINKIFY_AFTER = /^$|[\s*_~(]/;
 function guardLinkify(parser: Parser): void {
-  const rules = (parser.inline.ruler as unknown as { __rules__: Array<{ name: string; fn: (state: StateInline, silent: boolean) => boolean }> }).__rules__;
+  const rules = (
+    parser.inline.ruler as unknown as {
+      __rules__: Array<{ name: string; fn: (state: StateInline, silent: boolean) => boolean }>;
+    }
+  ).__rules__;
   const inline = rules.find((rule) => rule.name === 'linkify')!.fn;
   parser.inline.ruler.at('linkify', (state: StateInline, silent: boolean) => {
     let start = state.pos;
@@ -50,7 +58,8 @@ function guardLinkify(parser: Parser): void {
   parser.linkify.match = (text: string) => {
     const links = match(text)?.filter(
       (link: { index: number; schema: string; text: string }) =>
-        LINKIFY_AFTER.test(text.charAt(link.index - 1)) && (link.schema !== 'mailto:' || /^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9_-]+)+$/.test(link.text)),
+        LINKIFY_AFTER.test(text.charAt(link.index - 1)) &&
+        (link.schema !== 'mailto:' || /^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9_-]+)+$/.test(link.text)),
     );
     return (links ?? []).map(trimLink);
   };
@@ -68,7 +77,12 @@ function trimLink<T extends { lastIndex: number; text: string; url: string }>(li
   const kept = slash < 0 ? link.text : link.text.slice(0, slash);
   const trailing = link.text.length - kept.length + (/[_*~?!.,:]+$/.exec(kept)?.[0].length ?? 0);
   if (trailing === 0) return link;
-  return { ...link, lastIndex: link.lastIndex - trailing, text: link.text.slice(0, -trailing), url: link.url.slice(0, -trailing) };
+  return {
+    ...link,
+    lastIndex: link.lastIndex - trailing,
+    text: link.text.slice(0, -trailing),
+    url: link.url.slice(0, -trailing),
+  };
 }
 
 /** Renders archived Markdown (a post body) to HTML. */
@@ -78,27 +92,37 @@ export function render(markdown: string): string {
 
 // goldmark's footnote extension: `[^x]` references numbered in order, definitions in a closing list.
 function footnotes(parser: Parser): void {
-  parser.block.ruler.before('reference', 'footnote_def', (state: StateBlock, startLine: number, endLine: number, silent: boolean) => {
-    const start = state.bMarks[startLine]! + state.tShift[startLine]!;
-    const first = state.src.slice(start, state.eMarks[startLine]);
-    const label = /^\[\^([^\]\s]+)\]:/.exec(first);
-    if (!label || state.sCount[startLine]! - state.blkIndent >= 4) return false;
-    if (silent) return true;
-    const lines = [first.slice(label[0].length).trim()];
-    let line = startLine + 1;
-    for (; line < endLine; line++) {
-      const text = state.src.slice(state.bMarks[line], state.eMarks[line]);
-      if (text.trim() === '' && line + 1 < endLine && /^ {4}/.test(state.src.slice(state.bMarks[line + 1], state.eMarks[line + 1]))) lines.push('');
-      else if (/^ {4}/.test(text)) lines.push(text.slice(4));
-      else if (text.trim() !== '' && lines.at(-1) !== '' && !/^\[\^/.test(text.trim())) lines.push(text);
-      else break;
-    }
-    const env = state.env as FootnoteEnv;
-    env.footnotes ??= { defs: new Map(), order: [] };
-    if (!env.footnotes.defs.has(label[1]!)) env.footnotes.defs.set(label[1]!, lines.join('\n'));
-    state.line = line;
-    return true;
-  }, { alt: ['paragraph', 'reference'] });
+  parser.block.ruler.before(
+    'reference',
+    'footnote_def',
+    (state: StateBlock, startLine: number, endLine: number, silent: boolean) => {
+      const start = state.bMarks[startLine]! + state.tShift[startLine]!;
+      const first = state.src.slice(start, state.eMarks[startLine]);
+      const label = /^\[\^([^\]\s]+)\]:/.exec(first);
+      if (!label || state.sCount[startLine]! - state.blkIndent >= 4) return false;
+      if (silent) return true;
+      const lines = [first.slice(label[0].length).trim()];
+      let line = startLine + 1;
+      for (; line < endLine; line++) {
+        const text = state.src.slice(state.bMarks[line], state.eMarks[line]);
+        if (
+          text.trim() === '' &&
+          line + 1 < endLine &&
+          /^ {4}/.test(state.src.slice(state.bMarks[line + 1], state.eMarks[line + 1]))
+        )
+          lines.push('');
+        else if (/^ {4}/.test(text)) lines.push(text.slice(4));
+        else if (text.trim() !== '' && lines.at(-1) !== '' && !/^\[\^/.test(text.trim())) lines.push(text);
+        else break;
+      }
+      const env = state.env as FootnoteEnv;
+      env.footnotes ??= { defs: new Map(), order: [] };
+      if (!env.footnotes.defs.has(label[1]!)) env.footnotes.defs.set(label[1]!, lines.join('\n'));
+      state.line = line;
+      return true;
+    },
+    { alt: ['paragraph', 'reference'] },
+  );
 
   parser.inline.ruler.after('link', 'footnote_ref', (state: StateInline, silent: boolean) => {
     const ref = /^\[\^([^\]\s]+)\]/.exec(state.src.slice(state.pos));
@@ -107,7 +131,8 @@ function footnotes(parser: Parser): void {
     if (!silent) {
       if (!notes.order.includes(ref[1]!)) notes.order.push(ref[1]!);
       const n = notes.order.indexOf(ref[1]!) + 1;
-      state.push('html_inline', '', 0).content = `<sup id="fnref:${n}"><a href="#fn:${n}" class="footnote-ref" role="doc-noteref">${n}</a></sup>`;
+      state.push('html_inline', '', 0).content =
+        `<sup id="fnref:${n}"><a href="#fn:${n}" class="footnote-ref" role="doc-noteref">${n}</a></sup>`;
     }
     state.pos += ref[0].length;
     return true;
@@ -135,7 +160,12 @@ function taskLists(parser: Parser): void {
     const tokens = state.tokens;
     for (let i = 2; i < tokens.length; i++) {
       const inline = tokens[i]!;
-      if (inline.type !== 'inline' || tokens[i - 1]!.type !== 'paragraph_open' || tokens[i - 2]!.type !== 'list_item_open') continue;
+      if (
+        inline.type !== 'inline' ||
+        tokens[i - 1]!.type !== 'paragraph_open' ||
+        tokens[i - 2]!.type !== 'list_item_open'
+      )
+        continue;
       const first = inline.children?.[0];
       const box = first?.type === 'text' ? /^\[([ xX])\][ \t]/.exec(first.content) : null;
       if (!first || !box) continue;
@@ -147,11 +177,98 @@ function taskLists(parser: Parser): void {
   });
 }
 
-const BLOCKS = new Set(['address', 'article', 'aside', 'blockquote', 'body', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'caption', 'colgroup', 'col']);
+const BLOCKS = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+  'caption',
+  'colgroup',
+  'col',
+]);
 const SAME_AS: Record<string, string> = { s: 'del', strike: 'del', b: 'strong', i: 'em' };
 // What Markdown (with goldmark's extensions) writes; the archive keeps the content of anything else.
-const MARKDOWN_ELEMENTS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong', 'del', 'a', 'img', 'br', 'hr', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col', 'sup', 'input', 'dl', 'dt', 'dd']);
-const TYPOGRAPHY: Record<string, string> = { '\u201c': '"', '\u201d': '"', '\u2018': "'", '\u2019': "'", '\u2013': '--', '\u2014': '---', '\u2026': '...', '\u00ab': '<<', '\u00bb': '>>' };
+const MARKDOWN_ELEMENTS = new Set([
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'pre',
+  'code',
+  'em',
+  'strong',
+  'del',
+  'a',
+  'img',
+  'br',
+  'hr',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'caption',
+  'colgroup',
+  'col',
+  'sup',
+  'input',
+  'dl',
+  'dt',
+  'dd',
+]);
+const TYPOGRAPHY: Record<string, string> = {
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u2013': '--',
+  '\u2014': '---',
+  '\u2026': '...',
+  '\u00ab': '<<',
+  '\u00bb': '>>',
+};
 
 export interface NormalizeOptions {
   /** Page URL: relative `href`/`src` resolve against it (the archive writes them absolute). */
@@ -170,15 +287,20 @@ export function normalizeHtml(html: string, options: NormalizeOptions = {}): str
   const body = $('body')[0]!;
   let out = serializeChildren(body, options, false);
   // A space at the edge of a link or emphasis renders as one beside it.
-  for (let before = ''; before !== out; ) {
+  for (let before = ''; before !== out;) {
     before = out;
     out = out.replace(/ ?(<(?:a|em|strong|del)\b[^>]*>) /g, ' $1').replace(/ (<\/(?:a|em|strong|del)>) ?/g, '$1 ');
     // …and one before a line break shows nothing.
     out = out.replace(/ ((?:<(?:a|em|strong|del)\b[^>]*>)*<br>)/g, '$1');
   }
   // Unwrapped elements leave text nodes side by side: white space runs across them collapse too (not in pre).
-  out = out.split(/(<pre\b[\s\S]*?<\/pre>)/).map((part) => (part.startsWith('<pre') ? part : part.replace(/ {2,}/g, ' '))).join('');
-  return out.replace(/\s*(<\/?(?:[a-z0-9]+)[^>]*>)\s*/g, (tag, inner: string) => (isBlockTag(inner) ? inner : tag)).trim();
+  out = out
+    .split(/(<pre\b[\s\S]*?<\/pre>)/)
+    .map((part) => (part.startsWith('<pre') ? part : part.replace(/ {2,}/g, ' ')))
+    .join('');
+  return out
+    .replace(/\s*(<\/?(?:[a-z0-9]+)[^>]*>)\s*/g, (tag, inner: string) => (isBlockTag(inner) ? inner : tag))
+    .trim();
 }
 
 const isBlockTag = (tag: string): boolean => BLOCKS.has(/^<\/?([a-z0-9]+)/.exec(tag)![1]!) || tag.startsWith('<br');
@@ -200,10 +322,27 @@ function serializeNode(node: AnyNode, options: NormalizeOptions, pre: boolean): 
   if (options.asArchived && (REMOVED_ELEMENTS as readonly string[]).includes(name) && !isTaskBox(element)) return '';
   if (options.asArchived && isHeadingAnchor(element)) return '';
   // Layout wrappers and other raw HTML carry no Markdown meaning: the archive keeps their content (goldmark's footnote box stays).
-  if (options.asArchived && !MARKDOWN_ELEMENTS.has(name) && !/\bfootnotes\b/.test(element.attribs.class ?? '')) return serializeChildren(element, options, pre);
+  if (options.asArchived && !MARKDOWN_ELEMENTS.has(name) && !/\bfootnotes\b/.test(element.attribs.class ?? ''))
+    return serializeChildren(element, options, pre);
   const attributes = Object.entries(element.attribs)
-    .filter(([key]) => !(key === 'id' && /^h[1-6]$/.test(name)) && key !== 'tabindex' && key !== 'data-lang' && (!options.asArchived || keeps(element, key)))
-    .map(([key, value]) => [key, (key === 'href' || key === 'src') && options.baseUrl ? absolute(value, options.baseUrl) : key === 'alt' ? value.replace(/\s+/g, ' ').trim() : value] as const)
+    .filter(
+      ([key]) =>
+        !(key === 'id' && /^h[1-6]$/.test(name)) &&
+        key !== 'tabindex' &&
+        key !== 'data-lang' &&
+        (!options.asArchived || keeps(element, key)),
+    )
+    .map(
+      ([key, value]) =>
+        [
+          key,
+          (key === 'href' || key === 'src') && options.baseUrl
+            ? absolute(value, options.baseUrl)
+            : key === 'alt'
+              ? value.replace(/\s+/g, ' ').trim()
+              : value,
+        ] as const,
+    )
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, value]) => ` ${key}="${escapeHtml(value)}"`)
     .join('');
@@ -215,20 +354,42 @@ function serializeNode(node: AnyNode, options: NormalizeOptions, pre: boolean): 
 const isTaskBox = (element: Element): boolean => element.name === 'input' && element.attribs.type === 'checkbox';
 
 // What Markdown can say of an element; the rest (rel, target, class, style…) the archive drops.
-const KEPT = new Set(['href', 'src', 'alt', 'title', 'start', 'colspan', 'rowspan', 'align', 'scope', 'checked', 'disabled', 'type']);
+const KEPT = new Set([
+  'href',
+  'src',
+  'alt',
+  'title',
+  'start',
+  'colspan',
+  'rowspan',
+  'align',
+  'scope',
+  'checked',
+  'disabled',
+  'type',
+]);
 function keeps(element: Element, key: string): boolean {
   if (KEPT.has(key)) return true;
   if (key === 'style') return /^t[hd]$/.test(element.name);
   if (key === 'class' && element.name === 'code' && /^language-/.test(element.attribs.class ?? '')) return true;
-  return ['class', 'role', 'id'].includes(key) && /^(?:fn|fnref):|footnote/.test(`${element.attribs.id ?? ''} ${element.attribs.class ?? ''}`.trim());
+  return (
+    ['class', 'role', 'id'].includes(key) &&
+    /^(?:fn|fnref):|footnote/.test(`${element.attribs.id ?? ''} ${element.attribs.class ?? ''}`.trim())
+  );
 }
 
 function isHeadingAnchor(element: Element): boolean {
   const parent = element.parent as Element | null;
-  return element.name === 'a' && /^h[1-6]$/.test(parent?.name ?? '') && (element.attribs.href ?? '').startsWith('#') && /^[#¶§🔗]?$/u.test(textOf(element).trim());
+  return (
+    element.name === 'a' &&
+    /^h[1-6]$/.test(parent?.name ?? '') &&
+    (element.attribs.href ?? '').startsWith('#') &&
+    /^[#¶§🔗]?$/u.test(textOf(element).trim())
+  );
 }
 
-const textOf = (node: AnyNode): string => (node.type === 'text' ? node.data : 'children' in node ? (node.children as AnyNode[]).map(textOf).join('') : '');
+const textOf = (node: AnyNode): string =>
+  node.type === 'text' ? node.data : 'children' in node ? (node.children as AnyNode[]).map(textOf).join('') : '';
 
 function absolute(url: string, base: string): string {
   const trimmed = url.trim();
@@ -240,4 +401,10 @@ function absolute(url: string, base: string): string {
   }
 }
 
-const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\u00a0/g, '&nbsp;');
+const escapeHtml = (text: string): string =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\u00a0/g, '&nbsp;');

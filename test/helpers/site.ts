@@ -1,5 +1,10 @@
 import { afterEach } from 'vitest';
-import { startFixtureSite, type FixtureSite, type FixtureSiteOptions, type RequestLogEntry } from '../../fixtures/site/server.js';
+import {
+  startFixtureSite,
+  type FixtureSite,
+  type FixtureSiteOptions,
+  type RequestLogEntry,
+} from '../../fixtures/site/server.js';
 import { isPermalinkShaped } from '../../src/site/index.js';
 import { createFetcher, type Fetcher, type FetchOptions } from '../../src/fetch/fetcher.js';
 import { resolveSyncOptions, type SyncOptions } from '../../src/sync/options.js';
@@ -42,7 +47,10 @@ export const FAST_FETCH = {
 export const TEST_USER_AGENT = 'cabsync/0.0.0-test (+https://github.com/cabsync/cabsync)';
 
 /** A fixture site and a fetcher on it ({@link FAST_FETCH} unless `fetchOptions` say otherwise), both closed after the test. */
-export async function startSite(siteOptions: FixtureSiteOptions = {}, fetchOptions: Partial<FetchOptions> = {}): Promise<{ site: FixtureSite; fetcher: Fetcher; url: URL }> {
+export async function startSite(
+  siteOptions: FixtureSiteOptions = {},
+  fetchOptions: Partial<FetchOptions> = {},
+): Promise<{ site: FixtureSite; fetcher: Fetcher; url: URL }> {
   const site = await fixtureSite({ idleTimeoutMs: 20_000, ...siteOptions });
   const fetcher = siteFetcher(site, { userAgent: TEST_USER_AGENT, ...FAST_FETCH, ...fetchOptions });
   return { site, fetcher, url: new URL(site.url) };
