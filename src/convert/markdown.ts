@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import type { ParentNode } from 'domhandler';
 import type TurndownService from 'turndown';
-import { limitDepth, MAX_DEPTH } from '../extract/dom.js';
+import { limitDepth, MAX_DEPTH, tagDepth } from '../extract/dom.js';
 import { innerHtml, loadFragment, loadPage } from '../extract/html.js';
 import type { Element } from 'domhandler';
 import type { ExtractedPost } from '../extract/extract.js';
@@ -105,7 +105,6 @@ function normalizeMarkdown(markdown: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(\/?)>/g;
 const VOID = new Set([
   'area',
   'base',
@@ -128,14 +127,7 @@ const VOID = new Set([
  * stack. A cheap scan estimates the depth; only a deep document is parsed and flattened.
  */
 function limitHtmlDepth(html: string, maxDepth = MAX_DEPTH): string {
-  let depth = 0;
-  let deepest = 0;
-  for (const [, closing, name, selfClosing] of html.matchAll(TAG)) {
-    if (VOID.has(name!.toLowerCase()) || selfClosing) continue;
-    depth = closing ? Math.max(0, depth - 1) : depth + 1;
-    if (depth > deepest) deepest = depth;
-  }
-  if (deepest < maxDepth) return html;
+  if (tagDepth(html, VOID) < maxDepth) return html;
   const $ = loadFragment(html);
   limitDepth($, $.root()[0]!, maxDepth);
   return innerHtml($.root()[0]!);

@@ -7,6 +7,24 @@ import type { AnyNode, Element, ParentNode } from 'domhandler';
  */
 export const MAX_DEPTH = 200;
 
+const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(\/?)>/g;
+
+/**
+ * The deepest nesting of elements, by one linear scan of the tags (no tree is built): cheap enough
+ * to run before any parser. Elements in `uncounted` (void ones, those with optional end tags) and
+ * self-closed tags are skipped; a stray end tag never takes the depth below zero.
+ */
+export function tagDepth(html: string, uncounted: ReadonlySet<string>): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const [, closing, name, selfClosing] of html.matchAll(TAG)) {
+    if (uncounted.has(name!.toLowerCase()) || selfClosing) continue;
+    depth = closing ? Math.max(0, depth - 1) : depth + 1;
+    if (depth > deepest) deepest = depth;
+  }
+  return deepest;
+}
+
 const hasChildren = (node: AnyNode): node is ParentNode & AnyNode => 'children' in node && Array.isArray(node.children);
 
 /**

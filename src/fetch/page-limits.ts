@@ -1,3 +1,5 @@
+import { tagDepth } from '../extract/dom.js';
+
 /**
  * What an HTML page may be before it is parsed. The parsers are the costly part: a 9.5 MB page of
  * unclosed `<a>` grew to 4 GB, and parse time grows with the square of nesting depth. Real posts
@@ -21,19 +23,9 @@ const NOT_COUNTED = new Set(
 // Text the tokenizer reads as text, not tags: comments and the bodies of raw-text elements.
 const RAW_TEXT =
   /<!--[\s\S]*?(?:-->|$)|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b[\s\S]*?(?:<\/\1\s*>|$)/gi;
-const TAG = /<(\/?)([a-zA-Z][^\s/>]*)[^>]*?(\/?)>/g;
-
-/** The deepest nesting of counted elements, by one linear scan of the tags (no tree is built). */
+/** The deepest nesting of counted elements, outside comments and raw text (see tagDepth). */
 export function nestingDepth(html: string): number {
-  let depth = 0;
-  let deepest = 0;
-  for (const match of html.replace(RAW_TEXT, '').matchAll(TAG)) {
-    const [, close, name, selfClosing] = match;
-    if (NOT_COUNTED.has(name!.toLowerCase()) || selfClosing === '/') continue;
-    if (close === '/') depth = Math.max(0, depth - 1);
-    else deepest = Math.max(deepest, ++depth);
-  }
-  return deepest;
+  return tagDepth(html.replace(RAW_TEXT, ''), NOT_COUNTED);
 }
 
 /** Why a page must not be parsed, or undefined. Pure; linear in the page's length. */
