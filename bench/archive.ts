@@ -31,7 +31,9 @@ export function syntheticMarkdown(bodyHtml: string, siteUrl: string): string {
         /<a href="([^"]+)">([^<]*)<\/a>/g,
         (_m, href: string, text: string) => `[${text}](${new URL(href, `${siteUrl}/`).href})`,
       )
-      .replace(/&(\w+);/g, (m, name: string) => ENTITIES[name] ?? m);
+      .replace(/&(\w+);/g, (m, name: string) => ENTITIES[name] ?? m)
+      // A URL in plain text is escaped as the converter does, so the site's linkify leaves it text.
+      .replace(/(^|\s)(https?):\/\//g, '$1$2\\://');
   const blocks: string[] = [];
   for (const [, tag, inner] of bodyHtml.matchAll(/<(h2|h3|p|ul|table)\b[^>]*>([^]*?)<\/\1>/g)) {
     if (tag === 'h2' || tag === 'h3') blocks.push(`${tag === 'h2' ? '##' : '###'} ${inline(inner!)}`);
@@ -56,6 +58,7 @@ function pipeTable(inner: string): string {
 export function archivePost(post: SitePost, siteUrl: string, convert = syntheticMarkdown): Post {
   const frontMatter = orderFrontMatter({
     aliases: post.aliases.length > 0 ? [...post.aliases].sort() : undefined,
+    author: post.author || undefined,
     date: post.date.slice(0, 19).replace('T', ' '),
     tags: post.tags.length > 0 ? [...post.tags] : undefined,
     title: post.title,
@@ -77,11 +80,24 @@ export async function writeArchive(
   const dirs = new Set<string>();
   let bytes = 0;
   const fetchedAt = new Date().toISOString();
-  const urls: Record<string, { fetchedAt: string; lastmod: string; status: number }> = {};
+  const urls: Record<
+    string,
+    { fetchedAt: string; lastmod: string; status: number; lastModified: string; hints: { author?: string } }
+  > = {};
   const files = posts.map((post) => {
     const path = join(dir, archivePath(post.date.slice(0, 10), post.title));
     dirs.add(dirname(path));
-    urls[siteUrl + postPath(post)] = { fetchedAt, lastmod: post.lastmod ?? post.date, status: 200 };
+    // The Last-Modified the site sends, as a sync keeps it: revalidation asks "changed since?" as after a real sync.
+    const lastModified = new Date(post.lastmod ?? post.date).toUTCString();
+    // The listing's author, as a sync keeps it: a run that rereads the listing finds nothing new.
+    const hints = post.author ? { author: post.author } : {};
+    urls[siteUrl + postPath(post)] = {
+      fetchedAt,
+      lastmod: post.lastmod ?? post.date,
+      status: 200,
+      lastModified,
+      hints,
+    };
     return { path, text: serializePost(archivePost(post, siteUrl)) };
   });
   for (const d of [...dirs, join(dir, '.cabsync')]) await mkdir(d, { recursive: true });

@@ -300,7 +300,7 @@ describe('discover against the fixture site', () => {
     expect(found.failed).toEqual([
       {
         url: `${site.url}/sitemap.xml`,
-        error: 'the site names more than 10000 URLs (--max-urls): the rest are not considered this run',
+        error: 'the site names more than 10000 new URLs (--max-urls): the rest are not considered this run',
       },
     ]);
     expect(found.posts).toHaveLength(MAX_URLS);
@@ -329,7 +329,7 @@ describe('discover against the fixture site', () => {
     expect(site.log.filter((e) => /^\/child-\d+\.xml$/.test(e.path)).length).toBeLessThanOrEqual(8);
     expect(found.posts).toHaveLength(5_000);
     expect(found.failed.map((f) => f.error)).toEqual([
-      'the site names more than 5000 URLs (--max-urls): the rest are not considered this run',
+      'the site names more than 5000 new URLs (--max-urls): the rest are not considered this run',
     ]);
   }, 60_000);
 

@@ -29,7 +29,7 @@ export function registerSync(program: Command): void {
       '--max-duration <time>',
       'stop cleanly after this long, e.g. 45m, 1h30m, 90s (default 45m): the rest is reported failed',
     )
-    .option('--max-urls <n>', 'consider at most N URLs this run (default 10000)')
+    .option('--max-urls <n>', 'consider at most N URLs new to the archive this run (default 10000)')
     .option('--strict-health', 'do not write pages with layout-health issues; exit 1 on site-wide health warnings')
     .option('-v, --verbose', 'log skipped URLs and why on stderr')
     .action(async (flags: RawSyncFlags & { json?: boolean }) => {

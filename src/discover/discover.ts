@@ -79,14 +79,20 @@ export interface DiscoverOptions {
   read?: ReadSource;
   /** Where listing pages are parsed; default here. A sync hands them to its worker threads, idle while it discovers. */
   readListing?: (job: ListingJob) => ListingPage | Promise<ListingPage>;
-  /** Most URLs one run considers (`--max-urls`); past it the rest wait, and the run says so. Default {@link MAX_URLS}. */
+  /**
+   * Most URLs new to the state one run considers (`--max-urls`); past it the rest wait, and the run
+   * says so. URLs the state knows are always considered: they cost no more than the state already
+   * holds. Default {@link MAX_URLS}.
+   */
   maxUrls?: number;
+  /** URLs the state knows, and how many: they do not count against `maxUrls`. */
+  stateUrls?: { has(url: string): boolean; size: number };
   log?: (message: string) => void;
 }
 
 /**
- * Five times the real site (about 2,000 pages), and what a run holds within the benchmark's 250 MB
- * even when every one of them fails (bench/probes.ts).
+ * New URLs a run considers: five times the real site (about 2,000 pages), and what a run holds within
+ * the benchmark's 250 MB even when every one of them fails (bench/probes.ts).
  */
 export const MAX_URLS = 10_000;
 
@@ -130,7 +136,7 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   const known = options.full ? undefined : options.known;
   const maxUrls = options.maxUrls ?? MAX_URLS;
   const [sitemap, head] = await Promise.all([
-    readSitemaps(site, get, log, maxUrls),
+    readSitemaps(site, get, log, maxUrls + (options.stateUrls?.size ?? 0)),
     readListing(site, getPage, known && stopWhenAllKnown(known)),
   ]);
   // Every sitemap URL is looked at up to three times below: normalized once (10,000 URLs on a large site).
@@ -171,13 +177,13 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
     })),
     options,
   );
-  const posts = selected.length > maxUrls ? selected.slice(0, maxUrls) : selected;
+  const posts = capNew(selected, maxUrls, options.stateUrls);
   if (sitemap.capped || posts.length < selected.length) {
     failed.push({
       url: new URL(SITEMAP, site).href,
-      error: `the site names more than ${maxUrls} URLs (--max-urls): the rest are not considered this run`,
+      error: `the site names more than ${maxUrls} new URLs (--max-urls): the rest are not considered this run`,
     });
-    log(`discover: more than ${maxUrls} URLs; the rest are not considered this run`);
+    log(`discover: more than ${maxUrls} new URLs; the rest are not considered this run`);
   }
   const listed = [...new Set(listing.pages.flatMap((page) => page.entries.map((entry) => entry.url)))];
   log(
@@ -236,6 +242,17 @@ async function readSitemaps(
   const unread = new Set(queue.filter((url) => !seen.has(url))).size;
   if (unread > 0 && !capped) log(`discover: ${unread} child sitemaps past the cap of ${MAX_SITEMAPS} not read`);
   return { ok: ok && unread === 0 && !capped && pages.length > 0, capped, pages };
+}
+
+/** Every page the state knows, and the first `max` it does not (newest first, as selected). */
+function capNew(
+  pages: DiscoveredPost[],
+  max: number,
+  known: { has(url: string): boolean } | undefined,
+): DiscoveredPost[] {
+  let fresh = 0;
+  const kept = pages.filter((page) => known?.has(page.url) || ++fresh <= max);
+  return kept.length === pages.length ? pages : kept;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface SyncOptions {
    * it nothing more is requested, every page not done is failed with the reason, and the run ends.
    */
   maxDurationMs: number;
-  /** Most URLs one run considers (`--max-urls`, default 10,000); see discover's MAX_URLS. */
+  /** Most URLs new to the state one run considers (`--max-urls`, default 10,000); see discover's MAX_URLS. */
   maxUrls: number;
   /** Lower-level fetch settings (timeouts, retries); tests shorten them. */
   fetch?: Record<string, number | boolean>;

@@ -28,6 +28,7 @@ async function syncAll(run: Run): Promise<SyncReport> {
     since: options.since,
     limit: options.limit,
     maxUrls: options.maxUrls,
+    stateUrls: { has: (url) => state.urls[url] !== undefined, size: Object.keys(state.urls).length },
     // Listing pages past the newest known posts carry nothing new: discovery may stop paging there.
     // An empty archive knows none, so every page is asked for at once. A post written while the
     // listing was down is not known yet: its listing entry (the author) is still to be read.
