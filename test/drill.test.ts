@@ -560,3 +560,54 @@ describe('every run ends within its deadline', () => {
     expect(await tree(archive)).toEqual(new Map());
   }, 30_000);
 });
+
+describe('bounded memory, through a whole sync', () => {
+  it('a sitemap of 130,000 URLs: 10,000 new ones considered, the cap reported, every real post synced', async () => {
+    const site = await fixtureSite();
+    const sitemap = await (
+      await fetch(`${site.url}/sitemap.xml`, { headers: { 'accept-encoding': 'identity' } })
+    ).text();
+    const junk = Array.from({ length: 130_000 }, (_, i) => `<url><loc>${site.url}/junk/${i}/</loc></url>`).join('');
+    site.setRawPage('/sitemap.xml', {
+      body: sitemap.replace('</urlset>', `${junk}</urlset>`),
+      headers: { 'content-type': 'application/xml' },
+    });
+    const archive = await tempDir();
+    const report = await sync(syncOptions(site.url, archive, { concurrency: 16 }));
+    expect(report.failed).toContainEqual({
+      url: `${site.url}/sitemap.xml`,
+      error: 'the site names more than 10000 new URLs (--max-urls): the rest are not considered this run',
+    });
+    expect(report.missingUpstream).toBeNull();
+    const index = await loadArchive(archive);
+    // The site's own URLs come first in its sitemap, so the cap keeps them.
+    for (const post of site.posts) expect(index.byUrlPath.has(pathKey(postPath(post))), post.slug).toBe(true);
+  }, 120_000);
+
+  it('a post whose 10,000 paragraphs all changed: merged and reported in bounded time', async () => {
+    const posts = defaultPosts();
+    const long = posts[4]!;
+    long.bodyHtml = Array.from({ length: 10_000 }, (_, i) => `<p>Paragraph ${i} as first published.</p>`).join('\n');
+    const site = await fixtureSite({ posts });
+    const archive = await tempDir();
+    await sync(syncOptions(site.url, archive));
+    long.bodyHtml = Array.from({ length: 10_000 }, (_, i) => `<p>Paragraph ${i}, edited by the maintainers.</p>`).join(
+      '\n',
+    );
+    long.lastmod = '2026-12-01T00:00:00+00:00';
+    site.setPosts(posts);
+    const started = Date.now();
+    const report = await sync(syncOptions(site.url, archive));
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const change = report.changes.find((c) => c.url === urlOf(site, long))!;
+    expect(
+      change,
+      JSON.stringify({ updated: report.updated, failed: report.failed, held: report.heldBack }),
+    ).toBeDefined();
+    expect(change.kind).toBe('updated');
+    // One hunk replacing every line: no search for the fewest edits.
+    expect(change.patch.match(/^@@ /gm)).toHaveLength(1);
+    const index = await loadArchive(archive);
+    expect(index.byPath.get(change.path)!.post.body).toContain('Paragraph 9999, edited by the maintainers.');
+  }, 60_000);
+});
