@@ -291,6 +291,9 @@ describe('queries run together (queryEach)', () => {
     'p:not(.lead)',
     'li + li',
     'h2 ~ p',
+    'nav, footer',
+    'div:has(> p)',
+    'svg path',
     '*',
   ];
   it('has fixture pages and selectors to compare', () => {
@@ -304,6 +307,20 @@ describe('queries run together (queryEach)', () => {
     const found = queryEach(queries, $.root()[0]!);
     for (const query of queries)
       expect(found.get(query), query.selector).toEqual(selectAll(query.selector, $.root()[0]!));
+  });
+
+  it('tests only elements of the tag names a selector can match, when every part names one', () => {
+    const tags = (selector: string) => {
+      const set = compileQuery(selector).tags;
+      return set && [...set];
+    };
+    expect(tags('div.x > p.y')).toEqual(['p']);
+    expect(tags('p, div.summary, div.card-text')).toEqual(['p', 'div']);
+    expect(tags('a[href*="/author/"]:not(.x)')).toEqual(['a']);
+    // Any element may match: no filter.
+    for (const selector of ['.card', '#content', '*', 'nav, .x', 'DIV.Col', 'svg|a', ':is(.col, footer) > *']) {
+      expect(tags(selector), selector).toBeUndefined();
+    }
   });
 
   it('matches a class as a whole class token, separated by any whitespace', () => {

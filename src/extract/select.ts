@@ -14,6 +14,8 @@ export interface Query {
   looksUp: boolean;
   /** True when the selector has a `:has()`: its match can change when a descendant is removed. */
   looksDown: boolean;
+  /** The tag names its matches can have, when every part of the selector names one (`h1`, `div.x`); else any. */
+  tags?: ReadonlySet<string>;
 }
 
 // A combinator outside parentheses: ` `, `>`, `+`, `~` between compounds (a `,` list is not one).
@@ -32,7 +34,21 @@ export function compileQuery(selector: string): Query {
       .split(',')
       .some((part) => COMBINATOR.test(part.trim())),
     looksDown: /:has\(/i.test(selector),
+    ...subjectTags(selector),
   };
+}
+
+// The tag name that starts the last compound of one part of an outline (`div > p.x` → `p`).
+const SUBJECT_TAG = /(?:^|[\s>+~])([a-z][a-z0-9-]*)[^\s>+~]*$/i;
+
+/** `{ tags }` when every comma part's subject names its tag: other elements need no test at all. */
+function subjectTags(selector: string): { tags: ReadonlySet<string> } | undefined {
+  const names = outline(selector)
+    .split(',')
+    // A namespace (`svg|a`) or a camel-cased SVG name would not compare as written: no filter then.
+    .map((part) => (/[|]/.test(part) ? undefined : SUBJECT_TAG.exec(part.trim())?.[1]))
+    .map((name) => (name !== undefined && name === name.toLowerCase() ? name : undefined));
+  return names.every((name) => name !== undefined) ? { tags: new Set(names) } : undefined;
 }
 
 // The selector without quoted strings and the insides of `[…]` and `(…)`: what is left is compounds and combinators.
@@ -57,7 +73,10 @@ export function queryAll(query: Query, root: AnyNode): Element[] {
 export function queryEach(queries: readonly Query[], root: AnyNode): Map<Query, Element[]> {
   const found = new Map<Query, Element[]>(queries.map((query) => [query, []]));
   selectAll((element: Element) => {
-    for (const query of queries) if (query.test(element)) found.get(query)!.push(element);
+    for (const query of queries) {
+      if ((query.tags === undefined || query.tags.has(element.name)) && query.test(element))
+        found.get(query)!.push(element);
+    }
     return false;
   }, root);
   return found;
