@@ -1,26 +1,19 @@
-import {
-  addToIndex,
-  dateTitleKey,
-  removeFromIndex,
-  titleKeyOf,
-  type ArchiveEntry,
-  type ArchiveIndex,
-} from '../archive/load.js';
+import { addToIndex, dateTitleKey, removeFromIndex, type ArchiveEntry, type ArchiveIndex } from '../archive/load.js';
 import { isSiteRoot, pathKey, type PathKey } from '../site/index.js';
 import type { Post } from '../archive/post.js';
 import { normalizeTitle } from '../archive/slug.js';
-import {
-  FINGERPRINT,
-  fingerprint,
-  signatureOf,
-  similarity,
-  tooDifferentInSize,
-  wordsOf,
-  type Fingerprint,
-} from './fingerprint.js';
+import { FINGERPRINT, similarity, tooDifferentInSize, type Fingerprint } from './fingerprint.js';
 import { normalizeForCompare } from './normalize.js';
 import type { CompareData } from './compare.js';
-import { pull, push } from '../archive/multimap.js';
+import {
+  addBuckets,
+  fingerprintOf,
+  lengthsAlike,
+  pullBuckets,
+  signatureOfItem,
+  type Buckets,
+  type Fingerprinted,
+} from './buckets.js';
 
 /** A converted page, ready to be matched against the archive. */
 export interface Incoming {
@@ -40,19 +33,6 @@ export interface Incoming {
   compare?: CompareData;
 }
 
-interface Fingerprinted {
-  entry: ArchiveEntry;
-  /** Length of the raw body: a free first filter before any normalization. */
-  length?: number;
-  /** The body as compared and its words, kept only until the fingerprint and signature exist. */
-  normalized?: string;
-  words?: string[];
-  /** Computed on first comparison: most archive posts are never compared in a run. */
-  fingerprint?: Fingerprint;
-  /** Near-duplicate signature, computed on first comparison (null: body too short). */
-  signature?: Uint32Array | null;
-}
-
 /**
  * The archive index plus buckets for content comparison: posts by day and by normalized title.
  * Fingerprints are computed lazily, only for the posts a page is compared with, so building the
@@ -68,12 +48,6 @@ export interface DedupeIndex {
    * a sync whose discovery saw the whole site; a page may be one of them under a new URL.
    */
   gone?: Set<string>;
-}
-
-interface Buckets {
-  byDay: Map<string, Fingerprinted[]>;
-  byTitle: Map<string, Fingerprinted[]>;
-  byPath: Map<string, Fingerprinted>;
 }
 
 /** Why a page was found to be an archive post. */
@@ -109,61 +83,6 @@ export function removeFromDedupeIndex(dindex: DedupeIndex, entry: ArchiveEntry):
   removeFromIndex(dindex.archive, entry);
   dindex.gone?.delete(entry.path);
   if (dindex.buckets) pullBuckets(dindex.buckets, entry.path);
-}
-
-function pullBuckets(buckets: Buckets, path: string): void {
-  const previous = buckets.byPath.get(path);
-  if (!previous) return;
-  buckets.byPath.delete(path);
-  pull(buckets.byDay, previous.entry.day, previous);
-  pull(buckets.byTitle, titleKeyOf(previous.entry), previous);
-}
-
-function addBuckets(buckets: Buckets, entry: ArchiveEntry): Fingerprinted {
-  pullBuckets(buckets, entry.path);
-  const item: Fingerprinted = { entry };
-  buckets.byPath.set(entry.path, item);
-  push(buckets.byDay, entry.day, item);
-  push(buckets.byTitle, titleKeyOf(entry), item);
-  return item;
-}
-
-function lengthOf(item: Fingerprinted): number {
-  return (item.length ??= item.entry.size ?? item.entry.post.body.length);
-}
-
-/**
- * Bodies whose raw lengths differ by more than this factor are not compared: formatting
- * (bullets, quotes, link forms, wrapping) changes a body's length far less.
- */
-const MAX_LENGTH_RATIO = 1.6;
-
-function lengthsAlike(a: Fingerprinted, b: Fingerprinted): boolean {
-  const [x, y] = [lengthOf(a), lengthOf(b)];
-  return Math.max(x, y) <= MAX_LENGTH_RATIO * Math.min(x, y) + 200;
-}
-
-function normalizedOf(item: Fingerprinted): string {
-  return (item.normalized ??= normalizeForCompare(item.entry.post.body));
-}
-
-function wordsOfItem(item: Fingerprinted): string[] {
-  return (item.words ??= wordsOf(normalizedOf(item)));
-}
-
-function fingerprintOf(item: Fingerprinted): Fingerprint {
-  return (item.fingerprint ??= fingerprint(normalizedOf(item), wordsOfItem(item)));
-}
-
-function signatureOfItem(item: Fingerprinted): Uint32Array | undefined {
-  if (item.signature === undefined) {
-    item.signature = signatureOf(wordsOfItem(item)) ?? null;
-    fingerprintOf(item);
-    // The text was only needed for the fingerprint and the signature: keep the index small.
-    item.normalized = undefined;
-    item.words = undefined;
-  }
-  return item.signature ?? undefined;
 }
 
 /** The incoming page with its fingerprint and signature computed at most once. */
