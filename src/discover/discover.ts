@@ -1,7 +1,5 @@
 import type { Fetcher } from '../fetch/fetcher.js';
-import { dayOfUrl, normalizeUrl, resolveHref, sitePage, type SitePage } from '../site/index.js';
-import { parseSitemap, type SitemapPage } from './sitemap.js';
-import { parseFeed } from './feed.js';
+import { dayOfUrl, normalizeUrl, sitePage, type SitePage } from '../site/index.js';
 import type { ListingJob, ListingPage } from './listing.js';
 import { selectPosts, unionSightings, type PostHints, type Sighting, type Source } from './merge.js';
 import {
@@ -17,7 +15,11 @@ import {
   type GetListingPage,
   type ListingRead,
 } from './paging.js';
-import { sourceReader, type ReadSource } from './sources.js';
+import { sourceReader, type GetSource, type ReadSource } from './sources.js';
+import { readSitemaps, SITEMAP } from './sitemaps.js';
+import type { SitemapPage } from './sitemap.js';
+import { feedsToRead, readFeed } from './feeds.js';
+import { compact } from './compact.js';
 
 export type { PostHints, Source } from './merge.js';
 
@@ -96,15 +98,6 @@ export interface DiscoverOptions {
  */
 export const MAX_URLS = 10_000;
 
-const SITEMAP = '/sitemap.xml';
-const FALLBACK_FEED = '/posts/index.xml';
-const MAX_SITEMAPS = 100;
-// Sitemaps read at once: each may be up to maxBytes of XML, so memory stays a few of them.
-const SITEMAPS_AT_ONCE = 4;
-
-/** Reads one source, recording a failure; `undefined` when it could not be read. */
-type Get = <T>(url: string, parse: (body: string, finalUrl: string) => T | Promise<T>) => Promise<T | undefined>;
-
 /**
  * Finds every post of `site` from three sources and unions them: the sitemap (with indexes and
  * gzipped children), the `/posts/` listing (author, day, tags, summary) and the section's RSS feed
@@ -119,7 +112,7 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   const log = options.log ?? (() => undefined);
   const failed: Discovery['failed'] = [];
   const read = options.read ?? sourceReader(fetcher);
-  const get: Get = async (url, parse) => {
+  const get: GetSource = async (url, parse) => {
     const result = await read(url, parse);
     if (result.ok) return result.value;
     failed.push({ url, error: result.error });
@@ -200,50 +193,6 @@ export async function discover(site: URL, fetcher: Fetcher, options: DiscoverOpt
   };
 }
 
-/**
- * Reads `/sitemap.xml` and, breadth first, every child sitemap of an index: at most MAX_SITEMAPS
- * sitemaps and `maxUrls` pages in all (`capped` when the pages were cut there).
- */
-async function readSitemaps(
-  site: URL,
-  get: Get,
-  log: (message: string) => void,
-  maxUrls: number,
-): Promise<{ ok: boolean; capped: boolean; pages: SitemapPage[] }> {
-  const pages: SitemapPage[] = [];
-  const seen = new Set<string>();
-  let queue = [new URL(SITEMAP, site).href];
-  let ok = true;
-  let capped = false;
-  while (queue.length > 0 && seen.size < MAX_SITEMAPS && !capped) {
-    const batch = [...new Set(queue.filter((url) => !seen.has(url)))].slice(
-      0,
-      Math.min(SITEMAPS_AT_ONCE, MAX_SITEMAPS - seen.size),
-    );
-    batch.forEach((url) => seen.add(url));
-    const room = maxUrls - pages.length;
-    const parsedAll = await Promise.all(batch.map((url) => get(url, (body) => orThrow(parseSitemap(body, room)))));
-    queue = queue.filter((url) => !seen.has(url));
-    parsedAll.forEach((parsed, i) => {
-      if (parsed === undefined || !parsed.ok) return void (ok = false);
-      if (parsed.capped) capped = true;
-      // One at a time: spreading a 125,000-URL sitemap into push() overflows the call stack.
-      for (const page of parsed.pages) {
-        if (pages.length >= maxUrls) return void (capped = true);
-        pages.push(page);
-      }
-      for (const child of parsed.sitemaps) {
-        const url = normalizeUrl(resolveHref(child, batch[i]!) ?? '', site);
-        if (url !== undefined) queue.push(url);
-      }
-    });
-  }
-  // Children past the cap are not read: the sitemap is then not the whole site.
-  const unread = new Set(queue.filter((url) => !seen.has(url))).size;
-  if (unread > 0 && !capped) log(`discover: ${unread} child sitemaps past the cap of ${MAX_SITEMAPS} not read`);
-  return { ok: ok && unread === 0 && !capped && pages.length > 0, capped, pages };
-}
-
 /** Every page the state knows, and the first `max` it does not (newest first, as selected). */
 function capNew(
   pages: DiscoveredPost[],
@@ -284,15 +233,6 @@ async function coverUnknown(
 }
 
 /**
- * A parse that found the document broken throws: the source reader then reports the source as
- * failed (with the parser's line and column) and keeps nothing of it in its cache.
- */
-function orThrow<T extends { ok: boolean }>(result: T | { ok: false; reason: string }): T {
-  if ('reason' in result && !result.ok) throw new Error(result.reason);
-  return result;
-}
-
-/**
  * Listing pages of this run's share of those past `read.next` (see {@link DiscoverOptions.listingShare}).
  * Contiguous slices, one page wider each side, so a post that moved a page down since the last run
  * (newer posts pushed it) is still read once in `of` runs.
@@ -315,34 +255,6 @@ async function readShare(
   return { ...read, pages: [...read.pages, ...got], ok: read.ok && got.length === pages.length };
 }
 
-/** Feeds announced by the listing, else those found on earlier runs, else feed-like URLs from the sitemap, else Hugo's section feed. */
-function feedsToRead(
-  site: URL,
-  listing: ListingPage[],
-  sitemap: SitemapPage[],
-  normalize: (url: string) => string | undefined,
-  knownFeeds: string[] = [],
-): string[] {
-  const announced = listing[0]?.feeds ?? [];
-  if (announced.length > 0) return announced;
-  if (knownFeeds.length > 0) return knownFeeds;
-  const fromSitemap = sitemap
-    .map((page) => normalize(page.loc))
-    .filter((url): url is string => url !== undefined && /\/index\.xml$/.test(url));
-  return fromSitemap.length > 0 ? [...new Set(fromSitemap)] : [new URL(FALLBACK_FEED, site).href];
-}
-
-async function readFeed(url: string, get: Get): Promise<Sighting[]> {
-  const parsed = await get(url, (body) => orThrow(parseFeed(body)));
-  if (parsed === undefined || !parsed.ok) return [];
-  return parsed.items.map((item) => ({
-    url: item.link,
-    source: 'feed',
-    entry: true,
-    hints: compact({ title: item.title, date: item.date, tags: item.tags, description: item.description }),
-  }));
-}
-
 function listingHints(entry: ListingPage['entries'][number]): PostHints {
   return compact({
     title: entry.title,
@@ -351,10 +263,6 @@ function listingHints(entry: ListingPage['entries'][number]): PostHints {
     tags: entry.tags,
     description: entry.summary,
   });
-}
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** `fn` with its results kept by argument, for one discovery. */

@@ -1,5 +1,6 @@
 import { toArchiveDate } from '../extract/dates.js';
 import { readXml, textOf, listOf } from './xml.js';
+import { compact } from './compact.js';
 
 /** One feed item, with what it tells about the post. */
 export interface FeedItem {
@@ -73,8 +74,4 @@ export function toIsoTime(text: string | undefined): string | undefined {
   // One date reader for the whole tool: V8's own parser takes the year 0001 (Hugo's zero date) for 2001.
   const archived = text === undefined ? undefined : toArchiveDate(text);
   return archived === undefined ? undefined : `${archived.replace(' ', 'T')}.000Z`;
-}
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

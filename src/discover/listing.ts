@@ -20,6 +20,7 @@ import {
   tagsOf,
   walk,
 } from './listing-dom.js';
+import { compact } from './compact.js';
 
 /** What a listing entry says about one post; the only place the author appears. */
 export interface ListingEntry {
@@ -147,8 +148,4 @@ export function longDate(text: string): string | undefined {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

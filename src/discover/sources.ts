@@ -42,7 +42,7 @@ export function sourceReader(fetcher: Fetcher, cache?: SourceCache): ReadSource 
     try {
       value = await parse(result.body, result.finalUrl);
     } catch (error) {
-      // A parse can fail (a sitemap or feed found broken: see orThrow in discover.ts; a worker thread that died or
+      // A parse can fail (a sitemap or feed found broken: see orThrow below; a worker thread that died or
       // took too long on a listing page): this source fails, not the run.
       return { ok: false, error: `cannot read it: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -60,4 +60,19 @@ export function sourceReader(fetcher: Fetcher, cache?: SourceCache): ReadSource 
     }
     return { ok: true, value, finalUrl: result.finalUrl };
   };
+}
+
+/** Reads one source, recording a failure; `undefined` when it could not be read. */
+export type GetSource = <T>(
+  url: string,
+  parse: (body: string, finalUrl: string) => T | Promise<T>,
+) => Promise<T | undefined>;
+
+/**
+ * A parse that found the document broken throws: the source reader then reports the source as
+ * failed (with the parser's line and column) and keeps nothing of it in its cache.
+ */
+export function orThrow<T extends { ok: boolean }>(result: T | { ok: false; reason: string }): T {
+  if ('reason' in result && !result.ok) throw new Error(result.reason);
+  return result;
 }
