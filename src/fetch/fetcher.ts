@@ -1,10 +1,9 @@
 import { Agent, interceptors, type Dispatcher } from 'undici';
 import pLimit from 'p-limit';
 import { resolveFetchOptions, type FetchOptions } from './options.js';
-import { retryVerdict, type Failure } from './backoff.js';
-import { politeness, sizeCap, tagged, wholeBody, type Gate } from './interceptors.js';
-import { refusalReason } from './policy.js';
-import { describeFailure, RetryAfterSpentError, type FetchFailure } from './failure.js';
+import { politeness, sizeCap, tagged, wholeBody } from './interceptors.js';
+import { createPacer } from './pace.js';
+import { describeFailure, type FetchFailure } from './failure.js';
 import { requestDeadline } from './deadline.js';
 import { FILE, first, PAGE, type BodyKind, type Read } from './body-kinds.js';
 import { ALLOW_ALL, parseRobots, rulesForUnreadable, type RobotsRules } from './robots.js';
@@ -66,12 +65,6 @@ export interface Fetcher {
   close(): Promise<void>;
 }
 
-interface HostPace {
-  /** When the last request to the host was allowed to start. */
-  lastAt: number;
-  pausedUntil: number;
-}
-
 /**
  * Creates the fetcher for `site`: one keep-alive undici Agent composed with (innermost first)
  * politeness (host check, robots.txt, rate, host pause), whole-body buffering, retry and redirect.
@@ -92,69 +85,9 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     retries: 0,
     validatorsIgnored: false,
   };
-  const paces = new Map<string, HostPace>();
   let robots: RobotsRules = ALLOW_ALL;
   let robotsReady: Promise<void> | undefined;
-
-  const intervalMs = (): number => Math.max(opts.rateMs, robots.crawlDelayMs ?? 0);
-  const paceOf = (host: string): HostPace => {
-    const pace = paces.get(host) ?? { lastAt: -Infinity, pausedUntil: 0 };
-    paces.set(host, pace);
-    return pace;
-  };
-  // Waits for a slot, a host pause or a retry. A request given up on (its deadline passed) may still
-  // be waiting: close() clears them, so a 60 s Retry-After never holds the process open.
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (run: () => void, ms: number): void => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      run();
-    }, ms);
-    timers.add(timer);
-  };
-  const gate: Gate = {
-    later,
-    refuse: (url, purpose) => refusalReason(url, site, purpose) ?? robots.refusal(url),
-    reserve: (host) => {
-      const pace = paceOf(host);
-      const now = Date.now();
-      if (pace.pausedUntil > now) return pace.pausedUntil - now;
-      // The interval is read now, not when the previous slot was taken, so a Crawl-delay
-      // learned from robots.txt already spaces the first page from robots.txt itself.
-      const slot = Math.max(now, pace.lastAt + intervalMs());
-      pace.lastAt = slot;
-      return slot - now;
-    },
-    pausedFor: (host) => Math.max(0, paceOf(host).pausedUntil - Date.now()),
-    onSend: () => {
-      counters.requests += 1;
-    },
-  };
-
-  // Time Retry-After has made the run wait so far: a host pause counts once, however many requests it holds.
-  let retryAfterSpentMs = 0;
-  const retry: NonNullable<Parameters<typeof interceptors.retry>[0]>['retry'] = (
-    error,
-    { state, opts: request },
-    callback,
-  ) => {
-    const verdict = retryVerdict(error as Failure, state.counter, opts);
-    if (!verdict.retry) return callback(error);
-    const pace =
-      verdict.pauseHost && request.origin !== undefined ? paceOf(new URL(String(request.origin)).host) : undefined;
-    if (verdict.retryAfter) {
-      const until = Date.now() + verdict.delayMs;
-      const cost = pace ? Math.max(0, until - Math.max(Date.now(), pace.pausedUntil)) : verdict.delayMs;
-      if (retryAfterSpentMs + cost > opts.retryAfterBudgetMs)
-        return callback(
-          new RetryAfterSpentError((error as Failure).statusCode, verdict.delayMs, opts.retryAfterBudgetMs),
-        );
-      retryAfterSpentMs += cost;
-    }
-    counters.retries += 1;
-    if (pace) pace.pausedUntil = Math.max(pace.pausedUntil, Date.now() + verdict.delayMs);
-    later(() => callback(null), verdict.delayMs);
-  };
+  const { gate, retry, clear } = createPacer(site, opts, counters, () => robots);
 
   const agent = new Agent({
     // A spare socket for each place among the requests in flight (`limit` below bounds those): undici
@@ -342,8 +275,7 @@ export function createFetcher(site: URL, options: Partial<FetchOptions> & { user
     // Whatever is still in flight or waiting at close was given up on (a deadline passed while it
     // waited for a retry or a slot): destroyed, so close never waits out a 60 s Retry-After.
     close: () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      clear();
       return agent.destroy();
     },
   };
