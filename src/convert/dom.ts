@@ -3,60 +3,12 @@
 // plugin and the site rules use is here, and it answers as the DOM turndown used to build (domino)
 // answered: that keeps the archive's Markdown byte for byte what it was.
 import { COMMENT, ELEMENT, HTML_NS, TEXT } from './dom-constants.js';
+import { descendants, typeSelector } from './dom-query.js';
+import { reflectedType } from './dom-type.js';
 import { serialize } from './serialize.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
-
-/** How `type` read on the old DOM: enumerated for these (lower-cased when valid, else the default)… */
-const ENUMERATED_TYPE: Record<string, { valid: readonly string[]; missing: string }> = {
-  input: {
-    valid: [
-      'text',
-      'hidden',
-      'search',
-      'tel',
-      'url',
-      'email',
-      'password',
-      'datetime',
-      'date',
-      'month',
-      'week',
-      'time',
-      'datetime-local',
-      'number',
-      'range',
-      'color',
-      'checkbox',
-      'radio',
-      'file',
-      'submit',
-      'image',
-      'reset',
-      'button',
-    ],
-    missing: 'text',
-  },
-  menuitem: { valid: ['command', 'checkbox', 'radio'], missing: 'command' },
-};
-/** …and the attribute as written for these. */
-const STRING_TYPE = new Set([
-  'a',
-  'area',
-  'embed',
-  'li',
-  'link',
-  'object',
-  'ol',
-  'output',
-  'param',
-  'progress',
-  'script',
-  'source',
-  'style',
-  'ul',
-]);
 
 const NAMESPACES = { html: HTML_NS, svg: SVG_NS, mathml: MATHML_NS } as const;
 
@@ -177,13 +129,7 @@ export class DomNode {
 
   /** The `type` property as the old DOM reflected it (task list checkboxes are found by it). */
   get type(): string | undefined {
-    const value = this.getAttribute('type');
-    const enumerated = ENUMERATED_TYPE[this.localName];
-    if (enumerated)
-      return value === null
-        ? enumerated.missing
-        : (enumerated.valid.find((valid) => valid === value.toLowerCase()) ?? enumerated.missing);
-    return STRING_TYPE.has(this.localName) ? (value ?? '') : undefined;
+    return reflectedType(this.localName, this.getAttribute('type'));
   }
 
   get checked(): boolean {
@@ -277,30 +223,6 @@ export class DomNode {
   isIn(namespace: keyof typeof NAMESPACES): boolean {
     return this.namespace === NAMESPACES[namespace];
   }
-}
-
-/** Descendant elements that pass `test`, in document order, at most `limit`. */
-function descendants(root: DomNode, test: (element: DomNode) => boolean, limit = Infinity): DomNode[] {
-  const found: DomNode[] = [];
-  let node = root.firstChild;
-  while (node && found.length < limit) {
-    if (node.nodeType === ELEMENT && test(node)) found.push(node);
-    if (node.firstChild) {
-      node = node.firstChild;
-      continue;
-    }
-    while (node && node !== root && !node.nextSibling) node = node.parentNode;
-    node = node === root || !node ? null : node.nextSibling;
-  }
-  return found;
-}
-
-// A type selector matches the lower-cased node name, whatever the namespace (as domino's did).
-function typeSelector(selector: string): (element: DomNode) => boolean {
-  if (!/^(?:\*|[A-Za-z][\w-]*)$/.test(selector))
-    throw new Error(`unsupported selector ${JSON.stringify(selector)}: only a tag name or *`);
-  const type = selector.toLowerCase();
-  return type === '*' ? () => true : (element) => element.nodeName.toLowerCase() === type;
 }
 
 function asciiUpperCase(name: string): string {

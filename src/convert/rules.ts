@@ -13,40 +13,12 @@ import { formatLink } from './links.js';
 import type { DomNode } from './dom.js';
 import { insideListItem, isListItem, isLooseList, listItem, listMarker } from './lists.js';
 import { BANG, REMOVED_ELEMENTS } from './prepare.js';
-import {
-  canBePipeTable,
-  cleanTableHtml,
-  delimiterRow,
-  emptyHeading,
-  firstCell,
-  inTable,
-  isHeadingRow,
-} from './tables.js';
+import { FOOTNOTE_RULES } from './footnote-rules.js';
+import { indent, is, type RuleContext, type SiteRule } from './site-rule.js';
+import { TABLE_RULES } from './table-rules.js';
 
 export { REMOVED_ELEMENTS } from './prepare.js';
-
-/** Per-conversion facts the rules need. */
-export interface RuleContext {
-  /** Page URL that relative links and images resolve against. */
-  baseUrl: string;
-}
-
-/** One custom rule: which elements, what Markdown, and why it differs from turndown's default. */
-export interface SiteRule {
-  key: string;
-  filter: (node: DomNode) => boolean;
-  replacement: (content: string, node: DomNode, context: RuleContext) => string;
-  why: string;
-}
-
-const is =
-  (...names: string[]) =>
-  (node: DomNode): boolean =>
-    names.includes(node.nodeName);
-const hasClass = (node: DomNode | null | undefined, name: string): boolean =>
-  (node?.getAttribute('class') ?? '').split(/\s+/).includes(name);
-const footnoteLabel = (href: string | null, prefix: string): string => (href ?? '').replace(prefix, '');
-const indent = (text: string, width: number): string => text.replace(/\n(?=[^\n])/g, `\n${' '.repeat(width)}`);
+export type { RuleContext, SiteRule } from './site-rule.js';
 
 /**
  * The site's conversion rules, as data. Turndown tries the most recently added rule first, so these
@@ -186,75 +158,8 @@ export const SITE_RULES: readonly SiteRule[] = [
     replacement: () => '',
     why: 'goldmark heading anchors ("#") are a rendering aid, not heading text',
   },
-  {
-    key: 'footnoteReference',
-    filter: (node) => node.nodeName === 'SUP' && hasClass(node.querySelector('a'), 'footnote-ref'),
-    replacement: (_content, node) =>
-      `[^${footnoteLabel(node.querySelector('a')?.getAttribute('href') ?? null, '#fn:')}]`,
-    why: 'goldmark footnote reference back to `[^n]`',
-  },
-  {
-    key: 'footnoteBackReference',
-    filter: (node) =>
-      node.nodeName === 'A' && (hasClass(node, 'footnote-backref') || node.getAttribute('role') === 'doc-backlink'),
-    replacement: () => '',
-    why: 'the ↩ link is rendering, not text',
-  },
-  {
-    key: 'footnoteSeparator',
-    filter: (node) => node.nodeName === 'HR' && hasClass(node.parentNode, 'footnotes'),
-    replacement: () => '',
-    why: 'goldmark draws a rule above the footnotes',
-  },
-  {
-    key: 'footnoteDefinition',
-    filter: (node) => node.nodeName === 'LI' && (node.getAttribute('id') ?? '').startsWith('fn:'),
-    replacement: (content, node) => {
-      const text = content.replace(/^\n+/, '').replace(/[\s\u00a0]+$/, '');
-      return `\n\n[^${footnoteLabel(node.getAttribute('id'), 'fn:')}]: ${indent(text, 4)}\n\n`;
-    },
-    why: 'goldmark footnote list back to `[^n]: text` definitions',
-  },
-  {
-    key: 'pipeTable',
-    filter: (node) => {
-      return node.nodeName === 'TABLE' && firstCell(node) !== undefined;
-    },
-    replacement: (content, node) => {
-      const rows = content.replace(/\n+/g, '\n').trim();
-      const caption = node.querySelector('caption')?.textContent?.trim();
-      const heading = /^\|[^\n]*\n\| :?---/.test(rows) ? '' : `${emptyHeading(node)}\n`;
-      return `\n\n${caption ? `${caption}\n\n` : ''}${heading}${rows}\n\n`;
-    },
-    why: "the GFM plugin's table rule, in one pass over the rows",
-  },
-  {
-    key: 'tableRow',
-    filter: (node) => node.nodeName.toUpperCase() === 'TR',
-    replacement: (content, node) =>
-      inTable(node) ? `\n${content}${isHeadingRow(node) ? `\n${delimiterRow(node)}` : ''}` : content,
-    why: "the GFM plugin's row rule, without rescanning every row for every column; a row outside a table (SVG, MathML) is its text",
-  },
-  {
-    key: 'htmlTable',
-    filter: (node) => node.nodeName === 'TABLE' && !canBePipeTable(node),
-    replacement: (_content, node, context) => `\n\n${cleanTableHtml(node, context.baseUrl, REMOVED_ELEMENTS)}\n\n`,
-    why: 'a table with block content or spans cannot be a pipe table: kept as clean HTML rather than mangled',
-  },
-  {
-    key: 'tableCell',
-    filter: (node) => ['TH', 'TD'].includes(node.nodeName.toUpperCase()),
-    replacement: (content, node) => {
-      if (!inTable(node)) return content;
-      const index = Array.prototype.indexOf.call(node.parentNode?.children ?? [], node);
-      const text = content
-        .trim()
-        .replace(/[ \t]*\\?\n[ \t]*/g, '<br>')
-        .replace(/\|/g, '\\|');
-      return `${index === 0 ? '| ' : ' '}${text} |`;
-    },
-    why: 'every `|` escaped (the plugin collapses `||` to one) and line breaks as <br> without trailing spaces; a table of one cell stays a table',
-  },
+  ...FOOTNOTE_RULES,
+  ...TABLE_RULES,
 ];
 
 /** Applies the site rules to a turndown service, once: removals, rules, and the text escaping. */
