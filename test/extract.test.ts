@@ -309,18 +309,19 @@ describe('queries run together (queryEach)', () => {
       expect(found.get(query), query.selector).toEqual(selectAll(query.selector, $.root()[0]!));
   });
 
-  it('tests only elements of the tag names a selector can match, when every part names one', () => {
-    const tags = (selector: string) => {
-      const set = compileQuery(selector).tags;
-      return set && [...set];
-    };
-    expect(tags('div.x > p.y')).toEqual(['p']);
-    expect(tags('p, div.summary, div.card-text')).toEqual(['p', 'div']);
-    expect(tags('a[href*="/author/"]:not(.x)')).toEqual(['a']);
-    // Any element may match: no filter.
-    for (const selector of ['.card', '#content', '*', 'nav, .x', 'DIV.Col', 'svg|a', ':is(.col, footer) > *']) {
-      expect(tags(selector), selector).toBeUndefined();
-    }
+  it('tests only elements with one of the keys a selector needs, when every part needs one', () => {
+    const keys = (selector: string) => compileQuery(selector).keys?.map(({ kind, name }) => `${kind} ${name}`);
+    expect(keys('div.x > p.y')).toEqual(['class y']);
+    expect(keys('p, div.summary, #content')).toEqual(['tag p', 'class summary', 'id content']);
+    expect(keys('a[href*="/author/"]:not(.x)')).toEqual(['attribute href']);
+    expect(keys('.border-bottom:has(> h1), [data-pagefind-ignore]')).toEqual([
+      'class border-bottom',
+      'attribute data-pagefind-ignore',
+    ]);
+    expect(keys('DIV.Col')).toEqual(['class Col']);
+    // A part any element may match: no keys.
+    for (const selector of ['*', 'nav, *', 'DIV', 'svg|a', '[type="A" i]', ':is(.col, footer) > *', ':not(.a)'])
+      expect(keys(selector), selector).toBeUndefined();
   });
 
   it('matches a class as a whole class token, separated by any whitespace', () => {

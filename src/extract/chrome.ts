@@ -1,5 +1,6 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
+import { removeElement } from 'domutils';
 import { CHROME_RULES, type ChromeRule } from './chrome-rules.js';
 import { squash, textOf } from './dom.js';
 import { compileQuery, isScoped, queryEach, type Query } from './select.js';
@@ -73,7 +74,7 @@ export function removeChrome(
         if (!rule.text.test(text)) continue;
       }
       for (let above = element.parent; above; above = above.parent) texts.delete(above as Element);
-      $(element).remove();
+      removeElement(element);
       removed += 1;
     }
     counts[rule.id] = (counts[rule.id] ?? 0) + removed;

@@ -83,9 +83,12 @@ export function limitDepth(
   visit?: (element: Element) => void,
 ): number {
   let flattened = 0;
-  const stack: Array<[AnyNode, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+  // Nodes and their depths on two stacks: a pair per node would be garbage on every page.
+  const nodes: AnyNode[] = [root];
+  const depths: number[] = [0];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
     if (visit && node.type === 'tag') visit(node);
     if (!hasChildren(node) || node.children.length === 0) continue;
     if (depth >= maxDepth && node.type === 'tag') {
@@ -94,7 +97,10 @@ export function limitDepth(
       continue;
     }
     // Pushed in reverse so elements are visited in document order.
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i]!, depth + 1]);
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      nodes.push(node.children[i]!);
+      depths.push(depth + 1);
+    }
   }
   return flattened;
 }

@@ -1,5 +1,6 @@
 import { compile, selectAll, selectOne } from 'css-select';
-import type { AnyNode, Element } from 'domhandler';
+import { parse, type Selector } from 'css-what';
+import { hasChildren, isTag, type AnyNode, type Element } from 'domhandler';
 
 /**
  * A CSS selector compiled once, on first use. `$(selector)` and `.find(selector)` parse and
@@ -14,49 +15,63 @@ export interface Query {
   looksUp: boolean;
   /** True when the selector has a `:has()`: its match can change when a descendant is removed. */
   looksDown: boolean;
-  /** The tag names its matches can have, when every part of the selector names one (`h1`, `div.x`); else any. */
-  tags?: ReadonlySet<string>;
+  /**
+   * For each comma part, one thing its matches must have (`div.x > p#y` → id `y`); absent when a
+   * part needs none (`*`, `:is(…)`). Most elements of a page fail every key: no test is run for them.
+   */
+  keys?: readonly Key[];
 }
 
-// A combinator outside parentheses: ` `, `>`, `+`, `~` between compounds (a `,` list is not one).
-const COMBINATOR = /[\s>+~]/;
+/** Something an element must have to match one part of a selector, read from the part's last compound. */
+export interface Key {
+  kind: 'id' | 'class' | 'attribute' | 'tag';
+  name: string;
+}
 
 /** A query for `selector` (css-select, the engine cheerio uses, with cheerio's HTML options), compiled when first tested. */
 export function compileQuery(selector: string): Query {
+  const parts = parse(selector);
   let compiled: Query['test'] | undefined;
+  const keys = parts.map(subjectKey);
   return {
     selector,
     // The compiled function itself (not a wrapper): css-select reads properties it carries.
     get test() {
       return (compiled ??= compile<AnyNode, Element>(selector, { xmlMode: false }));
     },
-    looksUp: outline(selector)
-      .split(',')
-      .some((part) => COMBINATOR.test(part.trim())),
-    looksDown: /:has\(/i.test(selector),
-    ...subjectTags(selector),
+    looksUp: parts.some((part) => part.some((token) => TRAVERSALS.has(token.type))),
+    looksDown: parts.some(hasHas),
+    ...(keys.every((key) => key !== undefined) ? { keys } : {}),
   };
 }
 
-// The tag name that starts the last compound of one part of an outline (`div > p.x` → `p`).
-const SUBJECT_TAG = /(?:^|[\s>+~])([a-z][a-z0-9-]*)[^\s>+~]*$/i;
+const TRAVERSALS = new Set<string>(['adjacent', 'child', 'descendant', 'parent', 'sibling', 'column-combinator']);
 
-/** `{ tags }` when every comma part's subject names its tag: other elements need no test at all. */
-function subjectTags(selector: string): { tags: ReadonlySet<string> } | undefined {
-  const names = outline(selector)
-    .split(',')
-    // A namespace (`svg|a`) or a camel-cased SVG name would not compare as written: no filter then.
-    .map((part) => (/[|]/.test(part) ? undefined : SUBJECT_TAG.exec(part.trim())?.[1]))
-    .map((name) => (name !== undefined && name === name.toLowerCase() ? name : undefined));
-  return names.every((name) => name !== undefined) ? { tags: new Set(names) } : undefined;
+// The most telling key of a part's subject (its last compound), when it names one as HTML spells it.
+// Case-insensitive matches (`[x i]`, a camel-cased SVG name, a namespace) would not compare as written: no key.
+function subjectKey(part: readonly Selector[]): Key | undefined {
+  let start = part.length;
+  while (start > 0 && !TRAVERSALS.has(part[start - 1]!.type)) start -= 1;
+  const keys = part.slice(start).flatMap((token): Key[] => {
+    if (token.type === 'tag')
+      return token.namespace === null && token.name === token.name.toLowerCase()
+        ? [{ kind: 'tag', name: token.name }]
+        : [];
+    if (token.type !== 'attribute' || token.namespace !== null || token.ignoreCase === true) return [];
+    if (token.name === 'id' && token.action === 'equals') return [{ kind: 'id', name: token.value }];
+    if (token.name === 'class' && token.action === 'element') return [{ kind: 'class', name: token.value }];
+    return token.name === token.name.toLowerCase() ? [{ kind: 'attribute', name: token.name }] : [];
+  });
+  return keys.sort((a, b) => KEY_ORDER.indexOf(a.kind) - KEY_ORDER.indexOf(b.kind))[0];
 }
 
-// The selector without quoted strings and the insides of `[…]` and `(…)`: what is left is compounds and combinators.
-function outline(selector: string): string {
-  let text = selector.replace(/"[^"]*"|'[^']*'/g, '""').replace(/\[[^\]]*\]/g, '[]');
-  for (let inner = text.replace(/\([^()]*\)/g, ''); inner !== text; inner = text.replace(/\([^()]*\)/g, ''))
-    text = inner;
-  return text;
+const KEY_ORDER: readonly Key['kind'][] = ['id', 'class', 'attribute', 'tag'];
+
+function hasHas(part: readonly Selector[]): boolean {
+  return part.some(
+    (token) =>
+      token.type === 'pseudo' && (token.name === 'has' || (Array.isArray(token.data) && token.data.some(hasHas))),
+  );
 }
 
 /**
@@ -71,15 +86,90 @@ export function queryAll(query: Query, root: AnyNode): Element[] {
 
 /** {@link queryAll} for several queries in one walk over `root`: each query's elements, in document order. */
 export function queryEach(queries: readonly Query[], root: AnyNode): Map<Query, Element[]> {
-  const found = new Map<Query, Element[]>(queries.map((query) => [query, []]));
-  selectAll((element: Element) => {
-    for (const query of queries) {
-      if ((query.tags === undefined || query.tags.has(element.name)) && query.test(element))
-        found.get(query)!.push(element);
+  const lists = queries.map((): Element[] => []);
+  const index = keyIndex(queries);
+  // Which element each query was last tested on: an element with two of a query's keys is tested once.
+  const testedOn = new Array<Element | undefined>(queries.length);
+  const test = (element: Element, candidates: readonly number[] | undefined): void => {
+    if (candidates === undefined) return;
+    for (const at of candidates) {
+      if (testedOn[at] === element) continue;
+      testedOn[at] = element;
+      if (queries[at]!.test(element)) lists[at]!.push(element);
     }
-    return false;
-  }, root);
-  return found;
+  };
+  eachElementBelow(root, (element) => {
+    const { attribs } = element;
+    test(element, index.always);
+    test(element, index.tag.get(element.name));
+    if (attribs.id !== undefined) test(element, index.id.get(attribs.id));
+    // A substring is enough to be tested: the query's own test checks the whole class name.
+    if (attribs.class !== undefined)
+      for (const { name, candidates } of index.classes) if (attribs.class.includes(name)) test(element, candidates);
+    for (const { name, candidates } of index.attributes) if (Object.hasOwn(attribs, name)) test(element, candidates);
+  });
+  return new Map(queries.map((query, at) => [query, lists[at]!]));
+}
+
+/** For each kind of key, which queries (by position) need it; `always`, those with no keys. */
+interface KeyIndex {
+  always: number[];
+  tag: Map<string, number[]>;
+  id: Map<string, number[]>;
+  // Looked for one by one (a substring, an own property): lists, not maps.
+  classes: readonly { name: string; candidates: number[] }[];
+  attributes: readonly { name: string; candidates: number[] }[];
+}
+
+// Query lists are the tables' constants: indexed once per list.
+const KEY_INDEXES = new WeakMap<readonly Query[], KeyIndex>();
+
+function keyIndex(queries: readonly Query[]): KeyIndex {
+  let index = KEY_INDEXES.get(queries);
+  if (index === undefined) {
+    const byKind: Record<Key['kind'], Map<string, number[]>> = {
+      tag: new Map(),
+      id: new Map(),
+      class: new Map(),
+      attribute: new Map(),
+    };
+    const always: number[] = [];
+    for (const [at, query] of queries.entries()) {
+      if (query.keys === undefined) always.push(at);
+      for (const { kind, name } of query.keys ?? []) {
+        const list = byKind[kind].get(name) ?? [];
+        if (!list.includes(at)) list.push(at);
+        byKind[kind].set(name, list);
+      }
+    }
+    const entries = (map: Map<string, number[]>) => [...map].map(([name, candidates]) => ({ name, candidates }));
+    index = {
+      always,
+      tag: byKind.tag,
+      id: byKind.id,
+      classes: entries(byKind.class),
+      attributes: entries(byKind.attribute),
+    };
+    KEY_INDEXES.set(queries, index);
+  }
+  return index;
+}
+
+// The walk of css-select's selectAll (domutils' findAll), without its array shifts: every element
+// below `root` in document order, into anything with children (a template's content too).
+function eachElementBelow(root: AnyNode, visit: (element: Element) => void): void {
+  if (!hasChildren(root)) return;
+  const stack: { nodes: readonly AnyNode[]; index: number }[] = [{ nodes: root.children, index: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const node = frame.nodes[frame.index++];
+    if (node === undefined) {
+      stack.pop();
+      continue;
+    }
+    if (isTag(node)) visit(node);
+    if (hasChildren(node) && node.children.length > 0) stack.push({ nodes: node.children, index: 0 });
+  }
 }
 
 /** The first element {@link queryAll} would give, or undefined. */
