@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { selectAll } from 'css-select';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHROME_RULES, OUTSIDE_CONTENT } from '../src/extract/chrome-rules.js';
 import { toArchiveDate } from '../src/extract/dates.js';
@@ -307,6 +308,34 @@ describe('queries run together (queryEach)', () => {
     const found = queryEach(queries, $.root()[0]!);
     for (const query of queries)
       expect(found.get(query), query.selector).toEqual(selectAll(query.selector, $.root()[0]!));
+  });
+
+  it('finds what css-select finds in random documents (property)', () => {
+    const queries = selectors.map(compileQuery);
+    // Few names, so that keys collide: shared classes, class names inside others (`col`, `col-lg-9`), ids twice.
+    const tag = fc.constantFrom('div', 'p', 'a', 'aside', 'footer', 'small', 'nav', 'section', 'img', 'h1', 'svg');
+    const attribute = fc.oneof(
+      fc.constantFrom('class="col"', 'class="col-lg-9 row"', 'class="x\tcol widget"', 'class="mb-4 mt-2"'),
+      fc.constantFrom('class="btn border-bottom"', 'id="content"', 'id="footer"', 'id="Content"', 'class="café"'),
+      fc.constantFrom('alt="CA/Browser Forum"', 'title="Back to top"', 'href="#x"', 'data-pagefind-ignore', ''),
+    );
+    const tree: fc.Arbitrary<string> = fc.letrec<{ node: string }>((of) => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.constantFrom('text', ' '),
+        fc
+          .tuple(tag, attribute, fc.array(of('node'), { maxLength: 4 }))
+          .map(([name, attributes, children]) => `<${name} ${attributes}>${children.join('')}</${name}>`),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(fc.array(tree, { maxLength: 5 }), (nodes) => {
+        const root = loadPage(`<body>${nodes.join('')}</body>`).root()[0]!;
+        const found = queryEach(queries, root);
+        for (const query of queries) expect(found.get(query), query.selector).toEqual(selectAll(query.selector, root));
+      }),
+      { numRuns: 300, seed: 22 },
+    );
   });
 
   it('tests only elements with one of the keys a selector needs, when every part needs one', () => {
