@@ -289,6 +289,12 @@ describe('queries run together (queryEach)', () => {
     '#Content',
     '.a\\:b',
     '.café',
+    // Attribute values, with and without case: `rel` and `type` compare in any case in HTML.
+    'link[rel="alternate"]',
+    '[type="A" i]',
+    'a[href!="#x"]',
+    'a[title="back to top" s]',
+    'a[href$="/X/"]',
     'p:not(.lead)',
     'li + li',
     'h2 ~ p',
@@ -313,11 +319,32 @@ describe('queries run together (queryEach)', () => {
   it('finds what css-select finds in random documents (property)', () => {
     const queries = selectors.map(compileQuery);
     // Few names, so that keys collide: shared classes, class names inside others (`col`, `col-lg-9`), ids twice.
-    const tag = fc.constantFrom('div', 'p', 'a', 'aside', 'footer', 'small', 'nav', 'section', 'img', 'h1', 'svg');
+    const tag = fc.constantFrom(
+      'div',
+      'p',
+      'a',
+      'aside',
+      'footer',
+      'small',
+      'nav',
+      'section',
+      'img',
+      'h1',
+      'svg',
+      'link',
+    );
     const attribute = fc.oneof(
       fc.constantFrom('class="col"', 'class="col-lg-9 row"', 'class="x\tcol widget"', 'class="mb-4 mt-2"'),
       fc.constantFrom('class="btn border-bottom"', 'id="content"', 'id="footer"', 'id="Content"', 'class="café"'),
       fc.constantFrom('alt="CA/Browser Forum"', 'title="Back to top"', 'href="#x"', 'data-pagefind-ignore', ''),
+      fc.constantFrom(
+        'rel="ALTERNATE"',
+        'href=""',
+        'type="a"',
+        'href="/tags/x/"',
+        'href="/TAGS/X/"',
+        'title="Back To Top"',
+      ),
     );
     const tree: fc.Arbitrary<string> = fc.letrec<{ node: string }>((of) => ({
       node: fc.oneof(
@@ -339,10 +366,12 @@ describe('queries run together (queryEach)', () => {
   });
 
   it('tests only elements with one of the keys a selector needs, when every part needs one', () => {
-    const keys = (selector: string) => compileQuery(selector).keys?.map(({ kind, name }) => `${kind} ${name}`);
+    const keys = (selector: string) =>
+      compileQuery(selector).keys?.map(({ kind, name, holds }) => `${kind} ${name}${holds ? ` ${holds}` : ''}`);
     expect(keys('div.x > p.y')).toEqual(['class y']);
     expect(keys('p, div.summary, #content')).toEqual(['tag p', 'class summary', 'id content']);
-    expect(keys('a[href*="/author/"]:not(.x)')).toEqual(['attribute href']);
+    expect(keys('a[href*="/author/"]:not(.x)')).toEqual(['attribute href /\\/author\\//i']);
+    expect(keys('a[title], a[href^="#"], a[href!="x"]')).toEqual(['attribute title', 'attribute href /#/i', 'tag a']);
     expect(keys('.border-bottom:has(> h1), [data-pagefind-ignore]')).toEqual([
       'class border-bottom',
       'attribute data-pagefind-ignore',

@@ -26,6 +26,8 @@ export interface Query {
 export interface Key {
   kind: 'id' | 'class' | 'attribute' | 'tag';
   name: string;
+  /** For an attribute compared with a value (`[href*="/tags/"]`): text its value must hold, in any case. */
+  holds?: RegExp;
 }
 
 /** A query for `selector` (css-select, the engine cheerio uses, with cheerio's HTML options), compiled when first tested. */
@@ -60,12 +62,20 @@ function subjectKey(part: readonly Selector[]): Key | undefined {
     if (token.type !== 'attribute' || token.namespace !== null || token.ignoreCase === true) return [];
     if (token.name === 'id' && token.action === 'equals') return [{ kind: 'id', name: token.value }];
     if (token.name === 'class' && token.action === 'element') return [{ kind: 'class', name: token.value }];
-    return token.name === token.name.toLowerCase() ? [{ kind: 'attribute', name: token.name }] : [];
+    // `[x!=v]` matches where there is no `x` at all.
+    if (token.name !== token.name.toLowerCase() || (token.action === 'not' && token.value !== '')) return [];
+    // Every other comparison needs the value somewhere in the attribute's. Some
+    // attributes compare without case in HTML (css-select has the list): any case passes the key.
+    const holds = token.action === 'exists' || token.value === '' ? undefined : anyCase(token.value);
+    return [{ kind: 'attribute', name: token.name, ...(holds && { holds }) }];
   });
-  return keys.sort((a, b) => KEY_ORDER.indexOf(a.kind) - KEY_ORDER.indexOf(b.kind))[0];
+  return keys.sort((a, b) => rank(a) - rank(b))[0];
 }
 
-const KEY_ORDER: readonly Key['kind'][] = ['id', 'class', 'attribute', 'tag'];
+// Rarest first: an id, an attribute value, a class, an attribute, a tag name.
+const rank = (key: Key): number => (key.holds ? 0.5 : ['id', 'class', 'attribute', 'tag'].indexOf(key.kind));
+
+const anyCase = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
 
 function hasHas(part: readonly Selector[]): boolean {
   return part.some(
@@ -106,7 +116,9 @@ export function queryEach(queries: readonly Query[], root: AnyNode): Map<Query, 
     // A substring is enough to be tested: the query's own test checks the whole class name.
     if (attribs.class !== undefined)
       for (const { name, candidates } of index.classes) if (attribs.class.includes(name)) test(element, candidates);
-    for (const { name, candidates } of index.attributes) if (Object.hasOwn(attribs, name)) test(element, candidates);
+    for (const { name, holds, candidates } of index.attributes)
+      if (Object.hasOwn(attribs, name) && (holds === undefined || holds.test(attribs[name]!)))
+        test(element, candidates);
   });
   return new Map(queries.map((query, at) => [query, lists[at]!]));
 }
@@ -117,8 +129,8 @@ interface KeyIndex {
   tag: Map<string, number[]>;
   id: Map<string, number[]>;
   // Looked for one by one (a substring, an own property): lists, not maps.
-  classes: readonly { name: string; candidates: number[] }[];
-  attributes: readonly { name: string; candidates: number[] }[];
+  classes: { name: string; candidates: number[] }[];
+  attributes: { name: string; holds?: RegExp; candidates: number[] }[];
 }
 
 // Query lists are the tables' constants: indexed once per list.
@@ -127,32 +139,34 @@ const KEY_INDEXES = new WeakMap<readonly Query[], KeyIndex>();
 function keyIndex(queries: readonly Query[]): KeyIndex {
   let index = KEY_INDEXES.get(queries);
   if (index === undefined) {
-    const byKind: Record<Key['kind'], Map<string, number[]>> = {
-      tag: new Map(),
-      id: new Map(),
-      class: new Map(),
-      attribute: new Map(),
-    };
-    const always: number[] = [];
+    index = { always: [], tag: new Map(), id: new Map(), classes: [], attributes: [] };
+    const classes = new Map<string, { name: string; candidates: number[] }>();
+    const attributes = new Map<string, { name: string; holds?: RegExp; candidates: number[] }>();
     for (const [at, query] of queries.entries()) {
-      if (query.keys === undefined) always.push(at);
-      for (const { kind, name } of query.keys ?? []) {
-        const list = byKind[kind].get(name) ?? [];
+      if (query.keys === undefined) index.always.push(at);
+      for (const key of query.keys ?? []) {
+        const { kind, name, holds } = key;
+        const list =
+          kind === 'tag' || kind === 'id'
+            ? (index[kind].get(name) ?? index[kind].set(name, []).get(name)!)
+            : kind === 'class'
+              ? entry(classes, name, { name })
+              : entry(attributes, `${name} ${holds?.source ?? ''}`, { name, ...(holds && { holds }) });
         if (!list.includes(at)) list.push(at);
-        byKind[kind].set(name, list);
       }
     }
-    const entries = (map: Map<string, number[]>) => [...map].map(([name, candidates]) => ({ name, candidates }));
-    index = {
-      always,
-      tag: byKind.tag,
-      id: byKind.id,
-      classes: entries(byKind.class),
-      attributes: entries(byKind.attribute),
-    };
+    index.classes = [...classes.values()];
+    index.attributes = [...attributes.values()];
     KEY_INDEXES.set(queries, index);
   }
   return index;
+}
+
+// The candidate list of the entry under `id`, the entry made from `fields` when new.
+function entry<T extends object>(entries: Map<string, T & { candidates: number[] }>, id: string, fields: T): number[] {
+  let found = entries.get(id);
+  if (found === undefined) entries.set(id, (found = { ...fields, candidates: [] }));
+  return found.candidates;
 }
 
 // The walk of css-select's selectAll (domutils' findAll), without its array shifts: every element
