@@ -129,6 +129,6 @@ const VOID = new Set([
 function limitHtmlDepth(html: string, maxDepth = MAX_DEPTH): string {
   if (tagDepth(html, VOID) < maxDepth) return html;
   const $ = loadFragment(html);
-  limitDepth($, $.root()[0]!, maxDepth);
+  limitDepth($.root()[0]!, maxDepth);
   return innerHtml($.root()[0]!);
 }

@@ -1,5 +1,5 @@
-import type { Cheerio, CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import { load } from 'cheerio/slim';
+import type { AnyNode, Document, Element } from 'domhandler';
 import { removeElement } from 'domutils';
 import { CHROME_RULES, type ChromeRule } from './chrome-rules.js';
 import { squash, textOf } from './dom.js';
@@ -41,12 +41,12 @@ function prepare(rules: readonly ChromeRule[]): RuleQueries {
  * `counts` how many elements each rule removed. Mutates the document: the one place that does.
  */
 export function removeChrome(
-  $: CheerioAPI,
+  document: Document,
   rules: readonly ChromeRule[],
   counts: Record<string, number>,
-  scope?: Cheerio<AnyNode>,
+  scope?: Element,
 ): void {
-  const root = scope?.[0] ?? $.root()[0]!;
+  const root = scope ?? document;
   const { bySelector: queries, whole, scoped } = prepare(rules);
   // The elements each rule's query matches, found in one walk before any removal. Removal only
   // detaches elements and can only make a `:has()` fail, so those still attached and still matching
@@ -60,12 +60,11 @@ export function removeChrome(
     const query = queries.get(rule.selector)!;
     const early = walked.get(query);
     let candidates = early ?? queried.get(rule.selector);
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- cheerio types what find() gives as any node; a selector matches elements only
-    if (!candidates) queried.set(rule.selector, (candidates = $(root).find(rule.selector).toArray() as Element[]));
+    if (!candidates) queried.set(rule.selector, (candidates = scopedFind(document, root, rule.selector)));
     let removed = 0;
     for (const element of candidates) {
       // A candidate inside chrome removed a moment ago is gone already: do not count it twice.
-      if (!isAttached(element, scope?.[0])) continue;
+      if (!isAttached(element, scope)) continue;
       // Found before earlier rules removed anything: a `:has()` may no longer hold.
       if (early && query.looksDown && !query.test(element)) continue;
       if (rule.text) {
@@ -79,6 +78,12 @@ export function removeChrome(
     }
     counts[rule.id] = (counts[rule.id] ?? 0) + removed;
   }
+}
+
+// Cheerio's `$(root).find(selector)`: a selector that looks up, on an attached element, is scoped there.
+function scopedFind(document: Document, root: AnyNode, selector: string): Element[] {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- cheerio types what find() gives as any node; a selector matches elements only
+  return load(document)(root).find(selector).toArray() as Element[];
 }
 
 // Attached: still reaches the document root, or the scope (which may itself be set aside).

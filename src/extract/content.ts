@@ -1,5 +1,4 @@
-import type { Cheerio, CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import type { Document, Element } from 'domhandler';
 import { hasText, squash, textOf } from './dom.js';
 import { compileQuery, queryAll, queryOne } from './select.js';
 
@@ -22,34 +21,30 @@ export const MIN_FALLBACK_TEXT = 140;
 
 /** The chosen content root and how it was found. */
 export interface ContentRoot {
-  root: Cheerio<Element>;
+  root: Element;
   /** `#content`, a CONTENT_SOURCES id, or `text-block` for the fallback heuristic. */
   via: string;
 }
 
 /** Finds the post body; undefined when nothing credible is on the page. Run after page chrome is removed. */
-export function findContent($: CheerioAPI): ContentRoot | undefined {
+export function findContent(document: Document): ContentRoot | undefined {
   for (const source of SOURCE_QUERIES) {
-    const element = queryOne(source.query, $.root()[0]!);
-    if (element === undefined) continue;
-    const root = $(element);
-    if (hasContent($, root)) return { root, via: source.id };
+    const root = queryOne(source.query, document);
+    if (root !== undefined && hasContent(root)) return { root, via: source.id };
   }
-  const block = largestTextBlock($);
-  return block ? { root: $(block), via: 'text-block' } : undefined;
+  const block = largestTextBlock(document);
+  return block ? { root: block, via: 'text-block' } : undefined;
 }
 
 /** True when an element holds text, an image, a table or a rule: something worth archiving. */
-export function hasContent($: CheerioAPI, root: Cheerio<AnyNode>): boolean {
-  const element = root[0];
-  if (element === undefined) return false;
+export function hasContent(element: Element): boolean {
   return hasText(element) || queryOne(MEDIA, element) !== undefined;
 }
 
 // The element whose direct paragraphs hold the most text (a small Readability-like score).
-function largestTextBlock($: CheerioAPI): Element | undefined {
+function largestTextBlock(document: Document): Element | undefined {
   const scores = new Map<Element, number>();
-  for (const paragraph of queryAll(TEXT_BLOCKS, $.root()[0]!)) {
+  for (const paragraph of queryAll(TEXT_BLOCKS, document)) {
     const parent = paragraph.parent as Element | null;
     if (!parent || parent.type !== 'tag') continue;
     const holder = paragraph.name === 'li' ? ((parent.parent as Element | null) ?? parent) : parent;

@@ -1,5 +1,5 @@
-import type { CheerioAPI } from 'cheerio';
-import type { AnyNode, Element, ParentNode } from 'domhandler';
+import { Text, type AnyNode, type Element, type ParentNode } from 'domhandler';
+import { appendChild } from 'domutils';
 
 /**
  * Deepest element nesting kept. Real posts nest a few dozen levels; anything deeper is flattened to
@@ -76,12 +76,7 @@ export function hasText(node: AnyNode): boolean {
  * shows every element to `visit` (so the extractor finds landmarks in this same walk).
  * One iterative walk; returns how many elements were flattened.
  */
-export function limitDepth(
-  $: CheerioAPI,
-  root: AnyNode,
-  maxDepth = MAX_DEPTH,
-  visit?: (element: Element) => void,
-): number {
+export function limitDepth(root: AnyNode, maxDepth = MAX_DEPTH, visit?: (element: Element) => void): number {
   let flattened = 0;
   // Nodes and their depths on two stacks: a pair per node would be garbage on every page.
   const nodes: AnyNode[] = [root];
@@ -92,7 +87,7 @@ export function limitDepth(
     if (visit && node.type === 'tag') visit(node);
     if (!hasChildren(node) || node.children.length === 0) continue;
     if (depth >= maxDepth && node.type === 'tag') {
-      $(node).text(textOf(node));
+      replaceWithText(node);
       flattened += 1;
       continue;
     }
@@ -103,4 +98,12 @@ export function limitDepth(
     }
   }
   return flattened;
+}
+
+// What cheerio's `.text(value)` does: the children are let go, one text node holds their text.
+function replaceWithText(element: ParentNode): void {
+  const text = new Text(textOf(element));
+  for (const child of element.children) child.parent = child.prev = child.next = null;
+  element.children = [];
+  appendChild(element, text);
 }

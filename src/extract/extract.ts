@@ -1,12 +1,12 @@
-import type { Cheerio, CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import type { Document, Element } from 'domhandler';
+import { removeElement } from 'domutils';
 import { CHROME_RULES, OUTSIDE_CONTENT, PULLED_IN_CHROME, type ChromeRegion } from './chrome-rules.js';
 import { removeChrome } from './chrome.js';
 import { classifyPage, isPermalinkShaped, redirectTarget } from '../site/index.js';
 import { findContent, hasContent, type ContentRoot } from './content.js';
 import { limitDepth, MAX_DEPTH, squash, textOf } from './dom.js';
 import { readHead, type HeadFacts } from './head.js';
-import { innerHtml, loadPage } from './html.js';
+import { innerHtml, parseDocument } from './html.js';
 import { readDomSources, resolveMeta } from './metadata.js';
 import { compileQuery, queryAll, queryOne } from './select.js';
 
@@ -82,7 +82,7 @@ const ALL_RULES = [...PAGE_RULES, ...CHROME_RULES.body];
 
 /**
  * Extracts one fetched page: a post (metadata, body HTML without chrome), an alias, a listing,
- * another kind of page, or a failure naming the URL. One cheerio parse; deterministic.
+ * another kind of page, or a failure naming the URL. One parse (parse5), walked as domhandler nodes; deterministic.
  *
  * @example
  * const page = extractPage(html, 'https://cabforum.org/2022/11/03/…/', { author: 'Corey Bonnell' });
@@ -109,10 +109,10 @@ function extractPageAndBody(html: string, url: string, hints: PageHints): Extrac
   const truncated = truncation(html);
   if (truncated) return { kind: 'failed', url, reason: truncated };
 
-  const $ = loadPage(html);
-  const landmarks = walkPage($);
+  const document = parseDocument(html);
+  const landmarks = walkPage(document);
   const head = readHead(landmarks.head);
-  const kind = classifyPage({ url: pageUrl, head, listingEntries: () => queryAll(LISTING_ENTRY, $.root()[0]!).length });
+  const kind = classifyPage({ url: pageUrl, head, listingEntries: () => queryAll(LISTING_ENTRY, document).length });
   switch (kind) {
     case 'alias': {
       const target = redirectTarget(head, pageUrl);
@@ -125,7 +125,7 @@ function extractPageAndBody(html: string, url: string, hints: PageHints): Extrac
     case 'other':
       return { kind: 'other', url, reason: describeOther(head, pageUrl) };
     case 'post':
-      return extractPost($, { head, pageUrl, url, hints, layout: landmarks.content });
+      return extractPost(document, { head, pageUrl, url, hints, layout: landmarks.content });
   }
 }
 
@@ -139,23 +139,23 @@ interface PostInput {
 }
 
 function extractPost(
-  $: CheerioAPI,
+  document: Document,
   { head, pageUrl, url, hints, layout: layoutElement }: PostInput,
 ): Extracted | ParsedPage {
-  const dom = readDomSources($); // before chrome removal: the h1 and the Tags box are sources
+  const dom = readDomSources(document); // before chrome removal: the h1 and the Tags box are sources
   const chromeRemoved: Record<string, number> = {};
-  const content = layoutContent($, layoutElement, chromeRemoved) ?? fallbackContent($, chromeRemoved);
+  const content = layoutContent(document, layoutElement, chromeRemoved) ?? fallbackContent(document, chromeRemoved);
   if (!content)
     return { kind: 'failed', url, reason: 'no credible content: no #content, main, article or block of text' };
   // Broken markup can pull the side column or footer into the body: then every rule runs there.
-  const pulledIn = content.via === '#content' && queryOne(PULLED_IN, content.root[0]!) !== undefined;
-  removeChrome($, pulledIn ? ALL_RULES : CHROME_RULES.body, chromeRemoved, content.root);
+  const pulledIn = content.via === '#content' && queryOne(PULLED_IN, content.root) !== undefined;
+  removeChrome(document, pulledIn ? ALL_RULES : CHROME_RULES.body, chromeRemoved, content.root);
 
-  const bodyText = (chars: number): string => textOf(content.root[0]!, chars);
+  const bodyText = (chars: number): string => textOf(content.root, chars);
   const { meta, sources, canonicalUrl } = resolveMeta({ head, dom, hints, url: pageUrl, bodyText });
   if (meta.title === undefined) return { kind: 'failed', url, reason: 'no title: no <h1>, og:title or <title>' };
-  if (content.via !== '#content') removeTitleHeading($, content.root, meta.title, chromeRemoved);
-  const empty = !hasContent($, content.root);
+  if (content.via !== '#content') removeTitleHeading(content.root, meta.title, chromeRemoved);
+  const empty = !hasContent(content.root);
   // The site layout's #content with a title and no body is a post with an empty body (such posts
   // exist); elsewhere an empty block means the heuristic found nothing.
   if (empty && content.via !== '#content')
@@ -168,53 +168,46 @@ function extractPost(
     canonicalUrl,
     meta: meta as PostMeta,
     get contentHtml(): string {
-      return (html ??= innerHtml(content.root[0]!));
+      return (html ??= innerHtml(content.root));
     },
     sources,
     chromeRemoved,
   };
-  return empty ? post : { page: post, body: content.root[0]! };
+  return empty ? post : { page: post, body: content.root };
 }
 
 // The site layout's #content holds the post and nothing else: it is set aside, and what is around it
 // goes. The page rules still run on the rest, for their counts: layout health watches them.
 function layoutContent(
-  $: CheerioAPI,
-  layoutElement: Element | undefined,
+  document: Document,
+  root: Element | undefined,
   counts: Record<string, number>,
 ): ContentRoot | undefined {
-  if (!layoutElement) return undefined;
-  const root = $(layoutElement);
-  if (!hasContent($, root)) return undefined;
-  root.remove();
-  removeChrome($, PAGE_RULES, counts);
+  if (!root || !hasContent(root)) return undefined;
+  removeElement(root);
+  removeChrome(document, PAGE_RULES, counts);
   counts[OUTSIDE_CONTENT.id] = 1;
   return { root, via: '#content' };
 }
 
 // Without the layout, page chrome is removed first so the content heuristic cannot pick it.
-function fallbackContent($: CheerioAPI, counts: Record<string, number>): ContentRoot | undefined {
-  removeChrome($, PAGE_RULES, counts);
-  return findContent($);
+function fallbackContent(document: Document, counts: Record<string, number>): ContentRoot | undefined {
+  removeChrome(document, PAGE_RULES, counts);
+  return findContent(document);
 }
 
 // Outside the site layout the title is a plain first <h1>; it goes to front matter, not the body.
-function removeTitleHeading(
-  $: CheerioAPI,
-  root: Cheerio<AnyNode>,
-  title: string,
-  counts: Record<string, number>,
-): void {
-  const heading = queryOne(HEADING, root[0]!);
+function removeTitleHeading(root: Element, title: string, counts: Record<string, number>): void {
+  const heading = queryOne(HEADING, root);
   if (heading === undefined || squash(textOf(heading)) !== title) return;
-  $(heading).remove();
+  removeElement(heading);
   counts['title-block'] = (counts['title-block'] ?? 0) + 1;
 }
 
 // One walk over the document: depth limited (see MAX_DEPTH), `<head>` and `#content` noted on the way.
-function walkPage($: CheerioAPI): { head?: Element; content?: Element } {
+function walkPage(document: Document): { head?: Element; content?: Element } {
   const found: { head?: Element; content?: Element } = {};
-  limitDepth($, $.root()[0]!, MAX_DEPTH, (element) => {
+  limitDepth(document, MAX_DEPTH, (element) => {
     if (element.name === 'head') found.head ??= element;
     else if (element.attribs.id === 'content') found.content ??= element;
   });

@@ -1,4 +1,4 @@
-import type { CheerioAPI } from 'cheerio';
+import type { Document } from 'domhandler';
 import { decodeHTML } from 'entities';
 import { isDayOnly, toArchiveDate } from './dates.js';
 import { dayOfUrl, resolveHref } from '../site/index.js';
@@ -43,9 +43,9 @@ const DOM_SOURCES = (
 const DOM_QUERIES = DOM_SOURCES.map((source) => source.query);
 
 /** Reads every `text`/`texts` source of the table: their selector queries, in one walk over the document. */
-export function readDomSources($: CheerioAPI): DomValues {
+export function readDomSources(document: Document): DomValues {
   const values = new Map<string, string[]>();
-  const found = queryEach(DOM_QUERIES, $.root()[0]!);
+  const found = queryEach(DOM_QUERIES, document);
   for (const { key, all, query } of DOM_SOURCES) {
     const matches = found.get(query)!;
     values.set(
