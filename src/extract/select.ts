@@ -75,7 +75,8 @@ function subjectKey(part: readonly Selector[]): Key | undefined {
 // Rarest first: an id, an attribute value, a class, an attribute, a tag name.
 const rank = (key: Key): number => (key.holds ? 0.5 : ['id', 'class', 'attribute', 'tag'].indexOf(key.kind));
 
-const anyCase = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const anyCase = (text: string): RegExp => new RegExp(escapeRegExp(text), 'i');
 
 function hasHas(part: readonly Selector[]): boolean {
   return part.some(
@@ -114,7 +115,7 @@ export function queryEach(queries: readonly Query[], root: AnyNode): Map<Query, 
     test(element, index.tag.get(element.name));
     if (attribs.id !== undefined) test(element, index.id.get(attribs.id));
     // A substring is enough to be tested: the query's own test checks the whole class name.
-    if (attribs.class !== undefined)
+    if (attribs.class !== undefined && index.anyClass.test(attribs.class))
       for (const { name, candidates } of index.classes) if (attribs.class.includes(name)) test(element, candidates);
     for (const { name, holds, candidates } of index.attributes)
       if (Object.hasOwn(attribs, name) && (holds === undefined || holds.test(attribs[name]!)))
@@ -130,6 +131,8 @@ interface KeyIndex {
   id: Map<string, number[]>;
   // Looked for one by one (a substring, an own property): lists, not maps.
   classes: { name: string; candidates: number[] }[];
+  /** Any of the class names, in one pattern: most class attributes hold none. */
+  anyClass: RegExp;
   attributes: { name: string; holds?: RegExp; candidates: number[] }[];
 }
 
@@ -139,7 +142,7 @@ const KEY_INDEXES = new WeakMap<readonly Query[], KeyIndex>();
 function keyIndex(queries: readonly Query[]): KeyIndex {
   let index = KEY_INDEXES.get(queries);
   if (index === undefined) {
-    index = { always: [], tag: new Map(), id: new Map(), classes: [], attributes: [] };
+    index = { always: [], tag: new Map(), id: new Map(), classes: [], anyClass: /(?!)/, attributes: [] };
     const classes = new Map<string, { name: string; candidates: number[] }>();
     const attributes = new Map<string, { name: string; holds?: RegExp; candidates: number[] }>();
     for (const [at, query] of queries.entries()) {
@@ -156,6 +159,7 @@ function keyIndex(queries: readonly Query[]): KeyIndex {
       }
     }
     index.classes = [...classes.values()];
+    if (classes.size > 0) index.anyClass = new RegExp([...classes.keys()].map(escapeRegExp).join('|'));
     index.attributes = [...attributes.values()];
     KEY_INDEXES.set(queries, index);
   }
