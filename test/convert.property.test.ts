@@ -267,6 +267,7 @@ const FOUND = [
   '| h0 |\n| --- |\n| @ <x > snake_case $ |\n\nhttps://example.com/a',
   '&#35;@a.b@example.org *',
   '- [ ] *foo\n\n  *\n\n*',
+  '> - *\\\n>   > foo\\\n>   2. x 10 {\n>\n> *',
 ];
 
 describe('minimal cases the property found', () => {

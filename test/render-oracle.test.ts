@@ -47,6 +47,7 @@ const SNIPPETS = [
   'a ~b~ c ~~d~~',
   '"quoted" and \'single\' -- dash --- em ... (c)',
   '- ```\n  code\n  ```\n- b',
+  '- a\n  > foo\n  2. x\n- b\n  > foo\n  # h\n- c\n  > foo\n  -',
   '`a` `` b` `` `` ` ``',
   '~~~ `x\ncode\n~~~',
   '[a](/u "t&#10;t")',
