@@ -267,7 +267,9 @@ const FOUND = [
   '| h0 |\n| --- |\n| @ <x > snake_case $ |\n\nhttps://example.com/a',
   '&#35;@a.b@example.org *',
   '- [ ] *foo\n\n  *\n\n*',
+  "- > _a.b@example.org foo __' 2. a.b@example.org_foo_",
   '> - *\\\n>   > foo\\\n>   2. x 10 {\n>\n> *',
+  '> # ) www.example.com <Bar >',
 ];
 
 describe('minimal cases the property found', () => {

@@ -39,6 +39,7 @@ const SNIPPETS = [
   '*www.example.com*',
   'https://x.example/a\\* b',
   'x\\*www.example.com',
+  '_a.b@example.org foo _x_\n\nx ~~a.b@example.org\n\nx -a.b@example.org and x *.a.b@example.org\n\nx (_a.b@example.org',
   'https://x.example/a;.',
   '*_x_*',
   '__x__',
