@@ -270,6 +270,7 @@ const FOUND = [
   "- > _a.b@example.org foo __' 2. a.b@example.org_foo_",
   '> - *\\\n>   > foo\\\n>   2. x 10 {\n>\n> *',
   '> # ) www.example.com <Bar >',
+  '- - > https://example.com/a\n\n    > *\n\n  ````\n\n  ````\n- ````\n\n  ````\n\n*',
 ];
 
 describe('minimal cases the property found', () => {

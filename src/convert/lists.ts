@@ -86,7 +86,7 @@ function withoutBlankLines(body: string): string {
       )
         fence = fence === undefined ? marker : undefined;
       if (fence !== undefined || line.trim() !== '') return true;
-      const [before, after] = [(lines[i - 1] ?? '').trimStart(), (lines[i + 1] ?? '').trimStart()];
+      const [before, after] = [afterMarkers(lines[i - 1] ?? ''), (lines[i + 1] ?? '').trimStart()];
       return (
         /^\|/.test(before) ||
         (before.startsWith('>') && !ENDS_QUOTE.test(after)) ||
@@ -96,6 +96,10 @@ function withoutBlankLines(body: string): string {
     })
     .join('\n');
 }
+
+// A nested item's first line: its blocks start after the markers (`- - > quote`). Unambiguous: a
+// marker follows only after white space.
+const afterMarkers = (line: string): string => line.replace(/^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*/, '');
 
 // A list item (even `2.` or empty), a heading, a fence or a rule starts in the item, ending the quote
 // before it: it is no lazy line of the quote's paragraph.
