@@ -88,9 +88,9 @@ function withoutBlankLines(body: string): string {
       if (fence !== undefined || line.trim() !== '') return true;
       const [before, after] = [afterMarkers(lines[i - 1] ?? ''), (lines[i + 1] ?? '').trimStart()];
       return (
-        /^\|/.test(before) ||
+        (before.startsWith('|') && inTable(lines, i - 1)) ||
         (before.startsWith('>') && !ENDS_QUOTE.test(after)) ||
-        /^\|/.test(after) ||
+        (after.startsWith('|') && DELIMITER_ROW.test(afterMarkers(lines[i + 2] ?? ''))) ||
         /<\/table>$/.test(before)
       );
     })
@@ -100,6 +100,15 @@ function withoutBlankLines(body: string): string {
 // A nested item's first line: its blocks start after the markers (`- - > quote`). Unambiguous: a
 // marker follows only after white space.
 const afterMarkers = (line: string): string => line.replace(/^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*/, '');
+
+const DELIMITER_ROW = /^\|(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*$/;
+
+// A line starting with `|` is a table row only under a delimiter row: a paragraph `|` needs no blank line.
+function inTable(lines: readonly string[], i: number): boolean {
+  let start = i;
+  while (start > 0 && afterMarkers(lines[start - 1]!).startsWith('|')) start -= 1;
+  return DELIMITER_ROW.test(afterMarkers(lines[start + 1] ?? ''));
+}
 
 // A list item (even `2.` or empty), a heading, a fence or a rule starts in the item, ending the quote
 // before it: it is no lazy line of the quote's paragraph.
