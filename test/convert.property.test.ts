@@ -271,6 +271,8 @@ const FOUND = [
   '> - *\\\n>   > foo\\\n>   2. x 10 {\n>\n> *',
   '> # ) www.example.com <Bar >',
   '- - > https://example.com/a\n\n    > *\n\n  ````\n\n  ````\n- ````\n\n  ````\n\n*',
+  '[ foo\\\n![foo](/i.png)[]\\\nfoo](/u)\n\nfoo',
+  '- foo\\\n  # ) a*b ballot $\\\n  |\n\nfoo',
 ];
 
 describe('minimal cases the property found', () => {
