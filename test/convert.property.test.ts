@@ -234,7 +234,10 @@ describe('minimal cases the property found', () => {
 });
 
 // Minimal cases the property found that the README names as not round-tripping: each must be skipped.
-const NAMED = [{ markdown: '# __*foo*_foo *__', pattern: SIDE_BY_SIDE }];
+const NAMED = [
+  { markdown: '# __*foo*_foo *__', pattern: SIDE_BY_SIDE },
+  { markdown: '> ~~foo~~~~https://example.com/a foo~~', pattern: /<\/s><s>/ },
+];
 
 describe('minimal cases outside Markdown, named in the README', () => {
   for (const { markdown, pattern } of NAMED) {
@@ -263,8 +266,8 @@ describe('random documents render back', () => {
         // Emphasis or a link that opens or closes on a line break: written as the break and text beside it.
         fc.pre(!/<(?:em|strong|s|del|a)\b[^>]*><br>|<br>\s*<\/(?:em|strong|s|del|a)>/.test(html));
         // Emphasis three deep in emphasis of its kind (two delimiters cannot tell three levels apart),
-        // strikethrough in strikethrough (one delimiter).
-        fc.pre(nesting(html) < 3 && !/<s>(?:(?!<\/s>)[\s\S])*<s>/.test(html));
+        // strikethrough in or right after strikethrough (one delimiter; goldmark reads `~~a~~~~b~~` as one).
+        fc.pre(nesting(html) < 3 && !/<s>(?:(?!<\/s>)[\s\S])*<s>|<\/s><s>/.test(html));
         // Three emphasis delimiters at one edge (`_**_`) pair up otherwise when punctuation or a link follows.
         fc.pre(!/(?:<(?:em|strong|s)>){3}|(?:<\/(?:em|strong|s)>){3}/.test(html));
         // Emphasis right after emphasis of its kind when either has emphasis at its edge (`**b**___x___`): the same.
