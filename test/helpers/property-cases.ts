@@ -56,4 +56,5 @@ export const FOUND = [
   '- - > https://example.com/a\n\n    > *\n\n  ````\n\n  ````\n- ````\n\n  ````\n\n*',
   '[ foo\\\n![foo](/i.png)[]\\\nfoo](/u)\n\nfoo',
   '- foo\\\n  # ) a*b ballot $\\\n  |\n\nfoo',
+  '[[ ] *foo\\](/u)\n\nfoo',
 ];
