@@ -46,7 +46,8 @@ function bareForm(text: string, rawHref: string, href: string): string | undefin
 
 // Linkify stops before trailing punctuation and needs a boundary on both sides.
 function linkifies(node: DomNode, url: string): boolean {
-  if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url)) return false;
+  // …and starts an e-mail address only at a letter or digit (`--a@b.org` is no link).
+  if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url) || !/^[A-Za-z0-9]/.test(url)) return false;
   // A hard break is written `\`, which linkify would take into the URL.
   if (node.nextSibling?.nodeName === 'BR') return false;
   // First or last in emphasis, a delimiter would touch it: renderers disagree on what linkify does there.

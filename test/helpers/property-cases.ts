@@ -57,4 +57,5 @@ export const FOUND = [
   '[ foo\\\n![foo](/i.png)[]\\\nfoo](/u)\n\nfoo',
   '- foo\\\n  # ) a*b ballot $\\\n  |\n\nfoo',
   '[[ ] *foo\\](/u)\n\nfoo',
+  '<--a.b@example.orgx>',
 ];
