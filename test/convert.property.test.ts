@@ -7,6 +7,7 @@ import { bodyMarkdown, htmlToMarkdown } from '../src/convert/convert.js';
 import { extractParsedPage, type ExtractedPost } from '../src/extract/extract.js';
 import { normalizeHtml, render } from './helpers/render.js';
 import { postPage } from './helpers/post-page.js';
+import { FOUND } from './helpers/property-cases.js';
 
 const RUNS = Number(process.env.CABSYNC_PROPERTY_RUNS ?? 10_000);
 // A fixed seed by default: CI runs the same 10,000 documents every time. Rare cases outside the
@@ -191,6 +192,12 @@ const document = fc
 const INWORD_EMPHASIS =
   /[\p{L}\p{N}]<(?:em|strong|s|del)>(?:<(?:a|code|img)\b|[\p{P}\p{S}])|(?:<\/(?:a|code)>|<img [^>]*>|[\p{P}\p{S}])<\/(?:em|strong|s|del)>[\p{L}\p{N}]/u;
 
+// Two emphases of one kind side by side filling one of their kind right after punctuation: the outer
+// opener then both opens and closes, and the closing run of two it would pair with is a multiple of
+// 3 with it (README).
+const SIDE_BY_SIDE =
+  /[\p{P}\p{S}](?<!<br>|<\/?span>)<(em|strong)><\1>(?:(?!<\/?\1>)[\s\S])*<\/\1><\1>(?:(?!<\/?\1>)[\s\S])*<\/\1><\/\1>/u;
+
 /** The deepest nesting of emphasis (or strong emphasis) in emphasis of its kind. */
 function nesting(html: string): number {
   const depth: Record<string, number> = { em: 0, strong: 0, s: 0 };
@@ -216,65 +223,42 @@ function roundTrip(markdown: string): { page: string; archived: string; fromHtml
   };
 }
 
-// Minimal cases the property found, each failing before its fix.
-const FOUND = [
-  '> ````\n> \n> ````\n>\n> foo',
-  '- foo\n\n*',
-  '> <https://auto.example/x>\\\n> *',
-  'a.b@example.org* foo *',
-  '- # ![[](/i.png)\\ https://example.com/a\n\nfoo',
-  '- > foo `foo\\\n  > `foo`\n  >\n  > *',
-  '# www.example.com* foofoo',
-  '[`[`](/u)\n\nhttps://example.com/a',
-  'foo\\\n*www.example.com\n\n*',
-  '>\n\nfoo',
-  '````text\n\n````\n\n{',
-  '- > foo\\\n  > *![*](/i.png)*\n\n  foo',
-  '- #\n\n  foo\n- foo',
-  '- *\n\n<https://auto.example/x>',
-  '- - *\n- ]',
-  '` `foo`',
-  '- > foo\n\n  | h0 |\n  | --- |\n\n*',
-  '- **__![*](/i.png)__, https://example.com/a**\n\n  *\n- *\n\n*',
-  '- ````\n\n\n  ````\n\n  https://example.com/a\n- *\n\n*',
-  '- foo\n\n+ ---\n+ foo\n\nfoo',
-  '> - ![foo https://example.com/a \\](/i.png)\n> \n>   foo\n> - https://example.com/a\n>\n> foo\n\nfoo',
-  '- <https://auto.example/x>&copy;',
-  '- ---\n\n  [foo](/u "a\n  b")\n\n  foo\n- foo',
-  '~~~ ` foo~~\\\n*\n\nfoo',
-  '> ````\n> \n> ````\n>\n> https://example.com/a\n\n````\n\n\n````',
-  'https://example.com/a,\\$\n\nfoo',
-  '- 2.\n\n- foo',
-  '- *foo***https://example.com/a foo**\n\n  *\n- *\n\nfoo',
-  'foo\\\n__foo )**https://example.com/a** foo__',
-  '- - ~~*~~~<span>s</span>\n\n    foo\n\n  foo',
-  'foo\\\nhttps://example.com/a&#35;` foo\\\nfoohttps://example.com/a\n\nfoo',
-  '- &amp;@10www.example.com [ *\\\n  foo\n\n  foo\n- *\n\n*',
-  'a*b x@~2.http://x.example/b_c?d=1&e=2',
-  '!a.b@example.org`foo`',
-  '<https://auto.example/x>;.\n\nfoo',
-  '*foo*<span>s</span>',
-  '<span>s</span>*foo*\n\n*',
-  '- - [`\\@ *`](/u)\n  - foo\n\n  *',
-  '- - - 2.\n\n    foo\n  - *',
-  '[https://example.com/a](/u "a\nb")\\\n-',
-  '- > https://example.com/a2.![https://example.com/a ](/i.png)\n\n  foo\n- foo\n\n*',
-  '` `\n\n,',
-  '- ````\n\n  ````\n\n  foo\n- foo\n\nfoo',
-  'x\n\n- - foo\\\n    - ) SC-081 Bar a*b https://example.com/a\\\n    *\n\n  foo\n- https://example.com/a',
-  '- - - foo\n\n      foo\n\n    > foo\n\nhttps://example.com/a',
-  '- - ````\n    code\n\n    ````\n  - foo\n\n*',
-  '| h0 |\n| --- |\n| @ <x > snake_case $ |\n\nhttps://example.com/a',
-  '&#35;@a.b@example.org *',
-  '- [ ] *foo\n\n  *\n\n*',
-];
-
 describe('minimal cases the property found', () => {
   for (const markdown of FOUND) {
     it(JSON.stringify(markdown), () => {
       const result = roundTrip(markdown);
       expect(result.archived).toBe(result.page);
       expect(result.sameBytes).toBe(true);
+    });
+  }
+});
+
+// Minimal cases the property found that the README names as not round-tripping: each must be skipped.
+const NAMED = [
+  { markdown: '# __*foo*_foo *__', pattern: SIDE_BY_SIDE },
+  { markdown: '> ~~foo~~~~https://example.com/a foo~~', pattern: /<\/s><s>/ },
+];
+
+describe('minimal cases outside Markdown, named in the README', () => {
+  for (const { markdown, pattern } of NAMED) {
+    it(JSON.stringify(markdown), () => {
+      expect(render(markdown)).toMatch(pattern);
+      const result = roundTrip(markdown);
+      expect(result.archived).not.toBe(result.page);
+    });
+  }
+});
+
+// Found and not fixed yet (it.fails turns red once one is fixed: move it to FOUND then). An emphasis
+// ending in punctuation right before strong: `*'***foo**` runs the delimiters together; a heading of
+// only a code span of a space is written as an empty heading.
+const OPEN = ["*_'_**foo****", '# ` `\n\nhttps://example.com/a'];
+
+describe('minimal cases found, not fixed yet', () => {
+  for (const markdown of OPEN) {
+    it.fails(JSON.stringify(markdown), () => {
+      const result = roundTrip(markdown);
+      expect(result.archived).toBe(result.page);
     });
   }
 });
@@ -296,8 +280,8 @@ describe('random documents render back', () => {
         // Emphasis or a link that opens or closes on a line break: written as the break and text beside it.
         fc.pre(!/<(?:em|strong|s|del|a)\b[^>]*><br>|<br>\s*<\/(?:em|strong|s|del|a)>/.test(html));
         // Emphasis three deep in emphasis of its kind (two delimiters cannot tell three levels apart),
-        // strikethrough in strikethrough (one delimiter).
-        fc.pre(nesting(html) < 3 && !/<s>(?:(?!<\/s>)[\s\S])*<s>/.test(html));
+        // strikethrough in or right after strikethrough (one delimiter; goldmark reads `~~a~~~~b~~` as one).
+        fc.pre(nesting(html) < 3 && !/<s>(?:(?!<\/s>)[\s\S])*<s>|<\/s><s>/.test(html));
         // Three emphasis delimiters at one edge (`_**_`) pair up otherwise when punctuation or a link follows.
         fc.pre(!/(?:<(?:em|strong|s)>){3}|(?:<\/(?:em|strong|s)>){3}/.test(html));
         // Emphasis right after emphasis of its kind when either has emphasis at its edge (`**b**___x___`): the same.
@@ -320,6 +304,7 @@ describe('random documents render back', () => {
             /<(em|strong)>(?:(?!<\/\1>)[\s\S])*<\1>|<\/(?:em|strong)><(?:em|strong)>/.test(html)
           ),
         );
+        fc.pre(!SIDE_BY_SIDE.test(html));
         // A code span with a space at the edge of a link or emphasis, or an image between a space and
         // that edge: turndown reads the edge from the text alone and puts a space outside too (README).
         fc.pre(

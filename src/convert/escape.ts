@@ -39,9 +39,9 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
     why: "two tildes make strikethrough; one at a text edge may join a strikethrough's `~~`",
   },
   {
-    pattern: /\[(?=\^|[^\]]*$|[^\]]*\](?:[([:]|$))/g,
-    replace: () => '\\[',
-    why: 'a link, reference or footnote when the `]` is followed by `(`, `[` or `:`, or may be so in a later node',
+    pattern: /\[/g,
+    replace: (...args) => escapeOpeningBracket(args),
+    why: 'a link, reference or footnote when its `]` is followed by `(`, `[` or `:`, or may be so in a later node',
   },
   { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
   { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
@@ -86,6 +86,18 @@ function escapeUnlessWordOrSpaced(char: string, args: Array<string | number>): s
   const after = at(text, offset + 1);
   if (ALNUM.test(before) && ALNUM.test(after)) return char;
   return SPACE.test(before) && SPACE.test(after) ? char : `\\${char}`;
+}
+
+// Brackets nest: in `[[ ] x](/u)` the first `[` is the link's, closed by the last `]`.
+function escapeOpeningBracket(args: Array<string | number>): string {
+  const [offset, text] = args.slice(-2) as [number, string];
+  if (at(text, offset + 1) === '^') return '\\[';
+  let depth = 0;
+  for (let i = offset; i < text.length; i++) {
+    if (text[i] === '[') depth += 1;
+    else if (text[i] === ']' && --depth === 0) return /^(?:[([:]|)$/.test(at(text, i + 1)) ? '\\[' : '[';
+  }
+  return '\\[';
 }
 
 /** The escapes above anchored at `^`: they matter only where a text node starts a line. */

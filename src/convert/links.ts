@@ -26,12 +26,7 @@ export function formatLink(content: string, node: DomNode, context: { baseUrl: s
   )
     return `<${bare}>`;
   const linkText = outsideCode(content, unescapeLinkify);
-  // Brackets in code spans are code: neither counted nor escaped.
-  const label = balancedBrackets(linkText.replace(CODE_SPAN, ''))
-    ? linkText
-    : linkText.replace(new RegExp(`${CODE_SPAN.source}|(?<!\\\\)[[\\]]`, 'g'), (m: string, fence?: string) =>
-        fence ? m : `\\${m}`,
-      );
+  const label = escapeUnpaired(linkText);
   if (label.trim() === '' && (href.startsWith('#') || href === '')) return '';
   return `[${unescapeLineStart(label)}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
 }
@@ -51,7 +46,8 @@ function bareForm(text: string, rawHref: string, href: string): string | undefin
 
 // Linkify stops before trailing punctuation and needs a boundary on both sides.
 function linkifies(node: DomNode, url: string): boolean {
-  if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url)) return false;
+  // …and starts an e-mail address only at a letter or digit (`--a@b.org` is no link).
+  if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url) || !/^[A-Za-z0-9]/.test(url)) return false;
   // A hard break is written `\`, which linkify would take into the URL.
   if (node.nextSibling?.nodeName === 'BR') return false;
   // First or last in emphasis, a delimiter would touch it: renderers disagree on what linkify does there.
@@ -107,11 +103,21 @@ function outsideCode(content: string, change: (text: string) => string): string 
   return result + change(content.slice(last));
 }
 
-function balancedBrackets(text: string): boolean {
-  let depth = 0;
-  for (const match of text.matchAll(/(?<!\\)[[\]]/g)) {
-    depth += match[0] === '[' ? 1 : -1;
-    if (depth < 0) return false;
+const BRACKET_OR_CODE = new RegExp(`${CODE_SPAN.source}|(?<!\\\\)[[\\]]`, 'g');
+
+/**
+ * Link text with its unpaired brackets escaped: one would end the text early or open a label. Paired
+ * ones (an image's, `[x]`) stay as written, and brackets in code spans are code.
+ */
+function escapeUnpaired(text: string): string {
+  const open: number[] = [];
+  const unpaired: number[] = [];
+  for (const match of text.matchAll(BRACKET_OR_CODE)) {
+    if (match[1]) continue;
+    if (match[0] === '[') open.push(match.index);
+    else if (open.pop() === undefined) unpaired.push(match.index);
   }
-  return depth === 0;
+  let result = text;
+  for (const at of [...unpaired, ...open].sort((a, b) => b - a)) result = `${result.slice(0, at)}\\${result.slice(at)}`;
+  return result;
 }

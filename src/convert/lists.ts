@@ -71,7 +71,7 @@ export function isLooseList(list: DomNode | null): boolean {
 
 // Blank lines between an item's blocks, never inside its fenced code nor around a table or after a
 // quote (a table or a quote's paragraph would take in the next line; a table cannot interrupt a
-// paragraph; an HTML table would take in what follows).
+// paragraph; an HTML table would take in what follows), unless the next line opens a block.
 function withoutBlankLines(body: string): string {
   let fence: string | undefined;
   const lines = body.split('\n');
@@ -86,11 +86,33 @@ function withoutBlankLines(body: string): string {
       )
         fence = fence === undefined ? marker : undefined;
       if (fence !== undefined || line.trim() !== '') return true;
-      const [before, after] = [(lines[i - 1] ?? '').trimStart(), (lines[i + 1] ?? '').trimStart()];
-      return /^[|>]/.test(before) || /^\|/.test(after) || /<\/table>$/.test(before);
+      const [before, after] = [afterMarkers(lines[i - 1] ?? ''), (lines[i + 1] ?? '').trimStart()];
+      return (
+        (before.startsWith('|') && inTable(lines, i - 1)) ||
+        (before.startsWith('>') && !ENDS_QUOTE.test(after)) ||
+        (after.startsWith('|') && DELIMITER_ROW.test(afterMarkers(lines[i + 2] ?? ''))) ||
+        /<\/table>$/.test(before)
+      );
     })
     .join('\n');
 }
+
+// A nested item's first line: its blocks start after the markers (`- - > quote`). Unambiguous: a
+// marker follows only after white space.
+const afterMarkers = (line: string): string => line.replace(/^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*/, '');
+
+const DELIMITER_ROW = /^\|(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*$/;
+
+// A line starting with `|` is a table row only under a delimiter row: a paragraph `|` needs no blank line.
+function inTable(lines: readonly string[], i: number): boolean {
+  let start = i;
+  while (start > 0 && afterMarkers(lines[start - 1]!).startsWith('|')) start -= 1;
+  return DELIMITER_ROW.test(afterMarkers(lines[start + 1] ?? ''));
+}
+
+// A list item (even `2.` or empty), a heading, a fence or a rule starts in the item, ending the quote
+// before it: it is no lazy line of the quote's paragraph.
+const ENDS_QUOTE = /^(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|(?:[-*_][ \t]*){3,}$)/;
 
 export function insideListItem(node: DomNode): boolean {
   for (let parent = node.parentNode; parent; parent = parent.parentNode) if (parent.nodeName === 'LI') return true;

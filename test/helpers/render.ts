@@ -56,11 +56,14 @@ function guardLinkify(parser: Parser): void {
   });
   const match = parser.linkify.match.bind(parser.linkify);
   parser.linkify.match = (text: string) => {
-    const links = match(text)?.filter(
-      (link: { index: number; schema: string; text: string }) =>
-        LINKIFY_AFTER.test(text.charAt(link.index - 1)) &&
-        (link.schema !== 'mailto:' || /^[^@\s]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9_-]+)+$/.test(link.text)),
-    );
+    const links = match(text)
+      ?.map(emailStart)
+      .filter(
+        (link) =>
+          LINKIFY_AFTER.test(text.charAt(link.index - 1)) &&
+          (link.schema !== 'mailto:' ||
+            /^[^@\s!-/:-@[-`{-~][^@\s]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9_-]+)+$/.test(link.text)),
+      );
     return (links ?? []).map(trimLink);
   };
   const matchAtStart = parser.linkify.matchAtStart.bind(parser.linkify);
@@ -68,6 +71,15 @@ function guardLinkify(parser: Parser): void {
     const link = matchAtStart(text);
     return link ? trimLink(link) : link;
   };
+}
+
+// goldmark starts an e-mail address after the `*`, `_`, `~` or `(` before it (emphasis delimiters end
+// a run of text; linkify steps over the others), and an address starting with other punctuation is no link.
+function emailStart<T extends { index: number; schema: string; text: string; url: string }>(link: T): T {
+  const lead = link.schema === 'mailto:' ? /^[*_~(]*/.exec(link.text)![0].length : 0;
+  if (lead === 0) return link;
+  const text = link.text.slice(lead);
+  return { ...link, index: link.index + lead, text, url: `mailto:${text}` };
 }
 
 // goldmark ends a link before trailing `_`, `*`, `~` (and punctuation, as linkify-it does)…
@@ -298,12 +310,12 @@ export function normalizeHtml(html: string, options: NormalizeOptions = {}): str
     .split(/(<pre\b[\s\S]*?<\/pre>)/)
     .map((part) => (part.startsWith('<pre') ? part : part.replace(/ {2,}/g, ' ')))
     .join('');
-  return out
-    .replace(/\s*(<\/?(?:[a-z0-9]+)[^>]*>)\s*/g, (tag, inner: string) => (isBlockTag(inner) ? inner : tag))
-    .trim();
+  return out.replace(BLOCK_EDGE, '').trim();
 }
 
-const isBlockTag = (tag: string): boolean => BLOCKS.has(/^<\/?([a-z0-9]+)/.exec(tag)![1]!) || tag.startsWith('<br');
+// White space beside a block tag or a line break shows nothing, after an inline tag too (`</a> </h1>`).
+const BLOCK_TAG = `<\\/?(?:${[...BLOCKS, 'br'].join('|')})\\b[^>]*>`;
+const BLOCK_EDGE = new RegExp(`\\s+(?=${BLOCK_TAG})|(?<=${BLOCK_TAG})\\s+`, 'g');
 
 function serializeChildren(node: Element, options: NormalizeOptions, pre: boolean): string {
   return node.children.map((child) => serializeNode(child, options, pre)).join('');
