@@ -1,6 +1,6 @@
 import { compile, selectAll, selectOne } from 'css-select';
 import { parse, type Selector } from 'css-what';
-import { hasChildren, isTag, type AnyNode, type Element } from 'domhandler';
+import { hasChildren, type AnyNode, type Element } from 'domhandler';
 
 /**
  * A CSS selector compiled once, on first use. `$(selector)` and `.find(selector)` parse and
@@ -111,7 +111,7 @@ export function queryEach(queries: readonly Query[], root: AnyNode): Map<Query, 
   };
   eachElementBelow(root, (element) => {
     const { attribs } = element;
-    test(element, index.always);
+    if (index.always.length > 0) test(element, index.always);
     test(element, index.tag.get(element.name));
     if (attribs.id !== undefined) test(element, index.id.get(attribs.id));
     // A substring is enough to be tested: the query's own test checks the whole class name.
@@ -174,7 +174,8 @@ function entry<T extends object>(entries: Map<string, T & { candidates: number[]
 }
 
 // The walk of css-select's selectAll (domutils' findAll), without its array shifts: every element
-// below `root` in document order, into anything with children (a template's content too).
+// below `root` in document order, into anything with children (a template's content too). Node types
+// are compared directly: domhandler's `hasChildren` and `isTag` cost more than the walk itself.
 function eachElementBelow(root: AnyNode, visit: (element: Element) => void): void {
   if (!hasChildren(root)) return;
   const stack: { nodes: readonly AnyNode[]; index: number }[] = [{ nodes: root.children, index: 0 }];
@@ -185,8 +186,9 @@ function eachElementBelow(root: AnyNode, visit: (element: Element) => void): voi
       stack.pop();
       continue;
     }
-    if (isTag(node)) visit(node);
-    if (hasChildren(node) && node.children.length > 0) stack.push({ nodes: node.children, index: 0 });
+    if (node.type === 'text' || node.type === 'comment' || node.type === 'directive') continue;
+    if (node.type === 'tag' || node.type === 'script' || node.type === 'style') visit(node);
+    if (node.children.length > 0) stack.push({ nodes: node.children, index: 0 });
   }
 }
 
