@@ -58,4 +58,6 @@ export const FOUND = [
   '- foo\\\n  # ) a*b ballot $\\\n  |\n\nfoo',
   '[[ ] *foo\\](/u)\n\nfoo',
   '<--a.b@example.orgx>',
+  "*_'_**foo****",
+  '# ` `\n\nhttps://example.com/a',
 ];
