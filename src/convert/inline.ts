@@ -29,6 +29,11 @@ export function edgeDelimiter(content: string): string | undefined {
   return /^[*_]/.exec(content)?.[0] ?? /(?<!\\)[*_]$/.exec(content)?.[0];
 }
 
+// A character emphasis does not open or close beside when it is `_`: goldmark (CommonMark 0.30)
+// counts only Unicode punctuation (P) as punctuation, so a symbol such as `©` is part of a word.
+const WORD_END = /[^\s\p{P}!-/:-@[-`{-~]$/u;
+const WORD_START = /^[^\s\p{P}!-/:-@[-`{-~]/u;
+
 const kind = (name: string): string => ({ B: 'STRONG', I: 'EM' })[name] ?? name;
 
 // The character each emphasis and strong was written with. Turndown writes siblings in order, so an
@@ -45,7 +50,7 @@ const other = (char: string | undefined): '*' | '_' | undefined =>
  */
 export function emphasisChar(node: DomNode, content: string, usual: '*' | '_'): '*' | '_' {
   const [before, after] = writtenBeside(node);
-  const inWord = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after);
+  const inWord = WORD_END.test(before) || WORD_START.test(after);
   const char = inWord
     ? '*'
     : (other(edgeDelimiter(content)) ?? other(writtenBefore(node)) ?? (alternates(node) ? other(usual)! : usual));
