@@ -68,10 +68,11 @@ function linkifies(node: DomNode, url: string): boolean {
   const after = node.nextSibling?.textContent ?? '';
   // goldmark links only at a line start or after white space or `(` (`*`, `_`, `~` in text are written escaped, which stops it).
   // …and it ends the link at white space, or at trailing punctuation that white space or the end
-  // follows (not at a quote: goldmark takes `'` and `"` into a URL).
+  // follows (not at a quote: goldmark takes `'` and `"` into a URL; a `)` only as the last: in
+  // `x),` goldmark keeps the `)`).
   const ends =
-    /^[.,:!?)]*\s/u.test(after) ||
-    (/^[.,:!?)]*$/u.test(after) &&
+    /^(?:[.,:!?]*|\))\s/u.test(after) ||
+    (/^(?:[.,:!?]*|\))$/u.test(after) &&
       !node.nextSibling?.nextSibling &&
       BLOCK_PARENTS.has(node.parentNode?.nodeName ?? ''));
   return (before === '' || /[\s(]/u.test(before)) && ends;

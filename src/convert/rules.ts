@@ -29,10 +29,12 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'heading',
     filter: is('H1', 'H2', 'H3', 'H4', 'H5', 'H6'),
     replacement: (content, node) => {
-      const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim()).replace(/(^|[ \t])(#+)$/, '$1\\$2');
+      const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim())
+        .replace(/(^|[ \t])(#+)$/, '$1\\$2')
+        .replace(/(?<!\\)\{([^{}]*)\}$/, '\\{$1}');
       return text ? `\n\n${'#'.repeat(Number(node.nodeName.charAt(1)))} ${text}\n\n` : '';
     },
-    why: 'ATX on one line (a final run of `#` escaped: it would close the heading); a heading with nothing left (anchor removed) disappears',
+    why: "ATX on one line (a final run of `#` escaped: it would close the heading; a final `{…}` too: Hugo's heading attributes); a heading with nothing left (anchor removed) disappears",
   },
   {
     key: 'listItem',

@@ -72,4 +72,6 @@ export const HUGO_FOUND = [
   'https://example.com/a"', // …and not at a quote
   'www.example.com-snake_case', // a `www.` link ends after the last lower-case name
   '&copy;_foo " x_', // `©` is a word character to goldmark: `_` cannot open after it
+  'ftp://f.example/x), y', // goldmark keeps a `)` that punctuation follows
+  '#### ) < {}', // Hugo reads a heading's final `{…}` as its attributes
 ];
