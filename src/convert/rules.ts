@@ -31,7 +31,7 @@ export const SITE_RULES: readonly SiteRule[] = [
     replacement: (content, node) => {
       const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim())
         .replace(/(^|[ \t])(#+)$/, '$1\\$2')
-        .replace(/(?<!\\)\{([^{}]*)\}$/, '\\{$1}');
+        .replace(/(?<!\\)\{([^{}`]*)\}$/, '\\{$1}');
       return text ? `\n\n${'#'.repeat(Number(node.nodeName.charAt(1)))} ${text}\n\n` : '';
     },
     why: "ATX on one line (a final run of `#` escaped: it would close the heading; a final `{…}` too: Hugo's heading attributes); a heading with nothing left (anchor removed) disappears",

@@ -58,6 +58,7 @@ export const FOUND = [
   '- foo\\\n  # ) a*b ballot $\\\n  |\n\nfoo',
   '[[ ] *foo\\](/u)\n\nfoo',
   '<--a.b@example.orgx>',
+  '# `{` foo }',
   "*_'_**foo****",
   '# ` `\n\nhttps://example.com/a',
 ];
