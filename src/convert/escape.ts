@@ -45,13 +45,18 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
   },
   { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
   { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
-  // goldmark's linkify starts a link at a line start or after white space, `*`, `_`, `~` or `(`.
+  // goldmark's linkify starts a link at a line start or after white space, `*`, `_`, `~` or `(`, and
+  // after what its typographer turned into another character (quotes, `--`, `...`, `<<`, `>>`).
   {
-    pattern: /(?<=(?:^|[\s*_~(])(?:https?|ftp)):(?=\/\/[^\s<])/gi,
+    pattern: /(?<=(?:^|[\s*_~("']|--|\.\.\.|<<|>>)(?:https?|ftp)):(?=\/\/[^\s<])/gi,
     replace: () => '\\:',
     why: 'linkify makes a URL a link',
   },
-  { pattern: /(?<=(?:^|[\s*_~(])www)\.(?=[\w-]+\.)/gi, replace: () => '\\.', why: 'linkify makes `www.` text a link' },
+  {
+    pattern: /(?<=(?:^|[\s*_~("']|--|\.\.\.|<<|>>)www)\.(?=[\w-]+\.)/gi,
+    replace: () => '\\.',
+    why: 'linkify makes `www.` text a link',
+  },
   {
     pattern: /(?<=[\w.!#$%&'*+/=?^`{|}~-])@(?=[\w-]+(?:\.[\w-]+)+)/g,
     replace: () => '\\@',
@@ -59,6 +64,11 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
   },
   { pattern: /^(#{1,6})(?=\s|$)/g, replace: (hashes) => `\\${hashes}`, why: 'an ATX heading' },
   { pattern: /^>/g, replace: () => '\\>', why: 'a blockquote' },
+  {
+    pattern: /^:(?=\s|$)/g,
+    replace: () => '\\:',
+    why: "a definition (goldmark's definition lists) under a line of text",
+  },
   { pattern: /^[-+](?=\s|$)/g, replace: (marker) => `\\${marker}`, why: 'a bullet list item' },
   {
     pattern: /^(\d{1,9})([.)])(?=\s|$)/g,
@@ -101,7 +111,7 @@ function escapeOpeningBracket(args: Array<string | number>): string {
 }
 
 /** The escapes above anchored at `^`: they matter only where a text node starts a line. */
-const LINE_START_ESCAPED = /^\\(?=#{1,6}(?:\s|$)|>|[-+](?:\s|$)|[=-])|^(\d{1,9})\\(?=[.)])/;
+const LINE_START_ESCAPED = /^\\(?=#{1,6}(?:\s|$)|>|[-+:](?:\s|$)|[=-])|^(\d{1,9})\\(?=[.)])/;
 
 /**
  * Undoes the line-start escapes for content that cannot start a line: a heading's text (after
@@ -119,7 +129,7 @@ export function unescapeLinkify(content: string): string {
 }
 
 // Text without any character an escape looks at (most text) is returned as it is.
-const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@-]|^\d/;
+const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@-]|^[\d:]/;
 
 /** Escapes a text node's content with {@link TEXT_ESCAPES}. */
 export function escapeText(text: string): string {

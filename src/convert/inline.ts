@@ -29,7 +29,41 @@ export function edgeDelimiter(content: string): string | undefined {
   return /^[*_]/.exec(content)?.[0] ?? /(?<!\\)[*_]$/.exec(content)?.[0];
 }
 
+// A character emphasis does not open or close beside when it is `_`: goldmark (CommonMark 0.30)
+// counts only Unicode punctuation (P) as punctuation, so a symbol such as `©` is part of a word.
+const WORD_END = /[^\s\p{P}!-/:-@[-`{-~]$/u;
+const WORD_START = /^[^\s\p{P}!-/:-@[-`{-~]/u;
+
 const kind = (name: string): string => ({ B: 'STRONG', I: 'EM' })[name] ?? name;
+
+// The character each emphasis and strong was written with. Turndown writes siblings in order, so an
+// element's previous sibling has its entry by the time the element is written.
+const written = new WeakMap<DomNode, '*' | '_'>();
+const other = (char: string | undefined): '*' | '_' | undefined =>
+  char === undefined ? undefined : char === '*' ? '_' : '*';
+
+/**
+ * The character (`*` or `_`) of emphasis or strong, strongest reason first: inside a word only `*`
+ * works; a delimiter of the content's edge, or of emphasis written right before, would merge with
+ * it into one run (`*'*` then `**foo**` reads `*'***foo**`, whose run cannot close after `'`);
+ * else `usual`, or the other one where {@link alternates} says so.
+ */
+export function emphasisChar(node: DomNode, content: string, usual: '*' | '_'): '*' | '_' {
+  const [before, after] = writtenBeside(node);
+  const inWord = WORD_END.test(before) || WORD_START.test(after);
+  const char = inWord
+    ? '*'
+    : (other(edgeDelimiter(content)) ?? other(writtenBefore(node)) ?? (alternates(node) ? other(usual)! : usual));
+  written.set(node, char);
+  return char;
+}
+
+// The character of emphasis written right against this node's opening (no white space between).
+function writtenBefore(node: DomNode): string | undefined {
+  const previous = node.previousSibling;
+  if (!previous || previous.flankingWhitespace?.trailing || node.flankingWhitespace?.leading) return undefined;
+  return written.get(previous);
+}
 
 // Emphasis right after or inside emphasis of its kind would run into its delimiters (`**a****b**`,
 // `**a **b** c**`): every other one, by those before and above it, takes the other delimiter.

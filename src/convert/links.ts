@@ -35,11 +35,17 @@ export function formatLink(content: string, node: DomNode, context: { baseUrl: s
 const AUTOLINK_EMAIL =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
+// goldmark's linkify patterns (extension/linkify.go): a host ending in a lower-case name, a path of
+// these ASCII characters only (a `*`, `|`, `\\` or `é` ends the link).
+const GOLDMARK_URL =
+  /^(?:https?|ftp):\/\/[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?::\d+)?(?:[/#?][-a-zA-Z0-9@:%_+.~#$!?&/=();,'">^{}[\]`]*)?/;
+const GOLDMARK_WWW = /^www\.[-a-zA-Z0-9@:%._+~#=]{1,256}\.[a-z]+(?:[/#?][-a-zA-Z0-9@:%_+.~#!?&/=();,'">^{}[\]`]*)?/;
+
 // The text goldmark's linkify turns back into this very link, if there is one.
 function bareForm(text: string, rawHref: string, href: string): string | undefined {
-  if (/^(?:https?|ftp):\/\/[^\s<>]+$/i.test(text) && (text === rawHref || text === href)) return text;
+  if (GOLDMARK_URL.exec(text)?.[0] === text && (text === rawHref || text === href)) return text;
   // goldmark's linkify gives `www.` links https.
-  if (/^www\.[^\s<>]+$/i.test(text) && href === `https://${text}`) return text;
+  if (GOLDMARK_WWW.exec(text)?.[0] === text && href === `https://${text}`) return text;
   if (/^[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}$/.test(text) && href === `mailto:${text}`) return text;
   return undefined;
 }
@@ -61,10 +67,12 @@ function linkifies(node: DomNode, url: string): boolean {
   const before = (node.previousSibling?.textContent ?? '').slice(-1);
   const after = node.nextSibling?.textContent ?? '';
   // goldmark links only at a line start or after white space or `(` (`*`, `_`, `~` in text are written escaped, which stops it).
-  // …and it ends the link at white space, or at trailing punctuation that white space or the end follows.
+  // …and it ends the link at white space, or at trailing punctuation that white space or the end
+  // follows (not at a quote: goldmark takes `'` and `"` into a URL; a `)` only as the last: in
+  // `x),` goldmark keeps the `)`).
   const ends =
-    /^[.,:!?)'"]*\s/u.test(after) ||
-    (/^[.,:!?)'"]*$/u.test(after) &&
+    /^(?:[.,:!?]*|\))\s/u.test(after) ||
+    (/^(?:[.,:!?]*|\))$/u.test(after) &&
       !node.nextSibling?.nextSibling &&
       BLOCK_PARENTS.has(node.parentNode?.nodeName ?? ''));
   return (before === '' || /[\s(]/u.test(before)) && ends;

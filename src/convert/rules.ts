@@ -8,7 +8,7 @@ import {
   unescapeLineStart,
   unescapeLinkify,
 } from './escape.js';
-import { alternates, codeSpan, edgeDelimiter, writtenBeside } from './inline.js';
+import { codeSpan, emphasisChar } from './inline.js';
 import { formatLink } from './links.js';
 import type { DomNode } from './dom.js';
 import { insideListItem, isListItem, isLooseList, listItem, listMarker } from './lists.js';
@@ -29,10 +29,12 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'heading',
     filter: is('H1', 'H2', 'H3', 'H4', 'H5', 'H6'),
     replacement: (content, node) => {
-      const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim()).replace(/(^|[ \t])(#+)$/, '$1\\$2');
+      const text = unescapeLineStart(content.replace(/\s*\\?\n\s*/g, ' ').trim())
+        .replace(/(^|[ \t])(#+)$/, '$1\\$2')
+        .replace(/(?<!\\)\{([^{}`]*)\}$/, '\\{$1}');
       return text ? `\n\n${'#'.repeat(Number(node.nodeName.charAt(1)))} ${text}\n\n` : '';
     },
-    why: 'ATX on one line (a final run of `#` escaped: it would close the heading); a heading with nothing left (anchor removed) disappears',
+    why: "ATX on one line (a final run of `#` escaped: it would close the heading; a final `{…}` too: Hugo's heading attributes); a heading with nothing left (anchor removed) disappears",
   },
   {
     key: 'listItem',
@@ -45,12 +47,8 @@ export const SITE_RULES: readonly SiteRule[] = [
     filter: is('EM', 'I'),
     replacement: (content, node) => {
       if (!content.trim()) return content;
-      // `_` does not open or close emphasis inside a word (foo_bar_baz); `*` does.
-      const [before, after] = writtenBeside(node);
-      const inWord = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after);
-      // `__x__` is strong: emphasis around emphasis takes the other delimiter.
-      const edge = edgeDelimiter(content);
-      const delimiter = inWord || edge === '_' || (edge === undefined && alternates(node)) ? '*' : '_';
+      // `_` does not open or close emphasis inside a word (foo_bar_baz); `__x__` is strong.
+      const delimiter = emphasisChar(node, content, '_');
       return `${delimiter}${unescapeLineStart(content)}${delimiter}`;
     },
     why: 'one emphasis style (`_`), and `*` where `_` would not work inside a word or around `_` emphasis',
@@ -60,11 +58,8 @@ export const SITE_RULES: readonly SiteRule[] = [
     filter: is('STRONG', 'B'),
     replacement: (content, node) => {
       if (!content.trim()) return '';
-      const [before, after] = writtenBeside(node);
       // `****x**…**` is no strong in strong: around `**` strong, `__` (which does not work inside a word).
-      const inWord = /[\p{L}\p{N}]$/u.test(before) || /^[\p{L}\p{N}]/u.test(after);
-      const edge = edgeDelimiter(content);
-      const delimiter = !inWord && (edge === '*' || (edge === undefined && alternates(node))) ? '__' : '**';
+      const delimiter = emphasisChar(node, content, '*').repeat(2);
       return `${delimiter}${unescapeLineStart(content)}${delimiter}`;
     },
     why: 'after `**` a line has begun: `**1. Present:**` needs no escaped dot; `__` around strong',
@@ -209,22 +204,27 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
   }
   if (element.nodeName === 'CODE' && element.parentNode?.nodeName !== 'PRE')
     return codeSpan(element.textContent.replace(/\r?\n|\r/g, ' '));
-  // An empty heading (not one emptied by removing its anchor: the heading rule drops that).
-  if (/^H[1-6]$/.test(element.nodeName)) return `\n\n${'#'.repeat(Number(element.nodeName.charAt(1)))}\n\n`;
   if (element.nodeName === 'PRE')
     return SITE_RULES.find((rule) => rule.key === 'codeBlock')!.replacement('', element, { baseUrl: '' });
-  // A paragraph (or any element) of white space still holds its code spans.
-  if (
-    element.getElementsByTagName('code').length > 0 &&
-    element.nodeName !== 'PRE' &&
-    element.getElementsByTagName('pre').length === 0
-  ) {
-    const inner = element.childNodes
-      .map((child) => (child.nodeType === 1 ? blankReplacement('', child as unknown as TurndownService.Node) : ''))
-      .join('');
-    return element.isBlock ? `\n\n${inner}\n\n` : inner;
-  }
+  // A heading or paragraph (or any element) of white space still holds its code spans (`` # ` ` ``).
+  const inner = element.getElementsByTagName('pre').length === 0 ? blankCodeSpans(element) : '';
+  // An empty heading (not one emptied by removing its anchor: the heading rule drops that).
+  if (/^H[1-6]$/.test(element.nodeName))
+    return `\n\n${'#'.repeat(Number(element.nodeName.charAt(1)))}${inner && ` ${inner}`}\n\n`;
+  if (inner) return element.isBlock ? `\n\n${inner}\n\n` : inner;
   return element.isBlock ? '\n\n' : '';
+}
+
+// The code spans of an element of white space, a space between two where the element has one.
+function blankCodeSpans(element: DomNode): string {
+  if (element.getElementsByTagName('code').length === 0) return '';
+  return element.childNodes
+    .map((child) =>
+      child.nodeType === 1 ? blankReplacement('', child as unknown as TurndownService.Node) : child.data && ' ',
+    )
+    .join('')
+    .replace(/ +/g, ' ')
+    .trim();
 }
 
 function hasTextAfter(node: DomNode): boolean {

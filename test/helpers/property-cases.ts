@@ -58,4 +58,21 @@ export const FOUND = [
   '- foo\\\n  # ) a*b ballot $\\\n  |\n\nfoo',
   '[[ ] *foo\\](/u)\n\nfoo',
   '<--a.b@example.orgx>',
+  '# `{` foo }',
+  "*_'_**foo****",
+  '# ` `\n\nhttps://example.com/a',
+];
+
+// Minimal cases the Hugo sample (test/convert.hugo.test.ts) found, built with Hugo in every run:
+// each rendered back otherwise in goldmark before its fix, not in the oracle.
+export const HUGO_FOUND = [
+  '"ftp://f.example/x foo', // goldmark links after its typographer's quote…
+  '--https://example.com/a', // …and dash
+  'x\\\n: y', // a definition list under a line
+  'https://x.example/(y)10a*b', // goldmark ends a URL at `*`…
+  'https://example.com/a"', // …and not at a quote
+  'www.example.com-snake_case', // a `www.` link ends after the last lower-case name
+  '&copy;_foo " x_', // `©` is a word character to goldmark: `_` cannot open after it
+  'ftp://f.example/x), y', // goldmark keeps a `)` that punctuation follows
+  '#### ) < {}', // Hugo reads a heading's final `{…}` as its attributes
 ];
