@@ -31,8 +31,10 @@ export type ChromeRegion = 'header' | 'side' | 'footer' | 'body';
 
 // Boxes of the side column: `.mb-4` blocks on the live site, cards on some builds, `aside` blocks elsewhere.
 // Selectors do not start from `main`: inside the body (where broken markup can pull chrome) a scoped
-// query only sees descendants of the body.
-const SIDE_BOXES = '.col > div, aside > div, aside > section, aside.widget';
+// query only sees descendants of the body. Any depth below the column, not only its children: markup that
+// pulls the column into the body can also wrap its boxes in a formatting element (`<i>` reopened by the
+// parser); the outermost box with the heading's text goes, the boxes inside it with it.
+const SIDE_BOXES = '.col div, aside div, aside section, aside.widget';
 // Text that belongs to chrome whatever the markup around it (older layouts, hand-made mirrors).
 const ABOUT_SENTENCE = /^The Certification Authority Browser Forum \(CA\/Browser Forum\) is a voluntary gathering/;
 
