@@ -101,7 +101,7 @@ const BLOCK_PARENTS = new Set([
 const CODE_SPAN = /(?<!\\)(`+)[^`][\s\S]*?(?<!`)\1(?!`)/g;
 
 /** `change` applied to the text between code spans only (a code span is written as it is). */
-function outsideCode(content: string, change: (text: string) => string): string {
+export function outsideCode(content: string, change: (text: string) => string): string {
   let result = '';
   let last = 0;
   for (const span of content.matchAll(CODE_SPAN)) {

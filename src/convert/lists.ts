@@ -2,6 +2,7 @@
 // §5.3: a list ends at a change of bullet character or of ordered delimiter), so a list right after
 // another of its kind takes the other marker, as mdast-util-to-markdown's join does.
 import type { DomNode } from './dom.js';
+import { outsideCode } from './links.js';
 
 /**
  * A fence opening a line, or after the list markers and quote marks that start it (`- ```` `).
@@ -58,7 +59,7 @@ export function listItem(content: string, node: DomNode): string {
   // Its lists' blank lines are theirs: only when they are all tight too are all of them the item's.
   if (!loose && ![...node.getElementsByTagName('ul'), ...node.getElementsByTagName('ol')].some(isLooseList))
     body = withoutBlankLines(body);
-  body += loose ? '\n' : '';
+  body = withoutTaskBoxes(body, node) + (loose ? '\n' : '');
   // `- - -` or `* * *` would be a rule: then the item's content starts on its second line.
   const firstLine = `${prefix}${body.split('\n', 1)[0]}`;
   const lead = /^(?:[-*_][ \t]*){3,}$/.test(firstLine) ? `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}` : prefix;
@@ -117,4 +118,27 @@ const ENDS_QUOTE = /^(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|#{1,6}(?:[ \t]|$)|`{3,}
 export function insideListItem(node: DomNode): boolean {
   for (let parent = node.parentNode; parent; parent = parent.parentNode) if (parent.nodeName === 'LI') return true;
   return false;
+}
+
+// goldmark makes a task box of `[ ]` or `[x]` anywhere in an item's first paragraph or heading, not
+// only at its start (GFM): written as text there, its `[` is escaped. The item's own box (an
+// <input>, written first) stays; so do a URL's bracket (a backslash would end a bare URL) and a
+// link's or image's (goldmark makes a box of the link `[x](/u)` too: not said in Markdown).
+const TASK_BOX = /(?<![\\!]|(?:\/\/|www\.)\S*)\[(?=[\s xX]\](?![([]))/g;
+const NESTED_BLOCK = /^(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|>|`{3,}|~{3,}|\|)/;
+
+function withoutTaskBoxes(body: string, node: DomNode): string {
+  const lines = body.split('\n');
+  let end = 0;
+  while (end < lines.length && lines[end]!.trim() !== '' && !NESTED_BLOCK.test(lines[end]!)) end += 1;
+  if (end === 0) return body;
+  const first = lines.slice(0, end).join('\n');
+  const own = hasOwnCheckbox(node) ? first.slice(0, 4) : '';
+  const escaped = own + outsideCode(first.slice(own.length), (text) => text.replace(TASK_BOX, '\\['));
+  return [escaped, ...lines.slice(end)].join('\n');
+}
+
+function hasOwnCheckbox(item: DomNode): boolean {
+  const first = item.children[0]?.nodeName === 'P' ? item.children[0].children[0] : item.children[0];
+  return first?.nodeName === 'INPUT';
 }

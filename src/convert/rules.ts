@@ -8,7 +8,7 @@ import {
   unescapeLineStart,
   unescapeLinkify,
 } from './escape.js';
-import { codeSpan, emphasisChar } from './inline.js';
+import { codeSpan, emphasisChar, writtenBeside } from './inline.js';
 import { formatLink } from './links.js';
 import type { DomNode } from './dom.js';
 import { insideListItem, isListItem, isLooseList, listItem, listMarker } from './lists.js';
@@ -98,7 +98,8 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'inlineCode',
     filter: (node) => node.nodeName === 'CODE' && node.parentNode?.nodeName !== 'PRE',
-    replacement: (_content, node) => codeSpan((node.textContent ?? '').replace(/\r?\n|\r/g, ' ')),
+    replacement: (_content, node) =>
+      codeSpan((node.textContent ?? '').replace(/\r?\n|\r/g, ' '), writtenBeside(node)[0]),
     why: "the span's own spaces kept inside it (with preformattedCode turndown leaves them there), a fence longer than any backtick run",
   },
   {

@@ -29,10 +29,6 @@ export const HUGO_SKIPS: readonly HugoSkip[] = [
     pattern: /<li><p>(?:(?!<\/?li>)[\s\S])*<\/p><table>/,
     why: 'goldmark calls a list item of a paragraph and a table tight (no `<p>`) though a blank line is between them',
   },
-  {
-    pattern: /<li>(?:<p>)?\[[ x]\] /,
-    why: 'a task box goldmark makes of `[ ]` text at the start of an item the oracle leaves as text',
-  },
 ];
 
 /** The first entry that skips the body, if any. */

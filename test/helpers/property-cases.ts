@@ -61,6 +61,7 @@ export const FOUND = [
   '# `{` foo }',
   "*_'_**foo****",
   '# ` `\n\nhttps://example.com/a',
+  '\\-- --', // a thematic break's dashes may have spaces between
 ];
 
 // Minimal cases the Hugo sample (test/convert.hugo.test.ts) found, built with Hugo in every run:
@@ -75,4 +76,8 @@ export const HUGO_FOUND = [
   '&copy;_foo " x_', // `©` is a word character to goldmark: `_` cannot open after it
   'ftp://f.example/x), y', // goldmark keeps a `)` that punctuation follows
   '#### ) < {}', // Hugo reads a heading's final `{…}` as its attributes
+  '1`a.b@example.org`', // goldmark's e-mail linkify reads a local part across a backtick
+  '[x](/a&amp;copy;)', // goldmark decodes an entity after `\&` in a destination
+  'x\\\n|-', // a delimiter row after a hard break makes a table
+  '- a [ ] b', // goldmark makes a task box of `[ ]` anywhere in an item's first paragraph
 ];
