@@ -78,9 +78,9 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
     why: 'an ordered list item',
   },
   {
-    pattern: /^[|:-](?=[-|: \t]*$)/g,
-    replace: (mark, ...args) => (TABLE_DELIMITER_ROW.test(String(args.at(-1))) ? `\\${mark}` : mark),
-    why: "a table's delimiter row (`|-`) on a line after a hard break: goldmark makes the line before a table head",
+    pattern: /^([|: \t]*)-(?=[-|: \t]*$)/g,
+    replace: (row, lead, ...args) => (TABLE_DELIMITER_ROW.test(String(args.at(-1))) ? `${lead}\\-` : row),
+    why: "a table's delimiter row (`|-`) on a line after a hard break: goldmark makes the line before a table head (its first dash escaped: a `|` is escaped again in a cell)",
   },
   {
     pattern: /^[=-](?=[=-]*\s*$)|^-(?=(?:[ \t]*-){2}[- \t]*$)/g,

@@ -59,11 +59,18 @@ export function listItem(content: string, node: DomNode): string {
   // Its lists' blank lines are theirs: only when they are all tight too are all of them the item's.
   if (!loose && ![...node.getElementsByTagName('ul'), ...node.getElementsByTagName('ol')].some(isLooseList))
     body = withoutBlankLines(body);
-  body = withoutTaskBoxes(body, node) + (loose ? '\n' : '');
-  // `- - -` or `* * *` would be a rule: then the item's content starts on its second line.
+  body = withoutTaskBoxes(joinedAfterEmptyItems(body, loose && node.parentNode?.children.length === 1), node);
+  body += loose ? '\n' : '';
+  return itemLead(prefix, body) + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
+}
+
+/**
+ * The marker an item's content follows: on its line, unless `- - -` or `* * *` would be a rule;
+ * then on the next line (where goldmark, unlike CommonMark, reads a list marker as the next item).
+ */
+export function itemLead(prefix: string, body: string): string {
   const firstLine = `${prefix}${body.split('\n', 1)[0]}`;
-  const lead = /^(?:[-*_][ \t]*){3,}$/.test(firstLine) ? `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}` : prefix;
-  return lead + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
+  return /^(?:[-*_][ \t]*){3,}$/.test(firstLine) ? `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}` : prefix;
 }
 
 export function isLooseList(list: DomNode | null): boolean {
@@ -141,4 +148,25 @@ function withoutTaskBoxes(body: string, node: DomNode): string {
 function hasOwnCheckbox(item: DomNode): boolean {
   const first = item.children[0]?.nodeName === 'P' ? item.children[0].children[0] : item.children[0];
   return first?.nodeName === 'INPUT';
+}
+
+const EMPTY_ITEM_LINE = /^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))+[ \t]*$/;
+
+/**
+ * An empty item's line and the item's next block with no blank line between: after an empty item
+ * and a blank line goldmark ends the enclosing item too (CommonMark keeps it). Not where that blank
+ * line is the only one that makes the item's single-item list loose (`lone`): then it stays.
+ */
+export function joinedAfterEmptyItems(body: string, lone: boolean): string {
+  const lines = body.split('\n');
+  // Blank lines (a run of them) between an empty item's line and a line of the item's own level.
+  const joins = lines.map((line, i) => {
+    if (line !== '') return false;
+    let [before, after] = [i - 1, i + 1];
+    while (lines[before] === '') before -= 1;
+    while (lines[after] === '') after += 1;
+    return EMPTY_ITEM_LINE.test(lines[before] ?? 'x') && /^\S/.test(lines[after] ?? '');
+  });
+  if (lone && lines.every((line, i) => line !== '' || joins[i] || !/^\S/.test(lines[i + 1] ?? ''))) return body;
+  return lines.filter((_line, i) => !joins[i]).join('\n');
 }

@@ -11,7 +11,15 @@ import {
 import { codeSpan, emphasisChar, writtenBeside } from './inline.js';
 import { formatLink } from './links.js';
 import type { DomNode } from './dom.js';
-import { insideListItem, isListItem, isLooseList, listItem, listMarker } from './lists.js';
+import {
+  insideListItem,
+  isListItem,
+  isLooseList,
+  itemLead,
+  joinedAfterEmptyItems,
+  listItem,
+  listMarker,
+} from './lists.js';
 import { BANG, REMOVED_ELEMENTS } from './prepare.js';
 import { FOOTNOTE_RULES } from './footnote-rules.js';
 import { indent, is, type RuleContext, type SiteRule } from './site-rule.js';
@@ -73,11 +81,12 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'blockquote',
     filter: is('BLOCKQUOTE'),
-    replacement: (content) => {
-      const text = content.replace(/^\n+|\n+$/g, '');
+    replacement: (content, node) => {
+      const trimmed = content.replace(/^\n+|\n+$/g, '');
+      const text = insideListItem(node) ? joinedAfterEmptyItems(trimmed, false) : trimmed;
       return `\n\n${text.replace(/^/gm, '> ').replace(/^> $/gm, '>')}\n\n`;
     },
-    why: 'no trailing space on the blank lines of a quote; an empty quote is `>`',
+    why: 'no trailing space on the blank lines of a quote; an empty quote is `>`; in a list item, no blank line after an empty item (lists.ts)',
   },
   {
     key: 'codeBlock',
@@ -182,7 +191,7 @@ export function sitePlugin(context: RuleContext): TurndownService.Plugin {
  */
 export function blankReplacement(_content: string, node: TurndownService.Node): string {
   const element = node as unknown as DomNode;
-  // An empty item's own empty lists are still there, from its second line (`- - -` is a rule).
+  // An empty item's own empty lists are still there (`- -`).
   if (isListItem(element)) {
     const nested = element.children
       .map((child) => blankReplacement('', child as unknown as TurndownService.Node))
@@ -191,7 +200,8 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
     if (nested === '') return listItem('', element);
     const prefix = listMarker(element);
     const loose = isLooseList(element.parentNode) ? '\n' : '';
-    return `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}${indent(nested, prefix.length)}${loose}${element.nextSibling ? '\n' : ''}`;
+    const body = joinedAfterEmptyItems(nested, loose !== '' && element.parentNode?.children.length === 1);
+    return `${itemLead(prefix, body)}${indent(body, prefix.length)}${loose}${element.nextSibling ? '\n' : ''}`;
   }
   if ((element.nodeName === 'UL' || element.nodeName === 'OL') && element.children.length > 0) {
     return `\n\n${element.children.map((item) => blankReplacement('', item as unknown as TurndownService.Node)).join('')}\n\n`;

@@ -17,13 +17,13 @@ export const HUGO_SKIPS: readonly HugoSkip[] = [
     why: "goldmark writes an image's alt from the source: an escape or entity stays in it, the typographer's quotes and dashes come out as `&amp;ldquo;` (README: image alt text)",
   },
   {
-    pattern:
-      /<li>(?:<blockquote>)?(?:<(?:ul|ol)\b[^>]*>)?<li><\/li>|<li><(?:ul|ol)\b[^>]*><li>(?:(?!<\/li>)[\s\S])*<\/li><\/(?:ul|ol)><(?!\/li)/,
-    why: 'goldmark reads a list item whose first line is an empty item (`-\n  -`, `- 2.\n\n  x`) as two items, or ends the outer item there (CommonMark nests them)',
+    pattern: /[^\x00-\x7f\p{L}\p{N}\p{P}\s]<(?:em|strong|del|s)>|<\/(?:em|strong|del|s)>[^\x00-\x7f\p{L}\p{N}\p{P}\s]/u,
+    why: 'emphasis or strikethrough beside a symbol such as `©`: a word character to goldmark (CommonMark 0.30 punctuation is Unicode P only), punctuation to the oracle; then it is emphasis inside a word (README)',
   },
   {
-    pattern: /[^\x00-\x7f\p{L}\p{N}\p{P}\s]<(?:em|strong)>|<\/(?:em|strong)>[^\x00-\x7f\p{L}\p{N}\p{P}\s]/u,
-    why: 'emphasis beside a symbol such as `©`: a word character to goldmark (CommonMark 0.30 punctuation is Unicode P only), punctuation to the oracle; then it is emphasis inside a word (README)',
+    pattern:
+      /<(ul|ol)\b[^>]*><li><(?:ul|ol)\b[^>]*>(?:(?!<\/?li>)[\s\S])*(?:<li>(?:(?!<\/?li>)[\s\S])*<\/li>)*<li><\/li><\/(?:ul|ol)><p>(?:(?!<\/?(?:li|ul|ol)\b)[\s\S])*<\/p><\/li><\/\1>/,
+    why: 'a one-item list whose item is a list ending in an empty item, then a paragraph (`- 2.\n\n  x`): the blank line that makes the item loose ends it in goldmark (CommonMark keeps it)',
   },
   {
     pattern: /<li><p>(?:(?!<\/?li>)[\s\S])*<\/p><table>/,
