@@ -54,6 +54,9 @@ function bareForm(text: string, rawHref: string, href: string): string | undefin
 function linkifies(node: DomNode, url: string): boolean {
   // …and starts an e-mail address only at a letter or digit (`--a@b.org` is no link).
   if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url) || !/^[A-Za-z0-9]/.test(url)) return false;
+  // Its `*`, or a `_` not inside a word, is an emphasis delimiter to a renderer that links after
+  // parsing emphasis (markdown-it; goldmark links first): an autolink holds it literally.
+  if (/\*|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/u.test(url)) return false;
   // A hard break is written `\`, which linkify would take into the URL.
   if (node.nextSibling?.nodeName === 'BR') return false;
   // First or last in emphasis, a delimiter would touch it: renderers disagree on what linkify does there.

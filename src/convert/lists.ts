@@ -55,7 +55,9 @@ export function listItem(content: string, node: DomNode): string {
   // A list is loose when its items hold paragraphs (CommonMark renders a tight item's text bare),
   // not because an item ends in a block: a blank line in a tight list would make it loose.
   const loose = isLooseList(node.parentNode);
-  let body = content.replace(/^\n+/, '').replace(/\n+$/, '');
+  // Turndown puts the space of emphasis opening on an image (`<em><img> x</em>`) before it: at the
+  // start of an item it would indent the item's content, and its later lines would fall outside.
+  let body = content.replace(/^\n*[ \t]*/, '').replace(/\n+$/, '');
   // Its lists' blank lines are theirs: only when they are all tight too are all of them the item's.
   if (!loose && ![...node.getElementsByTagName('ul'), ...node.getElementsByTagName('ol')].some(isLooseList))
     body = withoutBlankLines(body);
@@ -128,10 +130,11 @@ export function insideListItem(node: DomNode): boolean {
 }
 
 // goldmark makes a task box of `[ ]` or `[x]` anywhere in an item's first paragraph or heading, not
-// only at its start (GFM): written as text there, its `[` is escaped. The item's own box (an
-// <input>, written first) stays; so do a URL's bracket (a backslash would end a bare URL) and a
-// link's or image's (goldmark makes a box of the link `[x](/u)` too: not said in Markdown).
-const TASK_BOX = /(?<![\\!]|(?:\/\/|www\.)\S*)\[(?=[\s xX]\](?![([]))/g;
+// only at its start (GFM): written as text there, its `[` is escaped (and its `]` in a link's text,
+// where it would end the text). The item's own box (an <input>, written first) stays; so do a
+// URL's bracket (a backslash would end a bare URL) and a link's or image's (goldmark makes a box of
+// the link `[x](/u)` too: not said in Markdown).
+const TASK_BOX = /(?<![\\!]|(?:\/\/|www\.)\S*)\[([\s xX])\](?![([])/g;
 const NESTED_BLOCK = /^(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|>|`{3,}|~{3,}|\|)/;
 
 function withoutTaskBoxes(body: string, node: DomNode): string {
@@ -141,8 +144,12 @@ function withoutTaskBoxes(body: string, node: DomNode): string {
   if (end === 0) return body;
   const first = lines.slice(0, end).join('\n');
   const own = hasOwnCheckbox(node) ? first.slice(0, 4) : '';
-  const escaped = own + outsideCode(first.slice(own.length), (text) => text.replace(TASK_BOX, '\\['));
+  const escaped = own + outsideCode(first.slice(own.length), (text) => text.replace(TASK_BOX, escapeBox));
   return [escaped, ...lines.slice(end)].join('\n');
+}
+
+function escapeBox(_box: string, mark: string, offset: number, text: string): string {
+  return /^[^[]*\]\(/.test(text.slice(offset + 3)) ? `\\[${mark}\\]` : `\\[${mark}]`;
 }
 
 function hasOwnCheckbox(item: DomNode): boolean {

@@ -193,10 +193,7 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
   const element = node as unknown as DomNode;
   // An empty item's own empty lists are still there (`- -`).
   if (isListItem(element)) {
-    const nested = element.children
-      .map((child) => blankReplacement('', child as unknown as TurndownService.Node))
-      .join('')
-      .trim();
+    const nested = blankChildren(element).trim();
     if (nested === '') return listItem('', element);
     const prefix = listMarker(element);
     const loose = isLooseList(element.parentNode) ? '\n' : '';
@@ -222,20 +219,29 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
   // An empty heading (not one emptied by removing its anchor: the heading rule drops that).
   if (/^H[1-6]$/.test(element.nodeName))
     return `\n\n${'#'.repeat(Number(element.nodeName.charAt(1)))}${inner && ` ${inner}`}\n\n`;
+  // Emphasis of blank code spans is still emphasis.
+  const emphasis = inner && SITE_RULES.find((rule) => BLANK_EMPHASIS.includes(rule.key) && rule.filter(element));
+  if (emphasis) return emphasis.replacement(inner, element, { baseUrl: '' });
   if (inner) return element.isBlock ? `\n\n${inner}\n\n` : inner;
   return element.isBlock ? '\n\n' : '';
 }
 
-// The code spans of an element of white space, a space between two where the element has one.
+const BLANK_EMPHASIS = ['emphasis', 'strong'];
+
+// The code spans of an element of white space.
 function blankCodeSpans(element: DomNode): string {
-  if (element.getElementsByTagName('code').length === 0) return '';
-  return element.childNodes
-    .map((child) =>
-      child.nodeType === 1 ? blankReplacement('', child as unknown as TurndownService.Node) : child.data && ' ',
-    )
-    .join('')
-    .replace(/ +/g, ' ')
-    .trim();
+  return element.getElementsByTagName('code').length === 0 ? '' : blankChildren(element).trim();
+}
+
+// An empty element's children: white space between two of them one space (not run into one code
+// span: `` ` ` ` ` ``), a code span's own spaces kept.
+function blankChildren(element: DomNode): string {
+  let result = '';
+  for (const child of element.childNodes) {
+    if (child.nodeType === 1) result += blankReplacement('', child);
+    else if (child.nodeType === 3 && child.data && result !== '' && !/\s$/.test(result)) result += ' ';
+  }
+  return result;
 }
 
 function hasTextAfter(node: DomNode): boolean {

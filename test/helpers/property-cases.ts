@@ -62,6 +62,11 @@ export const FOUND = [
   "*_'_**foo****",
   '# ` `\n\nhttps://example.com/a',
   '\\-- --', // a thematic break's dashes may have spaces between
+  '- **![foo](/i.png)* foo*\n\n  foo', // no space before an item's first line: its next lines would fall outside
+  '*? C#_a.b@example.org foo*', // an e-mail's `_` read as a delimiter (markdown-it links after emphasis)
+  '- ` ` ` `\n\nx', // two blank code spans in an empty item: not run into one
+  'x *` `* y', // emphasis of a blank code span
+  '- [[ ] x](/u)', // a task box's escaped `[` in a link's text: its `]` too
 ];
 
 // Minimal cases the Hugo sample (test/convert.hugo.test.ts) found, built with Hugo in every run:
