@@ -22,6 +22,7 @@ export function formatLink(content: string, node: DomNode, context: { baseUrl: s
   if (bare !== undefined && linkifies(node, bare)) return bare;
   if (
     bare !== undefined &&
+    !afterAngle(node) &&
     (bare === href || (href === `mailto:${bare}` && AUTOLINK_EMAIL.test(bare) && !/^[!?]/.test(bare)))
   )
     return `<${bare}>`;
@@ -30,6 +31,11 @@ export function formatLink(content: string, node: DomNode, context: { baseUrl: s
   if (label.trim() === '' && (href.startsWith('#') || href === '')) return '';
   return `[${unescapeLineStart(label)}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
 }
+
+// After a `<`, an autolink's `<` would make `<<`, which goldmark's typographer takes (and then
+// linkify the URL with its `>`).
+const afterAngle = (node: DomNode): boolean =>
+  node.previousSibling?.nodeType === 3 && node.previousSibling.textContent.endsWith('<');
 
 // CommonMark's e-mail autolink (§6.5); `<!` or `<?` would open raw HTML instead.
 const AUTOLINK_EMAIL =

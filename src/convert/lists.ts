@@ -72,7 +72,9 @@ export function listItem(content: string, node: DomNode): string {
  */
 export function itemLead(prefix: string, body: string): string {
   const firstLine = `${prefix}${body.split('\n', 1)[0]}`;
-  return /^(?:[-*_][ \t]*){3,}$/.test(firstLine) ? `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}` : prefix;
+  return /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(firstLine)
+    ? `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}`
+    : prefix;
 }
 
 export function isLooseList(list: DomNode | null): boolean {
@@ -132,9 +134,9 @@ export function insideListItem(node: DomNode): boolean {
 // goldmark makes a task box of `[ ]` or `[x]` anywhere in an item's first paragraph or heading, not
 // only at its start (GFM): written as text there, its `[` is escaped (and its `]` in a link's text,
 // where it would end the text). The item's own box (an <input>, written first) stays; so do a
-// URL's bracket (a backslash would end a bare URL) and a link's or image's (goldmark makes a box of
-// the link `[x](/u)` too: not said in Markdown).
-const TASK_BOX = /(?<![\\!]|(?:\/\/|www\.)\S*)\[([\s xX])\](?![([])/g;
+// URL's bracket (a backslash would end a bare URL) and an image's; a link reading `x` (goldmark makes
+// a box of `[x](/u)` too) has its text written as a character reference.
+const TASK_BOX = /(?<![\\!]|(?:\/\/|www\.)\S*)\[([\s xX])\]/g;
 const NESTED_BLOCK = /^(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|>|`{3,}|~{3,}|\|)/;
 
 function withoutTaskBoxes(body: string, node: DomNode): string {
@@ -149,6 +151,7 @@ function withoutTaskBoxes(body: string, node: DomNode): string {
 }
 
 function escapeBox(_box: string, mark: string, offset: number, text: string): string {
+  if (/^[([]/.test(text.charAt(offset + 3))) return `[&#${mark.charCodeAt(0)};]`;
   return /^[^[]*\]\(/.test(text.slice(offset + 3)) ? `\\[${mark}\\]` : `\\[${mark}]`;
 }
 
@@ -156,6 +159,11 @@ function hasOwnCheckbox(item: DomNode): boolean {
   const first = item.children[0]?.nodeName === 'P' ? item.children[0].children[0] : item.children[0];
   return first?.nodeName === 'INPUT';
 }
+
+// A list item's marker kind (its bullet, or its number's delimiter): the next item of a list has its
+// kind, and the blank line before it makes that list loose, so it stays (goldmark: README).
+const markerKind = (line: string): string | undefined =>
+  /^(?:([-*+])|\d{1,9}([.)]))(?:[ \t]|$)/.exec(line)?.slice(1).join('');
 
 const EMPTY_ITEM_LINE = /^(?:[ \t]*(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))+[ \t]*$/;
 
@@ -172,7 +180,11 @@ export function joinedAfterEmptyItems(body: string, lone: boolean): string {
     let [before, after] = [i - 1, i + 1];
     while (lines[before] === '') before -= 1;
     while (lines[after] === '') after += 1;
-    return EMPTY_ITEM_LINE.test(lines[before] ?? 'x') && /^\S/.test(lines[after] ?? '');
+    return (
+      EMPTY_ITEM_LINE.test(lines[before] ?? 'x') &&
+      /^\S/.test(lines[after] ?? '') &&
+      markerKind(lines[after]!) !== markerKind(lines[before]!.trimStart())
+    );
   });
   if (lone && lines.every((line, i) => line !== '' || joins[i] || !/^\S/.test(lines[i + 1] ?? ''))) return body;
   return lines.filter((_line, i) => !joins[i]).join('\n');

@@ -26,6 +26,15 @@ export const HUGO_SKIPS: readonly HugoSkip[] = [
     why: 'a one-item list whose item is a list ending in an empty item, then a paragraph (`- 2.\n\n  x`): the blank line that makes the item loose ends it in goldmark (CommonMark keeps it)',
   },
   {
+    pattern: /<li><ul><li><ul><li><\/li>/,
+    why: 'an item whose first line would be three bullets (`- - -`, a rule): its content starts on the next line, where goldmark reads the marker as the next item (CommonMark nests it)',
+  },
+  {
+    pattern:
+      /(?<=<li>(?:(?!<\/li>)[\s\S])*<(?:ul|ol)\b[^>]*>(?:(?!<\/?(?:ul|ol)\b)[\s\S])*)<li>(?:<(?:ul|ol)\b[^>]*>|<li><\/li>|<\/(?:ul|ol)>)*<\/li><li><p>/,
+    why: "in an item, an empty item then its list's next item, after the blank line that makes the list loose: goldmark ends the enclosing item there (CommonMark keeps it)",
+  },
+  {
     pattern: /<li><p>(?:(?!<\/?li>)[\s\S])*<\/p><table>/,
     why: 'goldmark calls a list item of a paragraph and a table tight (no `<p>`) though a blank line is between them',
   },

@@ -67,6 +67,7 @@ export const FOUND = [
   '- ` ` ` `\n\nx', // two blank code spans in an empty item: not run into one
   'x *` `* y', // emphasis of a blank code span
   '- [[ ] x](/u)', // a task box's escaped `[` in a link's text: its `]` too
+  '1. - 2.\n\n   - foo\n\nx', // the blank line before an empty item's next item stays: it makes the list loose
 ];
 
 // Minimal cases the Hugo sample (test/convert.hugo.test.ts) found, built with Hugo in every run:
@@ -89,4 +90,6 @@ export const HUGO_FOUND = [
   '- x\n\n  -\n\n  y', // …and ends the item at a blank line after an empty item…
   '- > 2.\n  >\n  > x', // …in a quote too…
   '1. -\n\n   2.\n2. x', // …and in an empty item
+  '- a [x](/u) b', // goldmark makes a task box of a link reading `x` in an item
+  'x <<https://a.example/x>', // goldmark's typographer takes `<<`, then linkify the URL with its `>`
 ];
