@@ -46,6 +46,11 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
     why: 'a link, reference or footnote when its `]` is followed by `(`, `[` or `:`, or may be so in a later node',
   },
   { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
+  {
+    pattern: /(?<=\{)\{(?=[<%])/g,
+    replace: () => '\\{',
+    why: 'Hugo reads `{{<` and `{{%` as a shortcode, before the Markdown: an unknown one fails the build (the second `{` escaped: `\\{{<` still holds `{{<`)',
+  },
   { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
   // goldmark's linkify starts a link at a line start or after white space, `*`, `_`, `~` or `(`, and
   // after what its typographer turned into another character (quotes, `--`, `...`, `<<`, `>>`).
@@ -140,7 +145,7 @@ export function unescapeLinkify(content: string): string {
 }
 
 // Text without any character an escape looks at (most text) is returned as it is.
-const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@-]|^[\d:|]/;
+const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@{-]|^[\d:|]/;
 
 /** Escapes a text node's content with {@link TEXT_ESCAPES}. */
 export function escapeText(text: string): string {

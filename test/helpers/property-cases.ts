@@ -92,4 +92,5 @@ export const HUGO_FOUND = [
   '1. -\n\n   2.\n2. x', // …and in an empty item
   '- a [x](/u) b', // goldmark makes a task box of a link reading `x` in an item
   'x <<https://a.example/x>', // goldmark's typographer takes `<<`, then linkify the URL with its `>`
+  '[x {{% y](/u) {{< z', // Hugo reads `{{%` and `{{<` as shortcodes: an unknown one fails the build
 ];
