@@ -62,7 +62,7 @@ export function listItem(content: string, node: DomNode): string {
   if (!loose && ![...node.getElementsByTagName('ul'), ...node.getElementsByTagName('ol')].some(isLooseList))
     body = withoutBlankLines(body);
   body = withoutTaskBoxes(joinedAfterEmptyItems(body, loose && node.parentNode?.children.length === 1), node);
-  body += loose ? '\n' : '';
+  body += loose && !endsInEmptyItem(body) ? '\n' : '';
   return itemLead(prefix, body) + indent(body, prefix.length) + (node.nextSibling ? '\n' : '');
 }
 
@@ -188,4 +188,13 @@ export function joinedAfterEmptyItems(body: string, lone: boolean): string {
   });
   if (lone && lines.every((line, i) => line !== '' || joins[i] || !/^\S/.test(lines[i + 1] ?? ''))) return body;
   return lines.filter((_line, i) => !joins[i]).join('\n');
+}
+
+/**
+ * The item ends in an empty item and holds a blank line between blocks of its own (its list is loose
+ * without the blank line after it): that blank line, which goldmark would end the enclosing item at,
+ * is left out.
+ */
+function endsInEmptyItem(body: string): boolean {
+  return EMPTY_ITEM_LINE.test(body.slice(body.lastIndexOf('\n') + 1)) && /\n\n\S/.test(body);
 }

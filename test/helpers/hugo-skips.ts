@@ -31,7 +31,7 @@ export const HUGO_SKIPS: readonly HugoSkip[] = [
   },
   {
     pattern:
-      /(?<=<li>(?:(?!<\/li>)[\s\S])*<(?:ul|ol)\b[^>]*>(?:(?!<\/?(?:ul|ol)\b)[\s\S])*)<li>(?:<(?:ul|ol)\b[^>]*>|<li><\/li>|<\/(?:ul|ol)>)*<\/li>(?:<\/(?:ul|ol)><\/li>)*<li><p>/,
+      /(?<=<li>(?:(?!<\/li>)[\s\S])*<(?:ul|ol)\b[^>]*>(?:(?!<\/?(?:ul|ol)\b)[\s\S])*)<li>(?:<(?:ul|ol)\b[^>]*>|<li><\/li>|<\/(?:ul|ol)>)*<\/li>(?:<\/(?:ul|ol)><\/li>)*<li>/,
     why: "in an item, an empty item then its list's (or an enclosing list's) next item, after the blank line that makes that list loose: goldmark ends the enclosing items there (CommonMark keeps them)",
   },
   {
