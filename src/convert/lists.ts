@@ -186,7 +186,8 @@ export function joinedAfterEmptyItems(body: string, lone: boolean): string {
       markerKind(lines[after]!) !== markerKind(lines[before]!.trimStart())
     );
   });
-  if (lone && lines.every((line, i) => line !== '' || joins[i] || !/^\S/.test(lines[i + 1] ?? ''))) return body;
+  // A blank line before a table does not make goldmark's item loose (README): it does not count.
+  if (lone && lines.every((line, i) => line !== '' || joins[i] || !/^[^\s|]/.test(lines[i + 1] ?? ''))) return body;
   return lines.filter((_line, i) => !joins[i]).join('\n');
 }
 

@@ -108,7 +108,10 @@ export const SITE_RULES: readonly SiteRule[] = [
     key: 'inlineCode',
     filter: (node) => node.nodeName === 'CODE' && node.parentNode?.nodeName !== 'PRE',
     replacement: (_content, node) =>
-      codeSpan((node.textContent ?? '').replace(/\r?\n|\r/g, ' '), writtenBeside(node)[0]),
+      codeSpan(
+        (node.textContent ?? '').replace(/\r?\n|\r/g, ' '),
+        EMPHASIS.has(node.previousSibling?.nodeName ?? '') ? '*' : writtenBeside(node)[0],
+      ),
     why: "the span's own spaces kept inside it (with preformattedCode turndown leaves them there), a fence longer than any backtick run",
   },
   {
@@ -227,6 +230,8 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
 }
 
 const BLANK_EMPHASIS = ['emphasis', 'strong'];
+// Emphasis right before a code span ends in its delimiter, which an e-mail's local part may hold.
+const EMPHASIS = new Set(['EM', 'I', 'STRONG', 'B']);
 
 // The code spans of an element of white space.
 function blankCodeSpans(element: DomNode): string {

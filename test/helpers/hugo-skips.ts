@@ -22,8 +22,8 @@ export const HUGO_SKIPS: readonly HugoSkip[] = [
   },
   {
     pattern:
-      /<(ul|ol)\b[^>]*><li><(?:ul|ol)\b[^>]*>(?:(?!<\/?li>)[\s\S])*(?:<li>(?:(?!<\/?li>)[\s\S])*<\/li>)*<li><\/li><\/(?:ul|ol)><p>(?:(?!<\/?(?:li|ul|ol)\b)[\s\S])*<\/p><\/li><\/\1>/,
-    why: 'a one-item list whose item is a list ending in an empty item, then a paragraph (`- 2.\n\n  x`): the blank line that makes the item loose ends it in goldmark (CommonMark keeps it)',
+      /<(ul|ol)\b[^>]*><li><(?:ul|ol)\b[^>]*>(?:(?!<\/?li>)[\s\S])*(?:<li>(?:(?!<\/?li>)[\s\S])*<\/li>)*<li><\/li><\/(?:ul|ol)><p>(?:(?!<\/?(?:li|ul|ol)\b)[\s\S])*<\/li><\/\1>/,
+    why: 'a one-item list whose item is a list ending in an empty item, then a paragraph (and a table: `- 2.\n\n  x`): the blank line that makes the item loose ends it in goldmark (CommonMark keeps it)',
   },
   {
     pattern: /<li><ul><li><ul><li><\/li>/,

@@ -94,4 +94,5 @@ export const HUGO_FOUND = [
   'x <<https://a.example/x>', // goldmark's typographer takes `<<`, then linkify the URL with its `>`
   '[x {{% y](/u) {{< z', // Hugo reads `{{%` and `{{<` as shortcodes: an unknown one fails the build
   '- 1. a\n\n     b\n\n     2.\n  2. >\n\nx', // no blank line after an item's last empty item where its list is loose anyway
+  '> **C#**`a.b@example.org`', // an e-mail's local part across emphasis's delimiter and a backtick
 ];
