@@ -8,6 +8,8 @@ export interface TextEscape {
   why: string;
 }
 
+// A GFM delimiter row with a `|` (without one, `-` is a list item or a setext underline, escaped below).
+const TABLE_DELIMITER_ROW = /^(?=[^|]*\|)\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?[ \t]*$/;
 const ALNUM = /[\p{L}\p{N}]/u;
 const SPACE = /\s/;
 const at = (text: string, index: number): string => text.charAt(index);
@@ -44,6 +46,11 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
     why: 'a link, reference or footnote when its `]` is followed by `(`, `[` or `:`, or may be so in a later node',
   },
   { pattern: /<(?=[A-Za-z/!?])/g, replace: () => '\\<', why: 'raw HTML or an autolink' },
+  {
+    pattern: /(?<=\{)\{(?=[<%])/g,
+    replace: () => '\\{',
+    why: 'Hugo reads `{{<` and `{{%` as a shortcode, before the Markdown: an unknown one fails the build (the second `{` escaped: `\\{{<` still holds `{{<`)',
+  },
   { pattern: /&(?=#?[A-Za-z0-9]+;)/g, replace: () => '\\&', why: 'an entity reference' },
   // goldmark's linkify starts a link at a line start or after white space, `*`, `_`, `~` or `(`, and
   // after what its typographer turned into another character (quotes, `--`, `...`, `<<`, `>>`).
@@ -75,7 +82,16 @@ export const TEXT_ESCAPES: readonly TextEscape[] = [
     replace: (_match, digits, dot) => `${digits}\\${dot}`,
     why: 'an ordered list item',
   },
-  { pattern: /^[=-](?=[=-]*\s*$)/g, replace: (mark) => `\\${mark}`, why: 'a setext underline or thematic break' },
+  {
+    pattern: /^([|: \t]*)-(?=[-|: \t]*$)/g,
+    replace: (row, lead, ...args) => (TABLE_DELIMITER_ROW.test(String(args.at(-1))) ? `${lead}\\-` : row),
+    why: "a table's delimiter row (`|-`) on a line after a hard break: goldmark makes the line before a table head (its first dash escaped: a `|` is escaped again in a cell)",
+  },
+  {
+    pattern: /^[=-](?=[=-]*\s*$)|^-(?=(?:[ \t]*-){2}[- \t]*$)/g,
+    replace: (mark) => `\\${mark}`,
+    why: 'a setext underline, or a thematic break (`-- --`: its dashes may have spaces between)',
+  },
 ];
 
 // The last two replacer arguments are the match offset and the whole text.
@@ -129,7 +145,7 @@ export function unescapeLinkify(content: string): string {
 }
 
 // Text without any character an escape looks at (most text) is returned as it is.
-const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@-]|^[\d:]/;
+const MAY_NEED_ESCAPE = /[\\`*_~[<&#>+=@{-]|^[\d:|]/;
 
 /** Escapes a text node's content with {@link TEXT_ESCAPES}. */
 export function escapeText(text: string): string {
@@ -162,12 +178,14 @@ export function absoluteUrl(href: string, base: string): string {
 
 /** A link destination: spaces encoded, parentheses escaped only when unbalanced, entities and escapes kept literal. */
 export function formatDestination(url: string): string {
-  // An `&` that reads as an entity (`&#35;`) would be decoded: escaped, like a backslash before punctuation.
+  // A backslash before punctuation is escaped; an `&` that reads as an entity (`&#35;`) would be
+  // decoded: written `&amp;` (after `\&` goldmark decodes the entity in a destination all the same).
   const encoded = url
     .replace(/ /g, '%20')
     .replace(/</g, '%3C')
     .replace(/>/g, '%3E')
-    .replace(/\\(?=[!-/:-@[-`{-~])|&(?=#?[A-Za-z0-9]+;)/g, '\\$&');
+    .replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\')
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;');
   return balancedParens(encoded) ? encoded : encoded.replace(/[()]/g, '\\$&');
 }
 

@@ -3,13 +3,19 @@
 import type { DomNode } from './dom.js';
 import { BANG } from './prepare.js';
 
+// goldmark's linkify reads an e-mail address's local part across a backtick (``1`a@b.org` `` links
+// `` 1`a@b.org ``): after such a character, a span opening with an address is padded with spaces.
+const LOCAL_PART_END = /[\w.!#$%&'*+/=?^{|}~-]$/;
+const ADDRESS_START = /^[\w.!#$%&'*+/=?^`{|}~-]*@[\w-]+\./;
+
 // CommonMark strips one space from each side of a span that has both and more than spaces.
-export function codeSpan(code: string): string {
+export function codeSpan(code: string, before = ''): string {
   if (code === '') return '';
   const runs = new Set(code.match(/`+/g) ?? []);
   let fence = '`';
   while (runs.has(fence)) fence += '`';
-  const pad = /^`|`$/.test(code) || /^ (?=.*[^ ]).* $/s.test(code) ? ' ' : '';
+  const address = LOCAL_PART_END.test(before) && ADDRESS_START.test(code);
+  const pad = address || /^`|`$/.test(code) || /^ (?=.*[^ ]).* $/s.test(code) ? ' ' : '';
   return `${fence}${pad}${code}${pad}${fence}`;
 }
 

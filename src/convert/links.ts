@@ -22,6 +22,7 @@ export function formatLink(content: string, node: DomNode, context: { baseUrl: s
   if (bare !== undefined && linkifies(node, bare)) return bare;
   if (
     bare !== undefined &&
+    !afterAngle(node) &&
     (bare === href || (href === `mailto:${bare}` && AUTOLINK_EMAIL.test(bare) && !/^[!?]/.test(bare)))
   )
     return `<${bare}>`;
@@ -30,6 +31,11 @@ export function formatLink(content: string, node: DomNode, context: { baseUrl: s
   if (label.trim() === '' && (href.startsWith('#') || href === '')) return '';
   return `[${unescapeLineStart(label)}](${formatDestination(href)}${formatTitle(node.getAttribute('title'))})`;
 }
+
+// After a `<`, an autolink's `<` would make `<<`, which goldmark's typographer takes (and then
+// linkify the URL with its `>`).
+const afterAngle = (node: DomNode): boolean =>
+  node.previousSibling?.nodeType === 3 && node.previousSibling.textContent.endsWith('<');
 
 // CommonMark's e-mail autolink (§6.5); `<!` or `<?` would open raw HTML instead.
 const AUTOLINK_EMAIL =
@@ -54,6 +60,9 @@ function bareForm(text: string, rawHref: string, href: string): string | undefin
 function linkifies(node: DomNode, url: string): boolean {
   // …and starts an e-mail address only at a letter or digit (`--a@b.org` is no link).
   if (!/[\p{L}\p{N}/#=+%$-]$/u.test(url) || !/^[A-Za-z0-9]/.test(url)) return false;
+  // Its `*`, or a `_` not inside a word, is an emphasis delimiter to a renderer that links after
+  // parsing emphasis (markdown-it; goldmark links first): an autolink holds it literally.
+  if (/\*|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/u.test(url)) return false;
   // A hard break is written `\`, which linkify would take into the URL.
   if (node.nextSibling?.nodeName === 'BR') return false;
   // First or last in emphasis, a delimiter would touch it: renderers disagree on what linkify does there.
@@ -101,7 +110,7 @@ const BLOCK_PARENTS = new Set([
 const CODE_SPAN = /(?<!\\)(`+)[^`][\s\S]*?(?<!`)\1(?!`)/g;
 
 /** `change` applied to the text between code spans only (a code span is written as it is). */
-function outsideCode(content: string, change: (text: string) => string): string {
+export function outsideCode(content: string, change: (text: string) => string): string {
   let result = '';
   let last = 0;
   for (const span of content.matchAll(CODE_SPAN)) {

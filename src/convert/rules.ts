@@ -8,10 +8,18 @@ import {
   unescapeLineStart,
   unescapeLinkify,
 } from './escape.js';
-import { codeSpan, emphasisChar } from './inline.js';
+import { codeSpan, emphasisChar, writtenBeside } from './inline.js';
 import { formatLink } from './links.js';
 import type { DomNode } from './dom.js';
-import { insideListItem, isListItem, isLooseList, listItem, listMarker } from './lists.js';
+import {
+  insideListItem,
+  isListItem,
+  isLooseList,
+  itemLead,
+  joinedAfterEmptyItems,
+  listItem,
+  listMarker,
+} from './lists.js';
 import { BANG, REMOVED_ELEMENTS } from './prepare.js';
 import { FOOTNOTE_RULES } from './footnote-rules.js';
 import { indent, is, type RuleContext, type SiteRule } from './site-rule.js';
@@ -73,11 +81,12 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'blockquote',
     filter: is('BLOCKQUOTE'),
-    replacement: (content) => {
-      const text = content.replace(/^\n+|\n+$/g, '');
+    replacement: (content, node) => {
+      const trimmed = content.replace(/^\n+|\n+$/g, '');
+      const text = insideListItem(node) ? joinedAfterEmptyItems(trimmed, false) : trimmed;
       return `\n\n${text.replace(/^/gm, '> ').replace(/^> $/gm, '>')}\n\n`;
     },
-    why: 'no trailing space on the blank lines of a quote; an empty quote is `>`',
+    why: 'no trailing space on the blank lines of a quote; an empty quote is `>`; in a list item, no blank line after an empty item (lists.ts)',
   },
   {
     key: 'codeBlock',
@@ -98,7 +107,11 @@ export const SITE_RULES: readonly SiteRule[] = [
   {
     key: 'inlineCode',
     filter: (node) => node.nodeName === 'CODE' && node.parentNode?.nodeName !== 'PRE',
-    replacement: (_content, node) => codeSpan((node.textContent ?? '').replace(/\r?\n|\r/g, ' ')),
+    replacement: (_content, node) =>
+      codeSpan(
+        (node.textContent ?? '').replace(/\r?\n|\r/g, ' '),
+        EMPHASIS.has(node.previousSibling?.nodeName ?? '') ? '*' : writtenBeside(node)[0],
+      ),
     why: "the span's own spaces kept inside it (with preformattedCode turndown leaves them there), a fence longer than any backtick run",
   },
   {
@@ -181,16 +194,14 @@ export function sitePlugin(context: RuleContext): TurndownService.Plugin {
  */
 export function blankReplacement(_content: string, node: TurndownService.Node): string {
   const element = node as unknown as DomNode;
-  // An empty item's own empty lists are still there, from its second line (`- - -` is a rule).
+  // An empty item's own empty lists are still there (`- -`).
   if (isListItem(element)) {
-    const nested = element.children
-      .map((child) => blankReplacement('', child as unknown as TurndownService.Node))
-      .join('')
-      .trim();
+    const nested = blankChildren(element).trim();
     if (nested === '') return listItem('', element);
     const prefix = listMarker(element);
     const loose = isLooseList(element.parentNode) ? '\n' : '';
-    return `${prefix.trimEnd()}\n${' '.repeat(prefix.length)}${indent(nested, prefix.length)}${loose}${element.nextSibling ? '\n' : ''}`;
+    const body = joinedAfterEmptyItems(nested, loose !== '' && element.parentNode?.children.length === 1);
+    return `${itemLead(prefix, body)}${indent(body, prefix.length)}${loose}${element.nextSibling ? '\n' : ''}`;
   }
   if ((element.nodeName === 'UL' || element.nodeName === 'OL') && element.children.length > 0) {
     return `\n\n${element.children.map((item) => blankReplacement('', item as unknown as TurndownService.Node)).join('')}\n\n`;
@@ -211,20 +222,31 @@ export function blankReplacement(_content: string, node: TurndownService.Node): 
   // An empty heading (not one emptied by removing its anchor: the heading rule drops that).
   if (/^H[1-6]$/.test(element.nodeName))
     return `\n\n${'#'.repeat(Number(element.nodeName.charAt(1)))}${inner && ` ${inner}`}\n\n`;
+  // Emphasis of blank code spans is still emphasis.
+  const emphasis = inner && SITE_RULES.find((rule) => BLANK_EMPHASIS.includes(rule.key) && rule.filter(element));
+  if (emphasis) return emphasis.replacement(inner, element, { baseUrl: '' });
   if (inner) return element.isBlock ? `\n\n${inner}\n\n` : inner;
   return element.isBlock ? '\n\n' : '';
 }
 
-// The code spans of an element of white space, a space between two where the element has one.
+const BLANK_EMPHASIS = ['emphasis', 'strong'];
+// Emphasis right before a code span ends in its delimiter, which an e-mail's local part may hold.
+const EMPHASIS = new Set(['EM', 'I', 'STRONG', 'B']);
+
+// The code spans of an element of white space.
 function blankCodeSpans(element: DomNode): string {
-  if (element.getElementsByTagName('code').length === 0) return '';
-  return element.childNodes
-    .map((child) =>
-      child.nodeType === 1 ? blankReplacement('', child as unknown as TurndownService.Node) : child.data && ' ',
-    )
-    .join('')
-    .replace(/ +/g, ' ')
-    .trim();
+  return element.getElementsByTagName('code').length === 0 ? '' : blankChildren(element).trim();
+}
+
+// An empty element's children: white space between two of them one space (not run into one code
+// span: `` ` ` ` ` ``), a code span's own spaces kept.
+function blankChildren(element: DomNode): string {
+  let result = '';
+  for (const child of element.childNodes) {
+    if (child.nodeType === 1) result += blankReplacement('', child);
+    else if (child.nodeType === 3 && child.data && result !== '' && !/\s$/.test(result)) result += ' ';
+  }
+  return result;
 }
 
 function hasTextAfter(node: DomNode): boolean {

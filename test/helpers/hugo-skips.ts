@@ -17,21 +17,26 @@ export const HUGO_SKIPS: readonly HugoSkip[] = [
     why: "goldmark writes an image's alt from the source: an escape or entity stays in it, the typographer's quotes and dashes come out as `&amp;ldquo;` (README: image alt text)",
   },
   {
-    pattern:
-      /<li>(?:<blockquote>)?(?:<(?:ul|ol)\b[^>]*>)?<li><\/li>|<li><(?:ul|ol)\b[^>]*><li>(?:(?!<\/li>)[\s\S])*<\/li><\/(?:ul|ol)><(?!\/li)/,
-    why: 'goldmark reads a list item whose first line is an empty item (`-\n  -`, `- 2.\n\n  x`) as two items, or ends the outer item there (CommonMark nests them)',
+    pattern: /[^\x00-\x7f\p{L}\p{N}\p{P}\s]<(?:em|strong|del|s)>|<\/(?:em|strong|del|s)>[^\x00-\x7f\p{L}\p{N}\p{P}\s]/u,
+    why: 'emphasis or strikethrough beside a symbol such as `©`: a word character to goldmark (CommonMark 0.30 punctuation is Unicode P only), punctuation to the oracle; then it is emphasis inside a word (README)',
   },
   {
-    pattern: /[^\x00-\x7f\p{L}\p{N}\p{P}\s]<(?:em|strong)>|<\/(?:em|strong)>[^\x00-\x7f\p{L}\p{N}\p{P}\s]/u,
-    why: 'emphasis beside a symbol such as `©`: a word character to goldmark (CommonMark 0.30 punctuation is Unicode P only), punctuation to the oracle; then it is emphasis inside a word (README)',
+    pattern:
+      /<(ul|ol)\b[^>]*><li><(?:ul|ol)\b[^>]*>(?:(?!<\/?li>)[\s\S])*(?:<li>(?:(?!<\/?li>)[\s\S])*<\/li>)*<li><\/li><\/(?:ul|ol)><p>(?:(?!<\/?(?:li|ul|ol)\b)[\s\S])*<\/li><\/\1>/,
+    why: 'a one-item list whose item is a list ending in an empty item, then a paragraph (and a table: `- 2.\n\n  x`): the blank line that makes the item loose ends it in goldmark (CommonMark keeps it)',
+  },
+  {
+    pattern: /<li><ul><li><ul><li><\/li>/,
+    why: 'an item whose first line would be three bullets (`- - -`, a rule): its content starts on the next line, where goldmark reads the marker as the next item (CommonMark nests it)',
+  },
+  {
+    pattern:
+      /(?<=<li>(?:(?!<\/li>)[\s\S])*<(?:ul|ol)\b[^>]*>(?:(?!<\/?(?:ul|ol)\b)[\s\S])*)<li>(?:<(?:ul|ol)\b[^>]*>|<li><\/li>|<\/(?:ul|ol)>)*<\/li>(?:<\/(?:ul|ol)><\/li>)*<li>/,
+    why: "in an item, an empty item then its list's (or an enclosing list's) next item, after the blank line that makes that list loose: goldmark ends the enclosing items there (CommonMark keeps them)",
   },
   {
     pattern: /<li><p>(?:(?!<\/?li>)[\s\S])*<\/p><table>/,
     why: 'goldmark calls a list item of a paragraph and a table tight (no `<p>`) though a blank line is between them',
-  },
-  {
-    pattern: /<li>(?:<p>)?\[[ x]\] /,
-    why: 'a task box goldmark makes of `[ ]` text at the start of an item the oracle leaves as text',
   },
 ];
 

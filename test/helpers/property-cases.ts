@@ -61,6 +61,13 @@ export const FOUND = [
   '# `{` foo }',
   "*_'_**foo****",
   '# ` `\n\nhttps://example.com/a',
+  '\\-- --', // a thematic break's dashes may have spaces between
+  '- **![foo](/i.png)* foo*\n\n  foo', // no space before an item's first line: its next lines would fall outside
+  '*? C#_a.b@example.org foo*', // an e-mail's `_` read as a delimiter (markdown-it links after emphasis)
+  '- ` ` ` `\n\nx', // two blank code spans in an empty item: not run into one
+  'x *` `* y', // emphasis of a blank code span
+  '- [[ ] x](/u)', // a task box's escaped `[` in a link's text: its `]` too
+  '1. - 2.\n\n   - foo\n\nx', // the blank line before an empty item's next item stays: it makes the list loose
 ];
 
 // Minimal cases the Hugo sample (test/convert.hugo.test.ts) found, built with Hugo in every run:
@@ -75,4 +82,17 @@ export const HUGO_FOUND = [
   '&copy;_foo " x_', // `©` is a word character to goldmark: `_` cannot open after it
   'ftp://f.example/x), y', // goldmark keeps a `)` that punctuation follows
   '#### ) < {}', // Hugo reads a heading's final `{…}` as its attributes
+  '1`a.b@example.org`', // goldmark's e-mail linkify reads a local part across a backtick
+  '[x](/a&amp;copy;)', // goldmark decodes an entity after `\&` in a destination
+  'x\\\n|-', // a delimiter row after a hard break makes a table
+  '- a [ ] b', // goldmark makes a task box of `[ ]` anywhere in an item's first paragraph
+  '- -\n\nx', // goldmark reads an item's empty first line and a marker under it as two items…
+  '- x\n\n  -\n\n  y', // …and ends the item at a blank line after an empty item…
+  '- > 2.\n  >\n  > x', // …in a quote too…
+  '1. -\n\n   2.\n2. x', // …and in an empty item
+  '- a [x](/u) b', // goldmark makes a task box of a link reading `x` in an item
+  'x <<https://a.example/x>', // goldmark's typographer takes `<<`, then linkify the URL with its `>`
+  '[x {{% y](/u) {{< z', // Hugo reads `{{%` and `{{<` as shortcodes: an unknown one fails the build
+  '- 1. a\n\n     b\n\n     2.\n  2. >\n\nx', // no blank line after an item's last empty item where its list is loose anyway
+  '> **C#**`a.b@example.org`', // an e-mail's local part across emphasis's delimiter and a backtick
 ];

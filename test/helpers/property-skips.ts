@@ -88,10 +88,10 @@ export const SKIPS: readonly Skip[] = [
   { skips: (_markdown, html) => SIDE_BY_SIDE.test(html), why: 'see SIDE_BY_SIDE (README)' },
   {
     skips: (_markdown, html) =>
-      / <\/code><\/(?:a|em|strong|s|del)>|<(?:a|em|strong|s|del)\b[^>]*><code> |\s(?:<img [^>]*>)+<\/(?:a|em|strong|s|del)>|<(?:a|em|strong|s|del)\b[^>]*>(?:<img [^>]*>)+\s/.test(
+      /(?<!<(?:em|strong)><code>) <\/code><\/(?:a|em|strong|s|del)>|<(?:a|em|strong|s|del)\b[^>]*><code> (?!<\/code><\/(?:em|strong)>)|\s(?:<img [^>]*>)+<\/(?:a|em|strong|s|del)>|<(?:a|em|strong|s|del)\b[^>]*>(?:<img [^>]*>)+\s/.test(
         html,
       ),
-    why: 'a code span with a space at the edge of a link or emphasis, or an image between a space and that edge: turndown reads the edge from the text alone and puts a space outside too (README)',
+    why: 'a code span with a space at the edge of a link or emphasis (not emphasis of one blank code span: written as it is), or an image between a space and that edge: turndown reads the edge from the text alone and puts a space outside too (README)',
   },
 ];
 
