@@ -69,7 +69,11 @@ function apply(model: Model, op: Op): boolean {
       if (post) {
         const date = new Date(post.date);
         date.setUTCDate(date.getUTCDate() + op.days);
-        post.date = date.toISOString().replace('.000Z', '+00:00');
+        const moved = { ...post, date: date.toISOString().replace('.000Z', '+00:00') };
+        // Two posts of one title on one day share a permalink: Hugo publishes one of them, so the other is
+        // gone upstream without being deleted. No such history: the redate is left out.
+        if (model.posts.some((other) => other !== post && permalink(other) === permalink(moved))) return false;
+        post.date = moved.date;
       }
       return false;
     case 'edit':
@@ -208,6 +212,12 @@ describe('random site histories', () => {
       { op: 'redate', at: 0, days: 1 },
     ],
     [{ op: 'listing-down' }, { op: 'author', at: 1 }],
+    // Found by the property itself: a redate onto the day of a post with the same title (see apply).
+    [
+      { op: 'add', short: false, title: 'S/MIME Minutes' },
+      { op: 'add', short: false, title: 'S/MIME Minutes' },
+      { op: 'redate', at: 4, days: 1 },
+    ],
   ];
   it.each(FOUND.map((history) => [JSON.stringify(history), history] as const))(
     'keeps the invariant: %s',
