@@ -36,6 +36,11 @@ export interface UrlState {
   gone?: string;
   /** Written while the listing could not be read: what only the listing shows (the author) is still to come. */
   unlisted?: true;
+  /**
+   * Its file was renamed for another URL (the post moved: a redate, a retitle): what this URL's validators
+   * and lastmod describe is no longer what the file holds, so when the site lists it again it is read in full.
+   */
+  moved?: true;
 }
 
 export interface CrawlState {

@@ -42,7 +42,7 @@ function refreshReason(
   page: DiscoveredPost,
   judged: UrlState | undefined,
 ): 'revalidate' | 'listing' | undefined {
-  if (page.vanished) return 'listing';
+  if (page.vanished || judged?.moved) return 'listing';
   const listed = page.hints.author !== undefined || (page.named ?? []).includes('listing');
   if (judged?.unlisted && listed) return 'listing';
   if (page.hints.author !== undefined && page.hints.author !== judged?.hints?.author) return 'listing';

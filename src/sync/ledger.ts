@@ -142,9 +142,16 @@ export function createLedger(deps: LedgerDeps): Ledger {
     }
   };
 
-  /** URLs the state sent to a renamed file now go to its new name (a scan of the state: renames are rare). */
+  /**
+   * URLs the state sent to a renamed file now go to its new name (a scan of the state: renames are rare),
+   * marked moved (the URL that renamed it is recorded afresh right after).
+   */
   const renamed = (from: string, to: string): void => {
-    for (const entry of Object.values(state.urls)) if (entry.path === from) entry.path = to;
+    for (const entry of Object.values(state.urls))
+      if (entry.path === from) {
+        entry.path = to;
+        entry.moved = true;
+      }
     present.delete(from);
     present.add(to);
   };
