@@ -20,7 +20,7 @@ import {
   listItem,
   listMarker,
 } from './lists.js';
-import { BANG, REMOVED_ELEMENTS } from './prepare.js';
+import { AT, BANG, REMOVED_ELEMENTS } from './prepare.js';
 import { FOOTNOTE_RULES } from './footnote-rules.js';
 import { indent, is, type RuleContext, type SiteRule } from './site-rule.js';
 import { TABLE_RULES } from './table-rules.js';
@@ -135,6 +135,12 @@ export const SITE_RULES: readonly SiteRule[] = [
     filter: is(BANG),
     replacement: () => '\\!',
     why: 'a literal `!` before a link would make it an image (prepare.ts marks it)',
+  },
+  {
+    key: 'at',
+    filter: is(AT),
+    replacement: () => '\\@',
+    why: "an address's `@` right after emphasis or code: goldmark's linkify would take the delimiter into it (prepare.ts marks it)",
   },
   {
     key: 'link',

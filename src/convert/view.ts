@@ -3,7 +3,7 @@
 import type { AnyNode, ParentNode } from 'domhandler';
 import { HTML_NS, TEXT } from './dom-constants.js';
 import { DomNode } from './dom.js';
-import { BANG, bangBefore, isRemoved } from './prepare.js';
+import { AT, atAfterDelimiter, BANG, bangBefore, isRemoved } from './prepare.js';
 import { reparsesAsIs, reparsesElsewhere } from './reparse.js';
 
 /** Elements whose leading newline the HTML parser drops: a body that went through HTML text lost it. */
@@ -39,10 +39,10 @@ function build(root: ParentNode, asReparsed: boolean): DomNode | undefined {
     if (node?.type === 'text') {
       // Adjacent text nodes (left by chrome removal) are one text node once serialized and parsed again.
       if (asReparsed) frame.pending += node.data;
-      else if (node.data !== '') frame.target.appendChild(DomNode.text(node.data));
+      else if (node.data !== '') appendText(frame.target, node.data);
       continue;
     }
-    if (frame.pending !== '') frame.target.appendChild(DomNode.text(frame.pending));
+    if (frame.pending !== '') appendText(frame.target, frame.pending);
     frame.pending = '';
     if (node === undefined) {
       stack.pop();
@@ -65,6 +65,18 @@ function build(root: ParentNode, asReparsed: boolean): DomNode | undefined {
     }
   }
   return top;
+}
+
+// An address's `@` right after emphasis or code: an element rules.ts writes `\@`, then the rest.
+function appendText(parent: DomNode, data: string): void {
+  if (atAfterDelimiter(parent, data)) {
+    const at = DomNode.element(AT.toLowerCase(), HTML_NS, {});
+    at.appendChild(DomNode.text('@'));
+    parent.appendChild(at);
+    if (data.length > 1) parent.appendChild(DomNode.text(data.slice(1)));
+    return;
+  }
+  parent.appendChild(DomNode.text(data));
 }
 
 // `text!` before a link: `text` and an element rules.ts writes `\!`.

@@ -95,4 +95,5 @@ export const HUGO_FOUND = [
   '[x {{% y](/u) {{< z', // Hugo reads `{{%` and `{{<` as shortcodes: an unknown one fails the build
   '- 1. a\n\n     b\n\n     2.\n  2. >\n\nx', // no blank line after an item's last empty item where its list is loose anyway
   '> **C#**`a.b@example.org`', // an e-mail's local part across emphasis's delimiter and a backtick
+  '_Bar2._@www.example.com', // an e-mail's local part across emphasis's closing delimiter, `_` or `*`
 ];
