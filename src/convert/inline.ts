@@ -59,9 +59,22 @@ export function emphasisChar(node: DomNode, content: string, usual: '*' | '_'): 
   const inWord = WORD_END.test(before) || WORD_START.test(after);
   const char = inWord
     ? '*'
-    : (other(edgeDelimiter(content)) ?? other(writtenBefore(node)) ?? (alternates(node) ? other(usual)! : usual));
+    : (other(edgeDelimiter(content)) ??
+      other(writtenInside(node)) ??
+      other(writtenBefore(node)) ??
+      (alternates(node) ? other(usual)! : usual));
   written.set(node, char);
   return char;
+}
+
+// The character of the first emphasis of its kind inside it (written already: turndown writes an
+// element's content first). That one may have had to take this one's usual character.
+function writtenInside(node: DomNode): string | undefined {
+  for (const child of node.children) {
+    const inside = kind(child.nodeName) === kind(node.nodeName) ? written.get(child) : writtenInside(child);
+    if (inside !== undefined) return inside;
+  }
+  return undefined;
 }
 
 // The character of emphasis written right against this node's opening (no white space between).

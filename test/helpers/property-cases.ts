@@ -68,6 +68,7 @@ export const FOUND = [
   'x *` `* y', // emphasis of a blank code span
   '- [[ ] x](/u)', // a task box's escaped `[` in a link's text: its `]` too
   '1. - 2.\n\n   - foo\n\nx', // the blank line before an empty item's next item stays: it makes the list loose
+  '- *[_**] +**_ +](/u)*\n\n  foo\n\n*', // emphasis avoids the character of emphasis of its kind inside it
 ];
 
 // Minimal cases the Hugo sample (test/convert.hugo.test.ts) found, built with Hugo in every run:
