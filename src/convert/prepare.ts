@@ -29,6 +29,18 @@ const REMOVED = new Set<string>(REMOVED_ELEMENTS);
 export const BANG = 'X-CABSYNC-BANG';
 
 /**
+ * The element a literal `\` right before a hard break becomes (rules.ts writes it `&#92;`): goldmark
+ * reads the escaped `\\` and the break's `\` as a literal `\\` and a space, not `\` and a break.
+ */
+export const BACKSLASH = 'X-CABSYNC-BACKSLASH';
+
+/** The text node a hard break is about to follow, when it ends in a `\` that must be written `&#92;`. */
+export function backslashBefore(parent: DomNode, name: string): DomNode | undefined {
+  const last = parent.lastChild;
+  return name === 'br' && last?.nodeType === TEXT && last.data.endsWith('\\') ? last : undefined;
+}
+
+/**
  * The element an e-mail address's `@` right after emphasis, strikethrough or code becomes (rules.ts
  * writes it `\@`): goldmark's linkify takes the delimiter before it (`_`, `*`, `~`, a backtick) into the
  * address's local part, and either emphasis character would do.

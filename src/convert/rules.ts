@@ -20,7 +20,7 @@ import {
   listItem,
   listMarker,
 } from './lists.js';
-import { AT, BANG, REMOVED_ELEMENTS } from './prepare.js';
+import { AT, BACKSLASH, BANG, REMOVED_ELEMENTS } from './prepare.js';
 import { FOOTNOTE_RULES } from './footnote-rules.js';
 import { indent, is, type RuleContext, type SiteRule } from './site-rule.js';
 import { TABLE_RULES } from './table-rules.js';
@@ -135,6 +135,12 @@ export const SITE_RULES: readonly SiteRule[] = [
     filter: is(BANG),
     replacement: () => '\\!',
     why: 'a literal `!` before a link would make it an image (prepare.ts marks it)',
+  },
+  {
+    key: 'backslash',
+    filter: is(BACKSLASH),
+    replacement: () => '&#92;',
+    why: 'a literal backslash before a hard break: goldmark reads an escaped one, the break and the line end as two backslashes and a space (prepare.ts marks it)',
   },
   {
     key: 'at',

@@ -3,7 +3,7 @@
 import type { AnyNode, ParentNode } from 'domhandler';
 import { HTML_NS, TEXT } from './dom-constants.js';
 import { DomNode } from './dom.js';
-import { AT, atAfterDelimiter, BANG, bangBefore, isRemoved } from './prepare.js';
+import { AT, atAfterDelimiter, BACKSLASH, backslashBefore, BANG, bangBefore, isRemoved } from './prepare.js';
 import { reparsesAsIs, reparsesElsewhere } from './reparse.js';
 
 /** Elements whose leading newline the HTML parser drops: a body that went through HTML text lost it. */
@@ -57,7 +57,9 @@ function build(root: ParentNode, asReparsed: boolean): DomNode | undefined {
       if (asReparsed && html && reparsesElsewhere(element.name, frame.target)) return undefined;
       if (isRemoved(element.name, element.attribs)) continue;
       const bang = html ? bangBefore(frame.target, element.name, element.attribs) : undefined;
-      if (bang) markBang(bang);
+      if (bang) markLast(bang, BANG);
+      const backslash = html ? backslashBefore(frame.target, element.name) : undefined;
+      if (backslash) markLast(backslash, BACKSLASH);
       const child = frame.target.appendChild(DomNode.element(element.name, namespace, element.attribs));
       // A template's content is not among its children in the DOM.
       if (!(html && element.name === 'template'))
@@ -79,13 +81,14 @@ function appendText(parent: DomNode, data: string): void {
   parent.appendChild(DomNode.text(data));
 }
 
-// `text!` before a link: `text` and an element rules.ts writes `\!`.
-function markBang(text: DomNode): void {
+// `text!` before a link, `text\` before a hard break: `text` and an element rules.ts writes escaped.
+function markLast(text: DomNode, marker: string): void {
   const parent = text.parentNode!;
+  const last = text.data.slice(-1);
   text.data = text.data.slice(0, -1);
-  const bang = DomNode.element(BANG.toLowerCase(), HTML_NS, {});
-  bang.appendChild(DomNode.text('!'));
-  parent.appendChild(bang);
+  const element = DomNode.element(marker.toLowerCase(), HTML_NS, {});
+  element.appendChild(DomNode.text(last));
+  parent.appendChild(element);
   if (text.data === '') text.remove();
 }
 

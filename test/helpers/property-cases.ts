@@ -97,4 +97,5 @@ export const HUGO_FOUND = [
   '- 1. a\n\n     b\n\n     2.\n  2. >\n\nx', // no blank line after an item's last empty item where its list is loose anyway
   '> **C#**`a.b@example.org`', // an e-mail's local part across emphasis's delimiter and a backtick
   '_Bar2._@www.example.com', // an e-mail's local part across emphasis's closing delimiter, `_` or `*`
+  '\\\\\\\n<b>b</b>', // goldmark reads an escaped backslash before a backslash hard break as two backslashes
 ];
