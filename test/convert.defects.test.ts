@@ -87,4 +87,13 @@ describe('found on the way', () => {
       `${'> '.repeat(60)}t\n`,
     );
   });
+
+  it('a table kept as HTML holds its characters plain, not the marks that escape them in Markdown', () => {
+    const markdown = htmlToMarkdown(
+      '<table><tr><td colspan="2">a\\<br>b!<a href="/x">l</a> <em>e</em>@www.example.com</td></tr></table>',
+      URL_,
+    );
+    expect(markdown).not.toMatch(/x-cabsync/i);
+    expect(markdown).toContain('a\\<br>b!<a href="https://cabforum.org/x">l</a> <em>e</em>@www.example.com');
+  });
 });

@@ -1,7 +1,7 @@
 // Delimiters of inline code and emphasis, chosen from what is written beside them: CommonMark's
 // delimiter runs (§6.2) merge or fail to open where a `*` or `_` touches another or a letter.
 import type { DomNode } from './dom.js';
-import { AT, BACKSLASH, BANG } from './prepare.js';
+import { MARK } from './prepare.js';
 
 // goldmark's linkify reads an e-mail address's local part across a backtick (``1`a@b.org` `` links
 // `` 1`a@b.org ``): after such a character, a span opening with an address is padded with spaces.
@@ -28,23 +28,7 @@ export function writtenBeside(node: DomNode): [string, string] {
 }
 
 /** Elements written with punctuation at their edges; any other (a span) is written as its text. */
-const DELIMITED = new Set([
-  'EM',
-  'I',
-  'STRONG',
-  'B',
-  'A',
-  'CODE',
-  'DEL',
-  'S',
-  'STRIKE',
-  'IMG',
-  'BR',
-  'SUP',
-  BANG,
-  AT,
-  BACKSLASH,
-]);
+const DELIMITED = new Set(['EM', 'I', 'STRONG', 'B', 'A', 'CODE', 'DEL', 'S', 'STRIKE', 'IMG', 'BR', 'SUP', MARK]);
 
 // The emphasis delimiter the content starts or ends with: the one around it must differ, or the runs merge.
 export function edgeDelimiter(content: string): string | undefined {

@@ -25,44 +25,65 @@ export const REMOVED_ELEMENTS = [
 ] as const;
 const REMOVED = new Set<string>(REMOVED_ELEMENTS);
 
-/** The element a literal `!` right before a link becomes (rules.ts writes it `\!`). */
-export const BANG = 'X-CABSYNC-BANG';
-
-/**
- * The element a literal `\` right before a hard break becomes (rules.ts writes it `&#92;`): goldmark
- * reads the escaped `\\` and the break's `\` as a literal `\\` and a space, not `\` and a break.
- */
-export const BACKSLASH = 'X-CABSYNC-BACKSLASH';
-
-/** The text node a hard break is about to follow, when it ends in a `\` that must be written `&#92;`. */
-export function backslashBefore(parent: DomNode, name: string): DomNode | undefined {
-  const last = parent.lastChild;
-  return name === 'br' && last?.nodeType === TEXT && last.data.endsWith('\\') ? last : undefined;
-}
-
-/**
- * The element an e-mail address's `@` right after emphasis, strikethrough or code becomes (rules.ts
- * writes it `\@`): goldmark's linkify takes the delimiter before it (`_`, `*`, `~`, a backtick) into the
- * address's local part, and either emphasis character would do.
- */
-export const AT = 'X-CABSYNC-AT';
-const WRITTEN_WITH_DELIMITERS = new Set(['em', 'i', 'strong', 'b', 'del', 's', 'strike', 'code']);
-
-/** True when text about to follow `parent`'s last child starts with an address's `@` that must be written `\@`. */
-export function atAfterDelimiter(parent: DomNode, data: string): boolean {
-  const last = parent.lastChild;
-  return last?.nodeType === ELEMENT && WRITTEN_WITH_DELIMITERS.has(last.localName) && /^@[\w-]+\./.test(data);
-}
-
 /** True for an element the view leaves out (a task list's checkbox stays). */
 export function isRemoved(name: string, attribs: Record<string, string>): boolean {
   return REMOVED.has(name) && !(name === 'input' && attribs.type === 'checkbox');
 }
 
-/** The text node a link is about to follow, when it ends in a `!` that must be written `\!`. */
-export function bangBefore(parent: DomNode, name: string, attribs: Record<string, string>): DomNode | undefined {
+/**
+ * The element a character written escaped becomes (its `written` attribute: rules.ts writes that):
+ * one that would mean something else beside what the view is about to add next to it.
+ */
+export const MARK = 'X-CABSYNC-MARK';
+
+const WRITTEN_WITH_DELIMITERS = new Set(['em', 'i', 'strong', 'b', 'del', 's', 'strike', 'code']);
+
+/** The characters marked, and where: at the end of the text an element is about to follow, or at the start of text after one. */
+const MARKS: readonly {
+  char: string;
+  written: string;
+  /** The element the text ends before (`before`) or the text starts after (`after`). */
+  side: 'before' | 'after';
+  next: (name: string, attribs: Record<string, string>) => boolean;
+  /** For `after`: what the text must start with (the character included). */
+  text?: RegExp;
+  why: string;
+}[] = [
+  {
+    char: '!',
+    written: '\\!',
+    side: 'before',
+    next: (name, attribs) => name === 'a' && attribs.href !== undefined,
+    why: 'a literal `!` before a link would make it an image',
+  },
+  {
+    char: '\\',
+    written: '&#92;',
+    side: 'before',
+    next: (name) => name === 'br',
+    why: "goldmark reads an escaped backslash, the break's backslash and the line end as two backslashes and a space",
+  },
+  {
+    char: '@',
+    written: '\\@',
+    side: 'after',
+    next: (name) => WRITTEN_WITH_DELIMITERS.has(name),
+    text: /^@[\w-]+\./,
+    why: "goldmark's linkify takes the delimiter before an address's `@` (`_`, `*`, `~`, a backtick) into its local part",
+  },
+];
+
+/** How to write the last character of `parent`'s last child (a text node) before an element named `name` is added. */
+export function markBefore(parent: DomNode, name: string, attribs: Record<string, string>): string | undefined {
   const last = parent.lastChild;
-  return name === 'a' && attribs.href !== undefined && last?.nodeType === TEXT && last.data.endsWith('!')
-    ? last
-    : undefined;
+  if (last?.nodeType !== TEXT) return undefined;
+  return MARKS.find((mark) => mark.side === 'before' && last.data.endsWith(mark.char) && mark.next(name, attribs))
+    ?.written;
+}
+
+/** How to write the first character of text about to follow `parent`'s last child (an element). */
+export function markAfter(parent: DomNode, data: string): string | undefined {
+  const last = parent.lastChild;
+  if (last?.nodeType !== ELEMENT) return undefined;
+  return MARKS.find((mark) => mark.side === 'after' && mark.text?.test(data) && mark.next(last.localName, {}))?.written;
 }

@@ -20,7 +20,7 @@ import {
   listItem,
   listMarker,
 } from './lists.js';
-import { AT, BACKSLASH, BANG, REMOVED_ELEMENTS } from './prepare.js';
+import { MARK, REMOVED_ELEMENTS } from './prepare.js';
 import { FOOTNOTE_RULES } from './footnote-rules.js';
 import { indent, is, type RuleContext, type SiteRule } from './site-rule.js';
 import { TABLE_RULES } from './table-rules.js';
@@ -131,22 +131,10 @@ export const SITE_RULES: readonly SiteRule[] = [
     why: "the GFM plugin's task box, also in a loose item's paragraph (goldmark puts it there)",
   },
   {
-    key: 'bang',
-    filter: is(BANG),
-    replacement: () => '\\!',
-    why: 'a literal `!` before a link would make it an image (prepare.ts marks it)',
-  },
-  {
-    key: 'backslash',
-    filter: is(BACKSLASH),
-    replacement: () => '&#92;',
-    why: 'a literal backslash before a hard break: goldmark reads an escaped one, the break and the line end as two backslashes and a space (prepare.ts marks it)',
-  },
-  {
-    key: 'at',
-    filter: is(AT),
-    replacement: () => '\\@',
-    why: "an address's `@` right after emphasis or code: goldmark's linkify would take the delimiter into it (prepare.ts marks it)",
+    key: 'mark',
+    filter: is(MARK),
+    replacement: (_content, node) => node.getAttribute('written') ?? '',
+    why: 'a character that would mean something else beside its neighbour, written escaped (prepare.ts marks it)',
   },
   {
     key: 'link',

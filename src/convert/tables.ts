@@ -1,7 +1,8 @@
 // Tables: GFM pipe tables in one pass over the rows (the plugin's row and table rules rescan every
 // row for every column, quadratic on the forum's long vote tables), and clean HTML for the rest.
 import { absoluteUrl, isUnsafeUrl } from './escape.js';
-import type { DomNode } from './dom.js';
+import { DomNode } from './dom.js';
+import { MARK } from './prepare.js';
 
 /** False for a row or cell outside any table (inside SVG or MathML, where the parser leaves them). */
 export function inTable(node: DomNode): boolean {
@@ -82,6 +83,12 @@ const KEPT_ATTRIBUTES = new Set(['href', 'src', 'alt', 'title', 'colspan', 'rows
 export function cleanTableHtml(table: DomNode, baseUrl: string, removed: readonly string[]): string {
   for (const element of [table, ...Array.from(table.querySelectorAll('*'))]) {
     if (removed.includes(element.nodeName.toLowerCase())) {
+      element.remove();
+      continue;
+    }
+    // HTML needs none of the Markdown escapes: a marked character goes back to plain text.
+    if (element.nodeName === MARK) {
+      element.parentNode!.insertBefore(DomNode.text(element.textContent), element);
       element.remove();
       continue;
     }

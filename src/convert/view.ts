@@ -3,7 +3,7 @@
 import type { AnyNode, ParentNode } from 'domhandler';
 import { HTML_NS, TEXT } from './dom-constants.js';
 import { DomNode } from './dom.js';
-import { AT, atAfterDelimiter, BACKSLASH, backslashBefore, BANG, bangBefore, isRemoved } from './prepare.js';
+import { isRemoved, MARK, markAfter, markBefore } from './prepare.js';
 import { reparsesAsIs, reparsesElsewhere } from './reparse.js';
 
 /** Elements whose leading newline the HTML parser drops: a body that went through HTML text lost it. */
@@ -56,10 +56,8 @@ function build(root: ParentNode, asReparsed: boolean): DomNode | undefined {
       const html = namespace === HTML_NS;
       if (asReparsed && html && reparsesElsewhere(element.name, frame.target)) return undefined;
       if (isRemoved(element.name, element.attribs)) continue;
-      const bang = html ? bangBefore(frame.target, element.name, element.attribs) : undefined;
-      if (bang) markLast(bang, BANG);
-      const backslash = html ? backslashBefore(frame.target, element.name) : undefined;
-      if (backslash) markLast(backslash, BACKSLASH);
+      const written = html ? markBefore(frame.target, element.name, element.attribs) : undefined;
+      if (written) markLast(frame.target, written);
       const child = frame.target.appendChild(DomNode.element(element.name, namespace, element.attribs));
       // A template's content is not among its children in the DOM.
       if (!(html && element.name === 'template'))
@@ -69,27 +67,27 @@ function build(root: ParentNode, asReparsed: boolean): DomNode | undefined {
   return top;
 }
 
-// An address's `@` right after emphasis or code: an element rules.ts writes `\@`, then the rest.
+// Text after an element: its first character marked when it must be written escaped (prepare.ts).
 function appendText(parent: DomNode, data: string): void {
-  if (atAfterDelimiter(parent, data)) {
-    const at = DomNode.element(AT.toLowerCase(), HTML_NS, {});
-    at.appendChild(DomNode.text('@'));
-    parent.appendChild(at);
-    if (data.length > 1) parent.appendChild(DomNode.text(data.slice(1)));
-    return;
-  }
-  parent.appendChild(DomNode.text(data));
+  const written = markAfter(parent, data);
+  if (written) parent.appendChild(mark(data[0]!, written));
+  const rest = written ? data.slice(1) : data;
+  if (rest !== '') parent.appendChild(DomNode.text(rest));
 }
 
-// `text!` before a link, `text\` before a hard break: `text` and an element rules.ts writes escaped.
-function markLast(text: DomNode, marker: string): void {
-  const parent = text.parentNode!;
-  const last = text.data.slice(-1);
+// The last character of `parent`'s last child (a text node), marked: written escaped (prepare.ts).
+function markLast(parent: DomNode, written: string): void {
+  const text = parent.lastChild!;
+  const char = text.data.slice(-1);
   text.data = text.data.slice(0, -1);
-  const element = DomNode.element(marker.toLowerCase(), HTML_NS, {});
-  element.appendChild(DomNode.text(last));
-  parent.appendChild(element);
   if (text.data === '') text.remove();
+  parent.appendChild(mark(char, written));
+}
+
+function mark(char: string, written: string): DomNode {
+  const element = DomNode.element(MARK.toLowerCase(), HTML_NS, { written });
+  element.appendChild(DomNode.text(char));
+  return element;
 }
 
 function dropLeadingNewline(element: DomNode): void {

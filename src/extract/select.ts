@@ -140,37 +140,42 @@ interface KeyIndex {
 const KEY_INDEXES = new WeakMap<readonly Query[], KeyIndex>();
 
 function keyIndex(queries: readonly Query[]): KeyIndex {
-  let index = KEY_INDEXES.get(queries);
-  if (index === undefined) {
-    index = { always: [], tag: new Map(), id: new Map(), classes: [], anyClass: /(?!)/, attributes: [] };
-    const classes = new Map<string, { name: string; candidates: number[] }>();
-    const attributes = new Map<string, { name: string; holds?: RegExp; candidates: number[] }>();
-    for (const [at, query] of queries.entries()) {
-      if (query.keys === undefined) index.always.push(at);
-      for (const key of query.keys ?? []) {
-        const { kind, name, holds } = key;
-        const list =
-          kind === 'tag' || kind === 'id'
-            ? (index[kind].get(name) ?? index[kind].set(name, []).get(name)!)
-            : kind === 'class'
-              ? entry(classes, name, { name })
-              : entry(attributes, `${name} ${holds?.source ?? ''}`, { name, ...(holds && { holds }) });
-        if (!list.includes(at)) list.push(at);
+  const known = KEY_INDEXES.get(queries);
+  if (known !== undefined) return known;
+  const always: number[] = [];
+  const byName = {
+    tag: new Map<string, number[]>(),
+    id: new Map<string, number[]>(),
+    class: new Map<string, number[]>(),
+  };
+  const attributes = new Map<string, KeyIndex['attributes'][number]>();
+  const add = (list: number[], at: number): void => {
+    if (!list.includes(at)) list.push(at);
+  };
+  for (const [at, query] of queries.entries()) {
+    if (query.keys === undefined) always.push(at);
+    for (const { kind, name, holds } of query.keys ?? []) {
+      if (kind !== 'attribute') {
+        const map = byName[kind];
+        add(map.get(name) ?? map.set(name, []).get(name)!, at);
+        continue;
       }
+      const id = `${name} ${holds?.source ?? ''}`;
+      if (!attributes.has(id)) attributes.set(id, { name, ...(holds && { holds }), candidates: [] });
+      add(attributes.get(id)!.candidates, at);
     }
-    index.classes = [...classes.values()];
-    if (classes.size > 0) index.anyClass = new RegExp([...classes.keys()].map(escapeRegExp).join('|'));
-    index.attributes = [...attributes.values()];
-    KEY_INDEXES.set(queries, index);
   }
+  const classes = [...byName.class].map(([name, candidates]) => ({ name, candidates }));
+  const index: KeyIndex = {
+    always,
+    tag: byName.tag,
+    id: byName.id,
+    classes,
+    anyClass: new RegExp(classes.map(({ name }) => escapeRegExp(name)).join('|') || '(?!)'),
+    attributes: [...attributes.values()],
+  };
+  KEY_INDEXES.set(queries, index);
   return index;
-}
-
-// The candidate list of the entry under `id`, the entry made from `fields` when new.
-function entry<T extends object>(entries: Map<string, T & { candidates: number[] }>, id: string, fields: T): number[] {
-  let found = entries.get(id);
-  if (found === undefined) entries.set(id, (found = { ...fields, candidates: [] }));
-  return found.candidates;
 }
 
 // The walk of css-select's selectAll (domutils' findAll), without its array shifts: every element

@@ -144,7 +144,7 @@ export function createLedger(deps: LedgerDeps): Ledger {
 
   /**
    * URLs the state sent to a renamed file now go to its new name (a scan of the state: renames are rare),
-   * marked moved (the URL that renamed it is recorded afresh right after).
+   * marked moved (the URL that renamed it was recorded just before, with the new name).
    */
   const renamed = (from: string, to: string): void => {
     for (const entry of Object.values(state.urls))
